@@ -1,0 +1,85 @@
+/**
+ * The plan is data: one Change per address with a short lower-case cause, the attribute-level diff,
+ * and what apply needs to execute it. Rendering (human, JSON) reads only this.
+ */
+import type { Expr, Value } from './expr.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { Observed, StateRecord } from './resource.js';
+
+export type Action = 'create' | 'update' | 'replace' | 'delete' | 'noop';
+
+export interface AttributeDiff {
+  /** Dot path, e.g. `image`, `env.DATABASE_URL`. */
+  path: string;
+  before?: Value;
+  after?: Value;
+  forcesReplacement?: boolean;
+  sensitive?: boolean;
+}
+
+export interface Change {
+  address: string;
+  type: string;
+  action: Action;
+  /** Why, in a few lower-case words: "not found", "config hash diverged", "container is exited". */
+  reason: string;
+  /** Attribute-level differences (for create: every after value; for delete: every before value). */
+  diffs: AttributeDiff[];
+  /** Number of attributes compared and found equal (rendered as "(N unchanged attributes hidden)"). */
+  unchanged: number;
+  /** Attribute paths (or "requested") that force a replace. */
+  forcedBy?: string[];
+  /** The live object differs from what state recorded: someone changed it outside omnitron. */
+  drifted?: boolean;
+  /** A no-op that still writes state (an object found live that state had lost, e.g. after a crash). */
+  record?: boolean;
+  dependsOn: string[];
+  /** What apply executes: unresolved desired attributes (refs resolve against state at apply time). */
+  desired?: { attributes: Expr; connection?: Expr; sensitive: string[]; startupTimeout?: number };
+  prior?: StateRecord;
+  observed?: Observed;
+}
+
+export interface DriftItem {
+  address: string;
+  /** e.g. "container is exited", "env file content changed", "deleted outside omnitron". */
+  summary: string;
+}
+
+export interface PlanBinding {
+  stateLineage: string;
+  stateSerial: number;
+  configDigest: string;
+}
+
+export interface Plan {
+  formatVersion: 1;
+  project: string;
+  stack: string;
+  stackType: string;
+  /** In dependency order (creates) with deletes first in reverse dependency order. */
+  changes: Change[];
+  drift: DriftItem[];
+  binding: PlanBinding;
+  diagnostics: Diagnostic[];
+  /** `destroy` plans are rendered with destroy wording. */
+  mode: 'normal' | 'destroy';
+}
+
+export interface PlanSummary { add: number; change: number; destroy: number; record: number }
+
+export function summarize(plan: Pick<Plan, 'changes'>): PlanSummary {
+  const s: PlanSummary = { add: 0, change: 0, destroy: 0, record: 0 };
+  for (const c of plan.changes) {
+    if (c.action === 'create') s.add++;
+    else if (c.action === 'update') s.change++;
+    else if (c.action === 'delete') s.destroy++;
+    else if (c.action === 'replace') { s.add++; s.destroy++; }
+    else if (c.record) s.record++;
+  }
+  return s;
+}
+
+export function hasChanges(plan: Pick<Plan, 'changes'>): boolean {
+  return plan.changes.some((c) => c.action !== 'noop' || c.record);
+}

@@ -1,0 +1,214 @@
+/**
+ * The validated, defaulted ecosystem as the planner consumes it. `load-ecosystem.ts` produces an
+ * Ecosystem from a user's omnitron.config.ts and the apps' config/default.json files;
+ * `resolve-stack.ts` narrows it to one stack (apps selected, services expanded from presets and app
+ * requirements, variants and overrides applied). Nothing here touches Docker or a node.
+ */
+
+export type StackType = 'local' | 'remote' | 'cluster';
+
+export interface SupervisionSpec {
+  strategy: 'one_for_one' | 'one_for_all' | 'rest_for_one';
+  maxRestarts: number;
+  window: number;
+  backoff: { type: 'exponential' | 'linear' | 'fixed'; initial: number; max: number; factor: number };
+}
+
+export interface MonitoringSpec {
+  healthCheck: { interval: number; timeout: number };
+  metrics: { interval: number; retention: number };
+}
+
+export interface LoggingSpec {
+  level: string;
+  maxSize: string;
+  maxFiles: number;
+  compress: boolean;
+}
+
+export interface HealthCheckSpec {
+  type: 'http' | 'tcp' | 'command' | 'jsonrpc';
+  target: string;
+  /** Durations in ms (config accepts "30s"/"1m"/numbers in ms). */
+  interval: number;
+  timeout: number;
+  retries: number;
+  startPeriod: number;
+}
+
+export interface VolumeSpec { source: string; target: string; readonly: boolean }
+
+export interface DockerServiceSpec {
+  image: string;
+  environment: Record<string, string>;
+  /** Key → mount. A source starting with `/` or `.` is a bind mount (resolved absolute); otherwise a named volume. */
+  volumes: Record<string, VolumeSpec>;
+  command?: string[];
+  entrypoint?: string[];
+  /** Port name → host port; absent names publish on the container port. */
+  portMappings: Record<string, number>;
+  /** Interface host ports bind to; 127.0.0.1 unless configured. */
+  bindHost: string;
+  resources: { memory?: string; memoryReservation?: string; cpus?: number };
+  restart: string;
+  shmSize?: string;
+  labels: Record<string, string>;
+  extraHosts: string[];
+  /** Docker-level health check override (already in Docker terms). */
+  healthCheck?: { test: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
+}
+
+export interface BareMetalServiceSpec {
+  installCommand?: string;
+  systemdUnit?: string;
+  configFile?: string;
+  configTemplate?: string;
+  dataDir?: string;
+  user?: string;
+  bindAddress?: string;
+  validateCommand?: string;
+  /** Raw variants, kept for the bare-metal provider. */
+  variants?: Record<string, Partial<Omit<BareMetalServiceSpec, 'variants'>>>;
+}
+
+/** A secret a service needs: a literal, or a generated value named `secret` (shared by that name). */
+export type SecretSpec = { kind: 'literal'; value: string } | { kind: 'generated'; key: string };
+
+export interface ServiceRequirement {
+  description?: string;
+  type?: string;
+  version?: string;
+  networkMode?: string;
+  ports: Record<string, number>;
+  /** Env injected into the apps that use the service; templates `${host}`, `${port:NAME}`, `${secret:NAME}`. */
+  env: Record<string, string>;
+  secrets: Record<string, SecretSpec>;
+  healthCheck?: HealthCheckSpec;
+  /** ms */
+  startupTimeout: number;
+  dependsOn: string[];
+  critical: boolean;
+  /** Raw docker block before variant/override merging (kept for the variant overlay). */
+  docker?: DockerServiceSpec & { variants?: Record<string, unknown> };
+  bareMetal?: BareMetalServiceSpec;
+  /** Set when the service came from `preset:`; presets get their secrets and env wiring from the planner. */
+  preset?: 'postgres' | 'redis' | 'minio' | 'openresty' | 'tor';
+  presetConfig?: Record<string, unknown>;
+}
+
+export interface DatabaseRequirement { dialect: 'postgres' | 'postgresql'; pool?: { min: number; max: number } }
+
+export interface AppRequirements {
+  database?: DatabaseRequirement;
+  redis?: { prefix?: string };
+  s3?: { bucket?: string };
+  discovery: boolean;
+  notifications: boolean;
+  /** Custom services this app declares, by service name. */
+  infrastructure: Record<string, ServiceRequirement>;
+  /** Where these came from (for diagnostics); absent when the app has no config/default.json. */
+  configFile?: string;
+}
+
+export interface AppSpec {
+  name: string;
+  /** Index in the config's `apps` array (for diagnostics and Redis DB order). */
+  index: number;
+  /** Absolute paths. Exactly one of bootstrap/script is set. */
+  bootstrap?: string;
+  script?: string;
+  /** `dirname(bootstrap)/..` (or dirname(script)/.. ), absolute. */
+  root: string;
+  cwd: string;
+  dependsOn: string[];
+  critical: boolean;
+  /** ms */
+  startupTimeout: number;
+  enabled: boolean;
+  env: Record<string, string>;
+  instances: number;
+  watch?: { directory: string; include?: string[]; ignore?: string[]; debounce: number };
+  requirements: AppRequirements;
+}
+
+export interface NodeSpec {
+  name: string;
+  host: string;
+  address?: string;
+  port?: number;
+  role: 'app' | 'database' | 'cache' | 'gateway' | 'worker' | 'master';
+  apps?: string[];
+  ssh: { user: string; port: number; privateKey?: string };
+  hostKey?: string;
+  label?: string;
+  labels?: Record<string, string>;
+}
+
+export interface ServiceOverride {
+  external?: { host: string; ports: Record<string, number>; secrets?: Record<string, string> };
+  docker?: Record<string, unknown>;
+  bareMetal?: Record<string, unknown>;
+  disabled?: boolean;
+  placement?: string;
+}
+
+export interface StackSettings {
+  env: Record<string, string>;
+  redisDbOffset?: number;
+  containerPrefix?: string;
+  logLevel?: string;
+}
+
+export interface StackSpec {
+  name: string;
+  type: StackType;
+  nodes: NodeSpec[];
+  /** Stack-level services, merged over the ecosystem's. */
+  services: Record<string, ServiceRequirement>;
+  settings: StackSettings;
+  apps: 'all' | string[];
+  /** Keyed `svc` or `app/svc`. */
+  serviceOverrides: Record<string, ServiceOverride>;
+}
+
+export interface Ecosystem {
+  project: string;
+  /** Absolute path of the config file, and its directory. */
+  file: string;
+  root: string;
+  apps: AppSpec[];
+  /** Top-level `infrastructure.services` (presets expanded to requirements). */
+  services: Record<string, ServiceRequirement>;
+  supervision: SupervisionSpec;
+  monitoring: MonitoringSpec;
+  logging: LoggingSpec;
+  stacks: Record<string, StackSpec>;
+}
+
+/** One service as a stack runs it: effective docker config, where its ports are, who declared it. */
+export interface ResolvedService {
+  name: string;
+  /** Apps that declared it (custom services); empty for ecosystem/stack services and auto presets. */
+  declaredBy: string[];
+  requirement: ServiceRequirement;
+  /** Effective docker config after base → variants[networkMode] → serviceOverrides; absent for external services. */
+  docker?: DockerServiceSpec;
+  /** Set when a stack override points the service at something not ours; no container is planned. */
+  external?: { host: string; ports: Record<string, number>; secrets: Record<string, string> };
+  /** Port name → port apps should connect to (host port for docker, external port for external). */
+  endpointPorts: Record<string, number>;
+}
+
+export interface StackModel {
+  project: string;
+  root: string;
+  file: string;
+  stack: StackSpec;
+  /** Enabled apps selected for this stack, in config order. */
+  apps: AppSpec[];
+  /** Every service the stack runs or points at, presets included, by name, in a stable order. */
+  services: ResolvedService[];
+  supervision: SupervisionSpec;
+  monitoring: MonitoringSpec;
+  logging: LoggingSpec;
+}

@@ -1,0 +1,157 @@
+/**
+ * The provider seam. A provider owns a few resource types and one `observe` that reads everything it
+ * needs for a stack in one batch. Resource types are plain objects `{ type, plan, apply }`; `plan` is
+ * pure, `apply` executes what plan decided and decides nothing. Providers never print or exit: they
+ * report progress through `ctx.emit` and fail by throwing (a ProviderError for things the operator
+ * can fix, naming the object and the cause).
+ */
+import type Docker from 'dockerode';
+import type { Expr, Json, Value } from './expr.js';
+import type { AttributeDiff } from './change.js';
+
+export interface Scope {
+  project: string;
+  stack: string;
+  /** Directory holding the config file; relative paths in config resolve against it. */
+  root: string;
+  /** Per-stack working directory for local artifacts (env files, state): `<root>/.omnitron/<stack>`. */
+  stackDir: string;
+}
+
+/** One resource the config asks for. Attributes may reference outputs of other resources. */
+export interface DesiredResource {
+  address: string;
+  type: string;
+  /** What the object should look like. */
+  attributes: Expr;
+  /** How to reach the server the object lives on (postgres connection, redis URL); not diffed. */
+  connection?: Expr;
+  /** Explicit ordering in addition to the references found in attributes/connection. */
+  dependsOn: string[];
+  /** Attribute paths (dot-separated, e.g. `env.POSTGRES_PASSWORD`) whose values must never be shown. */
+  sensitive: string[];
+  /** Seconds to wait for this resource to become healthy after create/replace, when it has a health notion. */
+  startupTimeout?: number;
+}
+
+/** What state remembers about one applied resource. Sensitive values are encrypted at rest by planner/state. */
+export interface StateRecord {
+  address: string;
+  type: string;
+  /** Provider id of the live object (container id, file path, role name). */
+  id?: string;
+  attributes: Json;
+  outputs: Record<string, Json>;
+  dependsOn: string[];
+  /** Paths, prefixed `attributes.` or `outputs.`, whose values are secret. */
+  sensitive: string[];
+  /** Hash of the canonical applied attributes; also stamped on the live object where it can carry one. */
+  hash: string;
+  updatedAt: string;
+}
+
+/** One live object as a provider found it. */
+export interface Observed {
+  address: string;
+  type: string;
+  id?: string;
+  /** Live attributes in the same shape as the desired attributes, for field-by-field comparison. */
+  attributes: Json;
+  /** Config hash stamped on the object when it was created (label, comment), if any. */
+  hash?: string;
+  /** Short runtime status, e.g. `running`, `exited`, `unhealthy`. */
+  status?: string;
+  /** Anything the plan should mention about runtime condition, e.g. `restarted 14 times`. */
+  notes?: string[];
+}
+
+export interface ObserveRequest {
+  scope: Scope;
+  desired: DesiredResource[];
+  prior: StateRecord[];
+  /** Resolves outputs of prior state, so observe can reach servers created earlier (e.g. a postgres port). */
+  lookup: (address: string, output: string) => Json | undefined;
+}
+
+export interface ObservedSet {
+  /** Everything found, by address: desired, remembered, and owned-but-unknown (orphans). */
+  objects: Map<string, Observed>;
+  /** Addresses that could not be read, with why (server down, permission denied). Plan trusts state for them. */
+  unreadable: Map<string, string>;
+}
+
+export interface PlanInput {
+  address: string;
+  /** Desired attributes with refs resolved as far as state allows (UNKNOWN where not). Absent: not in config. */
+  desired?: Value;
+  desiredHash?: string;
+  prior?: StateRecord;
+  /** Absent: not found live. */
+  observed?: Observed;
+  /** Set when the object could not be read; the plan then trusts `prior`. */
+  unreadable?: string;
+  sensitive: string[];
+}
+
+export type Decision =
+  | { action: 'noop'; reason: string; record?: boolean }
+  | { action: 'create'; reason: string }
+  | { action: 'update'; reason: string; diffs: AttributeDiff[] }
+  | { action: 'replace'; reason: string; diffs: AttributeDiff[]; forcedBy: string[] }
+  | { action: 'delete'; reason: string };
+
+export interface ApplyOp {
+  action: 'create' | 'update' | 'replace' | 'delete';
+  address: string;
+  /** Fully resolved desired attributes (absent for delete). */
+  attributes?: Json;
+  connection?: Json;
+  hash?: string;
+  prior?: StateRecord;
+  observed?: Observed;
+  startupTimeout?: number;
+}
+
+export interface Applied {
+  id?: string;
+  attributes: Json;
+  outputs: Record<string, Json>;
+}
+
+export type ProviderEvent =
+  | { kind: 'progress'; address: string; message: string }
+  | { kind: 'warning'; address: string; message: string };
+
+export interface Clients {
+  docker(): Docker;
+}
+
+export interface ProviderContext {
+  scope: Scope;
+  clients: Clients;
+  signal: AbortSignal;
+  emit(event: ProviderEvent): void;
+}
+
+export interface ResourceType {
+  type: string;
+  /** Outputs holding secrets (e.g. random_password `result`); anything referencing them becomes sensitive. */
+  sensitiveOutputs?: readonly string[];
+  plan(input: PlanInput): Decision;
+  /** For create/update/replace returns the record to store; for delete returns undefined. */
+  apply(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined>;
+}
+
+export interface Provider {
+  name: string;
+  types: readonly ResourceType[];
+  observe(ctx: ProviderContext, request: ObserveRequest): Promise<ObservedSet>;
+}
+
+/** A failure the operator can act on: names the object and the cause; rendered without a stack trace. */
+export class ProviderError extends Error {
+  constructor(readonly address: string, message: string, readonly hint?: string) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
