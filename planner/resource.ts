@@ -42,6 +42,8 @@ export interface StateRecord {
   id?: string;
   attributes: Json;
   outputs: Record<string, Json>;
+  /** How to reach the object's server, unresolved (refs, never secret values), so a delete can still connect. */
+  connection?: Expr;
   dependsOn: string[];
   /** Paths, prefixed `attributes.` or `outputs.`, whose values are secret. */
   sensitive: string[];
@@ -138,6 +140,8 @@ export interface ResourceType {
   /** Outputs holding secrets (e.g. random_password `result`); anything referencing them becomes sensitive. */
   sensitiveOutputs?: readonly string[];
   plan(input: PlanInput): Decision;
+  /** Outputs of an object found live that state had lost (a `record` no-op); types without it record none. */
+  recordOutputs?(observed: Observed): Record<string, Json>;
   /** For create/update/replace returns the record to store; for delete returns undefined. */
   apply(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined>;
 }

@@ -1,0 +1,35 @@
+// The five-app fan-out from the production guide: auth owns identity, four specialists depend on it.
+// Postgres and Redis are provisioned from the apps' config/default.json requirements.
+import { defineEcosystem } from '@omnitron-dev/omnitron';
+
+export default defineEcosystem({
+  project: 'platform',
+  apps: [
+    { name: 'auth', bootstrap: './apps/auth/src/bootstrap.js', critical: true, env: { PORT: '3101' } },
+    { name: 'media', bootstrap: './apps/media/src/bootstrap.js', dependsOn: ['auth'], startupTimeout: 90_000, env: { PORT: '3102' } },
+    { name: 'analytics', bootstrap: './apps/analytics/src/bootstrap.js', env: { PORT: '3103' } },
+    { name: 'ledger', bootstrap: './apps/ledger/src/bootstrap.js', dependsOn: ['auth'], startupTimeout: 120_000, env: { PORT: '3104' } },
+    { name: 'realtime', bootstrap: './apps/realtime/src/bootstrap.js', dependsOn: ['auth'], env: { PORT: '3105' } },
+  ],
+  supervision: {
+    strategy: 'one_for_one',
+    maxRestarts: 5,
+    window: 60_000,
+    backoff: { type: 'exponential', initial: 1_000, max: 30_000, factor: 2 },
+  },
+  monitoring: { healthCheck: { interval: 15_000, timeout: 5_000 }, metrics: { interval: 5_000, retention: 3_600 } },
+  logging: { level: 'info', maxSize: '50mb', maxFiles: 10, compress: true },
+  stacks: {
+    // Everything on this machine: infrastructure in Docker, ports on 127.0.0.1.
+    // No registry is reachable here, so the presets point at images `npm run demo` builds locally.
+    dev: {
+      type: 'local',
+      settings: { env: { LOG_LEVEL: 'debug' } },
+      serviceOverrides: {
+        postgres: { docker: { image: 'omnitron-local/postgres:15', portMappings: { main: 15432 } } },
+        redis: { docker: { image: 'omnitron-local/redis:7', portMappings: { main: 16379 } } },
+        'realtime/pubsub': { docker: { image: 'omnitron-local/redis:7' } },
+      },
+    },
+  },
+});

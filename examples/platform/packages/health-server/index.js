@@ -1,0 +1,56 @@
+// A tiny HTTP service shared by the example apps. GET /health checks every backing service the app
+// was wired to (DATABASE_URL, REDIS_URL, PUBSUB_URL) and answers 200 only when all of them respond.
+import http from 'node:http';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+
+async function checkPostgres(url) {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query('SELECT current_database() AS db, current_user AS role');
+    return `ok (${rows[0].role}@${rows[0].db})`;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function checkRedis(url) {
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG' ? 'ok' : 'unexpected reply';
+  } finally {
+    redis.disconnect();
+  }
+}
+
+const CHECKS = { DATABASE_URL: checkPostgres, REDIS_URL: checkRedis, DISCOVERY_REDIS_URL: checkRedis, PUBSUB_URL: checkRedis };
+
+export async function health(env = process.env) {
+  const results = {};
+  let ok = true;
+  for (const [key, check] of Object.entries(CHECKS)) {
+    if (!env[key]) continue;
+    try {
+      results[key] = await check(env[key]);
+    } catch (err) {
+      ok = false;
+      results[key] = `failed: ${err.code ?? err.message}`;
+    }
+  }
+  return { ok, checks: results };
+}
+
+export function startHealthServer({ name, port = Number(process.env.PORT ?? 3000), host = process.env.HOST ?? '127.0.0.1' }) {
+  const server = http.createServer(async (req, res) => {
+    if (req.url !== '/health') { res.writeHead(404).end(); return; }
+    const result = await health();
+    res.writeHead(result.ok ? 200 : 503, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ app: name, ...result }));
+  });
+  return new Promise((resolve) => server.listen(port, host, () => {
+    process.send?.({ type: 'ready' });
+    resolve(server);
+  }));
+}

@@ -1,0 +1,123 @@
+/**
+ * Executes a plan and decides nothing: every branch here is on the plan's own data. Deletes run
+ * first, dependents before what they depend on; then everything else in dependency order, at most
+ * `parallelism` at a time. State is written after every resource. A failure stops its branch only:
+ * dependents are reported once as skipped, independent work finishes.
+ */
+import { known, resolve, type Json } from './expr.js';
+import { configHash } from './hash.js';
+import { walk, type WalkResult } from './graph/dag.js';
+import { ProviderError, type ApplyOp, type ProviderContext, type ResourceType, type StateRecord } from './resource.js';
+import type { Change, Plan } from './change.js';
+import type { EventSink } from './events.js';
+
+export interface RecordStore {
+  get(address: string): StateRecord | undefined;
+  upsert(record: StateRecord): Promise<void>;
+  remove(address: string): Promise<void>;
+}
+
+export interface ApplyRequest {
+  plan: Plan;
+  types: ReadonlyMap<string, ResourceType>;
+  store: RecordStore;
+  context: Omit<ProviderContext, 'emit'>;
+  parallelism: number;
+  sink: EventSink;
+}
+
+export interface ApplyOutcome {
+  add: number;
+  change: number;
+  destroy: number;
+  failed: Array<{ address: string; message: string; hint?: string }>;
+  skipped: Array<{ address: string; upstream: string }>;
+  notStarted: string[];
+}
+
+type Verb = 'create' | 'update' | 'replace' | 'delete' | 'record';
+
+export async function applyPlan(req: ApplyRequest): Promise<ApplyOutcome> {
+  const work = req.plan.changes.filter((c) => c.action !== 'noop' || c.record);
+  const deletes = work.filter((c) => c.action === 'delete');
+  const rest = work.filter((c) => c.action !== 'delete');
+  const outcome: ApplyOutcome = { add: 0, change: 0, destroy: 0, failed: [], skipped: [], notStarted: [] };
+  const run = async (changes: Change[], reverse: boolean) => {
+    const byAddress = new Map(changes.map((c) => [c.address, c]));
+    const result = await walk(changes.map((c) => c.address), (a) => byAddress.get(a)!.dependsOn,
+      (a) => applyOne(req, byAddress.get(a)!, outcome), { parallelism: req.parallelism, signal: req.context.signal, reverse });
+    collect(req, result, outcome);
+  };
+  await run(deletes, true);
+  await run(rest, false);
+  req.sink({ type: 'change_summary', operation: req.plan.mode === 'destroy' ? 'destroy' : 'apply', add: outcome.add, change: outcome.change, destroy: outcome.destroy, failed: outcome.failed.length, skipped: outcome.skipped.length });
+  return outcome;
+}
+
+function collect(req: ApplyRequest, result: WalkResult, outcome: ApplyOutcome) {
+  for (const [address, upstream] of result.skipped) {
+    outcome.skipped.push({ address, upstream });
+    req.sink({ type: 'apply_skipped', address, upstream });
+  }
+  outcome.notStarted.push(...result.notStarted);
+}
+
+async function applyOne(req: ApplyRequest, change: Change, outcome: ApplyOutcome): Promise<void> {
+  const verb: Verb = change.action === 'noop' ? 'record' : change.action;
+  const started = Date.now();
+  req.sink({ type: 'apply_start', address: change.address, action: verb });
+  const ctx: ProviderContext = {
+    ...req.context,
+    emit: (e) => req.sink(e.kind === 'progress'
+      ? { type: 'apply_progress', address: e.address, message: e.message, elapsedMs: Date.now() - started }
+      : { type: 'warning', address: e.address, message: e.message }),
+  };
+  try {
+    await execute(req, ctx, change, verb);
+  } catch (err) {
+    const failure = describeFailure(err);
+    outcome.failed.push({ address: change.address, ...failure });
+    req.sink({ type: 'apply_errored', address: change.address, action: verb, ...failure });
+    throw err;
+  }
+  if (verb === 'create') outcome.add++;
+  else if (verb === 'update') outcome.change++;
+  else if (verb === 'delete') outcome.destroy++;
+  else if (verb === 'replace') { outcome.add++; outcome.destroy++; }
+  req.sink({ type: 'apply_complete', address: change.address, action: verb, ms: Date.now() - started });
+}
+
+async function execute(req: ApplyRequest, ctx: ProviderContext, change: Change, verb: Verb): Promise<void> {
+  const type = req.types.get(change.type);
+  if (!type) throw new Error(`internal: no provider implements resource type "${change.type}"`);
+  const lookup = (address: string, output: string): Json | undefined => req.store.get(address)?.outputs[output];
+  if (verb === 'delete') {
+    const connection = change.prior?.connection !== undefined ? known(resolve(change.prior.connection, lookup), `${change.address} connection`) : undefined;
+    await type.apply(ctx, { action: 'delete', address: change.address, prior: change.prior, observed: change.observed, ...(connection !== undefined ? { connection } : {}) });
+    await req.store.remove(change.address);
+    return;
+  }
+  const desired = change.desired!;
+  const attributes = known(resolve(desired.attributes, lookup), change.address);
+  const hash = configHash(attributes);
+  const base = { address: change.address, type: change.type, attributes, dependsOn: change.dependsOn, hash, updatedAt: new Date().toISOString(), ...(desired.connection !== undefined ? { connection: desired.connection } : {}) };
+  const sensitive = [...desired.sensitive.map((p) => `attributes.${p}`), ...(type.sensitiveOutputs ?? []).map((o) => `outputs.${o}`)];
+  if (verb === 'record') {
+    await req.store.upsert({ ...base, ...(change.observed?.id ? { id: change.observed.id } : {}), outputs: type.recordOutputs?.(change.observed!) ?? {}, sensitive });
+    return;
+  }
+  const connection = desired.connection !== undefined ? known(resolve(desired.connection, lookup), `${change.address} connection`) : undefined;
+  const op: ApplyOp = {
+    action: verb, address: change.address, attributes, hash, prior: req.store.get(change.address) ?? change.prior, observed: change.observed,
+    ...(connection !== undefined ? { connection } : {}), ...(desired.startupTimeout ? { startupTimeout: desired.startupTimeout } : {}),
+  };
+  const applied = await type.apply(ctx, op);
+  if (!applied) throw new Error(`internal: ${change.type} apply returned nothing for ${verb}`);
+  await req.store.upsert({ ...base, ...(applied.id ? { id: applied.id } : {}), outputs: applied.outputs, sensitive });
+}
+
+function describeFailure(err: unknown): { message: string; hint?: string } {
+  if (err instanceof ProviderError) return { message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
+  const message = err instanceof Error ? err.message : String(err);
+  return { message: `unexpected error: ${message}`, hint: 'This looks like a bug in omnitron; please report it with the output of --verbose.' };
+}

@@ -1,0 +1,22 @@
+/** Stable resource addresses: `<type>.<name>`. Names keep the config's spelling; only `.` is replaced. */
+export function address(type: string, name: string): string {
+  return `${type}.${name.replaceAll('.', '_')}`;
+}
+
+export const addr = {
+  network: () => address('docker_network', 'default'),
+  image: (service: string) => address('docker_image', service),
+  volume: (service: string, key: string) => address('docker_volume', `${service}_${key}`),
+  container: (service: string) => address('docker_container', service),
+  secret: (name: string) => address('random_password', name),
+  role: (app: string) => address('postgres_role', app),
+  database: (app: string) => address('postgres_database', app),
+  redisDb: (app: string, purpose: 'app' | 'discovery' | 'notifications') =>
+    address('redis_database', purpose === 'app' ? app : `${app}_${purpose}`),
+  envFile: (app: string) => address('env_file', app),
+};
+
+/** Docker object names: `<project>-<stack>-<service>`, as real Omnitron names them. */
+export function objectPrefix(project: string, stack: string): string {
+  return `${project}-${stack}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
+}

@@ -1,0 +1,70 @@
+/**
+ * config → desired graph. Turns one resolved stack into the resources that should exist, each with
+ * a stable address. Prior state is consulted only for allocations that must never move (Redis DB
+ * indexes). Dependencies are explicit here; refs add more in `dependenciesOf`.
+ */
+import { refsOf } from '../expr.js';
+import { UserError } from '../diagnostics.js';
+import type { StackModel } from '../config/model.js';
+import type { DesiredResource, Scope, StateRecord } from '../resource.js';
+import { addr, objectPrefix } from './addresses.js';
+import { envFileResource, JWT_SECRET, postgresResources, redisResources, type WiringInput } from './app-wiring.js';
+import { dockerServiceResources, serviceSecretNames } from './docker-service.js';
+import { allocateRedisDbs } from './redis-allocation.js';
+
+export const LOCAL_HOST = '127.0.0.1';
+
+export function buildDesiredGraph(model: StackModel, prior: ReadonlyMap<string, StateRecord>, scope: Scope): DesiredResource[] {
+  if (model.stack.type !== 'local') {
+    throw new UserError({
+      severity: 'error',
+      summary: `stack "${model.stack.name}" is of type "${model.stack.type}", which this version cannot provision yet`,
+      detail: 'Only local stacks (Docker on this machine) are supported so far; use a local stack, e.g. --stack dev.',
+      path: `stacks.${model.stack.name}.type`,
+      file: model.file,
+    });
+  }
+  const slots = allocateRedisDbs(model.apps, prior, model.stack.settings.redisDbOffset ?? 0);
+  const redisMaxIndex = Math.max(-1, ...slots.map((s) => s.index));
+  const wiring: WiringInput = { model, host: LOCAL_HOST, redisSlots: slots, stackDir: scope.stackDir };
+  const resources: DesiredResource[] = [
+    ...secretResources(model),
+    ...networkResources(model),
+    ...model.services.flatMap((service) => dockerServiceResources({ model, service, redisMaxIndex })),
+    ...postgresResources(wiring),
+    ...redisResources(wiring),
+    ...model.apps.map((app) => envFileResource(wiring, app)),
+  ];
+  return dedupe(resources);
+}
+
+function secretResources(model: StackModel): DesiredResource[] {
+  const names = new Set<string>();
+  if (model.apps.length > 0) names.add(JWT_SECRET);
+  for (const s of model.services) for (const n of serviceSecretNames(s)) names.add(n);
+  return [...names].sort().map((name) => ({
+    address: addr.secret(name), type: 'random_password', attributes: { length: 40, special: false }, dependsOn: [], sensitive: [],
+  }));
+}
+
+function networkResources(model: StackModel): DesiredResource[] {
+  if (!model.services.some((s) => s.docker)) return [];
+  const name = `${objectPrefix(model.project, model.stack.name)}_default`;
+  return [{ address: addr.network(), type: 'docker_network', attributes: { name, driver: 'bridge' }, dependsOn: [], sensitive: [] }];
+}
+
+/** Two apps may declare the same service; the first declaration wins (the config loader warned). */
+function dedupe(resources: DesiredResource[]): DesiredResource[] {
+  const seen = new Map<string, DesiredResource>();
+  for (const r of resources) if (!seen.has(r.address)) seen.set(r.address, r);
+  return [...seen.values()];
+}
+
+/** Everything a resource waits for: explicit dependsOn plus every resource its expressions refer to. */
+export function dependenciesOf(r: DesiredResource): string[] {
+  const deps = new Set(r.dependsOn);
+  refsOf(r.attributes, deps);
+  if (r.connection !== undefined) refsOf(r.connection, deps);
+  deps.delete(r.address);
+  return [...deps];
+}

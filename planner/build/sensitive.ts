@@ -1,0 +1,23 @@
+import { isRef, isTemplate, type Expr } from '../expr.js';
+
+/** Outputs that hold secrets, by resource type. Anything built from them is sensitive too. */
+export const SECRET_OUTPUTS: Readonly<Record<string, readonly string[]>> = {
+  random_password: ['result'],
+  postgres_role: ['password'],
+};
+
+export function isSecretRef(address: string, output: string): boolean {
+  const type = address.slice(0, address.indexOf('.'));
+  return SECRET_OUTPUTS[type]?.includes(output) ?? false;
+}
+
+/** Dot paths in `expr` whose value is, or is built from, a secret output. */
+export function sensitivePaths(expr: Expr, prefix = ''): string[] {
+  if (isRef(expr)) return isSecretRef(expr.$ref, expr.output) ? [prefix] : [];
+  if (isTemplate(expr)) return expr.$template.some((p) => isRef(p) && isSecretRef(p.$ref, p.output)) ? [prefix] : [];
+  if (Array.isArray(expr)) return expr.some((x) => sensitivePaths(x).length > 0) ? [prefix] : [];
+  if (expr !== null && typeof expr === 'object') {
+    return Object.entries(expr).flatMap(([k, v]) => sensitivePaths(v, prefix ? `${prefix}.${k}` : k));
+  }
+  return [];
+}

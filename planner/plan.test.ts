@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { makePlan, type PlanRequest } from './plan.js';
+import { defaultDecision } from './diff.js';
+import { configHash } from './hash.js';
+import { ref, template, UNKNOWN, type Json } from './expr.js';
+import type { DesiredResource, Observed, ResourceType, StateRecord } from './resource.js';
+
+// A pure in-memory type: the planner's rules, not a provider's, are under test here.
+const fake: ResourceType = { type: 'thing', plan: (input) => defaultDecision(input, { replaceOn: ['name'] }), apply: async () => undefined };
+const types = new Map([['thing', fake]]);
+
+const desired = (address: string, attributes: DesiredResource['attributes'], dependsOn: string[] = [], sensitive: string[] = []): DesiredResource =>
+  ({ address, type: 'thing', attributes, dependsOn, sensitive });
+const record = (address: string, attributes: Json, outputs: Record<string, Json> = {}): StateRecord =>
+  ({ address, type: 'thing', attributes, outputs, dependsOn: [], sensitive: [], hash: configHash(attributes), updatedAt: '' });
+const observed = (address: string, attributes: Json): Observed => ({ address, type: 'thing', attributes });
+
+function plan(over: Partial<PlanRequest>) {
+  return makePlan({
+    project: 'p', stack: 's', stackType: 'local', mode: 'normal', desired: [], prior: new Map(), observed: new Map(), unreadable: new Map(),
+    types, binding: { stateLineage: 'l', stateSerial: 0, configDigest: 'd' }, ...over,
+  });
+}
+
+describe('makePlan', () => {
+  it('creates what is missing, in dependency order, with refs to new resources unknown', () => {
+    const p = plan({ desired: [desired('thing.b', { name: 'b', url: template('x:', ref('thing.a', 'secret')) }, [], ['url']), desired('thing.a', { name: 'a' })] });
+    expect(p.changes.map((c) => [c.address, c.action])).toEqual([['thing.a', 'create'], ['thing.b', 'create']]);
+    const url = p.changes[1].diffs.find((d) => d.path === 'url')!;
+    expect(url.after).toBe(UNKNOWN);
+    expect(url.sensitive).toBe(true);
+    expect(p.changes[1].dependsOn).toEqual(['thing.a']);
+  });
+
+  it('is a no-op when live matches config, and resolves refs from prior outputs', () => {
+    const a = record('thing.a', { name: 'a' }, { secret: 'pw' });
+    const b = record('thing.b', { name: 'b', url: 'x:pw' });
+    const p = plan({
+      desired: [desired('thing.a', { name: 'a' }), desired('thing.b', { name: 'b', url: template('x:', ref('thing.a', 'secret')) })],
+      prior: new Map([[a.address, a], [b.address, b]]),
+      observed: new Map([['thing.a', observed('thing.a', { name: 'a' })], ['thing.b', observed('thing.b', { name: 'b', url: 'x:pw' })]]),
+    });
+    expect(p.changes.map((c) => c.action)).toEqual(['noop', 'noop']);
+    expect(p.drift).toEqual([]);
+  });
+
+  it('marks out-of-band changes as drift when the config did not change', () => {
+    const a = record('thing.a', { name: 'a', size: 1 });
+    const p = plan({ desired: [desired('thing.a', { name: 'a', size: 1 })], prior: new Map([[a.address, a]]), observed: new Map([['thing.a', observed('thing.a', { name: 'a', size: 2 })]]) });
+    expect(p.changes[0]).toMatchObject({ action: 'update', drifted: true, reason: 'changed outside omnitron' });
+    expect(p.drift).toEqual([{ address: 'thing.a', summary: 'changed outside omnitron' }]);
+  });
+
+  it('replaces when a replace-only attribute changes, naming it, and makes dependents unknown', () => {
+    const a = record('thing.a', { name: 'a' }, { secret: 'pw' });
+    const b = record('thing.b', { name: 'b', url: 'x:pw' });
+    const p = plan({
+      desired: [desired('thing.a', { name: 'a2' }), desired('thing.b', { name: 'b', url: template('x:', ref('thing.a', 'secret')) })],
+      prior: new Map([[a.address, a], [b.address, b]]),
+      observed: new Map([['thing.a', observed('thing.a', { name: 'a' })], ['thing.b', observed('thing.b', { name: 'b', url: 'x:pw' })]]),
+    });
+    expect(p.changes[0]).toMatchObject({ action: 'replace', forcedBy: ['name'] });
+    expect(p.changes[1]).toMatchObject({ action: 'update' });
+    expect(p.changes[1].diffs[0]).toMatchObject({ path: 'url', after: UNKNOWN });
+  });
+
+  it('deletes orphans first, dependents before their dependencies', () => {
+    const db = record('thing.db', { name: 'db' });
+    const app = { ...record('thing.app', { name: 'app' }), dependsOn: ['thing.db'] };
+    const p = plan({
+      desired: [desired('thing.new', { name: 'new' })],
+      prior: new Map([[db.address, db], [app.address, app]]),
+      observed: new Map([['thing.db', observed('thing.db', { name: 'db' })], ['thing.app', observed('thing.app', { name: 'app' })], ['thing.stray', observed('thing.stray', { name: 'stray' })]]),
+    });
+    expect(p.changes.map((c) => [c.address, c.action, c.reason])).toEqual([
+      ['thing.app', 'delete', 'no longer in config'],
+      ['thing.stray', 'delete', 'owned by this stack but not in config'],
+      ['thing.db', 'delete', 'no longer in config'],
+      ['thing.new', 'create', 'not found'],
+    ]);
+  });
+
+  it('honours --replace and --target with its dependencies', () => {
+    const a = record('thing.a', { name: 'a' });
+    const p = plan({
+      desired: [desired('thing.a', { name: 'a' }), desired('thing.b', { name: 'b' }, ['thing.a']), desired('thing.c', { name: 'c' })],
+      prior: new Map([[a.address, a]]), observed: new Map([['thing.a', observed('thing.a', { name: 'a' })]]),
+      replace: new Set(['thing.a']), targets: new Set(['thing.b']),
+    });
+    expect(p.changes.map((c) => [c.address, c.action, c.forcedBy])).toEqual([['thing.a', 'replace', ['requested']], ['thing.b', 'create', undefined]]);
+  });
+
+  it('records a live object that state lost, and trusts state for unreadable objects', () => {
+    const b = record('thing.b', { name: 'b' });
+    const p = plan({
+      desired: [desired('thing.a', { name: 'a' }), desired('thing.b', { name: 'b' })],
+      prior: new Map([[b.address, b]]),
+      observed: new Map([['thing.a', observed('thing.a', { name: 'a' })]]),
+      unreadable: new Map([['thing.b', 'server down']]),
+    });
+    expect(p.changes.map((c) => [c.action, c.record ?? false])).toEqual([['noop', true], ['noop', false]]);
+  });
+
+  it('destroy mode deletes everything but keeps volumes unless asked', () => {
+    const vol = { ...record('docker_volume.pg', { name: 'v' }), type: 'docker_volume' };
+    const volumeType: ResourceType = { ...fake, type: 'docker_volume' };
+    const p = plan({
+      mode: 'destroy', desired: [desired('thing.a', { name: 'a' })], keepVolumes: true,
+      types: new Map([['thing', fake], ['docker_volume', volumeType]]),
+      prior: new Map([['docker_volume.pg', vol]]), observed: new Map([['thing.a', observed('thing.a', { name: 'a' })], ['docker_volume.pg', { ...observed('docker_volume.pg', { name: 'v' }), type: 'docker_volume' }]]),
+    });
+    expect(p.changes.map((c) => [c.address, c.action])).toEqual([['thing.a', 'delete'], ['docker_volume.pg', 'noop']]);
+  });
+});

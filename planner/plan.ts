@@ -1,0 +1,128 @@
+/**
+ * desired + observed + prior → Plan. Pure and synchronous: it reads nothing and holds no handle that
+ * could change anything. Refs resolve against prior outputs, except outputs of resources this plan
+ * creates or replaces, which are unknown until apply.
+ */
+import { containsUnknown, resolve, type Json, type Value } from './expr.js';
+import { configHash } from './hash.js';
+import { diffAttributes } from './diff.js';
+import { topoOrder } from './graph/dag.js';
+import { dependenciesOf } from './build/desired-graph.js';
+import type { Change, DriftItem, Plan, PlanBinding } from './change.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { Decision, DesiredResource, Observed, ResourceType, StateRecord } from './resource.js';
+
+export interface PlanRequest {
+  project: string;
+  stack: string;
+  stackType: string;
+  mode: 'normal' | 'destroy';
+  desired: readonly DesiredResource[];
+  prior: ReadonlyMap<string, StateRecord>;
+  observed: ReadonlyMap<string, Observed>;
+  unreadable: ReadonlyMap<string, string>;
+  types: ReadonlyMap<string, ResourceType>;
+  /** `--replace ADDR`. */
+  replace?: ReadonlySet<string>;
+  /** `--target ADDR`: only these and what they depend on. */
+  targets?: ReadonlySet<string>;
+  /** destroy without `--volumes` keeps data volumes. */
+  keepVolumes?: boolean;
+  binding: PlanBinding;
+  diagnostics?: Diagnostic[];
+}
+
+export function makePlan(req: PlanRequest): Plan {
+  const desired = req.mode === 'destroy' ? [] : req.desired;
+  const forward = planDesired(req, desired);
+  const removals = planRemovals(req, new Set(desired.map((d) => d.address)));
+  let changes = [...removals, ...forward];
+  if (req.targets && req.targets.size > 0) changes = targetClosure(changes, req.targets);
+  const drift: DriftItem[] = changes.filter((c) => c.drifted).map((c) => ({ address: c.address, summary: c.reason }));
+  return {
+    formatVersion: 1, project: req.project, stack: req.stack, stackType: req.stackType, mode: req.mode,
+    changes, drift, binding: req.binding, diagnostics: req.diagnostics ?? [],
+  };
+}
+
+function planDesired(req: PlanRequest, desired: readonly DesiredResource[]): Change[] {
+  const byAddress = new Map(desired.map((d) => [d.address, d]));
+  const order = topoOrder(desired.map((d) => d.address), (a) => dependenciesOf(byAddress.get(a)!));
+  const pending = new Set<string>();
+  const lookup = (address: string, output: string): Json | undefined =>
+    pending.has(address) ? undefined : req.prior.get(address)?.outputs[output];
+  return order.map((address) => {
+    const change = planOne(req, byAddress.get(address)!, lookup);
+    if (change.action === 'create' || change.action === 'replace') pending.add(address);
+    return change;
+  });
+}
+
+function planOne(req: PlanRequest, r: DesiredResource, lookup: (a: string, o: string) => Json | undefined): Change {
+  const type = typeOf(req, r.type);
+  const value = resolve(r.attributes, lookup);
+  const desiredHash = containsUnknown(value) ? undefined : configHash(value as Json);
+  const prior = req.prior.get(r.address);
+  const observed = req.observed.get(r.address);
+  let decision = type.plan({ address: r.address, desired: value, desiredHash, prior, observed, unreadable: req.unreadable.get(r.address), sensitive: r.sensitive });
+  if (req.replace?.has(r.address) && (decision.action === 'noop' || decision.action === 'update')) {
+    decision = { action: 'replace', reason: 'replacement requested', diffs: decision.action === 'update' ? decision.diffs : [], forcedBy: ['requested'] };
+  }
+  const before = (observed?.attributes ?? prior?.attributes) as Value | undefined;
+  const shown = diffAttributes(decision.action === 'create' ? undefined : before, value, { sensitive: r.sensitive });
+  const change: Change = {
+    address: r.address, type: r.type, action: decision.action, reason: decision.reason,
+    diffs: decision.action === 'update' || decision.action === 'replace' ? decision.diffs : decision.action === 'create' ? shown.diffs : [],
+    unchanged: decision.action === 'create' ? 0 : shown.unchanged,
+    dependsOn: dependenciesOf(r),
+    desired: { attributes: r.attributes, ...(r.connection !== undefined ? { connection: r.connection } : {}), sensitive: r.sensitive, ...(r.startupTimeout ? { startupTimeout: r.startupTimeout } : {}) },
+    ...(prior ? { prior } : {}),
+    ...(observed ? { observed } : {}),
+  };
+  if (decision.action === 'replace') change.forcedBy = decision.forcedBy;
+  if (decision.action === 'noop' && decision.record) change.record = true;
+  if (decision.action !== 'noop' && prior && desiredHash !== undefined && prior.hash === desiredHash) change.drifted = true;
+  return change;
+}
+
+function planRemovals(req: PlanRequest, desired: ReadonlySet<string>): Change[] {
+  const gone = [...new Set([...req.prior.keys(), ...req.observed.keys()])].filter((a) => !desired.has(a)).sort();
+  const depsOf = (a: string) => req.prior.get(a)?.dependsOn ?? [];
+  const order = topoOrder(gone, depsOf).reverse();
+  return order.map((address) => {
+    const prior = req.prior.get(address);
+    const observed = req.observed.get(address);
+    const typeName = prior?.type ?? observed!.type;
+    let decision: Decision = typeOf(req, typeName).plan({ address, prior, observed, unreadable: req.unreadable.get(address), sensitive: [] });
+    if (req.keepVolumes && typeName === 'docker_volume' && decision.action === 'delete') {
+      decision = { action: 'noop', reason: 'data volume kept (pass --volumes to delete it)' };
+    }
+    const before = (observed?.attributes ?? prior?.attributes) as Value | undefined;
+    const sensitive = (prior?.sensitive ?? []).filter((p) => p.startsWith('attributes.')).map((p) => p.slice('attributes.'.length));
+    return {
+      address, type: typeName, action: decision.action, reason: decision.reason,
+      diffs: decision.action === 'delete' ? diffAttributes(before, undefined, { sensitive }).diffs : [],
+      unchanged: 0, dependsOn: depsOf(address),
+      ...(prior ? { prior } : {}), ...(observed ? { observed } : {}),
+    } satisfies Change;
+  });
+}
+
+function typeOf(req: PlanRequest, name: string): ResourceType {
+  const type = req.types.get(name);
+  if (!type) throw new Error(`internal: no provider implements resource type "${name}"`);
+  return type;
+}
+
+/** `--target`: the targeted changes plus everything they depend on; nothing else. */
+function targetClosure(changes: Change[], targets: ReadonlySet<string>): Change[] {
+  const byAddress = new Map(changes.map((c) => [c.address, c]));
+  const keep = new Set<string>();
+  const visit = (a: string) => {
+    if (keep.has(a) || !byAddress.has(a)) return;
+    keep.add(a);
+    for (const d of byAddress.get(a)!.dependsOn) visit(d);
+  };
+  for (const t of targets) visit(t);
+  return changes.filter((c) => keep.has(c.address));
+}

@@ -1,0 +1,120 @@
+/**
+ * The key that encrypts sensitive state values: from OMNITRON_STATE_KEY, or from a key file kept
+ * outside the state directory (created on first use), so a copied state file carries no secrets.
+ */
+import { createHash, randomBytes, scrypt } from 'node:crypto';
+import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { UserError, error } from '../diagnostics.js';
+
+export interface StateKey {
+  /** 32 bytes for A256GCM. */
+  bytes: Uint8Array;
+  /** `OMNITRON_STATE_KEY` or the key file's path; named in errors, never the key itself. */
+  source: string;
+  /** Public fingerprint stamped on every JWE, so a wrong key is recognised before trying it. */
+  kid: string;
+  /** True when the key file did not exist and was just created. */
+  created: boolean;
+}
+
+export interface LoadStateKeyOptions {
+  env?: NodeJS.ProcessEnv;
+  /** The state directory (`<root>/.omnitron`); a key file inside it is refused. */
+  stateDir?: string;
+}
+
+/**
+ * A passphrase in OMNITRON_STATE_KEY is stretched with scrypt (N=2^15, r=8, p=1) under this fixed salt.
+ * The salt is fixed so the same passphrase gives the same key on every machine; changing it breaks every state.
+ */
+export const PASSPHRASE_SALT = 'omnitron-state-key/v1';
+
+export async function loadStateKey(options: LoadStateKeyOptions = {}): Promise<StateKey> {
+  const env = options.env ?? process.env;
+  const fromEnv = env.OMNITRON_STATE_KEY;
+  if (fromEnv !== undefined) {
+    if (fromEnv.trim() === '') throw new UserError(error('OMNITRON_STATE_KEY is set but empty', { detail: 'Set it to the state key, or unset it to use the key file.' }));
+    return makeKey(await keyFromText(fromEnv), 'OMNITRON_STATE_KEY', false);
+  }
+  const path = keyFilePath(env);
+  if (options.stateDir) await refuseInside(options.stateDir, path);
+  return readOrCreateKeyFile(path);
+}
+
+export function keyFilePath(env: NodeJS.ProcessEnv): string {
+  if (env.OMNITRON_STATE_KEY_FILE) return resolve(env.OMNITRON_STATE_KEY_FILE);
+  const config = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+  return join(config, 'omnitron', 'state.key');
+}
+
+/** Hex or base64(url) of exactly 32 bytes is used as is; anything else is a passphrase. */
+export async function keyFromText(text: string): Promise<Uint8Array> {
+  const trimmed = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return new Uint8Array(Buffer.from(trimmed, 'hex'));
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed)) return new Uint8Array(Buffer.from(trimmed, 'base64'));
+  return derive(text);
+}
+
+function derive(passphrase: string): Promise<Uint8Array> {
+  return new Promise((done, fail) => {
+    scrypt(passphrase, PASSPHRASE_SALT, 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }, (err, key) => {
+      if (err) fail(err);
+      else done(new Uint8Array(key));
+    });
+  });
+}
+
+function makeKey(bytes: Uint8Array, source: string, created: boolean): StateKey {
+  const kid = createHash('sha256').update('omnitron-state-key-id').update(bytes).digest('hex').slice(0, 16);
+  return { bytes, source, kid, created };
+}
+
+/** The file holds the key as base64url text, so its content can be pasted into OMNITRON_STATE_KEY. */
+async function readOrCreateKeyFile(path: string): Promise<StateKey> {
+  const existing = await readKeyFile(path);
+  if (existing !== null) return makeKey(await keyFromText(existing), path, false);
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    await writeFile(path, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    // Another process created it first: use theirs.
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    return makeKey(await keyFromText((await readKeyFile(path)) ?? ''), path, false);
+  }
+  return makeKey(await keyFromText((await readKeyFile(path)) ?? ''), path, true);
+}
+
+async function readKeyFile(path: string): Promise<string | null> {
+  try {
+    const text = await readFile(path, 'utf8');
+    if (text.trim() === '') throw new UserError(error('state key file is empty', { file: path, detail: 'Restore the key file from your backup.' }));
+    return text;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+async function refuseInside(stateDir: string, keyPath: string): Promise<void> {
+  const [dir, key] = await Promise.all([realish(stateDir), realish(keyPath)]);
+  const rel = relative(dir, key);
+  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
+    throw new UserError(error(`the state key file is inside the state directory ${stateDir}`, {
+      file: keyPath,
+      detail: 'Keep the key elsewhere (OMNITRON_STATE_KEY_FILE or ~/.config/omnitron/state.key), so a copy of the state does not carry its key.',
+    }));
+  }
+}
+
+/** The real path of the longest existing prefix, so symlinks cannot hide the key inside the state dir. */
+async function realish(path: string): Promise<string> {
+  const absolute = resolve(path);
+  try {
+    return await realpath(absolute);
+  } catch {
+    const parent = dirname(absolute);
+    return parent === absolute ? absolute : join(await realish(parent), relative(parent, absolute));
+  }
+}
