@@ -1,0 +1,111 @@
+/**
+ * The human plan, following Terraform's layout so operators and PR-comment tools read it unchanged:
+ * symbol legend, `# address will be …` comment, resource block, and the verbatim summary line.
+ */
+import { hasChanges, summarize, type Action, type Change, type Plan } from '../../planner/change.js';
+import { painter, type Painter } from './ansi.js';
+import { renderAttributes } from './plan-attributes.js';
+
+export interface PlanTextOptions { color: boolean }
+
+type Shown = Exclude<Action, 'noop'>;
+
+const LEGEND: Array<[Shown, string]> = [
+  ['create', '+ create'],
+  ['update', '~ update in-place'],
+  ['delete', '- destroy'],
+  ['replace', 'destroy and then create replacement'],
+];
+
+export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
+  const paint = painter(opts.color);
+  if (!hasChanges(plan)) return joinSections([noChanges(plan), driftSection(plan)]);
+  const actionable = plan.changes.filter((c) => c.action !== 'noop');
+  return joinSections([
+    driftSection(plan),
+    recordSection(plan),
+    actionable.length > 0 ? legend(actionable, paint) : [],
+    actionable.length > 0 ? [intro(plan)] : [],
+    ...actionable.map((c) => renderChange(c, paint)),
+    [summaryLine(plan, paint)],
+  ]);
+}
+
+export function summaryLine(plan: Pick<Plan, 'changes'>, paint: Painter = painter(false)): string {
+  const s = summarize(plan);
+  return `${paint('bold', 'Plan:')} ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy.`;
+}
+
+function joinSections(sections: string[][]): string {
+  return `${sections.filter((s) => s.length > 0).map((s) => s.join('\n')).join('\n\n')}\n`;
+}
+
+function noChanges(plan: Plan): string[] {
+  if (plan.mode === 'destroy') {
+    return [
+      'No changes. No objects need to be destroyed.',
+      '',
+      'Either you have not created any objects yet or the existing objects were already deleted outside of Omnitron.',
+    ];
+  }
+  return [
+    'No changes. Your infrastructure matches the configuration.',
+    '',
+    'Omnitron has compared your real infrastructure against your configuration and found no differences, so no changes are needed.',
+  ];
+}
+
+function driftSection(plan: Plan): string[] {
+  if (plan.drift.length === 0) return [];
+  return ['Objects have changed outside of Omnitron:', ...plan.drift.map((d) => `  # ${d.address}: ${d.summary}`)];
+}
+
+function recordSection(plan: Plan): string[] {
+  const records = plan.changes.filter((c) => c.action === 'noop' && c.record);
+  if (records.length === 0) return [];
+  return ['Objects to record in state:', ...records.map((c) => `  # ${c.address} found live but missing from state; it will be recorded`)];
+}
+
+function legend(changes: Change[], paint: Painter): string[] {
+  const used = new Set(changes.map((c) => c.action));
+  const lines = LEGEND.filter(([action]) => used.has(action))
+    .map(([action, text]) => (action === 'replace' ? `${glyph('replace', paint)} ${text}` : `  ${glyph(action, paint)}${text.slice(1)}`));
+  return ['Omnitron used the selected providers to generate the following execution plan. Resource actions are indicated with the following symbols:', ...lines];
+}
+
+function intro(plan: Plan): string {
+  if (plan.mode === 'destroy') return `Omnitron will perform the following actions to destroy stack "${plan.stack}":`;
+  return 'Omnitron will perform the following actions:';
+}
+
+function glyph(action: Shown, paint: Painter): string {
+  if (action === 'create') return paint('green', '+');
+  if (action === 'update') return paint('yellow', '~');
+  if (action === 'delete') return paint('red', '-');
+  return `${paint('red', '-')}/${paint('green', '+')}`;
+}
+
+function renderChange(change: Change, paint: Painter): string[] {
+  const action = change.action as Shown;
+  const reason = change.reason ? ` (${change.reason})` : '';
+  const comment = `  # ${paint('bold', change.address)} ${verdict(change)}${reason}`;
+  const lead = action === 'replace' ? glyph(action, paint) : `  ${glyph(action, paint)}`;
+  const open = `${lead} resource ${JSON.stringify(change.type)} ${JSON.stringify(resourceName(change))} {`;
+  const body = renderAttributes(change, paint);
+  if (body.length === 0) return [comment, `${open}}`];
+  return [comment, open, ...body, '    }'];
+}
+
+function verdict(change: Change): string {
+  switch (change.action) {
+    case 'create': return 'will be created';
+    case 'update': return 'will be updated in-place';
+    case 'delete': return 'will be destroyed';
+    default: return change.forcedBy?.includes('requested') ? 'will be replaced, as requested' : 'must be replaced';
+  }
+}
+
+export function resourceName(change: Pick<Change, 'address' | 'type'>): string {
+  const prefix = `${change.type}.`;
+  return change.address.startsWith(prefix) ? change.address.slice(prefix.length) : change.address;
+}

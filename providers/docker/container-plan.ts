@@ -1,0 +1,65 @@
+/**
+ * The pure plan for `docker_container`. Containers are immutable, so any attribute difference (or a
+ * config hash that no longer matches) replaces; a container that matches but is not running is
+ * started again (an update on the `status` pseudo-attribute).
+ */
+import type { AttributeDiff } from '../../planner/change.js';
+import type { Value } from '../../planner/expr.js';
+import { defaultDecision, diffAttributes } from '../../planner/diff.js';
+import type { Decision, Observed, PlanInput } from '../../planner/resource.js';
+import { canonicalSize } from './units.js';
+
+const SIZE_FIELDS = ['memory', 'memoryReservation', 'shmSize'];
+
+export function planContainer(input: PlanInput): Decision {
+  const { desired, observed, prior, unreadable } = input;
+  if (desired === undefined || (unreadable && prior)) return defaultDecision(input, { replaceOn: ['*'] });
+  if (!observed) return { action: 'create', reason: prior ? 'deleted outside omnitron' : 'not found' };
+  const { diffs } = diffAttributes(normalizeContainer(observed.attributes as Value), normalizeContainer(desired), {
+    sensitive: input.sensitive,
+    replaceOn: ['*'],
+  });
+  const hashMatches = input.desiredHash === undefined || observed.hash === input.desiredHash;
+  if (diffs.length > 0) {
+    return { action: 'replace', reason: hashMatches ? 'changed outside omnitron' : 'config changed', diffs, forcedBy: diffs.map((d) => d.path) };
+  }
+  if (!hashMatches) {
+    const diff: AttributeDiff = { path: 'config-hash', before: observed.hash ?? null, after: input.desiredHash, forcesReplacement: true };
+    return { action: 'replace', reason: 'config hash diverged', diffs: [diff], forcedBy: ['config-hash'] };
+  }
+  return planStatus(observed, !prior);
+}
+
+function planStatus(observed: Observed, record: boolean): Decision {
+  const status = observed.status ?? 'running';
+  if (status === 'running' || status === 'starting') {
+    const reason = status === 'running' ? 'container is running' : 'container is starting';
+    return record ? { action: 'noop', reason, record: true } : { action: 'noop', reason };
+  }
+  const diffs: AttributeDiff[] = [{ path: 'status', before: status, after: 'running' }];
+  // A dead container cannot be started again, only replaced.
+  if (status === 'dead') return { action: 'replace', reason: 'container is dead', diffs: [{ ...diffs[0], forcesReplacement: true }], forcedBy: ['status'] };
+  return { action: 'update', reason: `container is ${status}`, diffs };
+}
+
+/** Puts both sides in one canonical order and unit, so "1G" equals "1024m" and port order does not matter. */
+export function normalizeContainer(value: Value): Value {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const out: { [key: string]: Value } = { ...value };
+  if (Array.isArray(out.ports)) out.ports = sortBy(out.ports, (p) => `${String(field(p, 'name'))}\u0000${String(field(p, 'container')).padStart(6, '0')}`);
+  if (Array.isArray(out.volumes)) out.volumes = sortBy(out.volumes, (v) => String(field(v, 'target')));
+  if (Array.isArray(out.aliases)) out.aliases = sortBy(out.aliases, (a) => String(a));
+  for (const f of SIZE_FIELDS) {
+    const v = out[f];
+    if (typeof v === 'string') out[f] = canonicalSize(v);
+  }
+  return out;
+}
+
+function field(v: Value, key: string): Value | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as { [k: string]: Value })[key] : undefined;
+}
+
+function sortBy(list: Value[], key: (v: Value) => string): Value[] {
+  return [...list].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}

@@ -1,0 +1,109 @@
+/**
+ * One batched read of everything this stack owns on the engine: one list call per kind filtered by the
+ * scope's ownership labels (all container states), container inspects in parallel, plus the images the
+ * config names. Objects are keyed by their address label, so ours-but-not-in-config shows up as an orphan.
+ */
+import type Docker from 'dockerode';
+import type { Expr } from '../../planner/expr.js';
+import type { DesiredResource, Observed, ObservedSet, ObserveRequest, ProviderContext } from '../../planner/resource.js';
+import { reachDocker } from './client.js';
+import { imageDefaults, type ImageConfig, type ImageDefaults, type InspectedContainer, type MappingHints } from './container-attributes.js';
+import { CONTAINER_TYPE, observeContainer } from './container.js';
+import { ifExists } from './errors.js';
+import { IMAGE_TYPE, observeImage } from './image.js';
+import { addressOf, scopeFilters } from './labels.js';
+import { NETWORK_TYPE, observeNetwork } from './network.js';
+import { observeVolume, VOLUME_TYPE } from './volume.js';
+
+export const OBSERVE_ADDRESS = 'provider.docker';
+
+export function observeDocker(ctx: ProviderContext, request: ObserveRequest): Promise<ObservedSet> {
+  return reachDocker(OBSERVE_ADDRESS, () => readAll(ctx, request));
+}
+
+async function readAll(ctx: ProviderContext, request: ObserveRequest): Promise<ObservedSet> {
+  const docker = ctx.clients.docker();
+  const filters = scopeFilters(request.scope);
+  const [networks, volumes, containers] = await Promise.all([
+    docker.listNetworks({ filters }),
+    docker.listVolumes({ filters }).then((r) => r.Volumes ?? []),
+    docker.listContainers({ all: true, filters }),
+  ]);
+  const found: Observed[] = [
+    ...networks.map((n) => observeNetwork(n)),
+    ...volumes.map((v) => observeVolume(v)),
+    ...(await readContainers(docker, containers.map((c) => c.Id), request.desired)),
+  ];
+  const objects = keyByAddress(ctx, found.filter((o) => o.address));
+  for (const o of await readByName(docker, request.desired, objects)) objects.set(o.address, o);
+  return { objects, unreadable: new Map() };
+}
+
+async function readContainers(docker: Docker, ids: string[], desired: DesiredResource[]): Promise<Observed[]> {
+  const infos = (await Promise.all(ids.map((id) => ifExists(docker.getContainer(id).inspect())))) as Array<InspectedContainer | undefined>;
+  const present = infos.filter((i): i is InspectedContainer => i !== undefined);
+  const images = await readImageDefaults(docker, present.map((i) => i.Image ?? i.Config.Image));
+  const hints = new Map(desired.filter((d) => d.type === CONTAINER_TYPE).map((d) => [d.address, hintsFrom(d.attributes)]));
+  return present.map((i) => observeContainer(i, images.get(i.Image ?? i.Config.Image), hints.get(addressOf(i.Config.Labels) ?? '')));
+}
+
+/** Image config per image id, inspected once each; a removed image simply has no defaults. */
+async function readImageDefaults(docker: Docker, refs: string[]): Promise<Map<string, ImageDefaults>> {
+  const unique = [...new Set(refs)];
+  const infos = await Promise.all(unique.map((ref) => ifExists(docker.getImage(ref).inspect())));
+  const out = new Map<string, ImageDefaults>();
+  unique.forEach((ref, i) => { const info = infos[i]; if (info) out.set(ref, imageDefaults(info.Config as ImageConfig)); });
+  return out;
+}
+
+/**
+ * Images by the name the config asks for (they carry no labels), and networks and volumes the config
+ * names that exist without any ownership label: those are adopted rather than planned as creates that
+ * Docker would answer with a conflict (networks) or silently with the existing volume.
+ */
+async function readByName(docker: Docker, desired: DesiredResource[], known: Map<string, Observed>): Promise<Observed[]> {
+  const reads = desired.filter((d) => !known.has(d.address)).map(async (d): Promise<Observed | undefined> => {
+    const name = literalName(d.attributes);
+    if (name === undefined) return undefined;
+    if (d.type === IMAGE_TYPE) {
+      const info = await ifExists(docker.getImage(name).inspect());
+      return info && observeImage(d.address, name, info);
+    }
+    if (d.type === NETWORK_TYPE) {
+      const info = (await ifExists(docker.getNetwork(name).inspect())) as Docker.NetworkInspectInfo | undefined;
+      return info && !addressOf(info.Labels) && info.Name === name ? observeNetwork(info, d.address) : undefined;
+    }
+    if (d.type === VOLUME_TYPE) {
+      const info = (await ifExists(docker.getVolume(name).inspect())) as Docker.VolumeInspectInfo | undefined;
+      return info && !addressOf(info.Labels) ? observeVolume(info, d.address) : undefined;
+    }
+    return undefined;
+  });
+  return (await Promise.all(reads)).filter((o): o is Observed => o !== undefined);
+}
+
+function keyByAddress(ctx: ProviderContext, found: Observed[]): Map<string, Observed> {
+  const objects = new Map<string, Observed>();
+  for (const o of found) {
+    const first = objects.get(o.address);
+    if (!first) { objects.set(o.address, o); continue; }
+    ctx.emit({ kind: 'warning', address: o.address, message: `more than one Docker object carries this address (${first.id} and ${o.id}); using ${first.id}` });
+  }
+  return objects;
+}
+
+function literalName(attributes: Expr): string | undefined {
+  const name = isObject(attributes) ? attributes.name : undefined;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** Which fields and env/label keys the desired container sets (keys are known even when values are refs). */
+export function hintsFrom(attributes: Expr): MappingHints {
+  if (!isObject(attributes)) return { fields: new Set(), envKeys: new Set(), labelKeys: new Set() };
+  const keys = (e: Expr | undefined) => new Set(isObject(e) ? Object.keys(e) : []);
+  return { fields: new Set(Object.keys(attributes)), envKeys: keys(attributes.env), labelKeys: keys(attributes.labels) };
+}
+
+function isObject(e: Expr | undefined): e is { [key: string]: Expr } {
+  return e !== null && typeof e === 'object' && !Array.isArray(e) && !('$ref' in e) && !('$template' in e);
+}
