@@ -92,7 +92,8 @@ async function execute(req: ApplyRequest, ctx: ProviderContext, change: Change, 
   if (!type) throw new Error(`internal: no provider implements resource type "${change.type}"`);
   const lookup = (address: string, output: string): Json | undefined => req.store.get(address)?.outputs[output];
   if (verb === 'delete') {
-    const connection = change.prior?.connection !== undefined ? known(resolve(change.prior.connection, lookup), `${change.address} connection`) : undefined;
+    const recorded = change.prior?.connection ?? change.desired?.connection;
+    const connection = recorded !== undefined ? known(resolve(recorded, lookup), `${change.address} connection`) : undefined;
     await type.apply(ctx, { action: 'delete', address: change.address, prior: change.prior, observed: change.observed, ...(connection !== undefined ? { connection } : {}) });
     await req.store.remove(change.address);
     return;

@@ -3,7 +3,7 @@
  * could change anything. Refs resolve against prior outputs, except outputs of resources this plan
  * creates or replaces, which are unknown until apply.
  */
-import { containsUnknown, resolve, type Json, type Value } from './expr.js';
+import { containsUnknown, resolve, type Expr, type Json, type Value } from './expr.js';
 import { configHash } from './hash.js';
 import { diffAttributes } from './diff.js';
 import { topoOrder } from './graph/dag.js';
@@ -86,6 +86,8 @@ function planOne(req: PlanRequest, r: DesiredResource, lookup: (a: string, o: st
 }
 
 function planRemovals(req: PlanRequest, desired: ReadonlySet<string>): Change[] {
+  const desiredConnections = new Map<string, Expr>();
+  for (const d of req.desired) if (d.connection !== undefined && !desiredConnections.has(d.type)) desiredConnections.set(d.type, d.connection);
   const gone = [...new Set([...req.prior.keys(), ...req.observed.keys()])].filter((a) => !desired.has(a)).sort();
   const depsOf = (a: string) => req.prior.get(a)?.dependsOn ?? [];
   const order = topoOrder(gone, depsOf).reverse();
@@ -98,11 +100,14 @@ function planRemovals(req: PlanRequest, desired: ReadonlySet<string>): Change[] 
       decision = { action: 'noop', reason: 'data volume kept (pass --volumes to delete it)' };
     }
     const before = (observed?.attributes ?? prior?.attributes) as Value | undefined;
+    const connection = prior?.connection ?? desiredConnections.get(typeName);
     const sensitive = (prior?.sensitive ?? []).filter((p) => p.startsWith('attributes.')).map((p) => p.slice('attributes.'.length));
     return {
       address, type: typeName, action: decision.action, reason: decision.reason,
       diffs: decision.action === 'delete' ? diffAttributes(before, undefined, { sensitive }).diffs : [],
       unchanged: 0, dependsOn: depsOf(address),
+      // An orphan found only by its ownership stamp has no recorded connection; reach it the way its siblings are reached.
+      ...(connection !== undefined && !prior?.connection ? { desired: { attributes: null, connection, sensitive: [] } } : {}),
       ...(prior ? { prior } : {}), ...(observed ? { observed } : {}),
     } satisfies Change;
   });

@@ -1,0 +1,55 @@
+/**
+ * The local provider: things that live on the machine running omnitron. random_password lives only
+ * in state, so observe reports what state remembers; env files are read and parsed from disk.
+ */
+import { resolve } from '../../planner/expr.js';
+import type { Observed, ObservedSet, ObserveRequest, Provider, ProviderContext } from '../../planner/resource.js';
+import { ENV_FILE_TYPE, envFile, readEnvFile } from './env-file.js';
+import { observeRandomPassword, RANDOM_PASSWORD_TYPE, randomPassword } from './random-password.js';
+
+export { envFile } from './env-file.js';
+/** The env file format, for whoever loads these files: Node's built-in loader does not undo the escapes. */
+export { formatEnv, parseEnv } from './env-format.js';
+export { randomPassword } from './random-password.js';
+
+interface FileTarget { address: string; path: string }
+
+const pathOf = (attributes: unknown): string | undefined => {
+  const p = (attributes as { path?: unknown } | null)?.path;
+  return typeof p === 'string' ? p : undefined;
+};
+
+/** The live file is where state says it is (a path change is then a replace); new files where config says. */
+function envFileTargets(request: ObserveRequest): FileTarget[] {
+  const priors = new Map(request.prior.filter((p) => p.type === ENV_FILE_TYPE).map((p) => [p.address, p]));
+  const addresses = new Set([...request.desired.filter((d) => d.type === ENV_FILE_TYPE).map((d) => d.address), ...priors.keys()]);
+  const desired = new Map(request.desired.map((d) => [d.address, d]));
+  return [...addresses].flatMap((address) => {
+    const d = desired.get(address);
+    const file = pathOf(priors.get(address)?.attributes) ?? (d ? pathOf(resolve(d.attributes, request.lookup)) : undefined);
+    return file ? [{ address, path: file }] : [];
+  });
+}
+
+async function observeLocal(_ctx: ProviderContext, request: ObserveRequest): Promise<ObservedSet> {
+  const result: ObservedSet = { objects: new Map(), unreadable: new Map() };
+  for (const prior of request.prior.filter((p) => p.type === RANDOM_PASSWORD_TYPE)) {
+    const o = observeRandomPassword(prior);
+    if (o) result.objects.set(o.address, o);
+  }
+  await Promise.all(envFileTargets(request).map(async (t) => {
+    try {
+      const o: Observed | undefined = await readEnvFile(t.address, t.path);
+      if (o) result.objects.set(t.address, o);
+    } catch (err) {
+      result.unreadable.set(t.address, `could not read ${t.path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+  }));
+  return result;
+}
+
+export const localProvider: Provider = {
+  name: 'local',
+  types: [randomPassword, envFile],
+  observe: observeLocal,
+};

@@ -1,0 +1,78 @@
+/**
+ * `postgres_database`: one database per app, owned by the app's role. A name change forces
+ * replacement (drop, then create: the plan shows it as a destroy); an owner change is ALTER OWNER.
+ * create is idempotent: an existing database gets its owner set. delete: DROP DATABASE IF EXISTS …
+ * WITH (FORCE), which ends the app's open sessions.
+ */
+import { z } from 'zod';
+import type { Json } from '../../planner/expr.js';
+import type { ApplyOp, Applied, Observed, PlanInput, ProviderContext, ResourceType } from '../../planner/resource.js';
+import { connectionFor, failure, ownershipComment, priorName } from './apply-support.js';
+import { withPg, type Run } from './connection.js';
+import { planStamped } from './plan-stamped.js';
+import { alterDatabaseOwner, commentOnDatabase, createDatabase, databaseExists, dropDatabase } from './sql.js';
+
+export const DATABASE_TYPE = 'postgres_database';
+
+const databaseAttributes = z.object({ name: z.string().min(1), owner: z.string().min(1) });
+type DatabaseAttributes = z.infer<typeof databaseAttributes>;
+
+function parseAttributes(op: ApplyOp): DatabaseAttributes {
+  const parsed = databaseAttributes.safeParse(op.attributes);
+  if (!parsed.success) throw new Error(`internal: ${op.address} has invalid attributes: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
+export function planDatabase(input: PlanInput) {
+  return planStamped(input, { replaceOn: ['name'] });
+}
+
+async function ensureDatabase(run: Run, attrs: DatabaseAttributes): Promise<void> {
+  const exists = (await run(databaseExists(attrs.name))).length > 0;
+  await run(exists ? alterDatabaseOwner(attrs.name, attrs.owner) : createDatabase(attrs.name, attrs.owner));
+}
+
+async function applyDatabase(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined> {
+  ctx.signal.throwIfAborted();
+  const connection = connectionFor(op);
+  if (op.action === 'delete') {
+    await dropNamed(ctx, op, priorName(op));
+    return undefined;
+  }
+  const attrs = parseAttributes(op);
+  if (op.action === 'replace') await dropNamed(ctx, op, priorName(op));
+  ctx.emit({ kind: 'progress', address: op.address, message: `applying database ${attrs.name} (owner ${attrs.owner})` });
+  try {
+    await withPg(connection, async (run) => {
+      await ensureDatabase(run, attrs);
+      await run(commentOnDatabase(attrs.name, ownershipComment(ctx, op)));
+    });
+  } catch (err) {
+    throw failure(op, `could not ${op.action} database "${attrs.name}"`, err, [connection.password]);
+  }
+  return { id: attrs.name, attributes: attrs, outputs: { name: attrs.name, owner: attrs.owner } };
+}
+
+async function dropNamed(ctx: ProviderContext, op: ApplyOp, name: string | undefined): Promise<void> {
+  if (!name) return;
+  const connection = connectionFor(op);
+  ctx.emit({ kind: 'progress', address: op.address, message: `dropping database ${name}` });
+  try {
+    await withPg(connection, (run) => run(dropDatabase(name)));
+  } catch (err) {
+    throw failure(op, `could not drop database "${name}"`, err, [connection.password]);
+  }
+}
+
+/** A database found live that state had lost: its outputs are what the catalog shows. */
+function recordDatabaseOutputs(observed: Observed): Record<string, Json> {
+  const { name, owner } = observed.attributes as { name: string; owner: string };
+  return { name, owner };
+}
+
+export const postgresDatabase = {
+  type: DATABASE_TYPE,
+  plan: planDatabase,
+  recordOutputs: recordDatabaseOutputs,
+  apply: applyDatabase,
+} satisfies ResourceType;

@@ -1,0 +1,54 @@
+/**
+ * One read per postgres server: roles and databases (with their ownership comments) in two queries,
+ * plus stored verifiers when state has passwords to check. An unreachable server makes every address
+ * on it unreadable, with the cause; the planner then trusts state for them.
+ */
+import type { Observed, ObservedSet, ObserveRequest, ProviderContext, Scope } from '../../planner/resource.js';
+import { databaseRows, mapRows, markPasswordDrift, roleRows, type DatabaseRow, type RoleRow, type VerifierRow } from './catalog.js';
+import { describePgError, pgErrorCode, withPg, type Run } from './connection.js';
+import { DATABASE_TYPE } from './database.js';
+import { PASSWORD_MISMATCH, ROLE_TYPE } from './role.js';
+import { selectDatabases, selectRoles, selectVerifiers } from './sql.js';
+import { collectTargets, type Server, type Target } from './targets.js';
+
+const TYPES: ReadonlySet<string> = new Set([ROLE_TYPE, DATABASE_TYPE]);
+
+const namesOf = (targets: Target[], type: string): string[] =>
+  targets.filter((t) => t.type === type && t.name !== undefined).map((t) => t.name as string);
+
+async function readVerifiers(run: Run, targets: Target[]): Promise<VerifierRow[]> {
+  const names = namesOf(targets.filter((t) => t.password !== undefined), ROLE_TYPE);
+  if (names.length === 0) return [];
+  try {
+    return await run<VerifierRow & Record<string, unknown>>(selectVerifiers(names));
+  } catch (err) {
+    if (pgErrorCode(err) === '42501') return []; // not a superuser: passwords cannot be checked
+    throw err;
+  }
+}
+
+async function readServer(server: Server, scope: Scope): Promise<Observed[]> {
+  const { targets } = server;
+  return withPg(server.connection, async (run) => {
+    const roles = await run<RoleRow & Record<string, unknown>>(selectRoles(namesOf(targets, ROLE_TYPE)));
+    const databases = await run<DatabaseRow & Record<string, unknown>>(selectDatabases(namesOf(targets, DATABASE_TYPE)));
+    const observedRoles = mapRows(ROLE_TYPE, roleRows(roles), targets, scope);
+    markPasswordDrift(observedRoles, targets, await readVerifiers(run, targets), PASSWORD_MISMATCH);
+    return [...observedRoles.values(), ...mapRows(DATABASE_TYPE, databaseRows(databases), targets, scope).values()];
+  });
+}
+
+export async function observePostgres(ctx: ProviderContext, request: ObserveRequest): Promise<ObservedSet> {
+  const { servers, unreachable } = collectTargets(request, TYPES);
+  const result: ObservedSet = { objects: new Map(), unreadable: new Map(unreachable) };
+  await Promise.all([...servers.values()].map(async (server) => {
+    const { host, port, password } = server.connection;
+    try {
+      for (const o of await readServer(server, ctx.scope)) result.objects.set(o.address, o);
+    } catch (err) {
+      const cause = `could not read postgres at ${host}:${port}: ${describePgError(err, [password])}`;
+      for (const t of server.targets) result.unreadable.set(t.address, cause);
+    }
+  }));
+  return result;
+}

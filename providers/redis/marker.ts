@@ -1,0 +1,29 @@
+/** The JSON omnitron stores under MARKER_KEY in every Redis DB it manages. */
+import { canonicalJson } from '../../planner/hash.js';
+import type { Scope } from '../../planner/resource.js';
+
+export interface Marker { project: string; stack: string; address: string; hash: string; app: string; purpose: string }
+
+export function encodeMarker(m: Marker): string {
+  return canonicalJson({ project: m.project, stack: m.stack, address: m.address, hash: m.hash, app: m.app, purpose: m.purpose });
+}
+
+export function parseMarker(raw: unknown): Marker | undefined {
+  if (typeof raw !== 'string') return undefined;
+  try {
+    const v = JSON.parse(raw) as Record<string, unknown>;
+    const keys = ['project', 'stack', 'address', 'hash', 'app', 'purpose'] as const;
+    if (!keys.every((k) => typeof v[k] === 'string')) return undefined;
+    return Object.fromEntries(keys.map((k) => [k, v[k]])) as unknown as Marker;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isOurs(m: Marker | undefined, scope: Pick<Scope, 'project' | 'stack'>, address?: string): m is Marker {
+  return m !== undefined && m.project === scope.project && m.stack === scope.stack && (address === undefined || m.address === address);
+}
+
+export function describeOwner(m: Marker | undefined): string {
+  return m ? `omnitron ${m.project}/${m.stack} ${m.address}` : 'data without an omnitron marker';
+}

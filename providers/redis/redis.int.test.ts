@@ -1,0 +1,180 @@
+/**
+ * Real Redis (local image, testcontainers, requirepass): markers, orphans, the out-of-range error,
+ * flushing only what carries our marker, and failures that never leak the password.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StartedTestContainer } from 'testcontainers';
+import type { Json } from '../../planner/expr.js';
+import { configHash } from '../../planner/hash.js';
+import {
+  ProviderError, type Applied, type ApplyOp, type DesiredResource, type ObserveRequest, type ProviderContext, type ProviderEvent, type StateRecord,
+} from '../../planner/resource.js';
+import { MARKER_KEY } from './commands.js';
+import type { RedisConnection } from './connection.js';
+import { redisProvider } from './index.js';
+import { encodeMarker } from './marker.js';
+import { redisDatabase } from './redis-database.js';
+
+process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+
+const suffix = randomBytes(4).toString('hex');
+const password = `redis-${randomBytes(12).toString('hex')}`;
+const events: ProviderEvent[] = [];
+const ctx: ProviderContext = {
+  scope: { project: `it-${suffix}`, stack: 'test', root: '/nonexistent', stackDir: '/nonexistent/.omnitron/test' },
+  clients: { docker: () => { throw new Error('not used'); } },
+  signal: new AbortController().signal,
+  emit: (e) => { events.push(e); },
+};
+
+let container: StartedTestContainer | undefined;
+let server: RedisConnection;
+const clients: Redis[] = [];
+
+async function startRedis(): Promise<StartedTestContainer> {
+  const { GenericContainer, Wait } = await import('testcontainers');
+  class LoopbackContainer extends GenericContainer {
+    protected override async beforeContainerCreated(): Promise<void> {
+      for (const bindings of Object.values(this.hostConfig.PortBindings ?? {})) for (const b of bindings as Array<{ HostIp?: string }>) b.HostIp = '127.0.0.1';
+    }
+  }
+  return new LoopbackContainer('omnitron-local/redis:7')
+    .withCommand(['redis-server', '--requirepass', password, '--protected-mode', 'no'])
+    .withExposedPorts(6379)
+    .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/))
+    .start();
+}
+
+/** A plain client on one DB, as an app would use it. */
+function db(index: number): Redis {
+  const client = new Redis({ host: server.host, port: server.port, password, db: index, lazyConnect: false });
+  clients.push(client);
+  return client;
+}
+
+const attrs = (index: number, app = 'api', purpose = 'app') => ({ index, app, purpose });
+const desired = (address: string, attributes: Json, connection: Json = server as unknown as Json): DesiredResource =>
+  ({ address, type: 'redis_database', attributes, connection, dependsOn: [], sensitive: [] });
+const request = (d: DesiredResource[], prior: StateRecord[] = []): ObserveRequest => ({ scope: ctx.scope, desired: d, prior, lookup: () => undefined });
+
+function record(address: string, applied: Applied): StateRecord {
+  return {
+    address, type: 'redis_database', id: applied.id, attributes: applied.attributes, outputs: applied.outputs,
+    dependsOn: [], sensitive: [], hash: configHash(applied.attributes), updatedAt: new Date().toISOString(), connection: server as unknown as Json,
+  };
+}
+
+function apply(op: Omit<ApplyOp, 'hash' | 'connection'> & { connection?: Json }): Promise<Applied | undefined> {
+  return redisDatabase.apply(ctx, {
+    connection: server as never, ...op, hash: op.attributes === undefined ? undefined : configHash(op.attributes),
+  });
+}
+
+beforeAll(async () => {
+  container = await startRedis();
+  server = { host: '127.0.0.1', port: container.getMappedPort(6379), password };
+});
+
+afterAll(async () => {
+  for (const c of clients) c.disconnect();
+  await container?.stop();
+});
+
+describe('redis provider against a real server', () => {
+  const api = 'redis_database.api';
+  let apiRecord: StateRecord;
+
+  it('create sets the marker; observe finds it, so the plan is a no-op', async () => {
+    expect((await redisProvider.observe(ctx, request([desired(api, attrs(3))]))).objects.size).toBe(0);
+    apiRecord = record(api, (await apply({ action: 'create', address: api, attributes: attrs(3) }))!);
+    expect(apiRecord.outputs).toEqual({ index: 3 });
+
+    const raw = await db(3).get(MARKER_KEY);
+    expect(JSON.parse(raw!)).toEqual({ project: ctx.scope.project, stack: 'test', address: api, hash: apiRecord.hash, app: 'api', purpose: 'app' });
+
+    const seen = await redisProvider.observe(ctx, request([desired(api, attrs(3))], [apiRecord]));
+    expect(seen.objects.get(api)).toEqual({ address: api, type: 'redis_database', id: '3', attributes: attrs(3), hash: apiRecord.hash });
+    expect(redisDatabase.plan({ address: api, desired: attrs(3), desiredHash: apiRecord.hash, prior: apiRecord, observed: seen.objects.get(api), sensitive: [] }))
+      .toEqual({ action: 'noop', reason: 'matches config' });
+  });
+
+  it('an index beyond `databases` is flagged by observe and fails apply with a clear error', async () => {
+    const far = 'redis_database.far';
+    const seen = await redisProvider.observe(ctx, request([desired(far, attrs(16, 'far'))]));
+    expect(seen.objects.get(far)).toMatchObject({ status: 'out-of-range', notes: ["index 16 is beyond the server's 16 databases (0-15): raise `databases`"] });
+    expect(redisDatabase.plan({ address: far, desired: attrs(16, 'far'), observed: seen.objects.get(far), sensitive: [] }))
+      .toEqual({ action: 'create', reason: "not found; index 16 is beyond the server's 16 databases (0-15): raise `databases`" });
+
+    const failed = await apply({ action: 'create', address: far, attributes: attrs(16, 'far') }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(ProviderError);
+    expect((failed as ProviderError).message).toBe("cannot use redis DB index 16 is beyond the server's 16 databases (0-15): raise `databases`");
+    expect((failed as ProviderError).address).toBe(far);
+  });
+
+  it('refuses an index marked by another stack, and adopts unmarked data at a wanted index', async () => {
+    await db(5).set(MARKER_KEY, encodeMarker({ project: ctx.scope.project, stack: 'other', address: 'redis_database.x', hash: 'h', app: 'x', purpose: 'app' }));
+    await db(7).set(`legacy:${suffix}`, 'v');
+    const seen = await redisProvider.observe(ctx, request([desired('redis_database.web', attrs(5, 'web')), desired('redis_database.legacy', attrs(7, 'legacy'))]));
+    expect(seen.objects.get('redis_database.web')?.status).toBe('in-use');
+    expect(seen.objects.get('redis_database.legacy')?.notes).toEqual(['index 7 holds 1 keys without an omnitron marker']);
+
+    await expect(apply({ action: 'create', address: 'redis_database.web', attributes: attrs(5, 'web') }))
+      .rejects.toThrow(`redis DB 5 is used by omnitron ${ctx.scope.project}/other redis_database.x`);
+    await apply({ action: 'update', address: 'redis_database.legacy', attributes: attrs(7, 'legacy') });
+    expect(await db(7).get(`legacy:${suffix}`)).toBe('v');
+    expect(JSON.parse((await db(7).get(MARKER_KEY))!)).toMatchObject({ address: 'redis_database.legacy' });
+  });
+
+  it('finds orphans by marker and flushes them on delete', async () => {
+    const orphan = 'redis_database.orphan';
+    await apply({ action: 'create', address: orphan, attributes: attrs(6, 'gone', 'discovery') });
+    await db(6).set('discovery:key', '1');
+    const seen = await redisProvider.observe(ctx, request([desired(api, attrs(3))], [apiRecord]));
+    expect(seen.objects.get(orphan)).toMatchObject({ id: '6', attributes: attrs(6, 'gone', 'discovery') });
+    expect(redisDatabase.plan({ address: orphan, observed: seen.objects.get(orphan), sensitive: [] }))
+      .toEqual({ action: 'delete', reason: 'owned by this stack but not in config' });
+    await apply({ action: 'delete', address: orphan, observed: seen.objects.get(orphan) });
+    expect(await db(6).dbsize()).toBe(0);
+  });
+
+  it('replace on an index change flushes the old DB and marks the new one', async () => {
+    await db(3).set('app:key', 'data');
+    const moved = record(api, (await apply({ action: 'replace', address: api, attributes: attrs(8), prior: apiRecord }))!);
+    expect(await db(3).dbsize()).toBe(0);
+    expect(JSON.parse((await db(8).get(MARKER_KEY))!)).toMatchObject({ address: api, hash: moved.hash });
+    apiRecord = moved;
+  });
+
+  it('delete flushes only a DB that still carries our marker', async () => {
+    await db(9).set('foreign', '1');
+    await apply({ action: 'delete', address: 'redis_database.stale', prior: record('redis_database.stale', { id: '9', attributes: attrs(9), outputs: {} }) });
+    expect(await db(9).get('foreign')).toBe('1');
+    expect(events).toContainEqual({ kind: 'warning', address: 'redis_database.stale', message: 'redis DB 9 not flushed: it holds data without an omnitron marker' });
+
+    await db(8).set('app:key', 'data');
+    await apply({ action: 'delete', address: api, prior: apiRecord });
+    expect(await db(8).dbsize()).toBe(0);
+    const after = await redisProvider.observe(ctx, request([], [apiRecord]));
+    expect(after.objects.has(api)).toBe(false);
+    expect(redisDatabase.plan({ address: api, prior: apiRecord, sensitive: [] })).toEqual({ action: 'noop', reason: 'already gone' });
+  });
+
+  it('a refused login or closed port makes addresses unreadable; errors never contain the password', async () => {
+    const wrong = { ...server, password: `wrong-${randomBytes(8).toString('hex')}` };
+    const refused = await redisProvider.observe(ctx, request([desired(api, attrs(3), wrong as never)]));
+    expect(refused.unreadable.get(api)).toMatch(/^could not read redis at 127\.0\.0\.1:\d+: .*(WRONGPASS|invalid username-password)/);
+    expect(refused.unreadable.get(api)).not.toContain(wrong.password);
+
+    const down = await redisProvider.observe(ctx, request([desired(api, attrs(3), { ...server, port: 1 } as never)]));
+    expect(down.unreadable.get(api)).toMatch(/^could not read redis at 127\.0\.0\.1:1: .*ECONNREFUSED/);
+    expect(down.unreadable.get(api)).not.toContain(password);
+
+    const failed = (await apply({ action: 'create', address: api, attributes: attrs(3), connection: wrong as never }).catch((e: unknown) => e)) as Error;
+    expect(failed).toBeInstanceOf(ProviderError);
+    expect(failed.message).toMatch(/^could not create redis DB: /);
+    expect(failed.message).not.toContain(wrong.password);
+    expect(JSON.stringify(events)).not.toContain(password);
+  });
+});
