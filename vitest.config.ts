@@ -1,6 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+// Config fixtures import from '@omnitron-dev/omnitron'; in Node the loader's resolve hook maps it, but
+// vitest's module runner bypasses Node hooks. The longer specifier comes first (prefix matching).
+const defineModule = fileURLToPath(new URL('./planner/config/define.ts', import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    alias: {
+      '@omnitron-dev/omnitron/config': defineModule,
+      '@omnitron-dev/omnitron': defineModule,
+    },
+  },
   test: {
     projects: [
       {

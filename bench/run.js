@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: builds, then prints every benchmark figure in order. Figures only, nothing asserted:
+ * PASS/MISS compares a figure with its target or with a baseline measured in this same run.
+ */
+import os from 'node:os';
+import { planTimePart } from './plan-time.js';
+import { applyOverheadPart } from './apply-overhead.js';
+import { dockerNoopPart } from './docker-noop.js';
+import { nowMs } from './lib/stats.js';
+
+const print = (line = '') => console.log(line);
+const PARTS = [planTimePart, applyOverheadPart, dockerNoopPart];
+
+const started = nowMs();
+print(`omnitron benchmarks — node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GB`);
+for (const part of PARTS) {
+  print();
+  await part(print);
+}
+print(`\ndone in ${((nowMs() - started) / 1000).toFixed(0)} s`);

@@ -1,0 +1,76 @@
+import { planStack, resourceTypes, type Runtime } from '../../planner/engine.js';
+import { applyPlan } from '../../planner/apply.js';
+import { hasChanges, type Plan } from '../../planner/change.js';
+import { UserError } from '../../planner/diagnostics.js';
+import { checkNotStale, loadPlan } from '../../planner/plan-file.js';
+import { renderPlanText } from '../views/plan-text.js';
+import { confirmApply } from '../confirm.js';
+import { createSink } from '../event-sink.js';
+import { interruptible, openSession, openStore, runtime, type Session, type StackOptions } from '../session.js';
+import type { StateStore } from '../../planner/state/state-store.js';
+import type { Output } from '../output.js';
+
+export interface ApplyFlags extends StackOptions {
+  autoApprove?: boolean;
+  parallelism?: number;
+  target?: string[];
+  replace?: string[];
+  json?: boolean;
+  /** destroy only: delete data volumes too. */
+  volumes?: boolean;
+}
+
+export async function applyCommand(planFile: string | undefined, flags: ApplyFlags, out: Output, mode: 'normal' | 'destroy' = 'normal'): Promise<number> {
+  const session = await openSession(flags, out);
+  const lock = await session.backend.lock({ operation: mode === 'destroy' ? 'destroy' : 'apply' });
+  if (lock.takenOver) out.warn(`Warning: took over a stale state lock left by ${lock.takenOver.holder} (pid ${lock.takenOver.pid}, no longer running) from ${lock.takenOver.createdAt}.`);
+  const stop = interruptible(out);
+  const sink = createSink(out, flags.json ?? false);
+  try {
+    const store = await openStore(session);
+    const run = runtime(sink.sink, stop.signal);
+    const plan = planFile ? await savedPlan(planFile, session, store) : await freshPlan(session, store, run, flags, mode, out);
+    if (!plan) return 0;
+    const outcome = await applyPlan({
+      plan, types: resourceTypes(run.providers), store, parallelism: flags.parallelism ?? 10, sink: sink.sink,
+      context: { scope: session.stack.scope, clients: run.clients, signal: stop.signal },
+    });
+    await store.settled();
+    return outcome.failed.length > 0 || outcome.notStarted.length > 0 ? 1 : 0;
+  } finally {
+    await sink.done();
+    stop.dispose();
+    await session.backend.unlock(lock.id);
+  }
+}
+
+async function savedPlan(file: string, session: Session, store: StateStore): Promise<Plan> {
+  const plan = await loadPlan(file, session.key);
+  if (plan.stack !== session.stack.scope.stack || plan.project !== session.stack.scope.project) {
+    throw new UserError({ severity: 'error', summary: `saved plan ${file} is for ${plan.project}/${plan.stack}, not ${session.stack.scope.project}/${session.stack.scope.stack}`, detail: 'Pass the matching --stack, or make a new plan.' });
+  }
+  checkNotStale(file, plan.binding, { stateLineage: store.lineage, stateSerial: store.persistedSerial, configDigest: session.stack.digest });
+  return plan;
+}
+
+async function freshPlan(session: Session, store: StateStore, run: Runtime, flags: ApplyFlags, mode: 'normal' | 'destroy', out: Output): Promise<Plan | undefined> {
+  const plan = await planStack(session.stack, store, { ...run, sink: () => {} }, {
+    mode, targets: flags.target, replace: flags.replace, keepVolumes: !flags.volumes,
+  });
+  if (!flags.json) out.print(renderPlanText(plan, { color: out.color }));
+  if (!hasChanges(plan)) return undefined;
+  if (flags.autoApprove) return plan;
+  if (!process.stdin.isTTY) {
+    throw new UserError({
+      severity: 'error',
+      summary: `${mode === 'destroy' ? 'destroy' : 'apply'} needs approval, but there is no terminal to ask on`,
+      detail: 'Review the plan above, then re-run with --auto-approve, or save a plan with `omnitron plan -out FILE` and run `omnitron apply FILE`.',
+    });
+  }
+  const verb = mode === 'destroy' ? 'destroy all the resources shown above' : 'perform the actions described above';
+  const ok = await confirmApply(`\nDo you want to ${mode === 'destroy' ? 'really destroy all resources' : 'perform these actions'}?\n  Omnitron will ${verb}.`);
+  if (!ok) {
+    throw new UserError({ severity: 'error', summary: `${mode === 'destroy' ? 'destroy' : 'apply'} cancelled`, detail: 'Nothing was changed.' });
+  }
+  return plan;
+}

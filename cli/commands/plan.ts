@@ -1,0 +1,34 @@
+import { planStack } from '../../planner/engine.js';
+import { hasChanges } from '../../planner/change.js';
+import { savePlan } from '../../planner/plan-file.js';
+import { renderPlanText } from '../views/plan-text.js';
+import { renderPlanJson } from '../views/plan-json.js';
+import { VERSION } from '../version.js';
+import { openSession, openStore, runtime, type StackOptions } from '../session.js';
+import type { Output } from '../output.js';
+
+export interface PlanFlags extends StackOptions {
+  detailedExitcode?: boolean;
+  json?: boolean;
+  out?: string;
+  target?: string[];
+  replace?: string[];
+  destroy?: boolean;
+}
+
+/** Exit code: 0 no changes (or no --detailed-exitcode), 2 changes present; errors throw (→ 1). */
+export async function planCommand(flags: PlanFlags, out: Output): Promise<number> {
+  const session = await openSession(flags, out);
+  const store = await openStore(session);
+  const plan = await planStack(session.stack, store, runtime(() => {}, new AbortController().signal), {
+    mode: flags.destroy ? 'destroy' : 'normal', targets: flags.target, replace: flags.replace, keepVolumes: true,
+  });
+  out.print(flags.json ? renderPlanJson(plan, { version: VERSION }) : renderPlanText(plan, { color: out.color }));
+  if (flags.out) {
+    await savePlan(plan, flags.out, session.key);
+    if (!flags.json) out.print(`\nSaved the plan to: ${flags.out}\n\nTo perform exactly these actions, run:\n    omnitron apply ${flags.out}`);
+  } else if (!flags.json && hasChanges(plan)) {
+    out.print(`\nNote: You didn't use the -out option to save this plan, so omnitron can't guarantee to take exactly these actions if you run "omnitron apply" now.`);
+  }
+  return flags.detailedExitcode && hasChanges(plan) ? 2 : 0;
+}

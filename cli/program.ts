@@ -1,0 +1,89 @@
+/** The command line: commander definitions only; each command's work lives in cli/commands/. */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { planCommand } from './commands/plan.js';
+import { applyCommand } from './commands/apply.js';
+import { forceUnlockCommand, graphCommand, stateListCommand, stateShowCommand, validateCommand } from './commands/inspect.js';
+import { createOutput, type Output } from './output.js';
+import { VERSION } from './version.js';
+
+export type Run = (out: Output) => Promise<number>;
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
+function stackOptions(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <path>', 'config file (default: omnitron.config.ts, .js or .mjs in the current directory)')
+    .option('-s, --stack <name>', 'stack to work on (default: "dev", or the only stack defined)')
+    .option('--strict', 'treat unknown config keys as errors, not warnings')
+    .option('--no-color', 'plain output without ANSI colours (NO_COLOR also works)');
+}
+
+export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>): Command {
+  const program = new Command('omnitron')
+    .version(VERSION)
+    .description('Declarative provisioning for Omnitron ecosystems: plan what will change, apply it, catch drift.')
+    .option('--verbose', 'show stack traces for unexpected errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: false });
+
+  stackOptions(program.command('plan'))
+    .description('show what apply would change, comparing the config with what really runs')
+    .option('--detailed-exitcode', 'exit 0 when nothing would change, 2 when something would, 1 on error')
+    .option('--json', 'print the plan as JSON (no secret values)')
+    .option('--out <file>', 'save the plan (encrypted) so `omnitron apply FILE` does exactly this')
+    .option('--target <address>', 'only this resource and what it depends on (repeatable)', collect)
+    .option('--replace <address>', 'replace this resource even if it has not changed (repeatable)', collect)
+    .option('--destroy', 'show what `omnitron destroy` would delete')
+    .action((flags, cmd: Command) => onRun((out) => planCommand(flags, out), cmd.opts().color !== false));
+
+  stackOptions(program.command('apply'))
+    .argument('[plan-file]', 'a plan saved with `omnitron plan -out FILE`; applied exactly, without a prompt')
+    .description('make the real infrastructure match the config (asks for "yes" first)')
+    .option('--auto-approve', 'skip the confirmation prompt')
+    .addOption(new Option('--parallelism <n>', 'how many resources to work on at once').argParser(positiveInt).default(10))
+    .option('--target <address>', 'only this resource and what it depends on (repeatable)', collect)
+    .option('--replace <address>', 'replace this resource even if it has not changed (repeatable)', collect)
+    .option('--json', 'progress as JSON lines')
+    .action((file: string | undefined, flags, cmd: Command) => onRun((out) => applyCommand(file, flags, out), cmd.opts().color !== false));
+
+  stackOptions(program.command('destroy'))
+    .description('delete everything this stack created (data volumes only with --volumes)')
+    .option('--auto-approve', 'skip the confirmation prompt')
+    .option('--volumes', 'also delete data volumes (databases, Redis data): this loses data')
+    .addOption(new Option('--parallelism <n>', 'how many resources to work on at once').argParser(positiveInt).default(10))
+    .option('--json', 'progress as JSON lines')
+    .action((flags, cmd: Command) => onRun((out) => applyCommand(undefined, flags, out, 'destroy'), cmd.opts().color !== false));
+
+  stackOptions(program.command('validate'))
+    .description('check the config and the apps\' config/default.json files; touches nothing')
+    .option('--json', 'print the result as JSON')
+    .action((flags, cmd: Command) => onRun((out) => validateCommand(flags, out), cmd.opts().color !== false));
+
+  stackOptions(program.command('graph'))
+    .description('print the resource dependency graph in DOT (pipe into `dot -Tsvg`)')
+    .action((flags, cmd: Command) => onRun((out) => graphCommand(flags, out), cmd.opts().color !== false));
+
+  const state = program.command('state').description('read the recorded state');
+  stackOptions(state.command('list'))
+    .description('list every resource address in state')
+    .action((flags, cmd: Command) => onRun((out) => stateListCommand(flags, out), cmd.opts().color !== false));
+  stackOptions(state.command('show'))
+    .argument('<address>', 'resource address, e.g. docker_container.postgres')
+    .description('show one resource as state records it (secrets masked)')
+    .action((address: string, flags, cmd: Command) => onRun((out) => stateShowCommand(address, flags, out), cmd.opts().color !== false));
+
+  stackOptions(program.command('force-unlock'))
+    .argument('<lock-id>', 'the id printed in the "state is locked" error')
+    .description('remove a state lock left behind by a process that is gone')
+    .action((id: string, flags, cmd: Command) => onRun((out) => forceUnlockCommand(id, flags, out), cmd.opts().color !== false));
+
+  return program;
+}
+
+export { createOutput };

@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeArgv } from './terraform-flags.js';
+
+describe('normalizeArgv', () => {
+  it('accepts Terraform-style single-dash long flags', () => {
+    expect(normalizeArgv(['plan', '-out', 'p.plan', '-detailed-exitcode', '-target=docker_container.redis']))
+      .toEqual(['plan', '--out', 'p.plan', '--detailed-exitcode', '--target=docker_container.redis']);
+  });
+  it('leaves short flags, values and unknown words alone', () => {
+    expect(normalizeArgv(['plan', '-c', 'x.ts', '--json', '-nope', 'out'])).toEqual(['plan', '-c', 'x.ts', '--json', '-nope', 'out']);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * `apps[]` entries as AppSpecs: paths absolute against the config root, real Omnitron's defaults
+ * (enabled, not critical, 30 s startup, one instance), and each app's requirements read from
+ * `<appRoot>/config/default.json` where `appRoot = dirname(bootstrap or script)/..`.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { error, warning, type Diagnostic } from '../diagnostics.js';
+import type { AppSpec } from './model.js';
+import { toMs } from './durations.js';
+import { stringValues } from './normalize-docker.js';
+import { noRequirements, readAppRequirements } from './read-app-requirements.js';
+import { schemaPair, type RawApp } from './schema.js';
+import { checkName } from './service-name.js';
+import { at, within, type SourceContext } from './source-context.js';
+import { checkShape } from './zod-diagnostics.js';
+
+export const APP_DEFAULTS = { critical: false, startupTimeout: 30_000, enabled: true, instances: 1, watchDebounce: 300 } as const;
+
+/** `ctx` points at the config file's root. */
+export function normalizeApps(raw: readonly unknown[], ctx: SourceContext): { apps: AppSpec[]; diagnostics: Diagnostic[] } {
+  const apps: AppSpec[] = [];
+  const diagnostics: Diagnostic[] = [];
+  raw.forEach((entry, index) => {
+    const shape = checkShape(schemaPair('app'), entry, within(ctx, 'apps', index));
+    diagnostics.push(...shape.diagnostics);
+    if (!shape.data) return;
+    const result = normalizeApp(shape.data, index, ctx);
+    diagnostics.push(...result.diagnostics);
+    if (result.app) apps.push(result.app);
+  });
+  return { apps, diagnostics };
+}
+
+function normalizeApp(raw: RawApp, index: number, ctx: SourceContext): { app?: AppSpec; diagnostics: Diagnostic[] } {
+  const diagnostics = checkName('app', raw.name, at(ctx, 'apps', index, 'name'));
+  const entry = entryPoint(raw, index, ctx);
+  if ('diagnostic' in entry) return { diagnostics: [...diagnostics, entry.diagnostic] };
+  const root = resolve(dirname(entry.path), '..');
+  const app: AppSpec = {
+    name: raw.name,
+    index,
+    [entry.kind]: entry.path,
+    root,
+    cwd: raw.cwd ? resolve(ctx.root, raw.cwd) : ctx.root,
+    dependsOn: [...(raw.dependsOn ?? [])],
+    critical: raw.critical ?? APP_DEFAULTS.critical,
+    startupTimeout: raw.startupTimeout === undefined ? APP_DEFAULTS.startupTimeout : toMs(raw.startupTimeout),
+    enabled: raw.enabled ?? APP_DEFAULTS.enabled,
+    env: stringValues(raw.env ?? {}),
+    instances: raw.instances ?? APP_DEFAULTS.instances,
+    requirements: noRequirements(),
+  };
+  const watch = watchOf(raw.watch, ctx.root);
+  if (watch) app.watch = watch;
+  if (!existsSync(root)) {
+    diagnostics.push(warning(`app directory ${root} does not exist, so the app declares no requirements`, {
+      detail: `check the path; requirements are read from ${root}/config/default.json`,
+      ...at(ctx, 'apps', index, entry.kind),
+    }));
+    return { app, diagnostics };
+  }
+  const read = readAppRequirements(root, { root: ctx.root, strict: ctx.strict });
+  app.requirements = read.requirements;
+  return { app, diagnostics: [...diagnostics, ...read.diagnostics] };
+}
+
+function entryPoint(raw: RawApp, index: number, ctx: SourceContext): { kind: 'bootstrap' | 'script'; path: string } | { diagnostic: Diagnostic } {
+  if (raw.bootstrap && raw.script) {
+    return { diagnostic: error('both bootstrap and script are set', { detail: 'keep one: bootstrap for a defineSystem() app, script for a plain Node script', ...at(ctx, 'apps', index) }) };
+  }
+  if (!raw.bootstrap && !raw.script) {
+    return { diagnostic: error('neither bootstrap nor script is set', { detail: `add bootstrap: './apps/${raw.name}/src/bootstrap.ts' (or script: ...)`, ...at(ctx, 'apps', index) }) };
+  }
+  return raw.bootstrap ? { kind: 'bootstrap', path: resolve(ctx.root, raw.bootstrap) } : { kind: 'script', path: resolve(ctx.root, raw.script!) };
+}
+
+function watchOf(raw: RawApp['watch'], root: string): AppSpec['watch'] {
+  if (!raw) return undefined;
+  if (typeof raw === 'string') return { directory: resolve(root, raw), debounce: APP_DEFAULTS.watchDebounce };
+  return {
+    directory: resolve(root, raw.directory),
+    ...(raw.include ? { include: [...raw.include] } : {}),
+    ...(raw.ignore ? { ignore: [...raw.ignore] } : {}),
+    debounce: raw.debounce === undefined ? APP_DEFAULTS.watchDebounce : toMs(raw.debounce),
+  };
+}

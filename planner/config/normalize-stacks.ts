@@ -1,0 +1,116 @@
+/**
+ * `stacks` entries as StackSpecs: nodes with SSH defaults (root, port 22, name = label ?? host),
+ * stack-level services, settings and service overrides normalised like their ecosystem-level
+ * counterparts. Node-count rules per type are checked here; references to apps and services are
+ * cross-checked in validate-ecosystem.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { error, warning, type Diagnostic } from '../diagnostics.js';
+import type { NodeSpec, ServiceOverride, StackSpec } from './model.js';
+import { normalizeDockerOverlay, stringValues } from './normalize-docker.js';
+import { normalizeServices } from './normalize-services.js';
+import { schemaPair, type RawNode, type RawOverride, type RawStack } from './schema.js';
+import { checkName } from './service-name.js';
+import { at, within, type SourceContext } from './source-context.js';
+import { checkShape } from './zod-diagnostics.js';
+
+export const NODE_DEFAULTS = { user: 'root', port: 22, role: 'app' } as const;
+
+/** `ctx` points at the config file's root. */
+export function normalizeStacks(raw: Record<string, unknown> | undefined, ctx: SourceContext): { stacks: Record<string, StackSpec>; diagnostics: Diagnostic[] } {
+  const stacks: Record<string, StackSpec> = {};
+  const diagnostics: Diagnostic[] = [];
+  for (const [name, value] of Object.entries(raw ?? {})) {
+    const shape = checkShape(schemaPair('stack'), value, within(ctx, 'stacks', name));
+    diagnostics.push(...checkName('stack', name, at(ctx, 'stacks', name)), ...shape.diagnostics);
+    if (!shape.data) continue;
+    const result = normalizeStack(name, shape.data, within(ctx, 'stacks', name));
+    diagnostics.push(...result.diagnostics);
+    stacks[name] = result.stack;
+  }
+  return { stacks, diagnostics };
+}
+
+function normalizeStack(name: string, raw: RawStack, ctx: SourceContext): { stack: StackSpec; diagnostics: Diagnostic[] } {
+  const nodes = (raw.nodes ?? []).map((n) => normalizeNode(n, ctx.root));
+  const services = normalizeServices(raw.infrastructure?.services, within(ctx, 'infrastructure', 'services'));
+  const diagnostics = [...checkNodes(raw.type, nodes, ctx), ...services.diagnostics];
+  const serviceOverrides: Record<string, ServiceOverride> = {};
+  for (const [key, override] of Object.entries(raw.serviceOverrides ?? {})) {
+    const result = normalizeOverride(override, within(ctx, 'serviceOverrides', key));
+    serviceOverrides[key] = result.override;
+    diagnostics.push(...result.diagnostics);
+  }
+  const settings = raw.settings ?? {};
+  const stack: StackSpec = {
+    name,
+    type: raw.type,
+    nodes,
+    services: services.services,
+    settings: {
+      env: stringValues(settings.env ?? {}),
+      ...(settings.redisDbOffset !== undefined ? { redisDbOffset: settings.redisDbOffset } : {}),
+      ...(settings.containerPrefix !== undefined ? { containerPrefix: settings.containerPrefix } : {}),
+      ...(settings.logLevel !== undefined ? { logLevel: settings.logLevel } : {}),
+    },
+    apps: raw.apps === undefined || raw.apps === 'all' ? 'all' : [...raw.apps],
+    serviceOverrides,
+  };
+  return { stack, diagnostics };
+}
+
+function normalizeNode(raw: RawNode, root: string): NodeSpec {
+  const privateKey = raw.ssh?.privateKey;
+  const node: NodeSpec = {
+    name: raw.name ?? raw.label ?? raw.host,
+    host: raw.host,
+    role: raw.role ?? NODE_DEFAULTS.role,
+    ssh: {
+      user: raw.ssh?.user ?? NODE_DEFAULTS.user,
+      port: raw.ssh?.port ?? NODE_DEFAULTS.port,
+      ...(privateKey ? { privateKey: privateKey.startsWith('.') && !isAbsolute(privateKey) ? resolve(root, privateKey) : privateKey } : {}),
+    },
+  };
+  if (raw.address !== undefined) node.address = raw.address;
+  if (raw.port !== undefined) node.port = raw.port;
+  if (raw.apps) node.apps = [...raw.apps];
+  if (raw.hostKey !== undefined) node.hostKey = raw.hostKey;
+  if (raw.label !== undefined) node.label = raw.label;
+  if (raw.labels) node.labels = { ...raw.labels };
+  return node;
+}
+
+function checkNodes(type: StackSpec['type'], nodes: NodeSpec[], ctx: SourceContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (type === 'remote' && nodes.length !== 1) {
+    out.push(error(`a remote stack needs exactly one node, got ${nodes.length}`, { detail: 'list one node, or use type: "cluster" for several', ...at(ctx, 'nodes') }));
+  }
+  if (type === 'cluster' && nodes.length === 0) {
+    out.push(error('a cluster stack needs at least one node', { detail: 'add nodes: [{ host: "...", role: "app" }]', ...at(ctx, 'nodes') }));
+  }
+  if (type === 'local' && nodes.length > 0) {
+    out.push(warning('a local stack ignores nodes', { detail: 'remove nodes, or use type: "remote" or "cluster"', ...at(ctx, 'nodes') }));
+  }
+  const seen = new Map<string, number>();
+  nodes.forEach((n, i) => {
+    const first = seen.get(n.name);
+    if (first === undefined) seen.set(n.name, i);
+    else out.push(error(`duplicate node name "${n.name}" (also nodes[${first}])`, { detail: 'give each node a distinct name or label', ...at(ctx, 'nodes', i) }));
+  });
+  return out;
+}
+
+function normalizeOverride(raw: RawOverride, ctx: SourceContext): { override: ServiceOverride; diagnostics: Diagnostic[] } {
+  const override: ServiceOverride = {};
+  const diagnostics: Diagnostic[] = [];
+  if (raw.external) override.external = { host: raw.external.host, ports: { ...raw.external.ports }, ...(raw.external.secrets ? { secrets: { ...raw.external.secrets } } : {}) };
+  if (raw.docker) {
+    const normalized = normalizeDockerOverlay(raw.docker, within(ctx, 'docker'));
+    override.docker = normalized.overlay as Record<string, unknown>;
+    diagnostics.push(...normalized.diagnostics);
+  }
+  if (raw.bareMetal) override.bareMetal = raw.bareMetal as Record<string, unknown>;
+  if (raw.disabled !== undefined) override.disabled = raw.disabled;
+  if (raw.placement !== undefined) override.placement = raw.placement;
+  return { override, diagnostics };
+}

@@ -1,0 +1,47 @@
+/**
+ * `supervision`, `monitoring` and `logging` with real Omnitron's defaults, merged one level deep as
+ * its defineEcosystem does (a partial `backoff` keeps the other backoff defaults).
+ */
+import type { LoggingSpec, MonitoringSpec, SupervisionSpec } from './model.js';
+import { toMs } from './durations.js';
+import type { RawLogging, RawMonitoring, RawSupervision } from './schema.js';
+
+export const SUPERVISION_DEFAULTS: SupervisionSpec = {
+  strategy: 'one_for_one', maxRestarts: 5, window: 60_000,
+  backoff: { type: 'exponential', initial: 1_000, max: 30_000, factor: 2 },
+};
+export const MONITORING_DEFAULTS: MonitoringSpec = {
+  healthCheck: { interval: 15_000, timeout: 5_000 },
+  metrics: { interval: 5_000, retention: 3_600 },
+};
+export const LOGGING_DEFAULTS: LoggingSpec = { level: 'info', maxSize: '50mb', maxFiles: 10, compress: true };
+
+const ms = (v: number | string | undefined, fallback: number) => (v === undefined ? fallback : toMs(v));
+
+export function supervisionOf(raw: RawSupervision | undefined): SupervisionSpec {
+  const d = SUPERVISION_DEFAULTS;
+  const b = raw?.backoff;
+  return {
+    strategy: raw?.strategy ?? d.strategy,
+    maxRestarts: raw?.maxRestarts ?? d.maxRestarts,
+    window: ms(raw?.window, d.window),
+    backoff: {
+      type: b?.type ?? d.backoff.type,
+      initial: ms(b?.initial, d.backoff.initial),
+      max: ms(b?.max, d.backoff.max),
+      factor: b?.factor ?? d.backoff.factor,
+    },
+  };
+}
+
+export function monitoringOf(raw: RawMonitoring | undefined): MonitoringSpec {
+  const d = MONITORING_DEFAULTS;
+  return {
+    healthCheck: { interval: ms(raw?.healthCheck?.interval, d.healthCheck.interval), timeout: ms(raw?.healthCheck?.timeout, d.healthCheck.timeout) },
+    metrics: { interval: ms(raw?.metrics?.interval, d.metrics.interval), retention: raw?.metrics?.retention ?? d.metrics.retention },
+  };
+}
+
+export function loggingOf(raw: RawLogging | undefined): LoggingSpec {
+  return { ...LOGGING_DEFAULTS, ...Object.fromEntries(Object.entries(raw ?? {}).filter(([, v]) => v !== undefined)) };
+}

@@ -1,0 +1,127 @@
+/**
+ * The spine, as the CLI drives it: load the config for one stack, read prior state, observe the live
+ * world once per provider, and make a plan. Applying is planner/apply.ts. Providers and clients are
+ * passed in; the engine knows resource types only through the Provider interface.
+ */
+import path from 'node:path';
+import { UserError, hasErrors, type Diagnostic } from './diagnostics.js';
+import { loadEcosystem } from './config/load-ecosystem.js';
+import { resolveStack } from './config/resolve-stack.js';
+import { findConfigFile } from './config/find-config.js';
+import { configDigest } from './config/config-digest.js';
+import { buildDesiredGraph } from './build/desired-graph.js';
+import { makePlan } from './plan.js';
+import { closestMatch } from './config/did-you-mean.js';
+import type { Ecosystem, StackModel } from './config/model.js';
+import type { Plan } from './change.js';
+import type { EventSink } from './events.js';
+import type { Clients, DesiredResource, Observed, Provider, ProviderContext, ResourceType, Scope, StateRecord } from './resource.js';
+import type { RecordStore } from './apply.js';
+
+export interface StackRequest {
+  cwd: string;
+  config?: string;
+  stack?: string;
+  strict?: boolean;
+}
+
+export interface LoadedStack {
+  ecosystem: Ecosystem;
+  model: StackModel;
+  scope: Scope;
+  digest: string;
+  /** Warnings (errors abort loading). */
+  diagnostics: Diagnostic[];
+}
+
+export async function loadStack(req: StackRequest): Promise<LoadedStack> {
+  const file = findConfigFile(req.cwd, req.config);
+  const loaded = await loadEcosystem({ file, strict: req.strict ?? false });
+  const diagnostics = [...loaded.diagnostics];
+  if (!loaded.ecosystem || hasErrors(diagnostics)) throw new UserError(diagnostics.filter((d) => d.severity === 'error'));
+  const resolved = resolveStack(loaded.ecosystem, req.stack);
+  diagnostics.push(...resolved.diagnostics);
+  if (!resolved.model || hasErrors(resolved.diagnostics)) throw new UserError(resolved.diagnostics.filter((d) => d.severity === 'error'));
+  const eco = loaded.ecosystem;
+  const model = resolved.model;
+  const scope: Scope = { project: eco.project, stack: model.stack.name, root: eco.root, stackDir: path.join(eco.root, '.omnitron', model.stack.name) };
+  return { ecosystem: eco, model, scope, digest: configDigest(eco), diagnostics };
+}
+
+export interface Runtime {
+  providers: readonly Provider[];
+  clients: Clients;
+  sink: EventSink;
+  signal: AbortSignal;
+}
+
+export interface PlanOptions {
+  mode: 'normal' | 'destroy';
+  replace?: readonly string[];
+  targets?: readonly string[];
+  keepVolumes?: boolean;
+}
+
+export interface StoreView extends RecordStore {
+  records(): StateRecord[];
+  readonly lineage: string;
+  readonly persistedSerial: number;
+}
+
+export function resourceTypes(providers: readonly Provider[]): Map<string, ResourceType> {
+  return new Map(providers.flatMap((p) => p.types.map((t) => [t.type, t] as const)));
+}
+
+export async function planStack(stack: LoadedStack, store: StoreView, runtime: Runtime, opts: PlanOptions): Promise<Plan> {
+  const prior = new Map(store.records().map((r) => [r.address, r]));
+  const desired = buildDesiredGraph(stack.model, prior, stack.scope);
+  checkAddresses('--target', opts.targets, desired, prior);
+  checkAddresses('--replace', opts.replace, desired, prior);
+  const { observed, unreadable } = await observeAll(stack.scope, desired, prior, runtime);
+  return makePlan({
+    project: stack.scope.project, stack: stack.scope.stack, stackType: stack.model.stack.type, mode: opts.mode,
+    desired, prior, observed, unreadable, types: resourceTypes(runtime.providers),
+    replace: new Set(opts.replace ?? []), targets: new Set(opts.targets ?? []), keepVolumes: opts.keepVolumes ?? false,
+    binding: { stateLineage: store.lineage, stateSerial: store.persistedSerial, configDigest: stack.digest },
+    diagnostics: stack.diagnostics,
+  });
+}
+
+async function observeAll(scope: Scope, desired: DesiredResource[], prior: Map<string, StateRecord>, runtime: Runtime) {
+  const observed = new Map<string, Observed>();
+  const unreadable = new Map<string, string>();
+  const ctx: ProviderContext = {
+    scope, clients: runtime.clients, signal: runtime.signal,
+    emit: (e) => runtime.sink({ type: 'warning', address: e.address, message: e.message }),
+  };
+  const lookup = (address: string, output: string) => prior.get(address)?.outputs[output];
+  await Promise.all(runtime.providers.map(async (provider) => {
+    const types = new Set(provider.types.map((t) => t.type));
+    const started = Date.now();
+    runtime.sink({ type: 'refresh_start', provider: provider.name });
+    const set = await provider.observe(ctx, {
+      scope, lookup,
+      desired: desired.filter((d) => types.has(d.type)),
+      prior: [...prior.values()].filter((r) => types.has(r.type)),
+    });
+    for (const [a, o] of set.objects) observed.set(a, o);
+    for (const [a, why] of set.unreadable) unreadable.set(a, why);
+    runtime.sink({ type: 'refresh_complete', provider: provider.name, objects: set.objects.size, ms: Date.now() - started });
+  }));
+  return { observed, unreadable };
+}
+
+function checkAddresses(flag: string, wanted: readonly string[] | undefined, desired: DesiredResource[], prior: Map<string, StateRecord>) {
+  if (!wanted?.length) return;
+  const known = [...new Set([...desired.map((d) => d.address), ...prior.keys()])];
+  const bad = wanted.filter((a) => !known.includes(a));
+  if (bad.length === 0) return;
+  throw new UserError(bad.map((a) => {
+    const guess = closestMatch(a, known);
+    return {
+      severity: 'error' as const,
+      summary: `${flag} ${a}: no such resource in this stack${guess ? ` (did you mean "${guess}"?)` : ''}`,
+      detail: 'Run `omnitron state list` or `omnitron plan` to see the addresses.',
+    };
+  }));
+}

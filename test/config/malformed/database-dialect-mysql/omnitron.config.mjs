@@ -1,0 +1,3 @@
+export default {
+  apps: [{ name: 'ledger', bootstrap: './apps/ledger/dist/bootstrap.js' }],
+};

@@ -1,0 +1,3 @@
+export default {
+  apps: [{ name: 'auth', bootstrap: './apps/auht/dist/bootstrap.js' }],
+};

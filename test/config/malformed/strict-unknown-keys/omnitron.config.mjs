@@ -1,0 +1,4 @@
+export default {
+  apps: [{ name: 'auth', bootstrap: './apps/auth/dist/bootstrap.js', critcal: true }],
+  env: { NODE_ENV: 'production' },
+};

@@ -1,0 +1,3 @@
+export default {
+  apps: [{ name: 'media', bootstrap: './apps/media/dist/bootstrap.js' }],
+};

@@ -1,0 +1,4 @@
+export default {
+  apps: [],
+  infrastructure: { services: { db: { preset: 'postgress' } } },
+};
