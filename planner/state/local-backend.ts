@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError, error } from '../diagnostics.js';
 import { type AcquiredLock, type LockInfo, type LockRequest, type StateBackend, LockHeldError, lockMismatch, newLockInfo } from './backend.js';
+import { syncDir } from '../sync-dir.js';
 
 export interface LocalBackendOptions {
   /** `<root>/.omnitron/<stack>`; created 0700 on first write. */
@@ -174,14 +175,6 @@ async function writeDurably(path: string, data: Uint8Array): Promise<void> {
   }
 }
 
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /** Runs `fn`, turning the given error code (ENOENT by default) into null. */
 async function ifExists<T>(fn: () => Promise<T>, tolerated = 'ENOENT'): Promise<T | null> {

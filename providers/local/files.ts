@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { syncDir } from '../../planner/sync-dir.js';
 
 /** Directories this creates are 0700 (existing ones are left as they are). */
 export async function writeFileAtomic(file: string, content: string, mode: number): Promise<void> {
@@ -29,14 +30,6 @@ export async function writeFileAtomic(file: string, content: string, mode: numbe
   await syncDir(dir);
 }
 
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 export interface FileSnapshot { content: string; mode: number }
 
