@@ -16,7 +16,7 @@ import { cleanupStack } from './lib/cleanup.js';
 import { composeFromInspect, publishedPortCount } from './lib/compose-file.js';
 import { freePorts } from './lib/free-ports.js';
 import { copyPlatform, HOST_PORTS_NEEDED } from './lib/platform-copy.js';
-import { fmt, median, nowMs, runChild, verdict } from './lib/stats.js';
+import { fmt, median, nowMs, runChild, table, verdict } from './lib/stats.js';
 import { which } from './lib/which.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -96,12 +96,29 @@ function destroyStack(print, env, stackArgs, project) {
   removeVolumes(anonymous);
 }
 
-function timePlans(stack) {
+/** Plan and compose no-ops alternate, one warm-up each, so both see the same machine load. */
+function timeNoops(stack, compose) {
+  const plans = [];
+  const ups = [];
+  for (let i = 0; i <= RUNS; i++) {
+    plans.push(omnitron(stack.env, ['plan', ...stack.stackArgs, '--detailed-exitcode']));
+    if (compose) ups.push(mustSucceed('docker-compose up -d', timed(compose.bin, [...compose.args, 'up', '-d'], {})));
+  }
+  return {
+    plan: summarise(plans.slice(1), (r) => r.status !== 0),
+    compose: compose && summarise(ups.slice(1), (r) => /\b(Creating|Recreating|Starting)\b/.test(r.out)),
+  };
+}
+
+function summarise(runs, actedOn) {
+  const acted = runs.find(actedOn);
+  return { ms: median(runs.map((r) => r.ms)), noop: !acted, acted };
+}
+
+function timeCliFloor(env) {
   const runs = [];
-  for (let i = 0; i <= RUNS; i++) runs.push(omnitron(stack.env, ['plan', ...stack.stackArgs, '--detailed-exitcode']));
-  const measured = runs.slice(1);
-  const failed = measured.find((r) => r.status !== 0);
-  return { ms: median(measured.map((r) => r.ms)), noop: !failed, failed };
+  for (let i = 0; i <= RUNS; i++) runs.push(mustSucceed('omnitron --help', omnitron(env, ['--help'])));
+  return median(runs.slice(1).map((r) => r.ms));
 }
 
 async function timeEngineFloor(project) {
@@ -128,7 +145,7 @@ async function setUpCompose(print, cleanup, docker, stack, composeBin) {
   const { containers, images } = await inspectStack(docker, stack.project);
   const file = join(stack.dir, 'docker-compose.yml');
   const compose = composeFromInspect(containers, images, await freePorts(publishedPortCount(containers)));
-  writeFileSync(file, `${JSON.stringify(compose, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify(compose, null, 2)}\n`, { mode: 0o600 });
   const project = `benchcompose${stack.suffix}`;
   const args = ['-p', project, '-f', file];
   cleanup.add('docker-compose down -v', () => {
@@ -139,45 +156,37 @@ async function setUpCompose(print, cleanup, docker, stack, composeBin) {
   });
   const up = mustSucceed('docker-compose up -d', timed(composeBin, [...args, 'up', '-d'], {}));
   print(`  brought up an equivalent compose project (${Object.keys(compose.services).join(', ')}) in ${fmt(up.ms / 1000, 1)} s`);
-  return args;
-}
-
-function timeCompose(composeBin, args) {
-  const runs = [];
-  for (let i = 0; i <= RUNS; i++) runs.push(mustSucceed('docker-compose up -d', timed(composeBin, [...args, 'up', '-d'], {})));
-  const measured = runs.slice(1);
-  const acted = measured.find((r) => /\b(Creating|Recreating|Starting)\b/.test(r.out));
-  return { ms: median(measured.map((r) => r.ms)), noop: !acted, acted };
+  return { bin: composeBin, args };
 }
 
 function report(print, plan, floor, compose) {
-  const containers = `${floor.containers} container${floor.containers === 1 ? '' : 's'}`;
-  print(`  omnitron plan --detailed-exitcode (whole CLI process)   ${fmt(plan.ms / 1000, 2)} s   median of ${RUNS}, ${plan.noop ? 'exit 0: no changes' : 'NOT a no-op'}`);
-  print(`  engine floor: list + inspect ${containers}            ${fmt(floor.inProcessMs, 1)} ms in-process, ${fmt(floor.processMs / 1000, 2)} s as a fresh node process`);
-  if (!compose) return;
-  print(`  docker-compose up -d, no-op (whole process)            ${fmt(compose.ms / 1000, 2)} s   median of ${RUNS}${compose.noop ? '' : ', NOT a no-op'}`);
-  const ratio = plan.ms / compose.ms;
-  print(`  plan/compose ${fmt(ratio, 2)}x, plan/floor process ${fmt(plan.ms / floor.processMs, 1)}x   target "no slower than compose's no-op": ${verdict(ratio <= 1 && plan.noop)}`);
+  const n = `${floor.containers} container${floor.containers === 1 ? '' : 's'}`;
+  const rows = [
+    ['omnitron plan --detailed-exitcode (whole process)', `${fmt(plan.ms / 1000, 2)} s`, `median of ${RUNS}, ${plan.noop ? 'exit 0: no changes' : 'NOT a no-op'}`],
+    [`engine floor: list + inspect ${n}, in-process`, `${fmt(floor.inProcessMs, 1)} ms`, `median of ${RUNS * 2}`],
+    [`engine floor: the same as a fresh node process`, `${fmt(floor.processMs / 1000, 2)} s`, `median of ${RUNS}`],
+    ['omnitron --help (node start + loading the CLI)', `${fmt(floor.cliMs / 1000, 2)} s`, `median of ${RUNS}`],
+  ];
+  if (compose) rows.push(['docker-compose up -d, no-op (whole process)', `${fmt(compose.ms / 1000, 2)} s`, `median of ${RUNS}${compose.noop ? ', all up-to-date' : ', NOT a no-op'}`]);
+  print(table(['', 'time', ''], rows).split('\n').slice(1).map((l) => `  ${l}`).join('\n'));
+  print(`  plan/floor process ${fmt(plan.ms / floor.processMs, 1)}x, plan/--help ${fmt(plan.ms / floor.cliMs, 1)}x`);
+  if (compose) print(`  plan/compose ${fmt(plan.ms / compose.ms, 2)}x   target "no slower than compose's no-op": ${verdict(plan.ms <= compose.ms && plan.noop)}`);
 }
 
 function explainNotNoop(print, plan, compose) {
-  if (!plan.noop) print(`  the second plan was not empty (exit ${plan.failed.status}):\n${plan.failed.out.trim().split('\n').slice(0, 30).map((l) => `    ${l}`).join('\n')}`);
+  if (!plan.noop) print(`  the second plan was not empty (exit ${plan.acted.status}):\n${plan.acted.out.trim().split('\n').slice(0, 30).map((l) => `    ${l}`).join('\n')}`);
   if (compose && !compose.noop) print(`  docker-compose acted on a no-op run:\n${compose.acted.out.trim().split('\n').map((l) => `    ${l}`).join('\n')}`);
 }
 
 async function measure(print, cleanup, docker) {
   const stack = await setUpStack(print, cleanup);
-  const plan = timePlans(stack);
-  const floor = await timeEngineFloor(stack.project);
   const composeBin = which('docker-compose');
-  let compose;
-  if (composeBin) {
-    const args = await setUpCompose(print, cleanup, docker, stack, composeBin);
-    compose = timeCompose(composeBin, args);
-  }
-  report(print, plan, floor, compose);
+  const compose = composeBin ? await setUpCompose(print, cleanup, docker, stack, composeBin) : undefined;
+  const noops = timeNoops(stack, compose);
+  const floor = { ...(await timeEngineFloor(stack.project)), cliMs: timeCliFloor(stack.env) };
+  report(print, noops.plan, floor, noops.compose);
   if (!composeBin) print('  docker-compose: skipped (not installed; apt-get install docker-compose)');
-  explainNotNoop(print, plan, compose);
+  explainNotNoop(print, noops.plan, noops.compose);
 }
 
 export async function dockerNoopPart(print) {
@@ -191,6 +200,9 @@ export async function dockerNoopPart(print) {
   const cleanup = cleanupStack(print);
   try {
     await measure(print, cleanup, docker);
+  } catch (e) {
+    print(`  FAILED: ${e.message}`);
+    process.exitCode = 1;
   } finally {
     cleanup.run();
   }

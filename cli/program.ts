@@ -1,8 +1,8 @@
-/** The command line: commander definitions only; each command's work lives in cli/commands/. */
+/**
+ * The command line: commander definitions only. Each command's module is imported when it runs, so
+ * `plan` never pays for ink and `--help` pays for nothing.
+ */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { planCommand } from './commands/plan.js';
-import { applyCommand } from './commands/apply.js';
-import { forceUnlockCommand, graphCommand, stateListCommand, stateShowCommand, validateCommand } from './commands/inspect.js';
 import { createOutput, type Output } from './output.js';
 import { VERSION } from './version.js';
 
@@ -40,7 +40,7 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .option('--target <address>', 'only this resource and what it depends on (repeatable)', collect)
     .option('--replace <address>', 'replace this resource even if it has not changed (repeatable)', collect)
     .option('--destroy', 'show what `omnitron destroy` would delete')
-    .action((flags, cmd: Command) => onRun((out) => planCommand(flags, out), cmd.opts().color !== false));
+    .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/plan.js')).planCommand(flags, out), cmd.opts().color !== false));
 
   stackOptions(program.command('apply'))
     .argument('[plan-file]', 'a plan saved with `omnitron plan -out FILE`; applied exactly, without a prompt')
@@ -50,7 +50,7 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .option('--target <address>', 'only this resource and what it depends on (repeatable)', collect)
     .option('--replace <address>', 'replace this resource even if it has not changed (repeatable)', collect)
     .option('--json', 'progress as JSON lines')
-    .action((file: string | undefined, flags, cmd: Command) => onRun((out) => applyCommand(file, flags, out), cmd.opts().color !== false));
+    .action((file: string | undefined, flags, cmd: Command) => onRun(async (out) => (await import('./commands/apply.js')).applyCommand(file, flags, out), cmd.opts().color !== false));
 
   stackOptions(program.command('destroy'))
     .description('delete everything this stack created (data volumes only with --volumes)')
@@ -58,30 +58,30 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .option('--volumes', 'also delete data volumes (databases, Redis data): this loses data')
     .addOption(new Option('--parallelism <n>', 'how many resources to work on at once').argParser(positiveInt).default(10))
     .option('--json', 'progress as JSON lines')
-    .action((flags, cmd: Command) => onRun((out) => applyCommand(undefined, flags, out, 'destroy'), cmd.opts().color !== false));
+    .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/apply.js')).applyCommand(undefined, flags, out, 'destroy'), cmd.opts().color !== false));
 
   stackOptions(program.command('validate'))
     .description('check the config and the apps\' config/default.json files; touches nothing')
     .option('--json', 'print the result as JSON')
-    .action((flags, cmd: Command) => onRun((out) => validateCommand(flags, out), cmd.opts().color !== false));
+    .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/inspect.js')).validateCommand(flags, out), cmd.opts().color !== false));
 
   stackOptions(program.command('graph'))
     .description('print the resource dependency graph in DOT (pipe into `dot -Tsvg`)')
-    .action((flags, cmd: Command) => onRun((out) => graphCommand(flags, out), cmd.opts().color !== false));
+    .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/inspect.js')).graphCommand(flags, out), cmd.opts().color !== false));
 
   const state = program.command('state').description('read the recorded state');
   stackOptions(state.command('list'))
     .description('list every resource address in state')
-    .action((flags, cmd: Command) => onRun((out) => stateListCommand(flags, out), cmd.opts().color !== false));
+    .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/inspect.js')).stateListCommand(flags, out), cmd.opts().color !== false));
   stackOptions(state.command('show'))
     .argument('<address>', 'resource address, e.g. docker_container.postgres')
     .description('show one resource as state records it (secrets masked)')
-    .action((address: string, flags, cmd: Command) => onRun((out) => stateShowCommand(address, flags, out), cmd.opts().color !== false));
+    .action((address: string, flags, cmd: Command) => onRun(async (out) => (await import('./commands/inspect.js')).stateShowCommand(address, flags, out), cmd.opts().color !== false));
 
   stackOptions(program.command('force-unlock'))
     .argument('<lock-id>', 'the id printed in the "state is locked" error')
     .description('remove a state lock left behind by a process that is gone')
-    .action((id: string, flags, cmd: Command) => onRun((out) => forceUnlockCommand(id, flags, out), cmd.opts().color !== false));
+    .action((id: string, flags, cmd: Command) => onRun(async (out) => (await import('./commands/inspect.js')).forceUnlockCommand(id, flags, out), cmd.opts().color !== false));
 
   return program;
 }

@@ -49,8 +49,13 @@ function ports(container, nextPort) {
   return out;
 }
 
-function volumes(container, named) {
-  return (container.Mounts ?? []).map((m) => {
+/** An image's VOLUME left unnamed: compose makes the same anonymous volume by itself. */
+function anonymousFromImage(mount, image) {
+  return mount.Type === 'volume' && /^[0-9a-f]{64}$/.test(mount.Name ?? '') && mount.Destination in (image.Config?.Volumes ?? {});
+}
+
+function volumes(container, image, named) {
+  return (container.Mounts ?? []).filter((m) => !anonymousFromImage(m, image)).map((m) => {
     const ro = m.RW === false ? ':ro' : '';
     if (m.Type === 'bind') return `${m.Source}:${m.Destination}${ro}`;
     const key = `v${named.size}`;
@@ -78,7 +83,7 @@ function service(container, image, nextPort, named) {
   if (!same(container.Config.Cmd, image.Config?.Cmd)) s.command = container.Config.Cmd;
   const published = ports(container, nextPort);
   if (published.length) s.ports = published;
-  const mounts = volumes(container, named);
+  const mounts = volumes(container, image, named);
   if (mounts.length) s.volumes = mounts;
   const check = healthcheck(container.Config.Healthcheck);
   if (check) s.healthcheck = check;

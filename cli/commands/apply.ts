@@ -25,7 +25,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
   const lock = await session.backend.lock({ operation: mode === 'destroy' ? 'destroy' : 'apply' });
   if (lock.takenOver) out.warn(`Warning: took over a stale state lock left by ${lock.takenOver.holder} (pid ${lock.takenOver.pid}, no longer running) from ${lock.takenOver.createdAt}.`);
   const stop = interruptible(out);
-  const sink = createSink(out, flags.json ?? false);
+  const sink = await createSink(out, flags.json ?? false);
   try {
     const store = await openStore(session);
     const run = runtime(sink.sink, stop.signal);

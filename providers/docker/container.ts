@@ -117,8 +117,9 @@ async function removeContainer(ctx: ProviderContext, docker: Docker, op: ApplyOp
   ctx.emit({ kind: 'progress', address: op.address, message: `removing container ${id.slice(0, 12)}` });
   const container = docker.getContainer(id);
   await tolerate(container.stop({ t: STOP_GRACE_S }), 304, 404);
-  // Named volumes survive: `v: false` only matters for anonymous ones, and those are kept too.
-  await tolerate(container.remove({ force: true, v: false }), 404);
+  // `v: true` removes only the anonymous volumes an image's VOLUME line created (a new container never reuses
+  // them, so keeping them only leaks disk); named data volumes are separate resources and always survive.
+  await tolerate(container.remove({ force: true, v: true }), 404);
 }
 
 function applied(id: string, op: ApplyOp, attrs: ContainerAttributes): Applied {

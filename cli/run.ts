@@ -1,0 +1,41 @@
+/**
+ * The one error boundary. User errors print their diagnostics and exit 1 without a stack trace;
+ * anything unexpected says so, asks for a report, and shows the stack only with --verbose.
+ */
+import { UserError } from '../planner/diagnostics.js';
+import { ProviderError } from '../planner/resource.js';
+import { buildProgram, createOutput, type Run } from './program.js';
+import { normalizeArgv } from './terraform-flags.js';
+import { renderDiagnostics } from './views/diagnostics-text.js';
+
+const verbose = process.argv.includes('--verbose');
+
+async function execute(run: Run, color: boolean): Promise<void> {
+  const out = createOutput({ color });
+  let code: number;
+  try {
+    code = await run(out);
+  } catch (err) {
+    code = 1;
+    reportError(err, out.color && Boolean(process.stderr.isTTY));
+  }
+  process.exitCode = code;
+  // Drivers (docker keep-alive agents, pg pools) may hold the event loop open; the work is done.
+  setTimeout(() => process.exit(code), 50).unref();
+}
+
+function reportError(err: unknown, color: boolean): void {
+  if (err instanceof UserError) {
+    process.stderr.write(`\n${renderDiagnostics(err.diagnostics, { color })}\n`);
+  } else if (err instanceof ProviderError) {
+    process.stderr.write(`\nError: ${err.address}: ${err.message}\n${err.hint ? `  ${err.hint}\n` : ''}`);
+  } else {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`\nError: unexpected failure: ${message}\n  This is a bug in omnitron; please report it${verbose ? '.' : ' (run with --verbose to include the stack trace).'}\n`);
+    if (verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  }
+}
+
+const program = buildProgram((run, color) => execute(run, color));
+program.exitOverride((err) => { process.exit(err.exitCode); });
+await program.parseAsync(normalizeArgv(process.argv.slice(2)), { from: 'user' });
