@@ -101,6 +101,23 @@ describe('makePlan', () => {
     expect(p.changes.map((c) => [c.action, c.record ?? false])).toEqual([['noop', true], ['noop', false]]);
   });
 
+  it('destroy without --volumes also keeps the secrets a kept volume was written with', () => {
+    const vol = { ...record('docker_volume.pg', { name: 'v' }), type: 'docker_volume' };
+    const secret = { ...record('random_password.pg', { length: 40 }), type: 'random_password' };
+    const other = { ...record('random_password.jwt', { length: 40 }), type: 'random_password' };
+    const container = { ...record('thing.pg', { name: 'pg' }), dependsOn: ['docker_volume.pg', 'random_password.pg'] };
+    const keepAll: ResourceType = { ...fake, plan: (input) => defaultDecision(input) };
+    const p = plan({
+      mode: 'destroy', keepVolumes: true,
+      types: new Map([['thing', fake], ['docker_volume', { ...keepAll, type: 'docker_volume' }], ['random_password', { ...keepAll, type: 'random_password' }]]),
+      prior: new Map([[vol.address, vol], [secret.address, secret], [other.address, other], [container.address, container]]),
+      observed: new Map([[vol.address, { ...observed(vol.address, { name: 'v' }), type: 'docker_volume' }], [secret.address, { ...observed(secret.address, { length: 40 }), type: 'random_password' }], [other.address, { ...observed(other.address, { length: 40 }), type: 'random_password' }], [container.address, observed(container.address, { name: 'pg' })]]),
+    });
+    expect(Object.fromEntries(p.changes.map((c) => [c.address, c.action]))).toEqual({
+      'thing.pg': 'delete', 'docker_volume.pg': 'noop', 'random_password.pg': 'noop', 'random_password.jwt': 'delete',
+    });
+  });
+
   it('destroy mode deletes everything but keeps volumes unless asked', () => {
     const vol = { ...record('docker_volume.pg', { name: 'v' }), type: 'docker_volume' };
     const volumeType: ResourceType = { ...fake, type: 'docker_volume' };

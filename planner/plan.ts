@@ -90,14 +90,15 @@ function planRemovals(req: PlanRequest, desired: ReadonlySet<string>): Change[] 
   for (const d of req.desired) if (d.connection !== undefined && !desiredConnections.has(d.type)) desiredConnections.set(d.type, d.connection);
   const gone = [...new Set([...req.prior.keys(), ...req.observed.keys()])].filter((a) => !desired.has(a)).sort();
   const depsOf = (a: string) => req.prior.get(a)?.dependsOn ?? [];
+  const kept = req.keepVolumes ? keptWithVolumes(req.prior, gone) : new Set<string>();
   const order = topoOrder(gone, depsOf).reverse();
   return order.map((address) => {
     const prior = req.prior.get(address);
     const observed = req.observed.get(address);
     const typeName = prior?.type ?? observed!.type;
     let decision: Decision = typeOf(req, typeName).plan({ address, prior, observed, unreadable: req.unreadable.get(address), sensitive: [] });
-    if (req.keepVolumes && typeName === 'docker_volume' && decision.action === 'delete') {
-      decision = { action: 'noop', reason: 'data volume kept (pass --volumes to delete it)' };
+    if (kept.has(address) && decision.action === 'delete') {
+      decision = { action: 'noop', reason: typeName === 'docker_volume' ? 'data volume kept (pass --volumes to delete it)' : 'kept with the data volume that needs it (pass --volumes to delete it)' };
     }
     const before = (observed?.attributes ?? prior?.attributes) as Value | undefined;
     const connection = prior?.connection ?? desiredConnections.get(typeName);
@@ -130,4 +131,17 @@ function targetClosure(changes: Change[], targets: ReadonlySet<string>): Change[
   };
   for (const t of targets) visit(t);
   return changes.filter((c) => keep.has(c.address));
+}
+
+/**
+ * Destroy without --volumes keeps data volumes, and with them the generated secrets their data was
+ * written with (a kept Postgres volume only opens with the superuser password it was initialised with).
+ */
+function keptWithVolumes(prior: ReadonlyMap<string, StateRecord>, gone: readonly string[]): Set<string> {
+  const kept = new Set(gone.filter((a) => (prior.get(a)?.type ?? a.split('.')[0]) === 'docker_volume'));
+  for (const record of prior.values()) {
+    if (!record.dependsOn.some((d) => kept.has(d))) continue;
+    for (const d of record.dependsOn) if (prior.get(d)?.type === 'random_password') kept.add(d);
+  }
+  return kept;
 }

@@ -27,7 +27,8 @@ export function planContainer(input: PlanInput): Decision {
     const diff: AttributeDiff = { path: 'config-hash', before: observed.hash ?? null, after: input.desiredHash, forcesReplacement: true };
     return { action: 'replace', reason: 'config hash diverged', diffs: [diff], forcedBy: ['config-hash'] };
   }
-  return planStatus(observed, !prior);
+  // Also re-record when state remembers another container id (created by an apply killed before it recorded).
+  return planStatus(observed, !prior || (observed.id !== undefined && prior.id !== observed.id));
 }
 
 function planStatus(observed: Observed, record: boolean): Decision {
