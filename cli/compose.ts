@@ -13,5 +13,8 @@ export const PROVIDERS: readonly Provider[] = [localProvider, dockerProvider, po
 
 export function createClients(): Clients {
   let docker: Docker | undefined;
-  return { docker: () => (docker ??= createDockerClient()) };
+  return {
+    docker: () => (docker ??= createDockerClient()),
+    transport: async (node) => { throw new Error(`internal: no transport configured for node "${node}"`); },
+  };
 }

@@ -6,6 +6,7 @@
  * can fix, naming the object and the cause).
  */
 import type Docker from 'dockerode';
+import type { Transport } from '../providers/ssh/transport.js';
 import type { Expr, Json, Value } from './expr.js';
 import type { AttributeDiff } from './change.js';
 
@@ -126,6 +127,8 @@ export type ProviderEvent =
 
 export interface Clients {
   docker(): Docker;
+  /** The transport to a stack node by its name (one SSH connection per node, held for the run). */
+  transport(node: string): Promise<Transport>;
 }
 
 export interface ProviderContext {
