@@ -16,5 +16,6 @@ export function createClients(): Clients {
   return {
     docker: () => (docker ??= createDockerClient()),
     transport: async (node) => { throw new Error(`internal: no transport configured for node "${node}"`); },
+    forward: async (node) => { throw new Error(`internal: no transport configured for node "${node}"`); },
   };
 }

@@ -4,11 +4,15 @@
  * such values are Templates. They are resolved against state: at plan time unknown refs render as
  * "(known after apply)", at apply time every ref must resolve.
  */
+import { createHash } from 'node:crypto';
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export interface Ref { $ref: string; output: string }
 export interface Template { $template: Array<string | Ref> }
-export type Expr = null | boolean | number | string | Ref | Template | Expr[] | { [key: string]: Expr };
+/** A digest of another expression's resolved value: lets a restart trigger follow content that holds secrets. */
+export interface Digest { $digest: Expr }
+export type Expr = null | boolean | number | string | Ref | Template | Digest | Expr[] | { [key: string]: Expr };
 
 /** Marker for a value not known until apply. Never serialised into state. */
 export const UNKNOWN: unique symbol = Symbol.for('omnitron.unknown');
@@ -24,6 +28,14 @@ export function template(...parts: Array<string | Ref>): Template {
   return { $template: parts };
 }
 
+export function digest(of: Expr): Digest {
+  return { $digest: of };
+}
+
+export function isDigest(e: unknown): e is Digest {
+  return typeof e === 'object' && e !== null && '$digest' in e && Object.keys(e).length === 1;
+}
+
 export function isRef(e: unknown): e is Ref {
   return typeof e === 'object' && e !== null && typeof (e as Ref).$ref === 'string';
 }
@@ -36,6 +48,7 @@ export function isTemplate(e: unknown): e is Template {
 export function refsOf(e: Expr, into: Set<string> = new Set()): Set<string> {
   if (isRef(e)) into.add(e.$ref);
   else if (isTemplate(e)) for (const p of e.$template) { if (isRef(p)) into.add(p.$ref); }
+  else if (isDigest(e)) refsOf(e.$digest, into);
   else if (Array.isArray(e)) for (const x of e) refsOf(x, into);
   else if (e !== null && typeof e === 'object') for (const x of Object.values(e)) refsOf(x, into);
   return into;
@@ -55,6 +68,10 @@ export function resolve(e: Expr, lookup: OutputLookup): Value {
       out += typeof v === 'string' ? v : JSON.stringify(v);
     }
     return out;
+  }
+  if (isDigest(e)) {
+    const v = resolve(e.$digest, lookup);
+    return containsUnknown(v) ? UNKNOWN : createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 32);
   }
   if (Array.isArray(e)) return e.map((x) => resolve(x, lookup));
   if (e !== null && typeof e === 'object') {

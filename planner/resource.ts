@@ -129,6 +129,8 @@ export interface Clients {
   docker(): Docker;
   /** The transport to a stack node by its name (one SSH connection per node, held for the run). */
   transport(node: string): Promise<Transport>;
+  /** A local port tunnelled through `node` to host:port as the node sees it (for pg, ioredis). */
+  forward(node: string, host: string, port: number): Promise<{ host: string; port: number }>;
 }
 
 export interface ProviderContext {

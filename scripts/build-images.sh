@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the local images the demo and tests use (no container registry is reachable here).
 # Each image carries a label with the hash of its recipe and is rebuilt only when the recipe changes.
-# Usage: build-images.sh [debian|postgres|redis ...]   (default: all)
+# Usage: build-images.sh [debian|postgres|redis|node ...]   (default: all)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 images="$here/images"
@@ -30,13 +30,14 @@ build_dockerfile() {
   docker build -q --label "omnitron.recipe-hash=$hash" -t "$tag" "$images/$name" >/dev/null
 }
 
-want=${*:-debian postgres redis}
+want=${*:-debian postgres redis node}
 build_debian
 for image in $want; do
   case $image in
     debian) ;;
     postgres) build_dockerfile postgres omnitron-local/postgres:15 ;;
     redis) build_dockerfile redis omnitron-local/redis:7 ;;
+    node) build_dockerfile node omnitron-local/node:bookworm ;;
     *) echo "unknown image $image" >&2; exit 2 ;;
   esac
 done

@@ -5,11 +5,11 @@ import { defineEcosystem } from '@omnitron-dev/omnitron';
 export default defineEcosystem({
   project: 'platform',
   apps: [
-    { name: 'auth', bootstrap: './apps/auth/src/bootstrap.js', critical: true, env: { PORT: '3101' } },
-    { name: 'media', bootstrap: './apps/media/src/bootstrap.js', dependsOn: ['auth'], startupTimeout: 90_000, env: { PORT: '3102' } },
-    { name: 'analytics', bootstrap: './apps/analytics/src/bootstrap.js', env: { PORT: '3103' } },
-    { name: 'ledger', bootstrap: './apps/ledger/src/bootstrap.js', dependsOn: ['auth'], startupTimeout: 120_000, env: { PORT: '3104' } },
-    { name: 'realtime', bootstrap: './apps/realtime/src/bootstrap.js', dependsOn: ['auth'], env: { PORT: '3105' } },
+    { name: 'auth', bootstrap: './apps/auth/dist/bootstrap.js', critical: true, env: { PORT: '3101' } },
+    { name: 'media', bootstrap: './apps/media/dist/bootstrap.js', dependsOn: ['auth'], startupTimeout: 90_000, env: { PORT: '3102' } },
+    { name: 'analytics', bootstrap: './apps/analytics/dist/bootstrap.js', env: { PORT: '3103' } },
+    { name: 'ledger', bootstrap: './apps/ledger/dist/bootstrap.js', dependsOn: ['auth'], startupTimeout: 120_000, env: { PORT: '3104' } },
+    { name: 'realtime', bootstrap: './apps/realtime/dist/bootstrap.js', dependsOn: ['auth'], env: { PORT: '3105' } },
   ],
   supervision: {
     strategy: 'one_for_one',

@@ -20,3 +20,17 @@ export const addr = {
 export function objectPrefix(project: string, stack: string): string {
   return `${project}-${stack}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
 }
+
+/** Addresses of resources that live on a node: `<type>.<node>.<name>`. */
+export function nodeAddress(type: string, node: string, name: string): string {
+  return `${type}.${node.replaceAll('.', '_')}.${name.replaceAll('.', '_')}`;
+}
+
+/** A systemd unit name for an app: systemd allows only [A-Za-z0-9:_.-]; anything else is replaced and a short hash keeps names unique. */
+export function appUnitName(app: string): string {
+  const slug = app.replace(/[^A-Za-z0-9:_.-]/g, '-');
+  if (slug === app) return `omnitron-${app}.service`;
+  let h = 0;
+  for (const ch of app) h = (h * 31 + ch.codePointAt(0)!) >>> 0;
+  return `omnitron-${slug}-${h.toString(16).slice(0, 6)}.service`;
+}

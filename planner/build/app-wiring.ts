@@ -16,37 +16,51 @@ export const JWT_SECRET = 'jwt_secret';
 
 export interface WiringInput {
   model: StackModel;
-  /** Host apps use to reach services: 127.0.0.1 for a local stack. */
-  host: string;
+  /** Host apps use to reach a service: 127.0.0.1 for a local stack, the service's node address otherwise. */
+  hostFor(service: ResolvedService): string;
+  /** Where omnitron itself connects to manage a server (roles, databases, DB indexes). */
+  adminEndpoint(service: ResolvedService): { host: string; via?: string };
   redisSlots: RedisSlot[];
   stackDir: string;
+  /** Resources meaning a service is up, when not a Docker container (bare-metal units). */
+  serviceReady?(service: ResolvedService): string[];
 }
 
 export function postgresResources(input: WiringInput): DesiredResource[] {
   const pg = service(input.model, 'postgres');
   if (!pg) return [];
-  const connection = serverConnection(pg, input.host);
+  const connection = serverConnection(pg, input.adminEndpoint(pg));
   return input.model.apps.filter((a) => a.requirements.database).flatMap((app): DesiredResource[] => [
-    { address: addr.role(app.name), type: 'postgres_role', attributes: { name: app.name, login: true }, connection, dependsOn: serverDeps(pg), sensitive: [] },
-    { address: addr.database(app.name), type: 'postgres_database', attributes: { name: app.name, owner: app.name }, connection, dependsOn: [addr.role(app.name), ...serverDeps(pg)], sensitive: [] },
+    { address: addr.role(app.name), type: 'postgres_role', attributes: { name: app.name, login: true }, connection, dependsOn: serviceReady(input, pg), sensitive: [] },
+    { address: addr.database(app.name), type: 'postgres_database', attributes: { name: app.name, owner: app.name }, connection, dependsOn: [addr.role(app.name), ...serviceReady(input, pg)], sensitive: [] },
   ]);
 }
 
 export function redisResources(input: WiringInput): DesiredResource[] {
   const redis = service(input.model, 'redis');
   if (!redis) return [];
+  const admin = input.adminEndpoint(redis);
   const connection = {
-    host: redis.external?.host ?? input.host,
+    host: redis.external?.host ?? admin.host,
     port: redis.endpointPorts.main,
     password: redisPassword(redis),
+    ...(admin.via && !redis.external ? { via: admin.via } : {}),
   };
   return input.redisSlots.map((slot) => ({
-    address: slot.address, type: 'redis_database', connection, dependsOn: serverDeps(redis), sensitive: [],
+    address: slot.address, type: 'redis_database', connection, dependsOn: serviceReady(input, redis), sensitive: [],
     attributes: { index: slot.index, app: slot.app, purpose: slot.purpose },
   }));
 }
 
-export function envFileResource(input: WiringInput, app: AppSpec): DesiredResource {
+export interface AppEnvironment {
+  variables: Record<string, Expr>;
+  /** Variable names whose values are, or are built from, secrets. */
+  secret: string[];
+  /** What must exist before the app can use this environment (its database, DB indexes, services). */
+  dependsOn: string[];
+}
+
+export function appEnvironment(input: WiringInput, app: AppSpec): AppEnvironment {
   const infra = infraEnv(input, app);
   const variables: Record<string, Expr> = {
     ...app.env,
@@ -56,13 +70,18 @@ export function envFileResource(input: WiringInput, app: AppSpec): DesiredResour
     OMNITRON_STACK: input.model.stack.name,
     OMNITRON_STACK_TYPE: input.model.stack.type,
   };
-  const sensitive = [...infra.secret].filter((k) => variables[k] === infra.variables[k]).map((k) => `variables.${k}`);
+  const secret = [...infra.secret].filter((k) => variables[k] === infra.variables[k]);
+  return { variables, secret, dependsOn: infra.dependsOn };
+}
+
+export function envFileResource(input: WiringInput, app: AppSpec): DesiredResource {
+  const env = appEnvironment(input, app);
   return {
     address: addr.envFile(app.name),
     type: 'env_file',
-    attributes: { path: path.join(input.stackDir, 'env', `${app.name}.env`), mode: '0600', variables },
-    dependsOn: infra.dependsOn,
-    sensitive,
+    attributes: { path: path.join(input.stackDir, 'env', `${app.name}.env`), mode: '0600', variables: env.variables },
+    dependsOn: env.dependsOn,
+    sensitive: env.secret.map((k) => `variables.${k}`),
   };
 }
 
@@ -81,10 +100,10 @@ function infraEnv(input: WiringInput, app: AppSpec): InfraEnv {
   set('STACK_NAME', input.model.stack.name, false);
   for (const svc of servicesFor(input.model, app)) {
     for (const [key, text] of Object.entries(svc.requirement.env)) {
-      const rendered = renderServiceTemplate(text, svc, input.host);
+      const rendered = renderServiceTemplate(text, svc, input.hostFor(svc));
       set(key, rendered.expr, rendered.secret);
     }
-    if (svc.docker) env.dependsOn.push(addr.container(svc.name));
+    env.dependsOn.push(...serviceReady(input, svc));
   }
   return env;
 }
@@ -95,7 +114,7 @@ function databaseEnv(input: WiringInput, app: AppSpec, set: Setter, deps: string
   const pg = service(input.model, 'postgres');
   if (!app.requirements.database || !pg) return;
   const scheme = app.requirements.database.dialect === 'postgresql' ? 'postgresql' : 'postgres';
-  const host = pg.external?.host ?? input.host;
+  const host = pg.external?.host ?? input.hostFor(pg);
   const user = encodeURIComponent(app.name);
   set('DATABASE_URL', template(`${scheme}://${user}:`, ref(addr.role(app.name), 'password'), `@${host}:${pg.endpointPorts.main}/${user}`), true);
   deps.push(addr.database(app.name));
@@ -104,7 +123,7 @@ function databaseEnv(input: WiringInput, app: AppSpec, set: Setter, deps: string
 function redisEnv(input: WiringInput, app: AppSpec, set: Setter, deps: string[]) {
   const redis = service(input.model, 'redis');
   if (!redis) return;
-  const url = (slot: RedisSlot) => template('redis://:', redisPassword(redis), `@${redis.external?.host ?? input.host}:${redis.endpointPorts.main}/${slot.index}`);
+  const url = (slot: RedisSlot) => template('redis://:', redisPassword(redis), `@${redis.external?.host ?? input.hostFor(redis)}:${redis.endpointPorts.main}/${slot.index}`);
   for (const slot of input.redisSlots) {
     const mine = slot.purpose === 'app' ? slot.app === app.name
       : slot.purpose === 'discovery' ? app.requirements.discovery : app.requirements.notifications;
@@ -120,9 +139,10 @@ function redisPassword(redis: ResolvedService): string | Ref {
   return external ?? ref(addr.secret(REDIS_SECRET), 'result');
 }
 
-function serverConnection(pg: ResolvedService, host: string): Expr {
+function serverConnection(pg: ResolvedService, admin: { host: string; via?: string }): Expr {
   return {
-    host: pg.external?.host ?? host,
+    ...(admin.via && !pg.external ? { via: admin.via } : {}),
+    host: pg.external?.host ?? admin.host,
     port: pg.endpointPorts.main,
     user: pg.external ? (pg.external.secrets.user ?? POSTGRES_SUPERUSER) : POSTGRES_SUPERUSER,
     password: pg.external?.secrets.password ?? ref(addr.secret(POSTGRES_SUPERUSER_SECRET), 'result'),
@@ -130,8 +150,13 @@ function serverConnection(pg: ResolvedService, host: string): Expr {
   };
 }
 
+/** Resources that mean "the service is up": set by the stack builder (a container, or a node's unit). */
 function serverDeps(svc: ResolvedService): string[] {
   return svc.docker ? [addr.container(svc.name)] : [];
+}
+
+function serviceReady(input: WiringInput, svc: ResolvedService): string[] {
+  return input.serviceReady ? input.serviceReady(svc) : serverDeps(svc);
 }
 
 function service(model: StackModel, name: string): ResolvedService | undefined {

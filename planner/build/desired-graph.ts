@@ -26,7 +26,10 @@ export function buildDesiredGraph(model: StackModel, prior: ReadonlyMap<string, 
   }
   const slots = allocateRedisDbs(model.apps, prior, model.stack.settings.redisDbOffset ?? 0);
   const redisMaxIndex = Math.max(-1, ...slots.map((s) => s.index));
-  const wiring: WiringInput = { model, host: LOCAL_HOST, redisSlots: slots, stackDir: scope.stackDir };
+  const wiring: WiringInput = {
+    model, redisSlots: slots, stackDir: scope.stackDir,
+    hostFor: () => LOCAL_HOST, adminEndpoint: () => ({ host: LOCAL_HOST }),
+  };
   const resources: DesiredResource[] = [
     ...secretResources(model),
     ...networkResources(model),

@@ -1,4 +1,4 @@
-import { isRef, isTemplate, type Expr } from '../expr.js';
+import { isDigest, isRef, isTemplate, type Expr } from '../expr.js';
 
 /** Outputs that hold secrets, by resource type. Anything built from them is sensitive too. */
 export const SECRET_OUTPUTS: Readonly<Record<string, readonly string[]>> = {
@@ -13,6 +13,7 @@ export function isSecretRef(address: string, output: string): boolean {
 
 /** Dot paths in `expr` whose value is, or is built from, a secret output. */
 export function sensitivePaths(expr: Expr, prefix = ''): string[] {
+  if (isDigest(expr)) return []; // a digest of a secret reveals nothing worth masking
   if (isRef(expr)) return isSecretRef(expr.$ref, expr.output) ? [prefix] : [];
   if (isTemplate(expr)) return expr.$template.some((p) => isRef(p) && isSecretRef(p.$ref, p.output)) ? [prefix] : [];
   if (Array.isArray(expr)) return expr.some((x) => sensitivePaths(x).length > 0) ? [prefix] : [];

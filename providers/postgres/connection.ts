@@ -6,8 +6,10 @@ import pg from 'pg';
 import { z } from 'zod';
 import type { Json } from '../../planner/expr.js';
 import type { Sql } from './sql.js';
+import type { Clients } from '../../planner/resource.js';
+import { reach } from '../ssh/reach.js';
 
-export interface PgConnection { host: string; port: number; user: string; password: string; database?: string }
+export interface PgConnection { host: string; port: number; user: string; password: string; database?: string; via?: string }
 
 const connectionSchema = z.object({
   host: z.string().min(1),
@@ -15,6 +17,7 @@ const connectionSchema = z.object({
   user: z.string().min(1),
   password: z.string(),
   database: z.string().min(1).optional(),
+  via: z.string().min(1).optional(),
 });
 
 /** Undefined when the value is missing or malformed (never echoes the value: it holds a password). */
@@ -25,7 +28,7 @@ export function parsePgConnection(value: Json | undefined): PgConnection | undef
 
 /** Identity of a server for batching: one client per distinct host, port and login. */
 export function serverKey(c: PgConnection): string {
-  return `${c.user}@${c.host}:${c.port}`;
+  return `${c.user}@${c.host}:${c.port}${c.via ? ` via ${c.via}` : ''}`;
 }
 
 export type Run = <R extends Record<string, unknown>>(statement: Sql) => Promise<R[]>;
@@ -33,7 +36,8 @@ export type Run = <R extends Record<string, unknown>>(statement: Sql) => Promise
 const CONNECT_TIMEOUT_MS = 3_000;
 const QUERY_TIMEOUT_MS = 60_000;
 
-export async function withPg<T>(c: PgConnection, fn: (run: Run) => Promise<T>): Promise<T> {
+export async function withPg<T>(clients: Clients | undefined, target: PgConnection, fn: (run: Run) => Promise<T>): Promise<T> {
+  const c = await reach(clients, target);
   const client = new pg.Client({
     host: c.host, port: c.port, user: c.user, password: c.password, database: c.database ?? 'postgres',
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: QUERY_TIMEOUT_MS, application_name: 'omnitron',

@@ -43,7 +43,7 @@ async function applyDatabase(ctx: ProviderContext, op: ApplyOp): Promise<Applied
   if (op.action === 'replace') await dropNamed(ctx, op, priorName(op));
   ctx.emit({ kind: 'progress', address: op.address, message: `applying database ${attrs.name} (owner ${attrs.owner})` });
   try {
-    await withPg(connection, async (run) => {
+    await withPg(ctx.clients, connection, async (run) => {
       await ensureDatabase(run, attrs);
       await run(commentOnDatabase(attrs.name, ownershipComment(ctx, op)));
     });
@@ -58,7 +58,7 @@ async function dropNamed(ctx: ProviderContext, op: ApplyOp, name: string | undef
   const connection = connectionFor(op);
   ctx.emit({ kind: 'progress', address: op.address, message: `dropping database ${name}` });
   try {
-    await withPg(connection, (run) => run(dropDatabase(name)));
+    await withPg(ctx.clients, connection, (run) => run(dropDatabase(name)));
   } catch (err) {
     throw failure(op, `could not drop database "${name}"`, err, [connection.password]);
   }

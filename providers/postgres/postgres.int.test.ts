@@ -78,7 +78,7 @@ async function apply(type: ResourceType, op: Omit<ApplyOp, 'hash'>): Promise<App
 }
 
 async function loginAs(user: string, password: string, database = dbName): Promise<string> {
-  return withPg({ ...admin, user, password, database }, async (run) => {
+  return withPg(undefined, { ...admin, user, password, database }, async (run) => {
     await run({ text: 'CREATE TABLE IF NOT EXISTS notes (id serial PRIMARY KEY, body text)', values: [] });
     await run({ text: 'INSERT INTO notes (body) VALUES ($1)', values: ['hello'] });
     const rows = await run<{ who: string }>({ text: 'SELECT current_user AS who', values: [] });
@@ -87,7 +87,7 @@ async function loginAs(user: string, password: string, database = dbName): Promi
 }
 
 async function adminSql(text: string): Promise<Record<string, unknown>[]> {
-  return withPg(admin, (run) => run({ text, values: [] }));
+  return withPg(undefined, admin, (run) => run({ text, values: [] }));
 }
 
 beforeAll(async () => {
@@ -126,7 +126,7 @@ describe('postgres provider against a real server', () => {
 
   it('lets the app log in with the generated password and create a table in its database', async () => {
     expect(await loginAs(roleName, role.outputs.password as string)).toBe(roleName);
-    const [{ owner }] = await withPg({ ...admin, database: dbName }, (run) =>
+    const [{ owner }] = await withPg(undefined, { ...admin, database: dbName }, (run) =>
       run<{ owner: string }>({ text: "SELECT tableowner AS owner FROM pg_tables WHERE tablename = 'notes'", values: [] }));
     expect(owner).toBe(roleName);
   });

@@ -69,7 +69,7 @@ async function applyRole(ctx: ProviderContext, op: ApplyOp): Promise<Applied | u
   const password = passwordFor(op);
   ctx.emit({ kind: 'progress', address: op.address, message: `${op.action === 'replace' ? 'rotating password of' : 'applying'} role ${attrs.name}` });
   try {
-    await withPg(connection, async (run) => {
+    await withPg(ctx.clients, connection, async (run) => {
       if (op.action === 'replace') await renameIfMoved(run, priorName(op), attrs.name);
       await upsertRole(run, attrs, password);
       await run(commentOnRole(attrs.name, ownershipComment(ctx, op)));
@@ -87,7 +87,7 @@ async function deleteRole(ctx: ProviderContext, op: ApplyOp): Promise<undefined>
   if (!name) return undefined;
   ctx.emit({ kind: 'progress', address: op.address, message: `dropping role ${name}` });
   try {
-    await withPg(connection, (run) => run(dropRole(name)));
+    await withPg(ctx.clients, connection, (run) => run(dropRole(name)));
   } catch (err) {
     const hint = pgErrorCode(err) === '2BP01' ? `role "${name}" still owns objects; delete its databases first` : undefined;
     throw failure(op, `could not drop role "${name}"`, err, [connection.password], hint);

@@ -6,10 +6,12 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Json } from '../../planner/expr.js';
 import type { Command } from './commands.js';
+import type { Clients } from '../../planner/resource.js';
+import { reach } from '../ssh/reach.js';
 
 export interface RedisConnection { host: string; port: number; password?: string }
 
-const connectionSchema = z.object({ host: z.string().min(1), port: z.number().int().positive(), password: z.string().optional() });
+const connectionSchema = z.object({ host: z.string().min(1), port: z.number().int().positive(), password: z.string().optional(), via: z.string().min(1).optional() });
 
 /** Undefined when missing or malformed (never echoes the value: it holds a password). */
 export function parseRedisConnection(value: Json | undefined): RedisConnection | undefined {
@@ -27,7 +29,8 @@ export interface RedisSession {
   pipeline(commands: Command[]): Promise<unknown[]>;
 }
 
-export async function withRedis<T>(c: RedisConnection, fn: (session: RedisSession) => Promise<T>): Promise<T> {
+export async function withRedis<T>(clients: Clients | undefined, target: RedisConnection, fn: (session: RedisSession) => Promise<T>): Promise<T> {
+  const c = await reach(clients, target);
   const client = new Redis({
     host: c.host, port: c.port, password: c.password || undefined, lazyConnect: true, connectTimeout: 3_000,
     commandTimeout: 30_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false,

@@ -96,7 +96,7 @@ async function applyRedisDatabase(ctx: ProviderContext, op: ApplyOp): Promise<Ap
   const old = priorIndex(op);
   const attrs = op.action === 'delete' ? undefined : parseAttributes(op);
   try {
-    await withRedis(connection, async (session) => {
+    await withRedis(ctx.clients, connection, async (session) => {
       if ((op.action === 'delete' || op.action === 'replace') && old !== undefined) await flushIfOurs(ctx, session, op.address, old);
       if (attrs) await claim(ctx, session, op, attrs);
     });

@@ -1,0 +1,10 @@
+export { displayCommand, quoteWord, shellCommand, withEnv, withSudo } from './argv.js';
+export type { Credentials } from './auth.js';
+export { connectNode, NodeConnection, type AcceptedHostKey, type ConnectOptions, type SshNode } from './connection.js';
+export type { LocalForward } from './forward.js';
+export { decideHostKey, fingerprint, knownHostsLine, knownHostsName, parseKnownHosts, type HostKeyDecision, type KnownHostEntry } from './host-keys.js';
+export { Limiter } from './limiter.js';
+export { LocalTransport } from './local-transport.js';
+export { NodePool, type NewHostKey, type PoolOptions } from './pool.js';
+export { RecordingTransport, type RecordedCall } from './recording-transport.js';
+export { commandFailed, execOrThrow, type ExecOptions, type ExecResult, type PutOptions, type PutSource, type Transport } from './transport.js';

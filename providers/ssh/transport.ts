@@ -1,0 +1,75 @@
+/**
+ * How providers reach a host: run an argv, put a file, get a file. Implemented over SSH
+ * (NodeConnection), locally (LocalTransport) and by a recording fake for provider unit tests.
+ */
+import { ProviderError } from '../../planner/resource.js';
+import { displayCommand } from './argv.js';
+
+export interface ExecOptions {
+  stdin?: string | Buffer;
+  /** Passed as `env K=V … argv` words, never pasted into a shell string. */
+  env?: Readonly<Record<string, string>>;
+  signal?: AbortSignal;
+  /**
+   * SSH only: run as root (through `sudo -n` for a non-root login), the default; false runs as the
+   * login user. The local transport always runs as the current user.
+   */
+  privileged?: boolean;
+  /** Shown in errors instead of the command, for arguments that must not be shown. */
+  label?: string;
+}
+
+export interface ExecResult {
+  /** Exit status; -1 when the command was killed by a signal. */
+  code: number;
+  signal?: string;
+  stdout: string;
+  stderr: string;
+}
+
+export interface PutOptions {
+  /** Permission bits of the written file; default 0o644. */
+  mode?: number;
+  owner?: string;
+  group?: string;
+}
+
+/** File content (string or bytes), or a local file to copy. */
+export type PutSource = string | Buffer | { localPath: string };
+
+export interface Transport {
+  /** Address errors name: `node.<name>` or `local`. */
+  readonly address: string;
+  exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
+  /** exec, throwing a ProviderError naming the command, exit status and stderr when it fails. */
+  execOrThrow(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
+  /** Writes the file atomically (a temporary beside it, then rename), creating parent directories. */
+  put(path: string, source: PutSource, opts?: PutOptions): Promise<void>;
+  get(path: string): Promise<Buffer>;
+}
+
+const STDERR_SHOWN = 2_000;
+
+export function commandFailed(address: string, argv: readonly string[], result: ExecResult, label?: string): ProviderError {
+  const status = result.signal ? `was killed by ${result.signal}` : `exited with ${result.code}`;
+  const stderr = result.stderr.trim();
+  const tail = stderr.length > STDERR_SHOWN ? `…${stderr.slice(-STDERR_SHOWN)}` : stderr;
+  const needsPassword = /sudo: (a password is required|a terminal is required)/.test(stderr);
+  return new ProviderError(
+    address,
+    `command ${label ?? displayCommand(argv)} ${status}${tail ? `: ${tail}` : ''}`,
+    needsPassword ? 'the login user needs passwordless sudo (NOPASSWD) for omnitron, or connect as root' : undefined,
+  );
+}
+
+export async function execOrThrow(transport: Transport, argv: readonly string[], opts?: ExecOptions): Promise<ExecResult> {
+  const result = await transport.exec(argv, opts);
+  if (result.code !== 0) throw commandFailed(transport.address, argv, result, opts?.label);
+  return result;
+}
+
+/** `0o644` → `0644`, as install(1) and chmod(1) take it. */
+export function octalMode(mode: number): string {
+  if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) throw new Error(`invalid file mode ${mode}`);
+  return mode.toString(8).padStart(4, '0');
+}

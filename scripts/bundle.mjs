@@ -1,0 +1,21 @@
+// Bundles what ships to nodes as single files: the app launcher, and each example app's build output
+// (apps/<app>/dist/{bootstrap,main}.js with its dependencies inlined), like a real app's `dist/`.
+import { build } from 'esbuild';
+import { readdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const common = { bundle: true, platform: 'node', format: 'esm', target: 'node24', logLevel: 'warning', legalComments: 'none' };
+// Bundled CommonJS dependencies (pg) call require(); give ESM bundles one.
+const requireShim = { js: "import { createRequire as __omnitronCreateRequire } from 'node:module'; const require = __omnitronCreateRequire(import.meta.url);" };
+
+await build({ ...common, entryPoints: [path.join(root, 'runtime/launch.ts')], outfile: path.join(root, 'dist/runtime/launch.bundle.mjs'), banner: requireShim });
+
+const apps = path.join(root, 'examples/platform/apps');
+for (const app of readdirSync(apps)) {
+  const src = path.join(apps, app, 'src');
+  if (!existsSync(path.join(src, 'main.js'))) continue;
+  await build({ ...common, entryPoints: [path.join(src, 'main.js')], outfile: path.join(apps, app, 'dist/main.js'), banner: requireShim, external: ['pg-native'] });
+  await build({ ...common, entryPoints: [path.join(src, 'bootstrap.js')], outfile: path.join(apps, app, 'dist/bootstrap.js'), external: ['@omnitron-dev/omnitron'] });
+}
