@@ -7,15 +7,66 @@ import { createDockerClient, dockerProvider } from '../providers/docker/index.js
 import { postgresProvider } from '../providers/postgres/index.js';
 import { redisProvider } from '../providers/redis/index.js';
 import { localProvider } from '../providers/local/index.js';
-import type { Clients, Provider } from '../planner/resource.js';
+import { systemdProvider } from '../providers/systemd/index.js';
+import { NodePool, type SshNode } from '../providers/ssh/index.js';
+import { KNOWN_HOST_TYPE, sshProvider } from '../providers/ssh/known-host.js';
+import { UserError } from '../planner/diagnostics.js';
+import type { Clients, Provider, StateRecord } from '../planner/resource.js';
+import type { NodeSpec } from '../planner/config/model.js';
 
-export const PROVIDERS: readonly Provider[] = [localProvider, dockerProvider, postgresProvider, redisProvider];
+export const PROVIDERS: readonly Provider[] = [localProvider, dockerProvider, postgresProvider, redisProvider, sshProvider, systemdProvider];
 
-export function createClients(): Clients {
+export interface ClientOptions {
+  nodes: readonly NodeSpec[];
+  /** State, for host keys pinned on first use. */
+  records: readonly StateRecord[];
+  trustNewHosts: boolean;
+  signal: AbortSignal;
+}
+
+export interface RunClients extends Clients {
+  /** Connects to every node at once; throws one error naming each node that cannot be reached. */
+  connectAll(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const CONNECT_TIMEOUT_MS = 10_000;
+const NODES_AT_ONCE = 8;
+
+export function createClients(opts: ClientOptions): RunClients {
   let docker: Docker | undefined;
+  const pool = new NodePool(opts.nodes.map((n) => sshNode(n, opts.records)), {
+    timeoutMs: CONNECT_TIMEOUT_MS, trustNewHosts: opts.trustNewHosts, concurrency: NODES_AT_ONCE, signal: opts.signal,
+  });
+  const forwards = new Map<string, Promise<{ host: string; port: number }>>();
   return {
     docker: () => (docker ??= createDockerClient()),
-    transport: async (node) => { throw new Error(`internal: no transport configured for node "${node}"`); },
-    forward: async (node) => { throw new Error(`internal: no transport configured for node "${node}"`); },
+    transport: (node) => pool.connection(node),
+    forward: (node, host, port) => {
+      const key = `${node}\0${host}\0${port}`;
+      if (!forwards.has(key)) forwards.set(key, pool.connection(node).then((c) => c.listenLocal(host, port)));
+      return forwards.get(key)!;
+    },
+    connectAll: async () => {
+      const results = await Promise.allSettled(opts.nodes.map((n) => pool.connection(n.name)));
+      const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ node: opts.nodes[i], err: r.reason as Error }] : []));
+      if (failed.length === 0) return;
+      throw new UserError(failed.map(({ node, err }) => ({
+        severity: 'error' as const,
+        summary: `node ${node.name} (${node.ssh.user}@${node.host}:${node.ssh.port}): ${err.message}`,
+        detail: (err as { hint?: string }).hint ?? 'Nothing was changed. Fix the connection (or the host key) and run the command again.',
+      })));
+    },
+    close: () => pool.close(),
+  };
+}
+
+function sshNode(node: NodeSpec, records: readonly StateRecord[]): SshNode {
+  const recorded = records.find((r) => r.type === KNOWN_HOST_TYPE && (r.attributes as { node?: string }).node === node.name);
+  const pinned = node.hostKey ?? (recorded?.outputs.fingerprint as string | undefined);
+  return {
+    name: node.name, host: node.host, port: node.ssh.port, user: node.ssh.user,
+    ...(node.ssh.privateKey ? { privateKey: node.ssh.privateKey } : {}),
+    ...(pinned ? { hostKey: pinned } : {}),
   };
 }

@@ -21,7 +21,8 @@ function stackOptions(cmd: Command): Command {
     .option('-c, --config <path>', 'config file (default: omnitron.config.ts, .js or .mjs in the current directory)')
     .option('-s, --stack <name>', 'stack to work on (default: "dev", or the only stack defined)')
     .option('--strict', 'treat unknown config keys as errors, not warnings')
-    .option('--no-color', 'plain output without ANSI colours (NO_COLOR also works)');
+    .option('--no-color', 'plain output without ANSI colours (NO_COLOR also works)')
+    .option('--trust-new-hosts', 'accept the SSH host key of a node seen for the first time and pin it in state (a changed key is always refused)');
 }
 
 export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>): Command {

@@ -9,13 +9,15 @@ import { loadStateKey, type StateKey } from '../planner/state/encryption.js';
 import { StateStore } from '../planner/state/state-store.js';
 import type { StateBackend } from '../planner/state/backend.js';
 import type { EventSink } from '../planner/events.js';
-import { createClients, PROVIDERS } from './compose.js';
+import { createClients, PROVIDERS, type RunClients } from './compose.js';
 import type { Output } from './output.js';
 
 export interface StackOptions {
   config?: string;
   stack?: string;
   strict?: boolean;
+  /** Accept and record the host key of a node seen for the first time. */
+  trustNewHosts?: boolean;
 }
 
 export interface Session {
@@ -36,8 +38,14 @@ export function openStore(session: Session): Promise<StateStore> {
   return StateStore.open(session.backend, session.key, { project: session.stack.scope.project, stack: session.stack.scope.stack });
 }
 
-export function runtime(sink: EventSink, signal: AbortSignal): Runtime {
-  return { providers: PROVIDERS, clients: createClients(), sink, signal };
+export interface RunHandle extends Runtime {
+  clients: RunClients;
+}
+
+/** Providers and their clients for one command: node connections are opened lazily and closed by `close`. */
+export function runtime(session: Session, store: StateStore, sink: EventSink, signal: AbortSignal, opts: { trustNewHosts?: boolean } = {}): RunHandle {
+  const clients = createClients({ nodes: session.stack.model.stack.nodes, records: store.records(), trustNewHosts: opts.trustNewHosts ?? false, signal });
+  return { providers: PROVIDERS, clients, sink, signal };
 }
 
 /** First Ctrl-C: start nothing new, let running steps finish and be recorded. Second: leave now. */

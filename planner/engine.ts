@@ -11,6 +11,7 @@ import { findConfigFile } from './config/find-config.js';
 import { configDigest } from './config/config-digest.js';
 import { buildDesiredGraph } from './build/desired-graph.js';
 import { makePlan } from './plan.js';
+import { prepareNodeArtifacts } from './artifacts/prepare.js';
 import { closestMatch } from './config/did-you-mean.js';
 import type { Ecosystem, StackModel } from './config/model.js';
 import type { Plan } from './change.js';
@@ -74,7 +75,10 @@ export function resourceTypes(providers: readonly Provider[]): Map<string, Resou
 
 export async function planStack(stack: LoadedStack, store: StoreView, runtime: Runtime, opts: PlanOptions): Promise<Plan> {
   const prior = new Map(store.records().map((r) => [r.address, r]));
-  const desired = buildDesiredGraph(stack.model, prior, stack.scope);
+  const remote = stack.model.stack.type !== 'local';
+  const artifacts = remote ? await prepareNodeArtifacts(stack.model, stack.scope) : undefined;
+  const desired = buildDesiredGraph(stack.model, prior, stack.scope, artifacts);
+  if (remote) await runtime.clients.connectAll?.();
   checkAddresses('--target', opts.targets, desired, prior);
   checkAddresses('--replace', opts.replace, desired, prior);
   const { observed, unreadable } = await observeAll(stack.scope, desired, prior, runtime);

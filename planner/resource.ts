@@ -131,6 +131,8 @@ export interface Clients {
   transport(node: string): Promise<Transport>;
   /** A local port tunnelled through `node` to host:port as the node sees it (for pg, ioredis). */
   forward(node: string, host: string, port: number): Promise<{ host: string; port: number }>;
+  /** Reaches every node of the stack up front, failing with one message per unreachable node. */
+  connectAll?(): Promise<void>;
 }
 
 export interface ProviderContext {

@@ -26,10 +26,12 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
   if (lock.takenOver) out.warn(`Warning: took over a stale state lock left by ${lock.takenOver.holder} (pid ${lock.takenOver.pid}, no longer running) from ${lock.takenOver.createdAt}.`);
   const stop = interruptible(out);
   const sink = await createSink(out, flags.json ?? false);
+  let closeClients = async () => {};
   try {
     const store = await openStore(session);
-    const run = runtime(sink.sink, stop.signal);
-    const plan = planFile ? await savedPlan(planFile, session, store) : await freshPlan(session, store, run, flags, mode, out);
+    const run = runtime(session, store, sink.sink, stop.signal, flags);
+    closeClients = () => run.clients.close();
+    const plan = planFile ? await savedPlan(planFile, session, store, run) : await freshPlan(session, store, run, flags, mode, out);
     if (!plan) return 0;
     const outcome = await applyPlan({
       plan, types: resourceTypes(run.providers), store, parallelism: flags.parallelism ?? 10, sink: sink.sink,
@@ -38,18 +40,20 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
     await store.settled();
     return outcome.failed.length > 0 || outcome.notStarted.length > 0 ? 1 : 0;
   } finally {
+    await closeClients();
     await sink.done();
     stop.dispose();
     await session.backend.unlock(lock.id);
   }
 }
 
-async function savedPlan(file: string, session: Session, store: StateStore): Promise<Plan> {
+async function savedPlan(file: string, session: Session, store: StateStore, run: Runtime): Promise<Plan> {
   const plan = await loadPlan(file, session.key);
   if (plan.stack !== session.stack.scope.stack || plan.project !== session.stack.scope.project) {
     throw new UserError({ severity: 'error', summary: `saved plan ${file} is for ${plan.project}/${plan.stack}, not ${session.stack.scope.project}/${session.stack.scope.stack}`, detail: 'Pass the matching --stack, or make a new plan.' });
   }
   checkNotStale(file, plan.binding, { stateLineage: store.lineage, stateSerial: store.persistedSerial, configDigest: session.stack.digest });
+  if (session.stack.model.stack.nodes.length > 0) await run.clients.connectAll?.();
   return plan;
 }
 

@@ -1,6 +1,7 @@
 /** Read-only commands: validate, graph, state list/show, force-unlock. */
 import { buildDesiredGraph, dependenciesOf } from '../../planner/build/desired-graph.js';
 import { UserError } from '../../planner/diagnostics.js';
+import { prepareNodeArtifacts } from '../../planner/artifacts/prepare.js';
 import { maskedRecord } from '../../planner/state/masked-record.js';
 import { openSession, openStore, type StackOptions } from '../session.js';
 import type { Output } from '../output.js';
@@ -22,7 +23,9 @@ export async function graphCommand(flags: StackOptions, out: Output): Promise<nu
   const session = await openSession(flags, out);
   const store = await openStore(session);
   const prior = new Map(store.records().map((r) => [r.address, r]));
-  const desired = buildDesiredGraph(session.stack.model, prior, session.stack.scope);
+  const { model, scope } = session.stack;
+  const artifacts = model.stack.type === 'local' ? undefined : await prepareNodeArtifacts(model, scope);
+  const desired = buildDesiredGraph(model, prior, scope, artifacts);
   const lines = ['digraph omnitron {', '  rankdir = "RL";', '  node [shape = rect];'];
   for (const r of desired) lines.push(`  ${JSON.stringify(r.address)};`);
   for (const r of desired) for (const d of dependenciesOf(r).sort()) lines.push(`  ${JSON.stringify(r.address)} -> ${JSON.stringify(d)};`);

@@ -20,9 +20,10 @@ export interface PlanFlags extends StackOptions {
 export async function planCommand(flags: PlanFlags, out: Output): Promise<number> {
   const session = await openSession(flags, out);
   const store = await openStore(session);
-  const plan = await planStack(session.stack, store, runtime(() => {}, new AbortController().signal), {
+  const run = runtime(session, store, () => {}, new AbortController().signal, flags);
+  const plan = await planStack(session.stack, store, run, {
     mode: flags.destroy ? 'destroy' : 'normal', targets: flags.target, replace: flags.replace, keepVolumes: true,
-  });
+  }).finally(() => run.clients.close());
   out.print(flags.json ? renderPlanJson(plan, { version: VERSION }) : renderPlanText(plan, { color: out.color }));
   if (flags.out) {
     await savePlan(plan, flags.out, session.key);

@@ -2,6 +2,25 @@
 // Postgres and Redis are provisioned from the apps' config/default.json requirements.
 import { defineEcosystem } from '@omnitron-dev/omnitron';
 
+// Production nodes are named here; where they are comes from the environment, so the same file
+// drives real servers and the end-to-end test bed (PLATFORM_<NODE>_HOST, _SSH_PORT, _ADDRESS).
+const env = process.env;
+function node(name: string, role: 'database' | 'cache' | 'app') {
+  const key = name.toUpperCase();
+  return {
+    name,
+    role,
+    host: env[`PLATFORM_${key}_HOST`] ?? `${name}.platform.internal`,
+    ...(env[`PLATFORM_${key}_ADDRESS`] ? { address: env[`PLATFORM_${key}_ADDRESS`] } : {}),
+    ...(env.PLATFORM_HOST_KEY_PIN && env[`PLATFORM_${key}_HOST_KEY`] ? { hostKey: env[`PLATFORM_${key}_HOST_KEY`] } : {}),
+    ssh: {
+      user: env.PLATFORM_SSH_USER ?? 'root',
+      port: Number(env[`PLATFORM_${key}_SSH_PORT`] ?? 22),
+      ...(env.PLATFORM_SSH_KEY ? { privateKey: env.PLATFORM_SSH_KEY } : {}),
+    },
+  };
+}
+
 export default defineEcosystem({
   project: 'platform',
   apps: [
@@ -30,6 +49,12 @@ export default defineEcosystem({
         redis: { docker: { image: 'omnitron-local/redis:7', portMappings: { main: 16379 } } },
         'realtime/pubsub': { docker: { image: 'omnitron-local/redis:7' } },
       },
+    },
+    // Three bare-metal nodes over SSH: Postgres on db, Redis (and realtime's pubsub) on cache, the apps on app.
+    production: {
+      type: 'cluster',
+      nodes: [node('db', 'database'), node('cache', 'cache'), node('app', 'app')],
+      settings: { env: { LOG_LEVEL: 'info' } },
     },
   },
 });

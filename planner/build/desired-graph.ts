@@ -4,25 +4,21 @@
  * indexes). Dependencies are explicit here; refs add more in `dependenciesOf`.
  */
 import { refsOf } from '../expr.js';
-import { UserError } from '../diagnostics.js';
 import type { StackModel } from '../config/model.js';
 import type { DesiredResource, Scope, StateRecord } from '../resource.js';
 import { addr, objectPrefix } from './addresses.js';
 import { envFileResource, JWT_SECRET, postgresResources, redisResources, type WiringInput } from './app-wiring.js';
 import { dockerServiceResources, serviceSecretNames } from './docker-service.js';
 import { allocateRedisDbs } from './redis-allocation.js';
+import { buildRemoteGraph } from './remote-stack.js';
+import type { NodeArtifacts } from './node-apps.js';
 
 export const LOCAL_HOST = '127.0.0.1';
 
-export function buildDesiredGraph(model: StackModel, prior: ReadonlyMap<string, StateRecord>, scope: Scope): DesiredResource[] {
+export function buildDesiredGraph(model: StackModel, prior: ReadonlyMap<string, StateRecord>, scope: Scope, artifacts?: NodeArtifacts): DesiredResource[] {
   if (model.stack.type !== 'local') {
-    throw new UserError({
-      severity: 'error',
-      summary: `stack "${model.stack.name}" is of type "${model.stack.type}", which this version cannot provision yet`,
-      detail: 'Only local stacks (Docker on this machine) are supported so far; use a local stack, e.g. --stack dev.',
-      path: `stacks.${model.stack.name}.type`,
-      file: model.file,
-    });
+    if (!artifacts) throw new Error('internal: a remote stack needs its node artifacts prepared before planning');
+    return buildRemoteGraph(model, prior, scope, artifacts);
   }
   const slots = allocateRedisDbs(model.apps, prior, model.stack.settings.redisDbOffset ?? 0);
   const redisMaxIndex = Math.max(-1, ...slots.map((s) => s.index));

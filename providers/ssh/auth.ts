@@ -6,7 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { utils, type AgentAuthMethod, type ParsedKey, type PublicKeyAuthMethod } from 'ssh2';
+import ssh2, { type AgentAuthMethod, type ParsedKey, type PublicKeyAuthMethod } from 'ssh2';
+
+// ssh2 is CommonJS; Node's ESM loader cannot see its named exports.
+const { utils } = ssh2;
 import { ProviderError } from '../../planner/resource.js';
 
 export interface Credentials {

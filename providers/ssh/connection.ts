@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { Client, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import ssh2, { type Client as SshClient, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { ProviderError } from '../../planner/resource.js';
 import { displayCommand, shellCommand, withEnv, withSudo } from './argv.js';
 import { planAuth, type Credentials } from './auth.js';
@@ -63,7 +63,7 @@ export async function connectNode(node: SshNode, opts: ConnectOptions): Promise<
   const trust = await loadTrust(target, node.hostKey, opts.knownHostsPath ?? path.join(sshDir, 'known_hosts'));
   const auth = await planAuth(target.address, target.user, node, sshDir);
   const verifier = hostVerifier(target, trust, opts.trustNewHosts === true);
-  const client = new Client();
+  const client = new ssh2.Client();
   const config: ConnectConfig = {
     host: target.host, port: target.port, username: target.user, readyTimeout: opts.timeoutMs,
     hostVerifier: verifier.accept, authHandler: auth.methods, algorithms: { serverHostKey: hostKeyAlgorithms(trust, target.knownName) },
@@ -112,7 +112,7 @@ async function loadTrust(target: Target, pinned: string | undefined, knownHostsP
   return { kind: 'known-hosts', path: knownHostsPath, entries: parseKnownHosts(text) };
 }
 
-function handshake(client: Client, config: ConnectConfig, signal?: AbortSignal): Promise<void> {
+function handshake(client: SshClient, config: ConnectConfig, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => settle(signal!.reason);
@@ -146,7 +146,7 @@ export class NodeConnection implements Transport {
   private readonly sessions: Limiter;
   private readonly forwards = new Set<LocalForward>();
 
-  constructor(private readonly client: Client, readonly target: Target, readonly hostKey: AcceptedHostKey, maxSessions: number) {
+  constructor(private readonly client: SshClient, readonly target: Target, readonly hostKey: AcceptedHostKey, maxSessions: number) {
     this.address = target.address;
     this.user = target.user;
     this.sessions = new Limiter(maxSessions);

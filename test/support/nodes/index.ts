@@ -50,6 +50,8 @@ export interface StartNodesOptions {
   namePrefix: string;
   /** An existing docker network to join; by default one is created (and removed by stop()). */
   network?: string;
+  /** Suffixes for the node names (`<namePrefix>-<suffix>`); default 1..count. */
+  names?: readonly string[];
 }
 
 export async function startNodes(opts: StartNodesOptions): Promise<NodeBed> {
@@ -67,7 +69,7 @@ export async function startNodes(opts: StartNodesOptions): Promise<NodeBed> {
   const nodes: TestNode[] = [];
   const stop = () => removeBed(docker, opts.namePrefix, opts.network ? undefined : network, dir);
   try {
-    const names = Array.from({ length: opts.count }, (_, i) => `${opts.namePrefix}-${i + 1}`);
+    const names = Array.from({ length: opts.count }, (_, i) => `${opts.namePrefix}-${opts.names?.[i] ?? i + 1}`);
     nodes.push(...(await Promise.all(names.map((name) => createNode(docker, { name, network, labels, publicKey: keyPair.public })))));
   } catch (err) {
     await stop();

@@ -1,0 +1,116 @@
+/**
+ * Infrastructure on bare-metal nodes: the postgres and redis presets from Debian's packages, and
+ * custom services from their `bareMetal` block (a unit the package provides, a config file rendered
+ * from `configTemplate`, a data directory, a version check, an install command).
+ */
+import { digest, ref, template, type Expr } from '../expr.js';
+import type { NodeSpec, ResolvedService, StackModel } from '../config/model.js';
+import type { DesiredResource } from '../resource.js';
+import { addr, nodeAddress } from './addresses.js';
+import { POSTGRES_SUPERUSER, POSTGRES_SUPERUSER_SECRET, REDIS_SECRET } from './docker-service.js';
+import { sensitivePaths } from './sensitive.js';
+import { renderServiceTemplate } from './service-templates.js';
+
+/** Debian bookworm ships PostgreSQL 15; its cluster lives under this path. */
+export const PG_MAJOR = '15';
+const PG_ETC = `/etc/postgresql/${PG_MAJOR}/main`;
+
+export interface ServiceOnNode {
+  resources: DesiredResource[];
+  /** The resource whose completion means "the service is up". */
+  ready: string;
+}
+
+function res(address: string, type: string, attributes: Expr, dependsOn: string[] = [], startupTimeout?: number): DesiredResource {
+  return { address, type, attributes, dependsOn, sensitive: sensitivePaths(attributes), ...(startupTimeout ? { startupTimeout } : {}) };
+}
+
+export function postgresOnNode(model: StackModel, svc: ResolvedService, node: NodeSpec, clients: string[]): ServiceOnNode {
+  const n = node.name;
+  const port = svc.requirement.ports.main ?? 5432;
+  const pkg = res(nodeAddress('apt_package', n, 'postgresql'), 'apt_package', { node: n, name: 'postgresql', ...(svc.requirement.version ? { version: svc.requirement.version } : {}) });
+  const conf = res(nodeAddress('node_file', n, 'postgres_conf'), 'node_file', {
+    node: n, path: `${PG_ETC}/conf.d/omnitron.conf`, owner: 'postgres', group: 'postgres', mode: '0644',
+    content: `# Managed by omnitron.\nlisten_addresses = '${svc.requirement.bareMetal?.bindAddress ?? '*'}'\nport = ${port}\npassword_encryption = scram-sha-256\n`,
+  }, [pkg.address]);
+  const hba = res(nodeAddress('node_file', n, 'postgres_hba'), 'node_file', {
+    node: n, path: `${PG_ETC}/pg_hba.conf`, owner: 'postgres', group: 'postgres', mode: '0640', content: pgHba(model, clients),
+  }, [pkg.address]);
+  const service = res(nodeAddress('systemd_service', n, 'postgresql'), 'systemd_service', {
+    node: n, name: `postgresql@${PG_MAJOR}-main.service`, enabled: true, active: true, inputs: digest([conf.attributes, hba.attributes]),
+  }, [conf.address, hba.address], Math.ceil(svc.requirement.startupTimeout / 1000));
+  const superuser = res(nodeAddress('postgres_superuser', n, POSTGRES_SUPERUSER), 'postgres_superuser', {
+    node: n, user: POSTGRES_SUPERUSER, password: ref(addr.secret(POSTGRES_SUPERUSER_SECRET), 'result'),
+  }, [service.address]);
+  return { resources: [pkg, conf, hba, service, superuser], ready: superuser.address };
+}
+
+function pgHba(model: StackModel, clients: string[]): string {
+  const q = (s: string) => `"${s}"`;
+  const lines = [
+    '# Managed by omnitron: edits show up as drift and are reverted by `omnitron apply`.',
+    'local   all   postgres                 peer',
+    'local   all   all                      peer',
+    'host    all   all   127.0.0.1/32   scram-sha-256',
+    'host    all   all   ::1/128        scram-sha-256',
+  ];
+  for (const app of model.apps.filter((a) => a.requirements.database)) {
+    for (const client of clients) lines.push(`host    ${q(app.name)}   ${q(app.name)}   ${client.includes('/') || !/^[\d.]+$/.test(client) ? client : `${client}/32`}   scram-sha-256`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function redisOnNode(svc: ResolvedService, node: NodeSpec, redisMax: number): ServiceOnNode {
+  const n = node.name;
+  const port = svc.requirement.ports.main ?? 6379;
+  const pkg = res(nodeAddress('apt_package', n, 'redis-server'), 'apt_package', { node: n, name: 'redis-server', ...(svc.requirement.version ? { version: svc.requirement.version } : {}) });
+  const content = template(
+    '# Managed by omnitron: edits show up as drift and are reverted by `omnitron apply`.\n',
+    `bind ${svc.requirement.bareMetal?.bindAddress ?? '0.0.0.0'}\nport ${port}\nprotected-mode yes\n`,
+    'requirepass ', ref(addr.secret(REDIS_SECRET), 'result'), '\n',
+    `databases ${Math.max(16, redisMax + 1)}\nappendonly yes\ndir /var/lib/redis\nsupervised systemd\ndaemonize no\nlogfile ""\n`,
+  );
+  const conf = res(nodeAddress('node_file', n, 'redis_conf'), 'node_file', { node: n, path: '/etc/redis/redis.conf', owner: 'redis', group: 'redis', mode: '0640', content }, [pkg.address]);
+  const service = res(nodeAddress('systemd_service', n, 'redis-server'), 'systemd_service', {
+    node: n, name: 'redis-server.service', enabled: true, active: true, inputs: digest(conf.attributes),
+  }, [conf.address], Math.ceil(svc.requirement.startupTimeout / 1000));
+  return { resources: [pkg, conf, service], ready: service.address };
+}
+
+/** A custom service from its `bareMetal` block, with `variants[networkMode]` laid over it. */
+export function customOnNode(svc: ResolvedService, node: NodeSpec, hostFor: (s: ResolvedService) => string): ServiceOnNode | undefined {
+  const base = svc.requirement.bareMetal;
+  if (!base) return undefined;
+  const bm = { ...base, ...(svc.requirement.networkMode ? base.variants?.[svc.requirement.networkMode] : undefined) };
+  const n = node.name;
+  // Before an install command has run there is nothing to ask for a version; the check then waits for the next plan.
+  const out: DesiredResource[] = bm.installCommand ? [] : versionCheck(svc, n);
+  const after: string[] = out.map((r) => r.address);
+  if (bm.installCommand) {
+    out.push(res(nodeAddress('node_command', n, `${svc.name}_install`), 'node_command', { node: n, command: bm.installCommand, ...(bm.validateCommand ? { unless: bm.validateCommand } : {}) }));
+    after.push(out[out.length - 1].address);
+  }
+  if (bm.dataDir) out.push(res(nodeAddress('node_directory', n, `${svc.name}_data`), 'node_directory', { node: n, path: bm.dataDir, owner: bm.user ?? 'root', group: bm.user ?? 'root', mode: '0750' }, [...after]));
+  let inputs: Expr = null;
+  if (bm.configFile && bm.configTemplate) {
+    const rendered = renderServiceTemplate(bm.configTemplate, svc, hostFor(svc));
+    const file = res(nodeAddress('node_file', n, `${svc.name}_config`), 'node_file', {
+      node: n, path: bm.configFile, owner: bm.user ?? 'root', group: bm.user ?? 'root', mode: '0640', content: rendered.expr,
+    }, [...after]);
+    out.push(file);
+    inputs = file.attributes;
+  }
+  if (!bm.systemdUnit) return { resources: out, ready: out[out.length - 1]?.address ?? '' };
+  const unit = bm.systemdUnit.endsWith('.service') || bm.systemdUnit.includes('.') ? bm.systemdUnit : `${bm.systemdUnit}.service`;
+  const service = res(nodeAddress('systemd_service', n, svc.name), 'systemd_service', { node: n, name: unit, enabled: true, active: true, inputs: digest(inputs) },
+    out.map((r) => r.address), Math.ceil(svc.requirement.startupTimeout / 1000));
+  return { resources: [...out, service], ready: service.address };
+}
+
+/** Presets check their version through apt_package's range instead. */
+function versionCheck(svc: ResolvedService, node: string): DesiredResource[] {
+  const command = svc.requirement.bareMetal?.validateCommand;
+  if (!svc.requirement.version || !command) return [];
+  return [res(nodeAddress('version_check', node, svc.name), 'version_check', { node, service: svc.name, command, range: svc.requirement.version })];
+}
+

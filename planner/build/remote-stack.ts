@@ -1,0 +1,64 @@
+/**
+ * config → desired graph for remote and cluster stacks: services placed on nodes and installed from
+ * Debian's packages (or their bareMetal block), apps deployed to their nodes as releases run by
+ * systemd, and the same Postgres roles, databases and Redis DB indexes as a local stack, managed
+ * through an SSH tunnel to the node that runs the server.
+ */
+import { UserError, hasErrors } from '../diagnostics.js';
+import type { ResolvedService, StackModel } from '../config/model.js';
+import type { DesiredResource, Scope, StateRecord } from '../resource.js';
+import { addr } from './addresses.js';
+import { appEnvironment, JWT_SECRET, postgresResources, redisResources, type WiringInput } from './app-wiring.js';
+import { customOnNode, postgresOnNode, redisOnNode, type ServiceOnNode } from './baremetal-services.js';
+import { serviceSecretNames } from './docker-service.js';
+import { appServiceAddress, appsOnNode, type NodeArtifacts } from './node-apps.js';
+import { place, reachableAddress } from './placement.js';
+import { allocateRedisDbs } from './redis-allocation.js';
+
+export function buildRemoteGraph(model: StackModel, prior: ReadonlyMap<string, StateRecord>, scope: Scope, artifacts: NodeArtifacts): DesiredResource[] {
+  const placement = place(model);
+  if (hasErrors(placement.diagnostics)) throw new UserError(placement.diagnostics);
+  const slots = allocateRedisDbs(model.apps, prior, model.stack.settings.redisDbOffset ?? 0);
+  const redisMax = Math.max(-1, ...slots.map((s) => s.index));
+  const hostFor = (s: ResolvedService) => s.external?.host ?? reachableAddress(placement.services.get(s.name)!);
+  const appClients = [...new Set([...placement.apps.values()].flat().map(reachableAddress))];
+  const onNode = new Map<string, ServiceOnNode>();
+  for (const svc of model.services) {
+    const node = placement.services.get(svc.name);
+    if (!node) continue;
+    const built = svc.requirement.preset === 'postgres' ? postgresOnNode(model, svc, node, appClients)
+      : svc.requirement.preset === 'redis' ? redisOnNode(svc, node, redisMax)
+        : customOnNode(svc, node, hostFor);
+    if (built) onNode.set(svc.name, built);
+  }
+  const wiring: WiringInput = {
+    model, redisSlots: slots, stackDir: scope.stackDir, hostFor,
+    // omnitron manages servers through a tunnel to the node that runs them, so they need not listen publicly for it.
+    adminEndpoint: (s) => (placement.services.has(s.name) ? { host: '127.0.0.1', via: placement.services.get(s.name)!.name } : { host: hostFor(s) }),
+    serviceReady: (s) => (onNode.get(s.name)?.ready ? [onNode.get(s.name)!.ready] : []),
+  };
+  const appNodes = [...placement.apps.entries()];
+  const servicesOf = (app: string) => (placement.apps.get(app) ?? []).map((node) => appServiceAddress(node.name, app));
+  const nodeResources = model.stack.nodes.flatMap((node) => appsOnNode(node, model.apps
+    .filter((app) => appNodes.some(([name, nodes]) => name === app.name && nodes.includes(node)))
+    .map((app) => ({ app, env: appEnvironment(wiring, app), after: app.dependsOn.flatMap(servicesOf) })), artifacts, model.project));
+  const knownHosts: DesiredResource[] = model.stack.nodes.map((node) => ({
+    address: `ssh_known_host.${node.name.replaceAll('.', '_')}`, type: 'ssh_known_host', dependsOn: [], sensitive: [],
+    attributes: { node: node.name, host: node.host, port: node.ssh.port },
+  }));
+  return [
+    ...knownHosts,
+    ...secrets(model),
+    ...[...onNode.values()].flatMap((s) => s.resources),
+    ...postgresResources(wiring),
+    ...redisResources(wiring),
+    ...nodeResources,
+  ];
+}
+
+function secrets(model: StackModel): DesiredResource[] {
+  const names = new Set<string>();
+  if (model.apps.length > 0) names.add(JWT_SECRET);
+  for (const s of model.services) for (const n of serviceSecretNames(s)) names.add(n);
+  return [...names].sort().map((name) => ({ address: addr.secret(name), type: 'random_password', attributes: { length: 40, special: false }, dependsOn: [], sensitive: [] }));
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { Json } from '../../planner/expr.js';
+import type { ApplyOp, Observed } from '../../planner/resource.js';
+import { appRelease } from './app-release.js';
+import { answer, fakeContext, FakeNode, observeWith, stateRecord, type FakeAnswer } from './test-fakes.js';
+
+const ADDRESS = 'app_release.auth';
+const A = 'a'.repeat(64);
+const B = 'b'.repeat(64);
+const C = 'c'.repeat(64);
+const want = { node: 'app-1', app: 'auth', root: '/opt/omnitron/apps/auth', release: B, source: '/build/auth.tar.gz', owner: 'omnitron-auth' };
+const observe = (fact: FakeAnswer): Observed | undefined => observeWith(appRelease, ADDRESS, want, () => fact);
+const plan = (fact: FakeAnswer, desired: Json = want) => {
+  const observed = observe(fact);
+  return appRelease.plan({ address: ADDRESS, desired, prior: stateRecord(ADDRESS, 'app_release', want), sensitive: [], ...(observed ? { observed } : {}) });
+};
+
+describe('app_release plan', () => {
+  it('current is the release: no-op; another release: update; nothing there: create', () => {
+    expect(plan(answer.release(B, [A, B]))).toEqual({ action: 'noop', reason: 'matches config' });
+    expect(plan(answer.release(A, [A, B]))).toEqual({ action: 'update', reason: 'changed outside omnitron', diffs: [{ path: 'release', before: A, after: B }] });
+    expect(plan(answer.missing())).toMatchObject({ action: 'create' });
+  });
+
+  it('current pointing at a deleted release directory is no release', () => {
+    const observed = observe(answer.release(B, [A]));
+    expect(observed?.attributes).toMatchObject({ release: null, releases: [A] });
+    expect(observed?.notes).toEqual([`current points at releases/${B}, which is missing`]);
+    expect(plan(answer.release(B, [A])).action).toBe('update');
+  });
+});
+
+describe('app_release apply', () => {
+  const op = (fact: FakeAnswer, extra: Partial<ApplyOp> = {}): ApplyOp => ({ action: 'update', address: ADDRESS, attributes: want as unknown as Json, observed: observe(fact), ...extra });
+
+  it('a release already on the node (rollback): switch only, keeping what current was', async () => {
+    const node = new FakeNode('node.app-1', () => answer.missing());
+    const applied = await appRelease.apply(fakeContext({ 'app-1': node }), op(answer.release(A, [A, B])));
+    expect(node.calls).toHaveLength(1);
+    expect(node.calls[0]).toMatchObject({ kind: 'exec', argv: expect.arrayContaining(['omnitron-switch', '/opt/omnitron/apps/auth', B, A]) });
+    expect(applied?.outputs).toEqual({ current: B, previous: A });
+  });
+
+  it('a new release is uploaded and extracted first', async () => {
+    const node = new FakeNode('node.app-1', () => answer.missing());
+    const put: string[] = [];
+    node.put = async (path) => { put.push(path); };
+    await appRelease.apply(fakeContext({ 'app-1': node }), op(answer.release(C, [A, C])));
+    expect(put).toEqual([`/opt/omnitron/apps/auth/releases/.${B}.tar.gz`]);
+    expect(node.calls.map((c) => (c.kind === 'exec' ? c.argv[3] : c.kind))).toEqual(['omnitron-release', 'omnitron-switch']);
+    expect(node.calls[1]).toMatchObject({ argv: expect.arrayContaining([B, C]) });
+  });
+
+  it('re-applying the current release keeps the recorded previous', async () => {
+    const node = new FakeNode('node.app-1', () => answer.missing());
+    const prior = stateRecord(ADDRESS, 'app_release', want, { outputs: { current: B, previous: A } });
+    const applied = await appRelease.apply(fakeContext({ 'app-1': node }), op(answer.release(B, [A, B]), { prior }));
+    expect(applied?.outputs).toEqual({ current: B, previous: A });
+  });
+
+  it('delete removes the root, and refuses a shallow one', async () => {
+    const node = new FakeNode('node.app-1', () => answer.missing());
+    await appRelease.apply(fakeContext({ 'app-1': node }), { action: 'delete', address: ADDRESS, prior: stateRecord(ADDRESS, 'app_release', want) });
+    expect(node.commands()).toEqual(['rm -rf -- /opt/omnitron/apps/auth']);
+    await expect(appRelease.apply(fakeContext({ 'app-1': node }), { action: 'delete', address: ADDRESS, prior: stateRecord(ADDRESS, 'app_release', { ...want, root: '/opt' }) })).rejects.toThrow('refusing to remove /opt');
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * `app_release`: an app's build output as `<root>/releases/<sha256 of the tarball>`, with
+ * `<root>/current` switched to it atomically (a symlink under a temporary name renamed over the old
+ * one). The release current pointed at before is kept for rollback; older ones are pruned. A release
+ * directory already on the node is never uploaded again, so rolling back is a switch only.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import type { DiffOptions } from '../../planner/diff.js';
+import type { Json } from '../../planner/expr.js';
+import { ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext } from '../../planner/resource.js';
+import type { Transport } from '../ssh/transport.js';
+import { extractRelease, switchRelease } from './commands.js';
+import { releaseFact } from './facts.js';
+import { CONFLICT, refuseConflict } from './live-file.js';
+import { absolutePath, accountName, nodeName, oldAttributes, onNode, parseAttributes, progress, runScript, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { planAgainstLive } from './plan-live.js';
+import type { ProbeRequest } from './probe.js';
+
+export const APP_RELEASE_TYPE = 'app_release';
+const OPTIONS: DiffOptions = { replaceOn: ['node', 'root'], ignore: ['source', 'owner', 'releases'] };
+const RELEASE = /^[0-9a-f]{64}$/;
+
+// Deleting runs `rm -rf root`: refuse a root so shallow that a typo would wipe a system directory.
+const releaseRoot = absolutePath.refine((p) => p.split('/').length >= 3, { message: 'must be at least two levels deep, e.g. /opt/omnitron/apps/<app>' });
+const schema = z.object({
+  node: nodeName, app: z.string().min(1), root: releaseRoot, release: z.string().regex(RELEASE, 'must be the hex sha256 of the tarball'),
+  source: z.string().min(1), owner: accountName,
+});
+type Attributes = z.infer<typeof schema>;
+
+export function planAppRelease(input: PlanInput): Decision {
+  refuseConflict(input, str((input.desired ?? {}) as Attrs, 'node') ?? '?');
+  return planAgainstLive(input, OPTIONS);
+}
+
+function requests(attrs: Attrs): ProbeRequest[] {
+  const root = str(attrs, 'root');
+  return root ? [{ kind: 'release', root }] : [];
+}
+
+function read(address: string, attrs: Attrs, facts: Facts): Observed | undefined {
+  const root = str(attrs, 'root')!;
+  const identity = { node: str(attrs, 'node')!, app: str(attrs, 'app') ?? '', root };
+  const fact = releaseFact(facts({ kind: 'release', root }));
+  if (fact.state === 'missing') return undefined;
+  if (fact.state === 'conflict') return { address, type: APP_RELEASE_TYPE, id: root, attributes: identity, status: CONFLICT, notes: [`${root} is a ${fact.what}, not a directory`] };
+  const current = fact.current ? path.posix.basename(fact.current) : undefined;
+  const releases = fact.releases.filter((r) => RELEASE.test(r));
+  // current pointing at a release directory that is gone is no release at all.
+  const release = current && releases.includes(current) ? current : null;
+  const notes = current && !release ? [`current points at ${fact.current}, which is missing`] : [];
+  return { address, type: APP_RELEASE_TYPE, id: root, attributes: { ...identity, release, releases }, notes };
+}
+
+function observedReleases(op: ApplyOp): { current?: string; releases: string[] } {
+  const live = op.observed?.attributes as { release?: unknown; releases?: unknown } | null | undefined;
+  const releases = Array.isArray(live?.releases) ? live.releases.filter((r): r is string => typeof r === 'string') : [];
+  return { ...(typeof live?.release === 'string' ? { current: live.release } : {}), releases };
+}
+
+/** The release to keep beside the new one: what current pointed at, or (when it already is the new one) the recorded previous. */
+function previousOf(op: ApplyOp, release: string, current: string | undefined): string | undefined {
+  if (current && current !== release) return current;
+  const recorded = op.prior?.outputs.previous;
+  return typeof recorded === 'string' && recorded !== release ? recorded : undefined;
+}
+
+async function uploadRelease(ctx: ProviderContext, op: ApplyOp, t: Transport, a: Attributes): Promise<void> {
+  const uploaded = `${a.root}/releases/.${a.release}.tar.gz`;
+  progress(ctx, op.address, `uploading release ${a.release.slice(0, 12)} of ${a.app}`);
+  await t.put(uploaded, { localPath: a.source }, { mode: 0o600 });
+  await runScript(t, extractRelease(uploaded, a.root, a.release, a.owner));
+}
+
+async function removeRoot(ctx: ProviderContext, op: ApplyOp, old: { [key: string]: Json }): Promise<void> {
+  if (typeof old.node !== 'string' || typeof old.root !== 'string') return;
+  const root = old.root;
+  if (!releaseRoot.safeParse(root).success) throw new ProviderError(op.address, `refusing to remove ${root}: not an app release root`);
+  progress(ctx, op.address, `removing ${root}`);
+  await onNode(ctx, op.address, old.node, (t) => t.execOrThrow(['rm', '-rf', '--', root]));
+}
+
+async function applyAppRelease(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined> {
+  const old = oldAttributes(op);
+  if (op.action === 'delete' || op.action === 'replace') {
+    if (old) await removeRoot(ctx, op, old);
+    if (op.action === 'delete') return undefined;
+  }
+  const a = parseAttributes(schema, op);
+  const live = op.action === 'replace' ? { releases: [] } : observedReleases(op);
+  const previous = previousOf(op, a.release, live.current);
+  await onNode(ctx, op.address, a.node, async (t) => {
+    if (!live.releases.includes(a.release)) await uploadRelease(ctx, op, t, a);
+    progress(ctx, op.address, `switching ${a.root}/current to ${a.release.slice(0, 12)}`);
+    await runScript(t, switchRelease(a.root, a.release, previous ?? ''));
+  });
+  return { id: a.root, attributes: a, outputs: { current: a.release, previous: previous ?? null } };
+}
+
+export const appRelease = {
+  type: APP_RELEASE_TYPE,
+  plan: planAppRelease,
+  recordOutputs: (o: Observed) => ({ current: (o.attributes as { release: Json }).release, previous: null }),
+  apply: applyAppRelease,
+  requests,
+  read,
+} satisfies NodeResourceType;

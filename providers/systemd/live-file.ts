@@ -1,0 +1,56 @@
+/**
+ * Files on a node compared by content hash: the probe returns sha256, mode and owner (and the text of
+ * small, non-secret files, so a plan can show a unified diff). Shared by node_file and systemd_unit.
+ */
+import { sha256 } from '../../planner/hash.js';
+import type { Json, Value } from '../../planner/expr.js';
+import { ProviderError, type ApplyOp, type Observed, type PlanInput } from '../../planner/resource.js';
+import { fileFact, type FileFact } from './facts.js';
+import { matchesPath } from '../../planner/diff.js';
+import type { Facts, ReadContext } from './node-type.js';
+import type { ProbeRequest } from './probe.js';
+
+/** Observed.status of a path where something other than a regular file is. */
+export const CONFLICT = 'conflict';
+
+export function fileRequest(path: string, rc: ReadContext): ProbeRequest {
+  return { kind: 'file', path, content: !matchesPath('content', rc.sensitive) };
+}
+
+/** Observed attributes `{…identity, owner, group, mode, sha256, content?}`, or undefined when absent. */
+export function readLiveFile(address: string, type: string, identity: { [key: string]: Json }, facts: Facts, path: string, rc: ReadContext): Observed | undefined {
+  const fact: FileFact = fileFact(facts(fileRequest(path, rc)));
+  if (fact.state === 'missing') return undefined;
+  if (fact.state === 'conflict') return { address, type, id: path, attributes: { ...identity }, status: CONFLICT, notes: [`${path} is a ${fact.what}, not a regular file`] };
+  const attributes: { [key: string]: Json } = { ...identity, owner: fact.owner, group: fact.group, mode: fact.mode, sha256: fact.sha256 };
+  if (fact.content !== undefined && !matchesPath('content', rc.sensitive)) attributes.content = fact.content;
+  return { address, type, id: path, attributes };
+}
+
+const isObject = (v: Value | undefined): v is { [key: string]: Value } => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The live attributes in the desired shape: `content` is the wanted text when the hashes match (so an
+ * unread large or secret file still compares equal), the live text when it was read, else a summary.
+ */
+export function comparableLive(live: Json, wanted: Value | undefined): Value {
+  if (!isObject(live as Value)) return live as Value;
+  const { sha256: liveHash, content, ...rest } = live as { [key: string]: Value };
+  if (liveHash === undefined) return rest;
+  const wantedContent = isObject(wanted) ? wanted.content : undefined;
+  if (typeof wantedContent === 'string' && sha256(wantedContent) === liveHash) return { ...rest, content: wantedContent };
+  if (typeof content === 'string') return { ...rest, content };
+  return { ...rest, content: `(unread content, sha256 ${String(liveHash).slice(0, 16)}…)` };
+}
+
+/** A directory (or socket…) where a file should be is not something omnitron overwrites. */
+export function refuseConflict(input: PlanInput, node: string): void {
+  if (input.desired === undefined || input.unreadable || input.observed?.status !== CONFLICT) return;
+  throw new ProviderError(input.address, `on node ${node}: ${input.observed.notes?.[0] ?? 'something else is at the path'}`, 'remove it by hand or choose another path');
+}
+
+/** The sha256 observe saw on the node, which apply compares to decide upload versus chmod/chown only. */
+export function liveSha256(op: ApplyOp): string | undefined {
+  const live = op.observed?.attributes as { sha256?: unknown } | null | undefined;
+  return typeof live?.sha256 === 'string' ? live.sha256 : undefined;
+}

@@ -1,0 +1,46 @@
+/**
+ * `node_command`: a service's `bareMetal.installCommand`, run once. Its `unless` command (the
+ * service's validateCommand) is run by the probe; when it succeeds the install is satisfied. Both
+ * are shell command strings by definition (config writes them so) and run as `sh -c <command>`.
+ */
+import { z } from 'zod';
+import type { Json } from '../../planner/expr.js';
+import type { ApplyOp, Applied, Decision, Observed, PlanInput, ProviderContext } from '../../planner/resource.js';
+import { commandFact } from './facts.js';
+import { nodeName, onNode, parseAttributes, progress, str, type Attrs, type Facts, type NodeResourceType, type ReadContext } from './node-type.js';
+
+export const NODE_COMMAND_TYPE = 'node_command';
+
+const schema = z.object({ node: nodeName, command: z.string().min(1), unless: z.string().min(1).optional() });
+
+export const shell = (command: string): string[] => ['sh', '-c', command];
+
+function requests(attrs: Attrs, rc: ReadContext) {
+  const unless = str(attrs, 'unless');
+  return unless && rc.desired ? [{ kind: 'command' as const, command: unless }] : [];
+}
+
+function read(address: string, attrs: Attrs, facts: Facts, rc: ReadContext): Observed | undefined {
+  const unless = str(attrs, 'unless');
+  if (!unless || !rc.desired) return undefined;
+  const fact = commandFact(facts({ kind: 'command', command: unless }));
+  return fact.code === 0 ? { address, type: NODE_COMMAND_TYPE, attributes: { node: str(attrs, 'node')!, command: str(attrs, 'command')!, unless } } : undefined;
+}
+
+function plan(input: PlanInput): Decision {
+  if (input.desired === undefined) return input.prior ? { action: 'delete', reason: 'no longer in config (nothing is undone on the node)' } : { action: 'noop', reason: 'already gone' };
+  const unless = (input.desired as { unless?: string }).unless;
+  if (input.observed) return { action: 'noop', reason: `\`${unless}\` succeeds`, ...(input.prior ? {} : { record: true }) };
+  if (!unless && input.prior && JSON.stringify(input.prior.attributes) === JSON.stringify(input.desired)) return { action: 'noop', reason: 'ran before' };
+  return { action: 'create', reason: unless ? `\`${unless}\` fails` : 'not run yet' };
+}
+
+async function apply(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined> {
+  if (op.action === 'delete') return undefined;
+  const a = parseAttributes(schema, op);
+  progress(ctx, op.address, `running the install command on node ${a.node}`);
+  await onNode(ctx, op.address, a.node, (t) => t.execOrThrow(shell(a.command), { label: 'installCommand' }));
+  return { attributes: a as unknown as Json, outputs: {} };
+}
+
+export const nodeCommand = { type: NODE_COMMAND_TYPE, plan, apply, requests, read } satisfies NodeResourceType;

@@ -1,0 +1,116 @@
+/**
+ * The one script every observe runs on a node (`sh -c PROBE_SCRIPT` with requests on stdin). It is a
+ * constant: hostile paths and commands only ever arrive on stdin (as text or base64) and live in
+ * quoted variables, so nothing user-supplied is parsed as shell code, except a version_check command,
+ * which is shell code by definition and runs as `sh -c "$command"` (as root, with a 30 s timeout).
+ */
+export const PROBE_SCRIPT = String.raw`# omnitron probe (POSIX sh)
+# stdin:  one request per line: ID TAB KIND TAB ARG [TAB ARG], each ARG base64, or "=" and the value
+#         itself when it holds no tab, CR or newline (read -r keeps everything else as it is).
+# stdout: one line per request: ID TAB STATUS [TAB FIELD]..., each FIELD base64, or "=" and the
+#         value itself for values that cannot hold a tab or newline (modes, names, sizes, hashes).
+#         STATUS: ok | missing | conflict (something else is there; FIELD 1 says what) | error (FIELD 1 says why).
+set -uf
+export LC_ALL=C
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+MAX_CONTENT=65536
+TAB=$(printf '\t')
+
+arg() {
+  case $1 in
+    =*) v=${"$"}{1#=} ;;
+    *) v=$(printf '%s' "$1" | base64 -d; printf x); v=${"$"}{v%x} ;;
+  esac
+}
+enc() { printf '%s' "$1" | base64 -w0; }
+start() { line="$id$TAB$1"; }
+put() { line="$line$TAB$(enc "$1")"; }
+putraw() { line="$line$TAB$1"; }
+# Spares a base64 process per field: these values are numbers, hashes and account names.
+putsafe() { line="$line$TAB=$1"; }
+finish() { printf '%s\n' "$line"; }
+fail() { start error; put "$1"; finish; }
+missing() { start missing; finish; }
+conflict() { start conflict; put "$1"; finish; }
+kind_of() { stat -c %F -- "$1" 2>/dev/null || echo 'dangling symlink'; }
+
+probe_file() {
+  arg "$1"; p=$v; want=$2
+  if [ ! -e "$p" ] && [ ! -L "$p" ]; then missing; return; fi
+  if [ ! -f "$p" ]; then conflict "$(kind_of "$p")"; return; fi
+  st=$(stat -L -c '%a %U %G %s' -- "$p" 2>&1) || { fail "$st"; return; }
+  sum=$(sha256sum < "$p" 2>&1) || { fail "$sum"; return; }
+  set -- $st
+  start ok; putsafe "$1"; putsafe "$2"; putsafe "$3"; putsafe "$4"; putsafe "${"$"}{sum%% *}"
+  if [ "$want" = =1 ] && [ "$4" -le "$MAX_CONTENT" ]; then putraw "$(base64 -w0 < "$p")"; fi
+  finish
+}
+
+probe_dir() {
+  arg "$1"; p=$v
+  if [ ! -e "$p" ] && [ ! -L "$p" ]; then missing; return; fi
+  if [ ! -d "$p" ]; then conflict "$(kind_of "$p")"; return; fi
+  st=$(stat -L -c '%a %U %G' -- "$p" 2>&1) || { fail "$st"; return; }
+  set -- $st
+  start ok; putsafe "$1"; putsafe "$2"; putsafe "$3"; finish
+}
+
+probe_user() {
+  arg "$1"
+  if ent=$(getent passwd -- "$v"); then start ok; put "$ent"; finish
+  else rc=$?; if [ "$rc" = 2 ]; then missing; else fail "getent passwd exited with $rc"; fi; fi
+}
+
+probe_package() {
+  arg "$1"
+  if out=$(dpkg-query -W -f='${"$"}{db:Status-Abbrev}\t${"$"}{Version}' -- "$v" 2>&1); then start ok; put "$out"; finish
+  else case $out in *'no packages found'*) missing ;; *) fail "$out" ;; esac; fi
+}
+
+probe_unit() {
+  arg "$1"
+  out=$(systemctl show -p LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload,NRestarts,ExecMainCode,ExecMainStatus,FragmentPath -- "$v" </dev/null 2>&1) || { fail "$out"; return; }
+  frag=$(printf '%s\n' "$out" | sed -n 's/^FragmentPath=//p')
+  sum=
+  if [ -n "$frag" ] && [ -f "$frag" ]; then sum=$(sha256sum < "$frag"); sum=${"$"}{sum%% *}; fi
+  start ok; put "$out"; putsafe "$sum"; finish
+}
+
+probe_marker() {
+  arg "$1"
+  if [ ! -e "$v" ]; then missing; return; fi
+  c=$(cat -- "$v" 2>&1) || { fail "$c"; return; }
+  start ok; put "$c"; finish
+}
+
+probe_release() {
+  arg "$1"; r=$v
+  if [ ! -e "$r" ]; then missing; return; fi
+  if [ ! -d "$r" ]; then conflict "$(kind_of "$r")"; return; fi
+  cur=; if [ -L "$r/current" ]; then cur=$(readlink -- "$r/current"); fi
+  rels=; if [ -d "$r/releases" ]; then rels=$(ls -1A -- "$r/releases"); fi
+  start ok; put "$cur"; put "$rels"; finish
+}
+
+probe_command() {
+  arg "$1"
+  errfile=$(mktemp) || { fail 'mktemp failed'; return; }
+  got=$(timeout 30 sh -c "$v" </dev/null 2>"$errfile"); rc=$?
+  start ok; putsafe "$rc"; put "$got"; put "$(cat -- "$errfile")"; finish
+  rm -f -- "$errfile"
+}
+
+while IFS=$TAB read -r id kind a b; do
+  case $kind in
+    file) probe_file "$a" "$b" ;;
+    dir) probe_dir "$a" ;;
+    user) probe_user "$a" ;;
+    package) probe_package "$a" ;;
+    unit) probe_unit "$a" ;;
+    marker) probe_marker "$a" ;;
+    release) probe_release "$a" ;;
+    command) probe_command "$a" ;;
+    *) fail "unknown request kind $kind" ;;
+  esac
+done
+`;

@@ -1,0 +1,128 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { commandFact, dirFact, FactError, fileFact, markerFact, packageFact, releaseFact, unitFact, userFact } from './facts.js';
+import { decodeRequests, encodeAnswer, encodeRequests, parseProbeOutput, probeCommand, type ProbeRequest } from './probe.js';
+
+const HOSTILE = "a b/it's;$(touch pwned)`x`\"q\".conf";
+
+describe('encoding requests', () => {
+  it('writes one line per request: values as =text, or base64 when they hold a tab or line break', () => {
+    const stdin = encodeRequests([{ kind: 'file', path: "/etc/x y'$(z)", content: true }, { kind: 'command', command: '' }, { kind: 'dir', path: '/a\tb\nc' }, { kind: 'unit', name: '=a.service' }]);
+    expect(stdin).toBe(`0\tfile\t=/etc/x y'$(z)\t=1\n1\tcommand\t=\n2\tdir\t${Buffer.from('/a\tb\nc').toString('base64')}\n3\tunit\t==a.service\n`);
+  });
+
+  it('round-trips through decodeRequests, hostile values included', () => {
+    const requests: ProbeRequest[] = [
+      { kind: 'file', path: `/srv/${HOSTILE}`, content: false }, { kind: 'dir', path: '/tmp\t\nx' }, { kind: 'dir', path: ' lead and trail\\ ' }, { kind: 'user', name: 'u' },
+      { kind: 'package', name: 'tree' }, { kind: 'marker', path: '/m' }, { kind: 'release', root: '/r' }, { kind: 'command', command: 'echo "$(id)"; x' },
+    ];
+    expect(decodeRequests(encodeRequests(requests))).toEqual(requests);
+  });
+
+  it('runs a constant script; values only ever arrive on stdin', () => {
+    const argv = probeCommand();
+    expect(argv.slice(0, 2)).toEqual(['sh', '-c']);
+    expect(argv[3]).toBe('omnitron-probe');
+  });
+});
+
+describe('parseProbeOutput', () => {
+  it('indexes answers and decodes fields (base64 or =text)', () => {
+    const out = `${encodeAnswer(1, 'missing')}\n${encodeAnswer(0, 'ok', ['a', 'b c'])}\t=644\t=\n`;
+    const answers = parseProbeOutput(out, 2);
+    expect(answers[0].status).toBe('ok');
+    expect(answers[0].fields.map(String)).toEqual(['a', 'b c', '644', '']);
+    expect(answers[1]).toEqual({ status: 'missing', fields: [] });
+  });
+
+  it('rejects output that is not the probe’s, and a missing answer', () => {
+    expect(() => parseProbeOutput('bash: line 1: base64: not found\n', 1)).toThrow(/unexpected probe output line "bash: line 1/);
+    expect(() => parseProbeOutput(`${encodeAnswer(0, 'ok')}\n`, 2)).toThrow('the probe gave no answer for request 1 of 2');
+    expect(() => parseProbeOutput(`${encodeAnswer(5, 'ok')}\n`, 2)).toThrow(/unexpected probe output/);
+  });
+});
+
+const raw = (status: 'ok' | 'missing' | 'conflict' | 'error', ...fields: Array<string | Buffer>) => ({ status, fields: fields.map((f) => Buffer.from(f)) });
+
+describe('facts', () => {
+  it('reads files: mode padded, content only when valid UTF-8', () => {
+    expect(fileFact(raw('ok', '644', 'root', 'adm', '3', 'abc', 'hi\n'))).toEqual({ state: 'present', mode: '0644', owner: 'root', group: 'adm', size: 3, sha256: 'abc', content: 'hi\n' });
+    expect(fileFact(raw('ok', '4755', 'root', 'root', '3', 'abc', Buffer.from([0xff, 0xfe])))).not.toHaveProperty('content');
+    expect(fileFact(raw('ok', '600', 'root', 'root', '99999', 'abc'))).not.toHaveProperty('content');
+    expect(fileFact(raw('missing'))).toEqual({ state: 'missing' });
+    expect(fileFact(raw('conflict', 'directory'))).toEqual({ state: 'conflict', what: 'directory' });
+    expect(() => fileFact(raw('error', 'stat: Permission denied'))).toThrow(new FactError('stat: Permission denied'));
+  });
+
+  it('reads dirs, users, packages, markers, releases and commands', () => {
+    expect(dirFact(raw('ok', '750', 'app', 'app'))).toEqual({ state: 'present', mode: '0750', owner: 'app', group: 'app' });
+    expect(userFact(raw('ok', 'app:x:998:997:App:/opt/app:/usr/sbin/nologin\n'))).toEqual({ state: 'present', name: 'app', uid: 998, gid: 997, home: '/opt/app', shell: '/usr/sbin/nologin' });
+    expect(packageFact(raw('ok', 'ii \t1:9.2p1-2+deb12u3'))).toEqual({ state: 'present', installed: true, status: 'ii', version: '1:9.2p1-2+deb12u3' });
+    expect(packageFact(raw('ok', 'rc \t1.0-1'))).toMatchObject({ installed: false });
+    expect(packageFact(raw('ok', 'hi \t1.0-1'))).toMatchObject({ installed: true });
+    expect(markerFact(raw('ok', 'inputs abc\nunit def'))).toEqual({ state: 'present', content: 'inputs abc\nunit def' });
+    expect(releaseFact(raw('ok', 'releases/bbb', 'bbb\naaa\n'))).toEqual({ state: 'present', current: 'releases/bbb', releases: ['aaa', 'bbb'] });
+    expect(releaseFact(raw('ok', '', ''))).toEqual({ state: 'present', releases: [] });
+    expect(commandFact(raw('ok', '3', 'out', 'err'))).toEqual({ code: 3, stdout: 'out', stderr: 'err' });
+  });
+
+  it('reads systemctl show output', () => {
+    const show = 'LoadState=loaded\nActiveState=failed\nSubState=failed\nUnitFileState=enabled\nNeedDaemonReload=yes\nNRestarts=4\nExecMainCode=1\nExecMainStatus=1\nFragmentPath=/etc/systemd/system/a.service';
+    expect(unitFact(raw('ok', show, 'f00'))).toEqual({
+      loadState: 'loaded', activeState: 'failed', subState: 'failed', unitFileState: 'enabled', needDaemonReload: true,
+      nRestarts: 4, execMainCode: 1, execMainStatus: 1, fragmentPath: '/etc/systemd/system/a.service', fragmentSha256: 'f00',
+    });
+  });
+});
+
+// The real script under the local /bin/sh (dash on Debian), for everything that needs no systemd.
+describe('the probe script, run by sh', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'omnitron-probe-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const run = (requests: ProbeRequest[]) => {
+    const result = spawnSync(probeCommand()[0], probeCommand().slice(1), { input: encodeRequests(requests), cwd: dir, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    return parseProbeOutput(result.stdout, requests.length);
+  };
+
+  it('answers every kind, with hostile paths, without running anything from them', () => {
+    const file = path.join(dir, HOSTILE);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, 'x=1\n', { mode: 0o640 });
+    mkdirSync(path.join(dir, 'rel', 'releases', 'aaa'), { recursive: true });
+    symlinkSync('releases/aaa', path.join(dir, 'rel', 'current'));
+    writeFileSync(path.join(dir, 'marker'), 'inputs abc\nunit \n');
+    const tricky = path.join(dir, ' tab\there\nnewline\\ =x ');
+    writeFileSync(tricky, 'tricky');
+    const answers = run([
+      { kind: 'file', path: file, content: true }, { kind: 'file', path: file, content: false }, { kind: 'file', path: dir, content: true },
+      { kind: 'dir', path: path.dirname(file) }, { kind: 'file', path: path.join(dir, 'none'), content: true }, { kind: 'user', name: 'root' },
+      { kind: 'user', name: 'no-such-user-omnitron' }, { kind: 'marker', path: path.join(dir, 'marker') }, { kind: 'release', root: path.join(dir, 'rel') },
+      { kind: 'command', command: 'echo "v 1.2.3"; echo oops >&2; exit 4' },
+      { kind: 'file', path: tricky, content: true },
+    ]);
+    const sum = createHash('sha256').update('x=1\n').digest('hex');
+    expect(fileFact(answers[0])).toEqual({ state: 'present', mode: '0640', owner: 'root', group: 'root', size: 4, sha256: sum, content: 'x=1\n' });
+    expect(fileFact(answers[1])).not.toHaveProperty('content');
+    expect(fileFact(answers[2])).toEqual({ state: 'conflict', what: 'directory' });
+    expect(dirFact(answers[3])).toMatchObject({ state: 'present', owner: 'root' });
+    expect(fileFact(answers[4])).toEqual({ state: 'missing' });
+    expect(userFact(answers[5])).toMatchObject({ state: 'present', uid: 0, home: '/root' });
+    expect(userFact(answers[6])).toEqual({ state: 'missing' });
+    expect(markerFact(answers[7])).toEqual({ state: 'present', content: 'inputs abc\nunit ' });
+    expect(releaseFact(answers[8])).toEqual({ state: 'present', current: 'releases/aaa', releases: ['aaa'] });
+    expect(commandFact(answers[9])).toEqual({ code: 4, stdout: 'v 1.2.3', stderr: 'oops' });
+    expect(fileFact(answers[10])).toMatchObject({ state: 'present', content: 'tricky' });
+    expect(spawnSync('ls', [dir], { encoding: 'utf8' }).stdout).not.toContain('pwned');
+  });
+
+  it('keeps going after a command that kills itself or reads stdin', () => {
+    const answers = run([{ kind: 'command', command: 'cat; kill -9 $$' }, { kind: 'file', path: '/etc/hostname', content: false }]);
+    expect(commandFact(answers[0])).toMatchObject({ code: 137, stdout: '' });
+    expect(fileFact(answers[1]).state).toBe('present');
+  });
+});

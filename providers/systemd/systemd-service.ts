@@ -1,0 +1,115 @@
+/**
+ * `systemd_service`: a unit enabled or not, running or not, and restarted exactly when its `inputs`
+ * (a hash of unit content, env file, release… computed by the planner) changed. Apply enables or
+ * disables, restarts or starts, records the inputs on the node, then waits until the unit is active
+ * (and stays so for a moment) or fails with the unit's last journal lines.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { ProviderError, type ApplyOp, type Applied, type Observed, type ProviderContext } from '../../planner/resource.js';
+import type { Transport } from '../ssh/transport.js';
+import { inputsMarkerPath, journal, removeFile, resetFailed, systemctl, unitState, writeInputsMarker } from './commands.js';
+import { markerFact, unitFact } from './facts.js';
+import { nodeName, oldAttributes, onNode, parseAttributes, progress, runScript, str, unitName, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import type { ProbeRequest } from './probe.js';
+import { describeUnit, observeService, planSystemdService, serviceSteps, SYSTEMD_SERVICE_TYPE, type UnitState } from './service-status.js';
+
+const schema = z.object({ node: nodeName, name: unitName, enabled: z.boolean(), active: z.boolean(), inputs: z.string() });
+type Attributes = z.infer<typeof schema>;
+
+const DEFAULT_STARTUP_TIMEOUT_S = 60;
+const POLL_MS = 500;
+/** Active this long with no restart in between counts as started: a crash right after exec shows up. */
+const STABLE_MS = 1_000;
+const NOT_THERE = /not loaded|does not exist|No such file|not found/i;
+
+function requests(attrs: Attrs): ProbeRequest[] {
+  const name = str(attrs, 'name');
+  return name ? [{ kind: 'unit', name }, { kind: 'marker', path: inputsMarkerPath(name) }] : [];
+}
+
+function read(address: string, attrs: Attrs, facts: Facts): Observed | undefined {
+  const name = str(attrs, 'name')!;
+  const unit = unitFact(facts({ kind: 'unit', name }));
+  const marker = markerFact(facts({ kind: 'marker', path: inputsMarkerPath(name) }));
+  return observeService(address, { node: str(attrs, 'node')!, name }, unit, marker);
+}
+
+function parseState(stdout: string): UnitState {
+  const props = new Map(stdout.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const n = (key: string) => Number(props.get(key) ?? 0) || 0;
+  return { activeState: props.get('ActiveState') ?? '', subState: props.get('SubState') ?? '', nRestarts: n('NRestarts'), execMainCode: n('ExecMainCode'), execMainStatus: n('ExecMainStatus') };
+}
+
+async function failedToStart(t: Transport, op: ApplyOp, a: Attributes, why: string): Promise<ProviderError> {
+  const logs = await t.exec(journal(a.name)).catch(() => undefined);
+  const lines = logs?.code === 0 && logs.stdout.trim() ? `\nlast journal lines:\n${logs.stdout.trimEnd()}` : '';
+  return new ProviderError(op.address, `on node ${a.node}: ${why}${lines}`, `see journalctl -u ${a.name} on node ${a.node}`);
+}
+
+/** Until ActiveState=active (not activating) for STABLE_MS with no restart in between, or the timeout. */
+async function waitActive(ctx: ProviderContext, t: Transport, op: ApplyOp, a: Attributes): Promise<void> {
+  const timeoutS = op.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT_S;
+  const deadline = Date.now() + timeoutS * 1000;
+  let stableSince: number | undefined;
+  let restarts = -1;
+  for (;;) {
+    const state = parseState((await t.execOrThrow(unitState(a.name))).stdout);
+    if (state.activeState !== 'active' || state.nRestarts !== restarts) stableSince = state.activeState === 'active' ? Date.now() : undefined;
+    restarts = state.nRestarts;
+    if (stableSince !== undefined && Date.now() - stableSince >= STABLE_MS) return;
+    if (state.activeState === 'failed') throw await failedToStart(t, op, a, `${describeUnit(a.name, state)} after start`);
+    if (Date.now() > deadline) throw await failedToStart(t, op, a, `${describeUnit(a.name, state)}: not active within ${timeoutS} s`);
+    await sleep(POLL_MS, undefined, { signal: ctx.signal });
+  }
+}
+
+async function converge(ctx: ProviderContext, t: Transport, op: ApplyOp, a: Attributes): Promise<void> {
+  const steps = serviceSteps(a, op.observed);
+  await t.execOrThrow(systemctl(steps.enable ? 'enable' : 'disable', a.name));
+  if (steps.resetFailed) await t.execOrThrow(resetFailed(a.name));
+  if (steps.run) {
+    progress(ctx, op.address, `systemctl ${steps.run} ${a.name}`);
+    const result = await t.exec(systemctl(steps.run, a.name));
+    if (result.code !== 0) throw await failedToStart(t, op, a, `systemctl ${steps.run} ${a.name} failed: ${result.stderr.trim()}`);
+  }
+  await runScript(t, writeInputsMarker(a.name, a.inputs));
+  if (a.active) {
+    progress(ctx, op.address, `waiting for ${a.name} to be active`);
+    await waitActive(ctx, t, op, a);
+  }
+}
+
+/** Stops and disables the unit (already gone is fine) and forgets its inputs. */
+async function remove(ctx: ProviderContext, op: ApplyOp, node: string, name: string): Promise<void> {
+  progress(ctx, op.address, `stopping and disabling ${name}`);
+  await onNode(ctx, op.address, node, async (t) => {
+    for (const verb of ['stop', 'disable']) {
+      const result = await t.exec(systemctl(verb, name));
+      if (result.code !== 0 && !NOT_THERE.test(result.stderr)) throw new ProviderError(op.address, `systemctl ${verb} ${name} failed: ${result.stderr.trim()}`);
+    }
+    await t.execOrThrow(removeFile(inputsMarkerPath(name)));
+  });
+}
+
+async function applySystemdService(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined> {
+  const old = oldAttributes(op);
+  if (op.action === 'delete' || op.action === 'replace') {
+    if (typeof old?.node === 'string' && typeof old.name === 'string') await remove(ctx, op, old.node, old.name);
+    if (op.action === 'delete') return undefined;
+  }
+  const a = parseAttributes(schema, op);
+  await onNode(ctx, op.address, a.node, (t) => converge(ctx, t, op, a));
+  return { id: a.name, attributes: a, outputs: { name: a.name, inputs: a.inputs } };
+}
+
+export const systemdService = {
+  type: SYSTEMD_SERVICE_TYPE,
+  plan: planSystemdService,
+  recordOutputs: (o: Observed) => ({ name: o.id ?? null, inputs: (o.attributes as { inputs: string | null }).inputs }),
+  apply: applySystemdService,
+  requests,
+  read,
+} satisfies NodeResourceType;
+
+export { planSystemdService, serviceSteps };

@@ -1,0 +1,149 @@
+/**
+ * The `production` stack of examples/platform on three real nodes (systemd + sshd containers reached
+ * over SSH on 127.0.0.1): Postgres on db, Redis and realtime's pubsub on cache, the five apps on app.
+ * The `it`s share one stack and run in order: apply from nothing, independent checks over plain ssh,
+ * drift of each kind, a node stopped mid-apply, and a changed host key.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { startNodes, type NodeBed } from '../support/nodes/index.js';
+import { describeRun, requireNode24, type CliResult } from './support/cli.js';
+import { createProject, type E2eProject } from './support/project.js';
+import { sshRun } from './support/ssh.js';
+
+let bed: NodeBed;
+let p: E2eProject;
+const prefix = `e2ebm${randomBytes(3).toString('hex')}`;
+const prod = (...args: string[]) => p.run(...args, '--stack', 'production');
+
+function expectCode(r: CliResult, code: number): CliResult {
+  expect(r.code, describeRun(r)).toBe(code);
+  return r;
+}
+
+async function applyProd(...extra: string[]): Promise<CliResult> {
+  const r = expectCode(await prod('apply', '--auto-approve', ...extra), 0);
+  expect(r.stdout, describeRun(r)).toMatch(/Apply complete!|No changes\./);
+  return r;
+}
+
+async function expectDriftOn(address: string): Promise<void> {
+  const r = expectCode(await prod('plan', '--detailed-exitcode', '--no-color'), 2);
+  expect(r.stdout, describeRun(r)).toContain(`# ${address} `);
+}
+
+async function expectClean(): Promise<void> {
+  const r = expectCode(await prod('plan', '--detailed-exitcode'), 0);
+  expect(r.stdout).toContain('No changes.');
+}
+
+type NodeName = 'db' | 'cache' | 'app';
+const node = (name: NodeName) => bed.node(`${prefix}-${name}`);
+const ssh = (name: NodeName, ...argv: string[]) => sshRun(node(name), bed.privateKeyPath, argv);
+
+describe('production stack on bare-metal nodes', () => {
+  beforeAll(async () => {
+    requireNode24();
+    bed = await startNodes({ count: 3, namePrefix: prefix, names: ['db', 'cache', 'app'] });
+    p = await createProject();
+    Object.assign(p.env, {
+      HOME: p.root, // no ~/.ssh/known_hosts: the first apply trusts new hosts explicitly
+      PLATFORM_SSH_KEY: bed.privateKeyPath,
+      ...Object.fromEntries(bed.nodes.flatMap((n) => {
+        const key = n.name.slice(prefix.length + 1).toUpperCase();
+        return [[`PLATFORM_${key}_HOST`, '127.0.0.1'], [`PLATFORM_${key}_SSH_PORT`, String(n.sshPort)], [`PLATFORM_${key}_ADDRESS`, n.address]];
+      })),
+    });
+  });
+
+  afterAll(async () => {
+    await p?.cleanup();
+    await bed?.stop();
+  });
+
+  it('refuses unknown hosts until told to trust them, naming the fingerprint', async () => {
+    const r = expectCode(await prod('plan'), 1);
+    expect(r.stderr).toContain(node('db').hostKeyFingerprint);
+    expect(r.stderr).toMatch(/--trust-new-hosts|hostKey/);
+  });
+
+  it('applies the stack from nothing', async () => {
+    const started = Date.now();
+    const r = await applyProd('--trust-new-hosts');
+    console.log(`first apply of the production stack: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect(r.stdout).toMatch(/ssh_known_host\.db/);
+  });
+
+  it('independent checks over plain ssh see units, databases and a working app', async () => {
+    for (const unit of ['omnitron-auth.service', 'omnitron-ledger.service', 'omnitron-realtime.service']) {
+      expect((await ssh('app', 'systemctl', 'is-active', unit)).stdout.trim(), unit).toBe('active');
+    }
+    expect((await ssh('db', 'systemctl', 'is-active', 'postgresql@15-main.service')).stdout.trim()).toBe('active');
+    expect((await ssh('cache', 'systemctl', 'is-active', 'redis-server.service')).stdout.trim()).toBe('active');
+    expect((await ssh('cache', 'systemctl', 'is-active', 'redis-server@pubsub.service')).stdout.trim()).toBe('active');
+    const dbs = await ssh('db', 'runuser', '-u', 'postgres', '--', 'psql', '-Atc', 'SELECT datname FROM pg_database ORDER BY 1');
+    for (const db of ['analytics', 'auth', 'ledger', 'media']) expect(dbs.stdout.split('\n')).toContain(db);
+    const health = await ssh('app', 'curl', '-s', 'http://127.0.0.1:3104/health');
+    const body = JSON.parse(health.stdout) as { ok: boolean; checks: Record<string, string> };
+    expect(body.ok, health.stdout).toBe(true);
+    expect(body.checks.DATABASE_URL).toMatch(/^ok \(ledger@ledger\)/);
+    const env = await ssh('app', 'stat', '-c', '%a %U', '/etc/omnitron/env/ledger.env');
+    expect(env.stdout.trim()).toBe('600 omnitron');
+    const url = (await ssh('app', 'grep', '^DATABASE_URL=', '/etc/omnitron/env/ledger.env')).stdout;
+    expect(url).toContain(`@${node('db').address}:5432/ledger`);
+  });
+
+  it('a second plan is empty', async () => {
+    await expectClean();
+  });
+
+  it('drift: an edited unit file', async () => {
+    await ssh('app', 'sh', '-c', 'echo "# edited by hand" >> /etc/systemd/system/omnitron-auth.service');
+    await expectDriftOn('systemd_unit.app.omnitron-auth');
+    await applyProd();
+    await expectClean();
+  });
+
+  it('drift: a stopped unit', async () => {
+    await ssh('app', 'systemctl', 'stop', 'omnitron-ledger.service');
+    await expectDriftOn('systemd_service.app.omnitron-ledger');
+    await applyProd();
+    expect((await ssh('app', 'systemctl', 'is-active', 'omnitron-ledger.service')).stdout.trim()).toBe('active');
+    await expectClean();
+  });
+
+  it('drift: a changed env file', async () => {
+    await ssh('app', 'sed', '-i', 's/^LOG_LEVEL=.*/LOG_LEVEL="trace"/', '/etc/omnitron/env/media.env');
+    await expectDriftOn('node_env_file.app.media');
+    await applyProd();
+    await expectClean();
+  });
+
+  it('drift: a deleted user', async () => {
+    await ssh('app', 'userdel', '-f', 'omnitron');
+    await expectDriftOn('node_user.app.omnitron');
+    await applyProd();
+    await expectClean();
+  });
+
+  it('a node stopped mid-apply fails clearly, the rest is recorded, and a re-run converges', async () => {
+    await ssh('db', 'systemctl', 'stop', 'postgresql@15-main.service');
+    await ssh('cache', 'systemctl', 'stop', 'redis-server.service');
+    const running = p.start('apply', '--auto-approve', '--stack', 'production');
+    await running.waitForOutput(/systemd_service\.(cache|db)\.\S+: (Modifying|Modifications)/);
+    await bed.halt(node('app').name);
+    const r = await running.done;
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/node\.app|node app/);
+    await bed.restart(node('app').name);
+    await applyProd();
+    await expectClean();
+  });
+
+  it('a changed host key is refused', async () => {
+    await bed.recreate(node('cache').name);
+    const r = expectCode(await prod('plan'), 1);
+    expect(r.stderr).toMatch(/HOST KEY CHANGED|changed/i);
+    expect(r.stderr).toContain('cache');
+  });
+});
