@@ -53,7 +53,7 @@ export function createClients(opts: ClientOptions): RunClients {
       if (failed.length === 0) return;
       throw new UserError(failed.map(({ node, err }) => ({
         severity: 'error' as const,
-        summary: `node ${node.name} (${node.ssh.user}@${node.host}:${node.ssh.port}): ${err.message}`,
+        summary: err.message.includes(`node ${node.name}`) ? err.message : `node ${node.name} (${node.ssh.user}@${node.host}:${node.ssh.port}): ${err.message}`,
         detail: (err as { hint?: string }).hint ?? 'Nothing was changed. Fix the connection (or the host key) and run the command again.',
       })));
     },

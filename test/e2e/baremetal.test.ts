@@ -127,17 +127,24 @@ describe('production stack on bare-metal nodes', () => {
   });
 
   it('a node stopped mid-apply fails clearly, the rest is recorded, and a re-run converges', async () => {
+    // Work on two nodes: db restarts postgres, app rewrites env files and restarts apps. One step at a
+    // time, db's comes first; the app node goes away while it runs.
     await ssh('db', 'systemctl', 'stop', 'postgresql@15-main.service');
-    await ssh('cache', 'systemctl', 'stop', 'redis-server.service');
-    const running = p.start('apply', '--auto-approve', '--stack', 'production');
-    await running.waitForOutput(/systemd_service\.(cache|db)\.\S+: (Modifying|Modifications)/);
+    await p.editConfig((text) => text.replace("settings: { env: { LOG_LEVEL: 'info' } }", "settings: { env: { LOG_LEVEL: 'warn' } }"));
+    const running = p.start('apply', '--auto-approve', '--parallelism', '1', '--stack', 'production');
+    await running.waitForOutput(/systemd_service\.db\.postgresql: Modifying/);
     await bed.halt(node('app').name);
     const r = await running.done;
     expect(r.code, describeRun(r)).toBe(1);
-    expect(r.stdout + r.stderr).toMatch(/node\.app|node app/);
-    await bed.restart(node('app').name);
+    expect(r.stdout + r.stderr).toMatch(/Error: \S+\.app\.\S+: .*node app/);
+    expect(r.stdout).toContain('systemd_service.db.postgresql: Modifications complete');
+    const shown = await prod('state', 'show', 'systemd_service.db.postgresql');
+    expect(shown.stdout).toContain('"active": true');
+    const back = await bed.restart(node('app').name);
+    Object.assign(p.env, { PLATFORM_APP_SSH_PORT: String(back.sshPort), PLATFORM_APP_ADDRESS: back.address });
     await applyProd();
     await expectClean();
+    expect((await ssh('app', 'grep', '^LOG_LEVEL=', '/etc/omnitron/env/auth.env')).stdout.trim()).toBe('LOG_LEVEL="warn"');
   });
 
   it('a changed host key is refused', async () => {
