@@ -1,0 +1,79 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadEcosystem } from '../config/load-ecosystem.js';
+import { resolveStack } from '../config/resolve-stack.js';
+import type { StackModel } from '../config/model.js';
+import { buildRemoteGraph } from './remote-stack.js';
+import { place } from './placement.js';
+import type { NodeArtifacts } from './node-apps.js';
+import type { DesiredResource } from '../resource.js';
+
+const example = path.resolve(fileURLToPath(new URL('../../examples/platform/omnitron.config.ts', import.meta.url)));
+const artifacts: NodeArtifacts = {
+  node: { version: 'v24.0.0', sha256: 'a'.repeat(64), gzPath: '/cache/node.gz' },
+  launcher: '// launcher',
+  releases: new Map(['auth', 'media', 'analytics', 'ledger', 'realtime'].map((a) => [a, { sha256: `${a}-sha`, path: `/artifacts/${a}.tar.gz` }])),
+};
+
+let model: StackModel;
+let graph: Map<string, DesiredResource>;
+
+beforeAll(async () => {
+  Object.assign(process.env, { PLATFORM_DB_HOST: '127.0.0.1', PLATFORM_DB_ADDRESS: '10.9.0.2', PLATFORM_CACHE_ADDRESS: '10.9.0.3', PLATFORM_APP_ADDRESS: '10.9.0.4' });
+  const loaded = await loadEcosystem({ file: example });
+  model = resolveStack(loaded.ecosystem!, 'production').model!;
+  const scope = { project: 'platform', stack: 'production', root: path.dirname(example), stackDir: '/tmp/stack' };
+  graph = new Map(buildRemoteGraph(model, new Map(), scope, artifacts).map((r) => [r.address, r]));
+});
+
+describe('placement', () => {
+  it('puts presets on the node of their role, custom services next to their app, apps on app nodes', () => {
+    const p = place(model);
+    expect(p.diagnostics).toEqual([]);
+    expect(Object.fromEntries([...p.services].map(([s, n]) => [s, n.name]))).toEqual({ postgres: 'db', redis: 'cache', pubsub: 'cache' });
+    expect([...p.apps.values()].map((nodes) => nodes.map((n) => n.name))).toEqual([['app'], ['app'], ['app'], ['app'], ['app']]);
+  });
+
+  it('names a service that cannot be placed', () => {
+    const noDb = { ...model, stack: { ...model.stack, nodes: model.stack.nodes.filter((n) => n.role !== 'database') } };
+    expect(place(noDb).diagnostics.map((d) => d.summary)).toEqual([
+      'service "postgres" cannot be placed on any node of stack "production": it needs a node with role "database" and the stack has none; add one or set a placement',
+    ]);
+  });
+});
+
+describe('remote graph', () => {
+  it('points app env at the node that runs each service', () => {
+    const env = graph.get('node_env_file.app.ledger')!;
+    const vars = (env.attributes as { variables: Record<string, unknown> }).variables;
+    expect(JSON.stringify(vars.DATABASE_URL)).toContain('@10.9.0.2:5432/ledger');
+    expect(JSON.stringify(vars.REDIS_URL)).toContain('@10.9.0.3:6379/');
+    expect(env.sensitive).toEqual(expect.arrayContaining(['variables.DATABASE_URL', 'variables.JWT_SECRET', 'variables.REDIS_URL']));
+  });
+
+  it('manages roles through a tunnel to the database node, and lets app nodes in through pg_hba', () => {
+    expect(graph.get('postgres_role.ledger')!.connection).toMatchObject({ host: '127.0.0.1', port: 5432, via: 'db' });
+    const hba = (graph.get('node_file.db.postgres_hba')!.attributes as { content: string }).content;
+    expect(hba).toContain('host    "ledger"   "ledger"   10.9.0.4/32   scram-sha-256');
+  });
+
+  it('reloads systemd once per node, after every unit, before any service', () => {
+    const reload = graph.get('systemd_daemon_reload.app.units')!;
+    const units = [...graph.values()].filter((r) => r.type === 'systemd_unit').map((r) => r.address);
+    expect(reload.dependsOn.sort()).toEqual(units.sort());
+    for (const r of graph.values()) if (r.type === 'systemd_service' && r.address.startsWith('systemd_service.app.')) expect(r.dependsOn).toContain(reload.address);
+  });
+
+  it('starts dependents after the app they depend on, and restarts a service when its env changes', () => {
+    expect(graph.get('systemd_service.app.omnitron-media')!.dependsOn).toContain('systemd_service.app.omnitron-auth');
+    const inputs = (graph.get('systemd_service.app.omnitron-media')!.attributes as { inputs: { $digest: unknown } }).inputs;
+    expect(JSON.stringify(inputs.$digest)).toContain('DATABASE_URL');
+  });
+
+  it('keeps the redis password out of everything but secret paths', () => {
+    const conf = graph.get('node_file.cache.redis_conf')!;
+    expect(conf.sensitive).toEqual(['content']);
+    expect((conf.attributes as { mode: string }).mode).toBe('0640');
+  });
+});
