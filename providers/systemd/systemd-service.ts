@@ -18,9 +18,9 @@ const schema = z.object({ node: nodeName, name: unitName, enabled: z.boolean(), 
 type Attributes = z.infer<typeof schema>;
 
 const DEFAULT_STARTUP_TIMEOUT_S = 60;
-const POLL_MS = 500;
+const POLL_MS = 150;
 /** Active this long with no restart in between counts as started: a crash right after exec shows up. */
-const STABLE_MS = 1_000;
+const STABLE_MS = 500;
 const NOT_THERE = /not loaded|does not exist|No such file|not found/i;
 
 function requests(attrs: Attrs): ProbeRequest[] {

@@ -32,7 +32,7 @@ describe('user errors and destroy', () => {
     expect(expectExit(await p.run('validate'), 0).stdout).toContain('Success!');
     const typo = join(p.dir, 'omnitron.typo.config.ts');
     const config = await readFile(p.configPath, 'utf8');
-    const media = `{ name: 'media', bootstrap: './apps/media/src/bootstrap.js', dependsOn: ['auth']`;
+    const media = `{ name: 'media', bootstrap: './apps/media/dist/bootstrap.js', dependsOn: ['auth']`;
     expect(config).toContain(media);
     await writeFile(typo, config.replace(media, media.replace(`['auth']`, `['auht']`)));
 
