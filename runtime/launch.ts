@@ -6,36 +6,37 @@
  *   node launch.mjs --env /etc/omnitron/env/<app>.env --bootstrap /opt/omnitron/apps/<app>/current/dist/bootstrap.js
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { registerHooks } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parseEnv } from '../providers/local/env-format.js';
-
-interface ProcessEntry { name: string; module: string }
-interface SystemDefinition { name: string; processes?: ProcessEntry[] }
+import { processIdentity, readEnvFile } from './agent/env-file.js';
+import { loadSystemDefinition, type SystemProcess } from './agent/system-definition.js';
 
 const STOP_GRACE_MS = 10_000;
-// Bootstraps import defineSystem from the Omnitron package, which is not installed on nodes.
-const DEFINE_MODULE = `data:text/javascript,${encodeURIComponent('export const defineSystem = (d) => d; export const defineEcosystem = (d) => d; export default { defineSystem, defineEcosystem };')}`;
 
-function argument(name: string): string {
+function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? process.argv[i + 1] : undefined;
-  if (!value) { process.stderr.write(`omnitron launcher: missing --${name}\n`); process.exit(2); }
-  return value;
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function usage(message: string): never {
+  process.stderr.write(`omnitron launcher: ${message}\n  usage: launch.mjs --env FILE (--bootstrap FILE | --script FILE --app NAME)\n`);
+  process.exit(2);
+}
+
+/** A bootstrap's processes, or a classic `script` app as one process. */
+async function processesOf(): Promise<{ app: string; dir: string; processes: SystemProcess[] }> {
+  const bootstrap = option('bootstrap');
+  if (bootstrap) {
+    const definition = await loadSystemDefinition(path.resolve(bootstrap));
+    return { app: definition.name, dir: path.dirname(path.resolve(bootstrap)), processes: definition.processes };
+  }
+  const script = option('script') ?? usage('one of --bootstrap or --script is required');
+  return { app: option('app') ?? path.basename(script), dir: path.dirname(path.resolve(script)), processes: [{ name: 'main', module: path.basename(script) }] };
 }
 
 async function main(): Promise<void> {
-  const env = { ...process.env, ...parseEnv(readFileSync(argument('env'), 'utf8')) };
-  const bootstrap = path.resolve(argument('bootstrap'));
-  registerHooks({
-    resolve: (specifier, context, next) => (/^@omnitron-dev\/omnitron(\/config)?$/.test(specifier) ? { url: DEFINE_MODULE, shortCircuit: true } : next(specifier, context)),
-  });
-  const loaded = (await import(pathToFileURL(bootstrap).href)) as { default?: SystemDefinition };
-  const definition = loaded.default;
-  if (!definition?.processes?.length) throw new Error(`${bootstrap} does not export a defineSystem({ processes: [...] }) definition`);
-  const children = definition.processes.map((p) => start(p, path.dirname(bootstrap), env, definition.name));
+  const env = { ...process.env, ...readEnvFile(option('env') ?? usage('--env is required')) };
+  const { app, dir, processes } = await processesOf();
+  const children = processes.map((p) => start(p, dir, env, app));
   const stopAll = (signal: NodeJS.Signals) => { for (const c of children) if (c.exitCode === null) c.kill(signal); };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => { stopAll('SIGTERM'); setTimeout(() => stopAll('SIGKILL'), STOP_GRACE_MS).unref(); });
   const first = await Promise.race(children.map((c) => new Promise<number>((resolve) => c.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))))));
@@ -43,8 +44,8 @@ async function main(): Promise<void> {
   process.exitCode = first;
 }
 
-function start(entry: ProcessEntry, dir: string, env: NodeJS.ProcessEnv, app: string): ChildProcess {
-  const child = fork(path.resolve(dir, entry.module), [], { env: { ...env, OMNITRON_APP_NAME: app, OMNITRON_PROCESS_NAME: entry.name }, stdio: 'inherit' });
+function start(entry: SystemProcess, dir: string, env: NodeJS.ProcessEnv, app: string): ChildProcess {
+  const child = fork(path.resolve(dir, entry.module), [], { env: { ...env, ...processIdentity(app, entry.name) }, stdio: 'inherit' });
   child.on('message', (message: unknown) => {
     if ((message as { type?: string })?.type === 'ready') process.stdout.write(`${app}/${entry.name} ready\n`);
   });

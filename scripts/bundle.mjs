@@ -1,7 +1,7 @@
-// Bundles what ships to nodes as single files: the app launcher, and each example app's build output
+// Bundles what ships to nodes as single files: the app launcher, the node agent, and each example app's build output
 // (apps/<app>/dist/{bootstrap,main}.js with its dependencies inlined), like a real app's `dist/`.
 import { build } from 'esbuild';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +11,12 @@ const common = { bundle: true, platform: 'node', format: 'esm', target: 'node24'
 const requireShim = { js: "import { createRequire as __omnitronCreateRequire } from 'node:module'; const require = __omnitronCreateRequire(import.meta.url);" };
 
 await build({ ...common, entryPoints: [path.join(root, 'runtime/launch.ts')], outfile: path.join(root, 'dist/runtime/launch.bundle.mjs'), banner: requireShim });
+// No package.json beside the agent on a node: its version is compiled in (runtime/agent/version.ts).
+const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+await build({
+  ...common, entryPoints: [path.join(root, 'runtime/agent/main.ts')], outfile: path.join(root, 'dist/runtime/agent.bundle.mjs'), banner: requireShim,
+  define: { __OMNITRON_VERSION__: JSON.stringify(version) },
+});
 
 const apps = path.join(root, 'examples/platform/apps');
 for (const app of readdirSync(apps)) {

@@ -65,7 +65,7 @@ function appResources(n: string, { app, env, after }: AppOnNode, artifacts: Node
   const envPath = `/etc/omnitron/env/${app.name}.env`;
   const execStart = app.bootstrap
     ? [nodeBin, `${OMNITRON_ROOT}/runtime/launch.mjs`, '--env', envPath, '--bootstrap', entryInRelease]
-    : [nodeBin, `${OMNITRON_ROOT}/runtime/launch.mjs`, '--env', envPath, '--script', entryInRelease];
+    : [nodeBin, `${OMNITRON_ROOT}/runtime/launch.mjs`, '--env', envPath, '--script', entryInRelease, '--app', app.name];
   const unit = renderServiceUnit({
     description: `${project} app ${app.name} (managed by omnitron)`,
     execStart, user: APP_USER, group: APP_USER, workingDirectory: `${root}/current`,

@@ -1,0 +1,198 @@
+/**
+ * The node agent: runs the manifest's apps under the supervisor, serves the control socket, keeps
+ * status.json current, reconciles on reload, and ends in one of two ways: a graceful shutdown (exit
+ * 0), or a critical app failing for good (exit 70, after stopping the rest) so systemd's restart
+ * policy and the operator both see it.
+ */
+import { Supervisor, type ReconcileResult } from '../supervisor/supervisor.js';
+import type { AppSpec, AppStatus, SupervisorEvent } from '../supervisor/types.js';
+import { agentStatus, type AgentState, type AgentStatus } from './agent-status.js';
+import { createControlVerifier, type ControlVerifier } from './auth.js';
+import { HttpError, startControlServer, type ControlServer } from './control-server.js';
+import { readManifest, type AgentManifest } from './manifest.js';
+import { resolveApps, type ResolveDeps } from './resolve-app.js';
+import { createStatusFile, type StatusFile } from './status-file.js';
+
+export const EXIT_OK = 0;
+export const EXIT_START_FAILED = 1;
+export const EXIT_CRITICAL = 70;
+
+export type AgentLog = (entry: { level: 'info' | 'warn' | 'error'; msg: string } & Record<string, unknown>) => void;
+
+export interface AgentOptions {
+  manifestPath: string;
+  log?: AgentLog;
+  resolveDeps?: ResolveDeps;
+  now?: () => number;
+}
+
+export interface RunningAgent {
+  status(): AgentStatus;
+  reload(): Promise<ReconcileResult>;
+  restart(app: string): Promise<AppStatus | undefined>;
+  /** Stops every app, removes the socket, writes a final status; `done` then resolves with 0. */
+  shutdown(reason: string): Promise<void>;
+  /** Every app is running, failed or blocked (the supervisor's start finished). */
+  readonly started: Promise<void>;
+  /** The exit code for the process: 0 after shutdown, 70 after a critical failure, 1 if the supervisor could not start. */
+  readonly done: Promise<number>;
+}
+
+export function jsonLineLog(write: (line: string) => void = (l) => process.stdout.write(l)): AgentLog {
+  return (entry) => write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+}
+
+/** Resolves once the control socket answers; the apps start in the background (see `started`). */
+export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
+  const manifest = await readManifest(opts.manifestPath);
+  const verifier = await createControlVerifier(manifest.publicKey, manifest.node);
+  const specs = await resolveApps(manifest, opts.resolveDeps);
+  const agent = new NodeAgent(opts, manifest, verifier, specs);
+  await agent.serve(specs);
+  return agent;
+}
+
+const ENDING: ReadonlySet<AgentState> = new Set(['stopping', 'stopped', 'failed']);
+
+class NodeAgent implements RunningAgent {
+  started: Promise<void> = Promise.resolve();
+  readonly done: Promise<number>;
+  readonly #log: AgentLog;
+  readonly #now: () => number;
+  readonly #startedAt: number;
+  readonly #supervisor: Supervisor;
+  readonly #statusFile: StatusFile;
+  /** Stopping everything turns a failed app into a stopped one; the final status still says which failed. */
+  readonly #failed = new Set<string>();
+  #state: AgentState = 'starting';
+  #reason?: string;
+  #server?: ControlServer;
+  #queue: Promise<unknown> = Promise.resolve();
+  #finish!: (code: number) => void;
+
+  constructor(private readonly opts: AgentOptions, private manifest: AgentManifest, private verifier: ControlVerifier, specs: AppSpec[]) {
+    this.#log = opts.log ?? jsonLineLog();
+    this.#now = opts.now ?? Date.now;
+    this.#startedAt = this.#now();
+    this.done = new Promise((resolve) => { this.#finish = resolve; });
+    this.#supervisor = new Supervisor({ apps: specs, metricsInterval: manifest.metricsInterval, now: this.#now, onEvent: (e) => this.#onEvent(e) });
+    this.#statusFile = createStatusFile({
+      stateDir: manifest.stateDir, snapshot: () => this.status(),
+      onError: (err) => this.#log({ level: 'warn', msg: 'status file not written', error: err.message }),
+    });
+  }
+
+  async serve(specs: AppSpec[]): Promise<void> {
+    this.#server = await startControlServer({
+      socketPath: this.manifest.controlSocket,
+      verifier: () => this.verifier,
+      handlers: { status: () => this.status(), reload: () => this.reload(), restart: (app) => this.restart(app), logFile: (app, proc) => this.#supervisor.logFile(app, proc) },
+    });
+    this.#statusFile.flush();
+    this.#log({ level: 'info', msg: 'agent started', node: this.manifest.node, apps: specs.map((s) => s.name), socket: this.manifest.controlSocket });
+    this.started = this.#supervisor.start().then(() => { if (this.#state === 'starting') this.#setState('running'); }, (err: Error) => this.#startFailed(err));
+  }
+
+  status(): AgentStatus {
+    const apps = this.#supervisor.status().map((a) => (this.#failed.has(a.name) ? { ...a, state: 'failed' as const } : a));
+    return agentStatus({ identity: this.manifest, startedAt: this.#startedAt, state: this.#state, reason: this.#reason, apps, now: this.#now() });
+  }
+
+  reload(): Promise<ReconcileResult> {
+    return this.#serial(async () => {
+      const { next, specs } = await this.#nextManifest();
+      warnRestartOnly(this.manifest, next, this.#log);
+      this.verifier = await createControlVerifier(next.publicKey, next.node);
+      this.manifest = { ...next, controlSocket: this.manifest.controlSocket, stateDir: this.manifest.stateDir };
+      const result = await this.#supervisor.reconcile(specs);
+      this.#log({ level: 'info', msg: 'reloaded', ...result });
+      this.#statusFile.notify();
+      return result;
+    });
+  }
+
+  restart(app: string): Promise<AppStatus | undefined> {
+    return this.#serial(async () => {
+      await this.#supervisor.restart(app);
+      return this.status().apps.find((a) => a.name === app);
+    });
+  }
+
+  async shutdown(why: string): Promise<void> {
+    if (ENDING.has(this.#state)) return void (await this.done);
+    this.#log({ level: 'info', msg: 'shutting down', reason: why });
+    this.#setState('stopping');
+    await this.#stopAll(EXIT_OK);
+  }
+
+  /** A manifest that fails to load or resolve leaves the running apps untouched. */
+  async #nextManifest(): Promise<{ next: AgentManifest; specs: AppSpec[] }> {
+    const path = this.opts.manifestPath;
+    const next = await readManifest(path).catch((err: Error) => { throw new HttpError(422, err.message); });
+    if (next.node !== this.manifest.node) throw new HttpError(422, `${path} is for node "${next.node}", this agent serves "${this.manifest.node}"`);
+    const specs = await resolveApps(next, this.opts.resolveDeps).catch((err: Error) => { throw new HttpError(422, err.message); });
+    return { next, specs };
+  }
+
+  #onEvent(e: SupervisorEvent): void {
+    this.#statusFile.notify();
+    if (e.type !== 'metrics') this.#log({ level: eventLevel(e), msg: e.type, ...e });
+    if (e.type === 'critical') void this.#failCritical(e.app, e.reason);
+  }
+
+  async #failCritical(app: string, why: string): Promise<void> {
+    if (ENDING.has(this.#state)) return;
+    for (const a of this.#supervisor.status()) if (a.state === 'failed') this.#failed.add(a.name);
+    this.#failed.add(app);
+    this.#reason = `critical app "${app}" failed: ${why}`;
+    this.#log({ level: 'error', msg: 'critical app failed; stopping all apps', app, reason: why });
+    this.#setState('failed');
+    await this.#stopAll(EXIT_CRITICAL);
+  }
+
+  async #startFailed(err: Error): Promise<void> {
+    if (ENDING.has(this.#state)) return;
+    this.#reason = `supervisor failed to start: ${err.message}`;
+    this.#log({ level: 'error', msg: 'supervisor failed to start', error: err.message });
+    this.#setState('failed');
+    await this.#stopAll(EXIT_START_FAILED);
+  }
+
+  async #stopAll(code: number): Promise<void> {
+    await this.#supervisor.stop().catch((err: Error) => this.#log({ level: 'error', msg: 'supervisor stop failed', error: err.message }));
+    await this.#server?.close();
+    this.#setState(code === EXIT_OK ? 'stopped' : 'failed');
+    this.#statusFile.close();
+    this.#log({ level: code === EXIT_OK ? 'info' : 'error', msg: 'agent exiting', code });
+    this.#finish(code);
+  }
+
+  #setState(next: AgentState): void {
+    this.#state = next;
+    this.#statusFile.flush();
+  }
+
+  /** Reloads and restarts run one at a time, and not once the agent is on its way out. */
+  #serial<T>(op: () => Promise<T>): Promise<T> {
+    const guarded = () => {
+      if (ENDING.has(this.#state)) throw new HttpError(503, `agent is ${this.#state}`);
+      return op();
+    };
+    const next = this.#queue.then(guarded, guarded);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+}
+
+function eventLevel(e: SupervisorEvent): 'info' | 'warn' | 'error' {
+  if (e.type === 'failed' || e.type === 'critical' || e.type === 'start-failed') return 'error';
+  if (e.type === 'exit' || e.type === 'health-failed' || e.type === 'restart-scheduled' || e.type === 'blocked') return 'warn';
+  return 'info';
+}
+
+/** Fields bound to the running process: a reload keeps the old value until the agent restarts. */
+function warnRestartOnly(current: AgentManifest, next: AgentManifest, log: AgentLog): void {
+  for (const field of ['controlSocket', 'stateDir', 'metricsInterval'] as const) {
+    if (current[field] !== next[field]) log({ level: 'warn', msg: `${field} changed; it applies when the agent restarts`, field });
+  }
+}

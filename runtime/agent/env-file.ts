@@ -1,0 +1,19 @@
+/** The env files apply writes (providers/local/env-format.ts), read for the processes of one app. */
+import { readFileSync } from 'node:fs';
+import { parseEnv } from '../../providers/local/env-format.js';
+
+/** Errors name the file and the reason, never the content (it holds secrets). */
+export function readEnvFile(file: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read env file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  }
+  return parseEnv(text);
+}
+
+/** What every supervised process learns about itself. */
+export function processIdentity(app: string, processName: string): Record<string, string> {
+  return { OMNITRON_APP_NAME: app, OMNITRON_PROCESS_NAME: processName };
+}

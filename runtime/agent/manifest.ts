@@ -1,0 +1,105 @@
+/**
+ * The node manifest `omnitron apply` writes for the agent: which apps run on this node, how they are
+ * supervised, where state, logs and the control socket live, and the public key that control tokens
+ * must verify against. Strict: an unknown key means the CLI and the agent disagree on the format.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { formatPath, type PathSegment } from '../../planner/config/field-path.js';
+
+export const MANIFEST_FORMAT_VERSION = 1;
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const name = z.string().regex(NAME, 'expected letters, digits, "_", "." or "-" (not leading)');
+const absolute = z.string().refine((p) => path.isAbsolute(p), 'expected an absolute path');
+const ms = z.number().int().nonnegative();
+const positive = z.number().int().positive();
+
+const backoffSchema = z.strictObject({ type: z.enum(['exponential', 'linear', 'fixed']), initial: ms, max: ms, factor: z.number().positive() });
+const restartSchema = z.strictObject({ strategy: z.enum(['one_for_one', 'one_for_all', 'rest_for_one']), maxRestarts: z.number().int().nonnegative(), window: positive, backoff: backoffSchema });
+const healthSchema = z.strictObject({ type: z.enum(['http', 'tcp', 'command']), target: z.string().min(1), interval: positive, timeout: positive, failureThreshold: positive });
+const logsSchema = z.strictObject({ maxSize: positive, maxFiles: positive, compress: z.boolean() });
+
+/** Ed25519 public JWK; a private key (with "d") does not belong on a node. */
+const publicKeySchema = z.looseObject({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string().min(1) })
+  .refine((k) => !('d' in k), 'holds a private key ("d"); the agent needs only the public half');
+
+const appSchema = z.strictObject({
+  name,
+  bootstrap: absolute.optional(),
+  script: absolute.optional(),
+  cwd: absolute,
+  envFile: absolute,
+  user: z.string().min(1).optional(),
+  dependsOn: z.array(name),
+  critical: z.boolean(),
+  startupTimeout: positive,
+  health: healthSchema.optional(),
+  shutdown: z.strictObject({ priority: z.number().int(), timeout: positive }),
+  restart: restartSchema,
+  logs: logsSchema,
+});
+
+export const manifestSchema = z.strictObject({
+  formatVersion: z.literal(MANIFEST_FORMAT_VERSION),
+  project: z.string().min(1),
+  stack: z.string().min(1),
+  node: name,
+  stateDir: absolute,
+  logDir: absolute,
+  controlSocket: absolute,
+  publicKey: publicKeySchema,
+  metricsInterval: positive,
+  apps: z.array(appSchema),
+}).superRefine(checkApps);
+
+export type AgentManifest = z.infer<typeof manifestSchema>;
+export type ManifestApp = AgentManifest['apps'][number];
+
+function checkApps(manifest: { apps: Array<z.infer<typeof appSchema>> }, ctx: z.RefinementCtx): void {
+  const names = new Set<string>();
+  manifest.apps.forEach((app, i) => {
+    if (names.has(app.name)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'name'], message: `duplicate app "${app.name}"` });
+    names.add(app.name);
+    if (!app.bootstrap === !app.script) ctx.addIssue({ code: 'custom', path: ['apps', i], message: 'set exactly one of "bootstrap" or "script"' });
+  });
+  manifest.apps.forEach((app, i) => app.dependsOn.forEach((dep, j) => {
+    if (!names.has(dep)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'dependsOn', j], message: `unknown app "${dep}"` });
+  }));
+}
+
+/** Validates parsed JSON; `where` names the file in every error. */
+export function parseManifest(raw: unknown, where: string): AgentManifest {
+  const version = (raw as { formatVersion?: unknown } | null)?.formatVersion;
+  if (typeof version === 'number' && version > MANIFEST_FORMAT_VERSION) {
+    throw new Error(`${where}: manifest format ${version} is newer than this agent understands (${MANIFEST_FORMAT_VERSION}); update the agent`);
+  }
+  const parsed = manifestSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.slice(0, 8).map((issue) => `  ${formatPath(issue.path as PathSegment[]) || '(root)'}: ${describe(issue)}`);
+  const more = parsed.error.issues.length > 8 ? [`  ... and ${parsed.error.issues.length - 8} more`] : [];
+  throw new Error([`${where}: invalid agent manifest`, ...lines, ...more].join('\n'));
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return `missing required field (expected ${issue.expected})`;
+  return issue.message;
+}
+
+export async function readManifest(file: string): Promise<AgentManifest> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read agent manifest ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON: ${(err as Error).message}`);
+  }
+  return parseManifest(raw, file);
+}

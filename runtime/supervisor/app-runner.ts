@@ -1,0 +1,276 @@
+import type { ChildProcess } from 'node:child_process';
+import { computeBackoff } from './backoff.js';
+import { HealthMonitor } from './health-monitor.js';
+import { childEnv, spawnProcess, terminateGroup } from './process-group.js';
+import { sampleProcess } from './proc-metrics.js';
+import { describeExit, waitReady } from './readiness.js';
+import { RestartWindow } from './restart-window.js';
+import { livePid, newSlot, pipeOutput, slotStatus, type Slot } from './slot.js';
+import { DEFAULT_STARTUP_TIMEOUT_MS, type AppSpec, type AppState, type AppStatus, type SupervisorEvent } from './types.js';
+import { Watchers } from './watchers.js';
+
+export interface RunnerContext {
+  now: () => number;
+  emit: (event: SupervisorEvent) => void;
+  /** Called after every state change, so the supervisor can re-check dependency waits. */
+  changed: () => void;
+}
+
+type Phase = 'pending' | 'blocked' | 'active' | 'failing' | 'failed' | 'stopping' | 'stopped';
+const SETTLED: ReadonlySet<AppState> = new Set(['running', 'failed', 'blocked', 'stopped']);
+
+/**
+ * Runs one app: spawns its processes, waits for readiness, applies the restart strategy, intensity and
+ * backoff, restarts on failed health checks, and marks the app failed (critical: escalates) past budget.
+ */
+export class AppRunner {
+  #phase: Phase = 'pending';
+  #blockedBy?: string;
+  #restarts = 0;
+  #runningSince?: number;
+  #wasRunning = false;
+  #abort = new AbortController();
+  #planned = new WeakMap<ChildProcess, string>(); // children we stop on purpose, with the reason
+  readonly #slots: Slot[];
+  readonly #budget: RestartWindow;
+  readonly #health?: HealthMonitor;
+  readonly #watchers = new Watchers();
+
+  constructor(readonly spec: AppSpec, private readonly ctx: RunnerContext) {
+    this.#slots = spec.processes.map((p, i) => newSlot(spec, p, i));
+    this.#budget = new RestartWindow(spec.restart.maxRestarts, spec.restart.window, ctx.now);
+    if (spec.health) this.#health = new HealthMonitor(spec.health, this.#probeContext(), {
+      active: () => this.state === 'running',
+      failed: (consecutive, reason) => this.ctx.emit({ type: 'health-failed', app: spec.name, consecutive, reason }),
+      exhausted: (reason) => void this.#onFailure(undefined, reason),
+    });
+  }
+
+  get state(): AppState {
+    if (this.#phase === 'failing') return 'stopping';
+    if (this.#phase !== 'active') return this.#phase;
+    const states = this.#slots.map((s) => s.state);
+    if (states.every((s) => s === 'running')) return 'running';
+    return states.includes('backoff') ? 'backoff' : 'starting';
+  }
+
+  whenSettled(): Promise<void> {
+    return this.#watchers.until(() => SETTLED.has(this.state));
+  }
+
+  /** Starts every process; resolves once the app is running, failed for good, or stopped meanwhile. */
+  async start(): Promise<void> {
+    this.#phase = 'active';
+    this.#blockedBy = undefined;
+    this.#abort = new AbortController();
+    this.#health?.start();
+    for (const slot of this.#slots) void this.#launch(slot);
+    this.#changed();
+    await this.whenSettled();
+  }
+
+  block(by: string): void {
+    this.#phase = 'blocked';
+    this.#blockedBy = by;
+    for (const slot of this.#slots) slot.state = 'blocked';
+    this.ctx.emit({ type: 'blocked', app: this.spec.name, by });
+    if (this.spec.critical) this.ctx.emit({ type: 'critical', app: this.spec.name, reason: `blocked by ${by}` });
+    this.#changed();
+  }
+
+  /** Graceful stop of every process. `then: 'pending'` prepares a manual restart (fresh budget, no 'stopped' event). */
+  async stop(opts: { quiet?: boolean; then?: 'stopped' | 'pending' } = {}): Promise<void> {
+    this.#phase = 'stopping';
+    this.#abort.abort();
+    this.#health?.stop();
+    this.#changed();
+    await this.#stopSlots(this.#slots, 'stopped');
+    for (const slot of this.#slots) slot.state = opts.then ?? 'stopped';
+    await Promise.all(this.#slots.map((s) => s.log.flush()));
+    if (opts.then === 'pending') this.#budget.reset();
+    this.#phase = opts.then ?? 'stopped';
+    if (!opts.quiet) this.ctx.emit({ type: 'stopped', app: this.spec.name });
+    this.#changed();
+  }
+
+  /** Closes the log files; call once the runner is stopped for good. */
+  async dispose(): Promise<void> {
+    await Promise.all(this.#slots.map((s) => s.log.close()));
+  }
+
+  status(): AppStatus {
+    const processes = this.#slots.map(slotStatus);
+    const lastExit = processes.map((p) => p.lastExit).filter((e) => e !== undefined).sort((a, b) => b.at - a.at)[0];
+    const running = this.state === 'running' && this.#runningSince !== undefined;
+    return {
+      name: this.spec.name,
+      state: this.state,
+      restarts: this.#restarts,
+      health: this.#health?.health ?? 'unknown',
+      processes,
+      ...(running ? { uptimeMs: this.ctx.now() - this.#runningSince! } : {}),
+      ...(this.#blockedBy ? { blockedBy: this.#blockedBy } : {}),
+      ...(lastExit ? { lastExit } : {}),
+    };
+  }
+
+  async sampleMetrics(): Promise<void> {
+    await Promise.all(this.#slots.map((slot) => this.#sample(slot)));
+  }
+
+  async #sample(slot: Slot): Promise<void> {
+    const pid = livePid(slot);
+    if (pid === undefined) return;
+    const child = slot.child;
+    const at = Date.now();
+    const sample = await sampleProcess(pid, slot.cpuSample ?? { ticks: 0, at }, at);
+    if (!sample || slot.child !== child) return;
+    slot.cpuSample = sample.sample;
+    slot.cpu = sample.cpu;
+    slot.rss = sample.rss;
+    this.ctx.emit({ type: 'metrics', app: this.spec.name, process: slot.spec.name, cpu: sample.cpu, rss: sample.rss });
+  }
+
+  async #launch(slot: Slot): Promise<void> {
+    const signal = this.#abort.signal;
+    const child = this.#spawn(slot);
+    if (!child) return;
+    const outcome = await waitReady(child, { ipc: slot.spec.ipc, health: this.spec.health, probe: this.#probeContext(), timeoutMs: startupTimeoutOf(this.spec), signal });
+    if (signal.aborted || slot.child !== child || this.#planned.has(child)) return;
+    if (outcome.ok) return this.#ready(slot, outcome.via);
+    this.ctx.emit({ type: 'start-failed', app: this.spec.name, process: slot.spec.name, reason: outcome.reason });
+    slot.state = 'backoff';
+    this.#planned.set(child, outcome.reason);
+    if (child.pid === undefined) slot.lastExit = { code: null, signal: null, at: this.ctx.now(), reason: outcome.reason }; // never spawned: no exit event
+    this.#changed();
+    await terminateGroup(child, this.spec.shutdown.timeout);
+    if (!signal.aborted) await this.#onFailure(slot, outcome.reason);
+  }
+
+  #spawn(slot: Slot): ChildProcess | undefined {
+    slot.starts += 1;
+    slot.claimed = false;
+    slot.state = 'starting';
+    slot.cpuSample = { ticks: 0, at: Date.now() }; // CPU% needs wall time, whatever clock the caller injected
+    this.ctx.emit({ type: 'starting', app: this.spec.name, process: slot.spec.name, attempt: slot.starts });
+    try {
+      const child = spawnProcess(this.spec, slot.spec);
+      slot.child = child;
+      slot.spawnedAt = this.ctx.now();
+      child.on('error', () => undefined); // spawn errors surface through waitReady; never crash the agent
+      child.once('exit', (code, sig) => this.#onExit(slot, child, code, sig));
+      pipeOutput(child, slot.log);
+      this.#changed();
+      return child;
+    } catch (err) {
+      const reason = `could not start: ${(err as Error).message}`;
+      this.ctx.emit({ type: 'start-failed', app: this.spec.name, process: slot.spec.name, reason });
+      slot.state = 'backoff';
+      void this.#onFailure(slot, reason);
+      return undefined;
+    }
+  }
+
+  #ready(slot: Slot, via: 'ipc' | 'health' | 'alive'): void {
+    slot.state = 'running';
+    this.ctx.emit({ type: 'ready', app: this.spec.name, process: slot.spec.name, via, ms: this.ctx.now() - (slot.spawnedAt ?? this.ctx.now()) });
+    if (this.state === 'running') this.#health?.reset(via === 'health');
+    this.#changed();
+  }
+
+  #onExit(slot: Slot, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    const planned = this.#planned.get(child);
+    const crashed = planned === undefined && slot.child === child && slot.state === 'running' && this.#phase === 'active';
+    const reason = planned ?? (slot.state === 'running' ? describeExit(code, signal) : `${describeExit(code, signal)} before ready`);
+    slot.lastExit = { code, signal, at: this.ctx.now(), reason };
+    this.ctx.emit({ type: 'exit', app: this.spec.name, process: slot.spec.name, code, signal });
+    if (crashed) {
+      slot.state = 'backoff';
+      void this.#onFailure(slot, reason);
+    }
+    this.#changed();
+  }
+
+  /** One failure (a process, or the app's health when `trigger` is undefined): restart per strategy, or give up. */
+  async #onFailure(trigger: Slot | undefined, reason: string): Promise<void> {
+    if (this.#phase !== 'active' || trigger?.claimed) return; // a claimed slot is already being restarted
+    const attempt = this.#budget.take();
+    if (attempt === undefined) return this.#fail(trigger, reason);
+    this.#restarts += 1;
+    const group = this.#restartGroup(trigger).filter((s) => s === trigger || !s.claimed);
+    for (const slot of group) slot.claimed = true;
+    const delayMs = computeBackoff(attempt, this.spec.restart.backoff);
+    this.ctx.emit({ type: 'restart-scheduled', app: this.spec.name, process: trigger?.spec.name ?? '*', delayMs, attempt });
+    const signal = this.#abort.signal;
+    const cause = trigger ? `restarted with ${trigger.spec.name} (${this.spec.restart.strategy})` : 'health check failed';
+    await Promise.all([this.#stopSlots(group, cause, 'backoff'), pause(delayMs, signal)]);
+    if (signal.aborted) return;
+    for (const slot of group) void this.#launch(slot);
+  }
+
+  #restartGroup(trigger: Slot | undefined): Slot[] {
+    if (!trigger) return this.#slots;
+    switch (this.spec.restart.strategy) {
+      case 'one_for_one': return [trigger];
+      case 'one_for_all': return this.#slots;
+      case 'rest_for_one': return this.#slots.slice(trigger.index);
+    }
+  }
+
+  async #fail(trigger: Slot | undefined, reason: string): Promise<void> {
+    this.#phase = 'failing';
+    this.#abort.abort();
+    this.#health?.stop();
+    this.#changed();
+    await this.#stopSlots(this.#slots, 'app failed', 'failed');
+    if (this.#phase !== 'failing') return; // stopped meanwhile
+    this.#phase = 'failed';
+    const { maxRestarts, window } = this.spec.restart;
+    const why = `${trigger ? `${trigger.spec.name}: ` : ''}${reason}; restart budget spent (${maxRestarts} in ${window} ms)`;
+    this.ctx.emit({ type: 'failed', app: this.spec.name, reason: why });
+    if (this.spec.critical) this.ctx.emit({ type: 'critical', app: this.spec.name, reason: why });
+    this.#changed();
+  }
+
+  /** SIGTERM each slot's process group, SIGKILL after shutdown.timeout; also reaps what a crashed leader left. */
+  async #stopSlots(slots: Slot[], reason: string, after: AppState = 'stopped'): Promise<void> {
+    const phase = this.#phase;
+    await Promise.all(slots.map(async (slot) => {
+      const child = slot.child;
+      if (child && livePid(slot) !== undefined) {
+        this.#planned.set(child, reason);
+        slot.state = 'stopping';
+        this.#changed();
+      }
+      if (child) await terminateGroup(child, this.spec.shutdown.timeout);
+      if (slot.child === child && this.#phase === phase) slot.state = after;
+    }));
+    this.#changed();
+  }
+
+  #probeContext(): { cwd: string; env: NodeJS.ProcessEnv } {
+    return { cwd: this.spec.cwd, env: childEnv(this.spec) };
+  }
+
+  #changed(): void {
+    const running = this.state === 'running';
+    if (running && !this.#wasRunning) this.#runningSince = this.ctx.now();
+    if (!running) this.#runningSince = undefined;
+    this.#wasRunning = running;
+    this.#watchers.wake();
+    this.ctx.changed();
+  }
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = (): void => { clearTimeout(timer); signal.removeEventListener('abort', done); resolve(); };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function startupTimeoutOf(spec: AppSpec): number {
+  return Number.isFinite(spec.startupTimeout) && spec.startupTimeout > 0 ? spec.startupTimeout : DEFAULT_STARTUP_TIMEOUT_MS;
+}

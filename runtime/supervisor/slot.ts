@@ -1,0 +1,67 @@
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { RotatingLog } from './log-writer.js';
+import { exited } from './process-group.js';
+import type { CpuSample } from './proc-metrics.js';
+import type { AppSpec, AppState, ProcessSpec, ProcessStatus } from './types.js';
+
+/** One declared process of an app, across all of its restarts. */
+export interface Slot {
+  readonly spec: ProcessSpec;
+  readonly index: number;
+  readonly log: RotatingLog;
+  state: AppState;
+  child?: ChildProcess;
+  spawnedAt?: number;
+  starts: number;
+  /** A restart handler owns this slot until it launches it again. */
+  claimed: boolean;
+  lastExit?: ProcessStatus['lastExit'];
+  cpu?: number;
+  rss?: number;
+  cpuSample?: CpuSample;
+}
+
+export function logPath(app: AppSpec, processName: string): string {
+  return path.join(app.logs.dir, safeSegment(app.name), `${safeSegment(processName)}.log`);
+}
+
+// Names come from config; never let one climb out of the log directory.
+function safeSegment(name: string): string {
+  const cleaned = name.replace(/[^A-Za-z0-9._-]/g, '_');
+  return cleaned === '.' || cleaned === '..' || cleaned === '' ? '_' : cleaned;
+}
+
+export function newSlot(app: AppSpec, spec: ProcessSpec, index: number): Slot {
+  return { spec, index, log: new RotatingLog(logPath(app, spec.name), app.logs), state: 'pending', starts: 0, claimed: false };
+}
+
+export function livePid(slot: Slot): number | undefined {
+  return slot.child && !exited(slot.child) ? slot.child.pid : undefined;
+}
+
+export function slotStatus(slot: Slot): ProcessStatus {
+  const pid = livePid(slot);
+  return {
+    name: slot.spec.name,
+    state: slot.state,
+    restarts: Math.max(0, slot.starts - 1),
+    ...(pid !== undefined ? { pid, startedAt: slot.spawnedAt, cpu: slot.cpu, rss: slot.rss } : {}),
+    ...(slot.lastExit ? { lastExit: slot.lastExit } : {}),
+  };
+}
+
+/** Child output goes to the slot's log; a full buffer pauses the pipe, so a noisy child waits on the disk. */
+export function pipeOutput(child: ChildProcess, log: RotatingLog): void {
+  for (const stream of [child.stdout, child.stderr]) if (stream) pipeStream(stream, log);
+}
+
+function pipeStream(stream: Readable, log: RotatingLog): void {
+  stream.on('data', (chunk: Buffer) => {
+    if (log.write(chunk)) return;
+    stream.pause();
+    void log.drained().then(() => stream.resume());
+  });
+  stream.on('error', () => undefined);
+}

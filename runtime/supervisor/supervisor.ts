@@ -1,0 +1,180 @@
+import { AppRunner } from './app-runner.js';
+import { cycleMembers, shutdownBatches, type OrderNode } from './dependency-order.js';
+import { logPath } from './slot.js';
+import { specEqual } from './spec-equal.js';
+import type { AppSpec, AppStatus, SupervisorEvent, SupervisorOptions } from './types.js';
+import { Watchers } from './watchers.js';
+
+export { computeBackoff } from './backoff.js';
+
+const DEFAULT_METRICS_INTERVAL_MS = 5_000;
+const GIVES_UP: ReadonlySet<string> = new Set(['failed', 'blocked', 'stopped']);
+
+export interface ReconcileResult { started: string[]; stopped: string[]; restarted: string[]; unchanged: string[] }
+
+/**
+ * The node agent's process supervisor: runs every app as child process groups, starts them in
+ * dependency order once their dependencies are running, restarts per strategy/intensity/backoff and
+ * health, stops in reverse dependency order then shutdown.priority, and reconciles to a new app list.
+ */
+export class Supervisor {
+  readonly #runners = new Map<string, AppRunner>();
+  readonly #launches = new WeakMap<AppRunner, number>();
+  readonly #watchers = new Watchers();
+  readonly #now: () => number;
+  readonly #emit: (event: SupervisorEvent) => void;
+  readonly #metricsInterval: number;
+  #metricsTimer?: NodeJS.Timeout;
+  #sampling = false;
+  #serial: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: SupervisorOptions) {
+    this.#now = opts.now ?? Date.now;
+    this.#emit = (event) => { try { opts.onEvent?.(event); } catch { /* a listener must not break supervision */ } };
+    this.#metricsInterval = opts.metricsInterval ?? DEFAULT_METRICS_INTERVAL_MS;
+    assertUniqueNames(opts.apps);
+    for (const app of opts.apps) this.#runners.set(app.name, this.#newRunner(app));
+  }
+
+  /** Starts everything in dependency order; resolves when every app is running, failed or blocked. */
+  async start(): Promise<void> {
+    this.#startMetrics();
+    await Promise.all([...this.#runners.values()].map((r) => this.#launch(r)));
+  }
+
+  /** New apps start, removed apps stop, changed specs restart (deep equality), the rest is untouched. */
+  reconcile(apps: AppSpec[]): Promise<ReconcileResult> {
+    return this.#serialized(() => this.#reconcile(apps));
+  }
+
+  /** Manual restart: graceful stop, fresh restart budget, start again once dependencies are running. */
+  restart(app: string): Promise<void> {
+    return this.#serialized(async () => {
+      const runner = this.#runner(app);
+      await runner.stop({ quiet: true, then: 'pending' });
+      await this.#launch(runner);
+    });
+  }
+
+  /** Reverse dependency order, then shutdown.priority (lower first): SIGTERM, shutdown.timeout, SIGKILL. */
+  async stop(): Promise<void> {
+    clearInterval(this.#metricsTimer);
+    this.#metricsTimer = undefined;
+    const runners = [...this.#runners.values()];
+    await this.#stopInOrder(runners, new Set());
+    await Promise.all(runners.map((r) => r.dispose()));
+  }
+
+  status(): AppStatus[] {
+    return [...this.#runners.values()].map((r) => r.status());
+  }
+
+  logFile(app: string, process?: string): string {
+    const spec = this.#runner(app).spec;
+    const name = process ?? spec.processes[0]?.name;
+    if (!name || !spec.processes.some((p) => p.name === name)) throw new Error(`app "${app}" has no process "${process ?? ''}"`);
+    return logPath(spec, name);
+  }
+
+  async #reconcile(apps: AppSpec[]): Promise<ReconcileResult> {
+    assertUniqueNames(apps);
+    const result: ReconcileResult = { started: [], stopped: [], restarted: [], unchanged: [] };
+    const wanted = new Set(apps.map((a) => a.name));
+    const removed = [...this.#runners.values()].filter((r) => !wanted.has(r.spec.name));
+    const replaced = new Set<AppRunner>();
+    const fresh: AppRunner[] = [];
+    for (const app of apps) {
+      const current = this.#runners.get(app.name);
+      if (current && specEqual(current.spec, app)) { result.unchanged.push(app.name); continue; }
+      (current ? result.restarted : result.started).push(app.name);
+      if (current) replaced.add(current);
+      const runner = this.#newRunner(app);
+      fresh.push(runner);
+      this.#runners.set(app.name, runner); // before the old one stops, so dependents wait instead of blocking
+    }
+    await this.#stopInOrder([...removed, ...replaced], replaced);
+    for (const runner of removed) this.#runners.delete(runner.spec.name);
+    await Promise.all([...removed, ...replaced].map((r) => r.dispose()));
+    result.stopped = removed.map((r) => r.spec.name);
+    this.#watchers.wake();
+    this.#startMetrics();
+    await Promise.all(fresh.map((r) => this.#launch(r)));
+    return result;
+  }
+
+  async #launch(runner: AppRunner): Promise<void> {
+    const launch = (this.#launches.get(runner) ?? 0) + 1;
+    this.#launches.set(runner, launch);
+    const blocker = await this.#waitForDependencies(runner);
+    if (this.#launches.get(runner) !== launch || runner.state !== 'pending' || this.#runners.get(runner.spec.name) !== runner) return;
+    if (blocker !== undefined) return runner.block(blocker);
+    await runner.start();
+  }
+
+  /** Resolves undefined once every dependency runs, or the name of the one that will never run. */
+  async #waitForDependencies(runner: AppRunner): Promise<string | undefined> {
+    const cycle = cycleMembers([...this.#runners.values()].map(orderNode)).get(runner.spec.name);
+    if (cycle !== undefined) return cycle;
+    let blocker: string | undefined;
+    await this.#watchers.until(() => {
+      if (runner.state !== 'pending') return true;
+      blocker = runner.spec.dependsOn.find((dep) => {
+        const state = this.#runners.get(dep)?.state;
+        return state === undefined || GIVES_UP.has(state);
+      });
+      return blocker !== undefined || runner.spec.dependsOn.every((dep) => this.#runners.get(dep)?.state === 'running');
+    });
+    return blocker;
+  }
+
+  async #stopInOrder(runners: AppRunner[], quiet: ReadonlySet<AppRunner>): Promise<void> {
+    const byName = new Map(runners.map((r) => [r.spec.name, r]));
+    for (const batch of shutdownBatches(runners.map(orderNode))) {
+      await Promise.all(batch.map((name) => byName.get(name)!).map((r) => r.stop({ quiet: quiet.has(r) })));
+    }
+  }
+
+  #newRunner(app: AppSpec): AppRunner {
+    return new AppRunner(app, { now: this.#now, emit: this.#emit, changed: () => this.#watchers.wake() });
+  }
+
+  #runner(app: string): AppRunner {
+    const runner = this.#runners.get(app);
+    if (!runner) throw new Error(`unknown app "${app}"`);
+    return runner;
+  }
+
+  #startMetrics(): void {
+    if (this.#metricsTimer || this.#metricsInterval <= 0) return;
+    this.#metricsTimer = setInterval(() => void this.#sampleMetrics(), this.#metricsInterval);
+    this.#metricsTimer.unref();
+  }
+
+  async #sampleMetrics(): Promise<void> {
+    if (this.#sampling) return;
+    this.#sampling = true;
+    try {
+      await Promise.all([...this.#runners.values()].map((r) => r.sampleMetrics()));
+    } finally {
+      this.#sampling = false;
+    }
+  }
+
+  #serialized<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#serial.then(task, task);
+    this.#serial = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function orderNode(runner: AppRunner): OrderNode {
+  return { name: runner.spec.name, dependsOn: runner.spec.dependsOn, priority: runner.spec.shutdown.priority };
+}
+
+function assertUniqueNames(apps: AppSpec[]): void {
+  const seen = new Set<string>();
+  for (const app of apps) {
+    if (seen.has(app.name)) throw new Error(`app "${app.name}" is listed twice`);
+    seen.add(app.name);
+  }
+}

@@ -1,0 +1,35 @@
+export interface BackoffSpec { type: 'exponential' | 'linear' | 'fixed'; initial: number; max: number; factor: number }
+export interface RestartSpec { strategy: 'one_for_one' | 'one_for_all' | 'rest_for_one'; maxRestarts: number; window: number; backoff: BackoffSpec }
+export interface HealthSpec { type: 'http' | 'tcp' | 'command'; target: string /* http: URL or :port/path; tcp: port or host:port; command: shell command */; interval: number; timeout: number; failureThreshold: number /* consecutive failures that restart */ }
+export interface LogSpec { dir: string; maxSize: number /* bytes */; maxFiles: number; compress: boolean }
+export interface ProcessSpec { name: string; argv: string[] /* argv[0] is the executable */; ipc: boolean /* fork-style IPC channel for {type:'ready'} */ }
+export interface AppSpec {
+  name: string; processes: ProcessSpec[]; cwd: string; env: Record<string, string>;
+  dependsOn: string[]; critical: boolean; startupTimeout: number /* ms, default 30000 */;
+  health?: HealthSpec; shutdown: { priority: number; timeout: number }; restart: RestartSpec; logs: LogSpec;
+}
+export type AppState = 'pending' | 'blocked' | 'starting' | 'running' | 'backoff' | 'stopping' | 'stopped' | 'failed';
+export interface ProcessStatus { name: string; pid?: number; state: AppState; startedAt?: number; restarts: number; lastExit?: { code: number | null; signal: string | null; at: number; reason: string }; cpu?: number; rss?: number }
+export interface AppStatus { name: string; state: AppState; restarts: number; uptimeMs?: number; health: 'ok' | 'failing' | 'unknown'; blockedBy?: string; processes: ProcessStatus[]; lastExit?: ProcessStatus['lastExit'] }
+export type SupervisorEvent =
+  | { type: 'starting'; app: string; process: string; attempt: number }
+  | { type: 'ready'; app: string; process: string; via: 'ipc' | 'health' | 'alive'; ms: number }
+  | { type: 'exit'; app: string; process: string; code: number | null; signal: string | null }
+  | { type: 'start-failed'; app: string; process: string; reason: string }
+  | { type: 'restart-scheduled'; app: string; process: string; delayMs: number; attempt: number }
+  | { type: 'health-failed'; app: string; consecutive: number; reason: string }
+  | { type: 'failed'; app: string; reason: string }        // restart budget exhausted
+  | { type: 'blocked'; app: string; by: string }
+  | { type: 'stopped'; app: string }
+  | { type: 'critical'; app: string; reason: string }      // a critical app failed for good: the agent must exit non-zero
+  | { type: 'metrics'; app: string; process: string; cpu: number; rss: number };
+
+/** Default startup timeout when a caller builds an AppSpec without one. */
+export const DEFAULT_STARTUP_TIMEOUT_MS = 30_000;
+
+export interface SupervisorOptions {
+  apps: AppSpec[];
+  metricsInterval?: number;
+  now?: () => number;
+  onEvent?: (e: SupervisorEvent) => void;
+}
