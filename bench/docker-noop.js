@@ -16,6 +16,7 @@ import { cleanupStack } from './lib/cleanup.js';
 import { composeFromInspect, publishedPortCount } from './lib/compose-file.js';
 import { freePorts } from './lib/free-ports.js';
 import { copyPlatform, HOST_PORTS_NEEDED } from './lib/platform-copy.js';
+import { cliProblem, dockerProblem } from './lib/preflight.js';
 import { fmt, median, nowMs, runChild, table, verdict } from './lib/stats.js';
 import { which } from './lib/which.js';
 
@@ -29,24 +30,6 @@ const STACK = 'dev';
 
 function firstLine(text) {
   return (text || '').trim().split('\n').find((l) => l.trim()) ?? '';
-}
-
-async function dockerProblem(docker) {
-  const timeout = new Promise((_, fail) => setTimeout(() => fail(new Error('no answer within 5 s')), 5000).unref());
-  try {
-    await Promise.race([docker.ping(), timeout]);
-  } catch (e) {
-    return `Docker is unavailable (${e.message}); start it with bash scripts/ensure-docker.sh`;
-  }
-  const have = new Set((await docker.listImages()).flatMap((i) => i.RepoTags ?? []));
-  const missing = IMAGES.filter((i) => !have.has(i));
-  return missing.length ? `images ${missing.join(', ')} are missing; build them with bash scripts/build-images.sh` : undefined;
-}
-
-function cliProblem() {
-  const r = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
-  if (r.status === 0) return undefined;
-  return `the omnitron CLI does not run yet (node dist/cli/main.js --help exited ${r.status}: ${firstLine(r.stderr.split('\n').find((l) => /Error/.test(l)) ?? r.stderr)})`;
 }
 
 /** Runs a command to completion; returns status, output and wall time. */
@@ -192,7 +175,7 @@ async function measure(print, cleanup, docker) {
 export async function dockerNoopPart(print) {
   print('Part 3: no-op plan of examples/platform (dev) vs engine listing vs docker-compose');
   const docker = new Docker();
-  const why = (await dockerProblem(docker)) ?? cliProblem();
+  const why = (await dockerProblem(docker, IMAGES, 'bash scripts/build-images.sh')) ?? cliProblem(CLI);
   if (why) {
     print(`  skipped: ${why}`);
     return;

@@ -6,10 +6,11 @@ import os from 'node:os';
 import { planTimePart } from './plan-time.js';
 import { applyOverheadPart } from './apply-overhead.js';
 import { dockerNoopPart } from './docker-noop.js';
+import { baremetalPart } from './baremetal.js';
 import { nowMs } from './lib/stats.js';
 
 const print = (line = '') => console.log(line);
-const PARTS = [planTimePart, applyOverheadPart, dockerNoopPart];
+const PARTS = [planTimePart, applyOverheadPart, dockerNoopPart, baremetalPart];
 
 const started = nowMs();
 print(`omnitron benchmarks — node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GB`);

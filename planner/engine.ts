@@ -101,13 +101,12 @@ async function observeAll(scope: Scope, desired: DesiredResource[], prior: Map<s
   const lookup = (address: string, output: string) => prior.get(address)?.outputs[output];
   await Promise.all(runtime.providers.map(async (provider) => {
     const types = new Set(provider.types.map((t) => t.type));
+    const mine = { desired: desired.filter((d) => types.has(d.type)), prior: [...prior.values()].filter((r) => types.has(r.type)) };
+    // A provider with nothing to look at is not asked: a remote stack must not need Docker on the laptop.
+    if (mine.desired.length === 0 && mine.prior.length === 0) return;
     const started = Date.now();
     runtime.sink({ type: 'refresh_start', provider: provider.name });
-    const set = await provider.observe(ctx, {
-      scope, lookup,
-      desired: desired.filter((d) => types.has(d.type)),
-      prior: [...prior.values()].filter((r) => types.has(r.type)),
-    });
+    const set = await provider.observe(ctx, { scope, lookup, ...mine });
     for (const [a, o] of set.objects) observed.set(a, o);
     for (const [a, why] of set.unreadable) unreadable.set(a, why);
     runtime.sink({ type: 'refresh_complete', provider: provider.name, objects: set.objects.size, ms: Date.now() - started });

@@ -118,6 +118,7 @@ describe('release and artifact scripts, run by sh', () => {
     expect(statSync(dest).mode & 0o777).toBe(0o755);
     expect(run(placeArtifact(upload(Buffer.from('plain')), dest, sha('plain'), '0700', false)).status).toBe(0);
     expect(readFileSync(dest, 'utf8')).toBe('plain');
-    expect(readdirSync(path.dirname(dest))).toEqual(['node']);
+    expect(readdirSync(path.dirname(dest))).toEqual(['node', 'node.omnitron-sha256']);
+    expect(readFileSync(`${dest}.omnitron-sha256`, 'utf8')).toMatch(new RegExp(`^${sha('plain')} 5 \\d+\\n$`));
   });
 });

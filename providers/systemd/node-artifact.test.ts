@@ -9,7 +9,7 @@ const BINARY = 'pretend this is node';
 const want = { node: 'app-1', path: '/usr/local/bin/node', sha256: sha256hex(BINARY), source: '/cache/node-v24.gz', mode: '0755', compressed: true };
 const plan = (fact: FakeAnswer, desired: Json = want) => {
   const observed = observeWith(nodeArtifact, ADDRESS, want, (r) => {
-    expect(r).toEqual({ kind: 'file', path: '/usr/local/bin/node', content: false });
+    expect(r).toEqual({ kind: 'file', path: '/usr/local/bin/node', content: false, cachedHash: true });
     return fact;
   });
   return nodeArtifact.plan({ address: ADDRESS, desired, prior: stateRecord(ADDRESS, 'node_artifact', want), sensitive: [], ...(observed ? { observed } : {}) });

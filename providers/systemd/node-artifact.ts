@@ -31,13 +31,13 @@ export function planNodeArtifact(input: PlanInput): Decision {
 
 function requests(attrs: Attrs): ProbeRequest[] {
   const path = str(attrs, 'path');
-  return path ? [{ kind: 'file', path, content: false }] : [];
+  return path ? [{ kind: 'file', path, content: false, cachedHash: true }] : [];
 }
 
 function read(address: string, attrs: Attrs, facts: Facts): Observed | undefined {
   const path = str(attrs, 'path')!;
   const identity = { node: str(attrs, 'node')!, path };
-  const fact = fileFact(facts({ kind: 'file', path, content: false }));
+  const fact = fileFact(facts({ kind: 'file', path, content: false, cachedHash: true }));
   if (fact.state === 'missing') return undefined;
   if (fact.state === 'conflict') return { address, type: NODE_ARTIFACT_TYPE, id: path, attributes: identity, status: CONFLICT, notes: [`${path} is a ${fact.what}, not a regular file`] };
   return { address, type: NODE_ARTIFACT_TYPE, id: path, attributes: { ...identity, sha256: fact.sha256, mode: fact.mode } };

@@ -38,8 +38,14 @@ probe_file() {
   arg "$1"; p=$v; want=$2
   if [ ! -e "$p" ] && [ ! -L "$p" ]; then missing; return; fi
   if [ ! -f "$p" ]; then conflict "$(kind_of "$p")"; return; fi
-  st=$(stat -L -c '%a %U %G %s' -- "$p" 2>&1) || { fail "$st"; return; }
-  sum=$(sha256sum < "$p" 2>&1) || { fail "$sum"; return; }
+  st=$(stat -L -c '%a %U %G %s %Y' -- "$p" 2>&1) || { fail "$st"; return; }
+  sum=
+  # A large artifact carries its sha256 beside it, valid while size and mtime are the ones recorded.
+  if [ "$want" = =c ] && [ -f "$p.omnitron-sha256" ]; then
+    set -- $st; rec=$(cat -- "$p.omnitron-sha256" 2>/dev/null)
+    case $rec in *" $4 $5") sum=${"$"}{rec%% *} ;; esac
+  fi
+  if [ -z "$sum" ]; then sum=$(sha256sum < "$p" 2>&1) || { fail "$sum"; return; }; fi
   set -- $st
   start ok; putsafe "$1"; putsafe "$2"; putsafe "$3"; putsafe "$4"; putsafe "${"$"}{sum%% *}"
   if [ "$want" = =1 ] && [ "$4" -le "$MAX_CONTENT" ]; then putraw "$(base64 -w0 < "$p")"; fi

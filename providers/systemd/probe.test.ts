@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -118,6 +118,17 @@ describe('the probe script, run by sh', () => {
     expect(commandFact(answers[9])).toEqual({ code: 4, stdout: 'v 1.2.3', stderr: 'oops' });
     expect(fileFact(answers[10])).toMatchObject({ state: 'present', content: 'tricky' });
     expect(spawnSync('ls', [dir], { encoding: 'utf8' }).stdout).not.toContain('pwned');
+  });
+
+  it('trusts a recorded sha256 only while size and mtime match, and re-hashes otherwise', () => {
+    const file = path.join(dir, 'big.bin');
+    writeFileSync(file, 'real content');
+    const { size, mtime } = statSync(file);
+    writeFileSync(`${file}.omnitron-sha256`, `${'f'.repeat(64)} ${size} ${Math.floor(mtime.getTime() / 1000)}\n`);
+    const cached = (): string => { const f = fileFact(run([{ kind: 'file', path: file, content: false, cachedHash: true }])[0]); return f.state === 'present' ? f.sha256 : f.state; };
+    expect(cached()).toBe('f'.repeat(64));
+    writeFileSync(file, 'edited by hand!');
+    expect(cached()).toBe(createHash('sha256').update('edited by hand!').digest('hex'));
   });
 
   it('keeps going after a command that kills itself or reads stdin', () => {

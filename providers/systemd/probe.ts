@@ -5,7 +5,7 @@
 import { PROBE_SCRIPT } from './probe-script.js';
 
 export type ProbeRequest =
-  | { kind: 'file'; path: string; content: boolean }
+  | { kind: 'file'; path: string; content: boolean; /** Trust the sha256 recorded beside the file while its size and mtime match (large artifacts). */ cachedHash?: boolean }
   | { kind: 'dir'; path: string }
   | { kind: 'user'; name: string }
   | { kind: 'package'; name: string }
@@ -26,7 +26,7 @@ export function requestKey(r: ProbeRequest): string {
 
 function args(r: ProbeRequest): string[] {
   switch (r.kind) {
-    case 'file': return [r.path, r.content ? '1' : '0'];
+    case 'file': return [r.path, r.content ? '1' : r.cachedHash ? 'c' : '0'];
     case 'dir': case 'marker': return [r.path];
     case 'user': case 'package': case 'unit': return [r.name];
     case 'release': return [r.root];
@@ -48,7 +48,7 @@ export function decodeRequests(stdin: string): ProbeRequest[] {
     const [, kind, ...raw] = line.split('\t');
     const [a, b] = raw.map((f) => decodeField(f).toString('utf8'));
     switch (kind) {
-      case 'file': return { kind, path: a, content: b === '1' };
+      case 'file': return { kind, path: a, content: b === '1', ...(b === 'c' ? { cachedHash: true } : {}) };
       case 'dir': case 'marker': return { kind, path: a };
       case 'user': case 'package': case 'unit': return { kind, name: a };
       case 'release': return { kind, root: a };
