@@ -76,9 +76,9 @@ export function resourceTypes(providers: readonly Provider[]): Map<string, Resou
 export async function planStack(stack: LoadedStack, store: StoreView, runtime: Runtime, opts: PlanOptions): Promise<Plan> {
   const prior = new Map(store.records().map((r) => [r.address, r]));
   const remote = stack.model.stack.type !== 'local';
-  const artifacts = remote ? await prepareNodeArtifacts(stack.model, stack.scope) : undefined;
+  // Packaging releases and opening the SSH connections overlap: both are needed before observing.
+  const [artifacts] = remote ? await Promise.all([prepareNodeArtifacts(stack.model, stack.scope), runtime.clients.connectAll?.()]) : [undefined];
   const desired = buildDesiredGraph(stack.model, prior, stack.scope, artifacts);
-  if (remote) await runtime.clients.connectAll?.();
   checkAddresses('--target', opts.targets, desired, prior);
   checkAddresses('--replace', opts.replace, desired, prior);
   const { observed, unreadable } = await observeAll(stack.scope, desired, prior, runtime);
