@@ -8,7 +8,8 @@ import { postgresProvider } from '../providers/postgres/index.js';
 import { redisProvider } from '../providers/redis/index.js';
 import { localProvider } from '../providers/local/index.js';
 import { systemdProvider } from '../providers/systemd/index.js';
-import { NodePool, type SshNode } from '../providers/ssh/index.js';
+import type { NodePool } from '../providers/ssh/pool.js';
+import type { SshNode } from '../providers/ssh/connection.js';
 import { KNOWN_HOST_TYPE, sshProvider } from '../providers/ssh/known-host.js';
 import { UserError } from '../planner/diagnostics.js';
 import type { Clients, Provider, StateRecord } from '../planner/resource.js';
@@ -35,20 +36,23 @@ const NODES_AT_ONCE = 8;
 
 export function createClients(opts: ClientOptions): RunClients {
   let docker: Docker | undefined;
-  const pool = new NodePool(opts.nodes.map((n) => sshNode(n, opts.records)), {
+  // ssh2 is loaded only by stacks that have nodes: a local plan should not pay for it.
+  let pooled: Promise<NodePool> | undefined;
+  const pool = () => (pooled ??= import('../providers/ssh/pool.js').then(({ NodePool: Pool }) => new Pool(opts.nodes.map((n) => sshNode(n, opts.records)), {
     timeoutMs: CONNECT_TIMEOUT_MS, trustNewHosts: opts.trustNewHosts, concurrency: NODES_AT_ONCE, signal: opts.signal,
-  });
+  })));
   const forwards = new Map<string, Promise<{ host: string; port: number }>>();
   return {
     docker: () => (docker ??= createDockerClient()),
-    transport: (node) => pool.connection(node),
+    transport: async (node) => (await pool()).connection(node),
     forward: (node, host, port) => {
       const key = `${node}\0${host}\0${port}`;
-      if (!forwards.has(key)) forwards.set(key, pool.connection(node).then((c) => c.listenLocal(host, port)));
+      if (!forwards.has(key)) forwards.set(key, pool().then((p) => p.connection(node)).then((c) => c.listenLocal(host, port)));
       return forwards.get(key)!;
     },
     connectAll: async () => {
-      const results = await Promise.allSettled(opts.nodes.map((n) => pool.connection(n.name)));
+      const p = await pool();
+      const results = await Promise.allSettled(opts.nodes.map((n) => p.connection(n.name)));
       const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ node: opts.nodes[i], err: r.reason as Error }] : []));
       if (failed.length === 0) return;
       throw new UserError(failed.map(({ node, err }) => ({
@@ -57,7 +61,7 @@ export function createClients(opts: ClientOptions): RunClients {
         detail: (err as { hint?: string }).hint ?? 'Nothing was changed. Fix the connection (or the host key) and run the command again.',
       })));
     },
-    close: () => pool.close(),
+    close: async () => { if (pooled) await (await pooled).close(); },
   };
 }
 

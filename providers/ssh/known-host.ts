@@ -5,7 +5,7 @@
  */
 import { ProviderError, type Applied, type ApplyOp, type Decision, type Observed, type ObservedSet, type ObserveRequest, type PlanInput, type Provider, type ProviderContext, type ResourceType } from '../../planner/resource.js';
 import type { Json } from '../../planner/expr.js';
-import { NodeConnection } from './connection.js';
+import type { AcceptedHostKey } from './connection.js';
 
 export const KNOWN_HOST_TYPE = 'ssh_known_host';
 
@@ -35,8 +35,10 @@ async function observe(ctx: ProviderContext, request: ObserveRequest): Promise<O
     const attrs = d.attributes as unknown as KnownHost;
     try {
       const transport = await ctx.clients.transport(attrs.node);
-      if (!(transport instanceof NodeConnection)) return;
-      const observed: Observed = { address: d.address, type: KNOWN_HOST_TYPE, attributes: { ...attrs, fingerprint: transport.hostKey.fingerprint } as unknown as Json };
+      // Only SSH connections have a host key; checked by shape so this module does not load ssh2.
+      const hostKey = (transport as { hostKey?: AcceptedHostKey }).hostKey;
+      if (!hostKey) return;
+      const observed: Observed = { address: d.address, type: KNOWN_HOST_TYPE, attributes: { ...attrs, fingerprint: hostKey.fingerprint } as unknown as Json };
       out.objects.set(d.address, observed);
     } catch (err) {
       out.unreadable.set(d.address, err instanceof Error ? err.message : String(err));
