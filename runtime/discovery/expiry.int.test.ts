@@ -1,0 +1,74 @@
+/**
+ * A registering node in its own process (the esbuild bundle of test-node-main.ts), killed with SIGKILL:
+ * it sends no goodbye, so peers must drop it by TTL alone, within heartbeatTTL + one interval.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { DiscoveryEvent } from './events.js';
+import { discoveryKeys } from './keys.js';
+import { TestBed } from './test-support.js';
+import { startRedis, waitFor, type TestRedis } from './test-redis.js';
+
+process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+
+const INTERVAL = 500;
+const TTL = 1500;
+let server: TestRedis;
+let bed: TestBed;
+let dir: string;
+let bundle: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'omnitron-discovery-'));
+  bundle = path.join(dir, 'node.mjs');
+  const [started] = await Promise.all([startRedis(), build({
+    bundle: true, platform: 'node', format: 'esm', target: 'node24', logLevel: 'warning', outfile: bundle,
+    entryPoints: [path.join(import.meta.dirname, 'test-node-main.ts')],
+    banner: { js: "import { createRequire as __omnitronCreateRequire } from 'node:module'; const require = __omnitronCreateRequire(import.meta.url);" },
+  })]);
+  server = started;
+  bed = new TestBed(server.host, server.port);
+});
+
+afterAll(async () => {
+  await bed?.close();
+  await server?.container.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+it('evicts a node killed with SIGKILL within heartbeatTTL + one interval, by TTL alone', async () => {
+  const p = bed.prefix();
+  const channel = `${p}:events`;
+  const nodeId = `killed-${bed.suffix}`;
+  const peer = bed.client({ redisPrefix: p, pubSubEnabled: true, pubSubChannel: channel, heartbeatInterval: INTERVAL, heartbeatTTL: TTL });
+  const events: DiscoveryEvent[] = [];
+  peer.onEvent((e) => events.push(e));
+  await peer.start();
+
+  const child = spawn(process.execPath, [bundle, String(server.port), p, channel, nodeId, String(INTERVAL), String(TTL)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  try {
+    await waitFor(() => events.filter((e) => e.type === 'NODE_UPDATED').length >= 2);
+    expect(events[0]).toMatchObject({ type: 'NODE_REGISTERED', nodeId, address: '127.0.0.1:4000', services: [{ name: 'users', version: '1.0.0' }] });
+    expect((await peer.findNodesByService('users', '1.0.0')).map((n) => n.nodeId)).toEqual([nodeId]);
+  } finally {
+    child.kill('SIGKILL');
+  }
+  const killedAt = Date.now();
+  expect(await exited).toBe('SIGKILL');
+
+  await waitFor(async () => !(await peer.getActiveNodes()).some((n) => n.nodeId === nodeId), TTL + INTERVAL + 2000, 20);
+  const goneAfter = Date.now() - killedAt;
+  expect(goneAfter).toBeLessThanOrEqual(TTL + INTERVAL);
+  // Its last heartbeat was at most one interval before the kill: it cannot vanish much earlier.
+  expect(goneAfter).toBeGreaterThanOrEqual(TTL - INTERVAL - 250);
+  expect(events.some((e) => e.type === 'NODE_DEREGISTERED')).toBe(false);
+  const raw = bed.connect();
+  const k = discoveryKeys(p);
+  expect(await raw.sismember(k.index, nodeId)).toBe(0);
+  expect(await raw.exists(k.node(nodeId), k.heartbeat(nodeId))).toBe(0);
+});
