@@ -145,7 +145,7 @@ describe('node_artifact', () => {
     const outcome = await applyAll(ctx(), bad, state);
     expect(outcome.failed[0]?.message).toMatch(new RegExp(`^on node ${node}: command omnitron-artifact /usr/local/bin/node.omnitron-upload /usr/local/bin/node f{64} 0755 0 exited with 3: sha256 of the uploaded file is [0-9a-f]{64}, expected f{64}$`));
     expect(await onNode(['sha256sum', '/usr/local/bin/node'])).toBe(`${sha256}  /usr/local/bin/node\n`);
-    expect((await onNode(['ls', '/usr/local/bin'])).split('\n').filter(Boolean)).toEqual(['node']);
+    expect((await onNode(['ls', '/usr/local/bin'])).split('\n').filter(Boolean)).toEqual(['node', 'node.omnitron-sha256']);
   });
 });
 
