@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { UserError } from '../diagnostics.js';
@@ -16,15 +16,28 @@ const EXCLUDES = ['node_modules', '.omnitron', '.git'];
 
 export async function appReleaseArtifact(app: string, appRoot: string, outDir: string): Promise<ReleaseArtifact> {
   const tar = await tarDirectory(app, appRoot);
+  const slug = app.replace(/[^A-Za-z0-9_.-]/g, '_');
+  // Compressing is most of the cost; an unchanged tree reuses the tarball made for it last time.
+  const index = path.join(outDir, `${slug}-${sha256(tar)}.tar.sha256`);
+  const known = await readFile(index, 'utf8').catch(() => undefined);
+  if (known) {
+    const file = path.join(outDir, `${slug}-${known.slice(0, 16)}.tar.gz`);
+    if (await stat(file).catch(() => undefined)) return { sha256: known, path: file };
+  }
   const gz = gzipSync(tar, { level: 6 });
-  const sha256 = createHash('sha256').update(gz).digest('hex');
-  const file = path.join(outDir, `${app.replace(/[^A-Za-z0-9_.-]/g, '_')}-${sha256.slice(0, 16)}.tar.gz`);
+  const gzSha = sha256(gz);
+  const file = path.join(outDir, `${slug}-${gzSha.slice(0, 16)}.tar.gz`);
+  await mkdir(outDir, { recursive: true, mode: 0o700 });
   if (!(await stat(file).catch(() => undefined))) {
-    await mkdir(outDir, { recursive: true, mode: 0o700 });
     await writeFile(`${file}.tmp`, gz, { mode: 0o600 });
     await rename(`${file}.tmp`, file);
   }
-  return { sha256, path: file };
+  await writeFile(index, gzSha, { mode: 0o600 });
+  return { sha256: gzSha, path: file };
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function tarDirectory(app: string, dir: string): Promise<Buffer> {

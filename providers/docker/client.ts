@@ -3,15 +3,20 @@
  * Connection settings follow docker-modem's defaults: DOCKER_HOST (unix://, tcp://, ssh://),
  * DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, else the local socket.
  */
-import Docker from 'dockerode';
+import { createRequire } from 'node:module';
+import type Docker from 'dockerode';
 import { ProviderError } from '../../planner/resource.js';
+
+// dockerode (with its gRPC and protobuf stack) is loaded on first use: plans of remote stacks never need it.
+const load = createRequire(import.meta.url);
 
 const UNREACHABLE_CODES = new Set([
   'ENOENT', 'ECONNREFUSED', 'EACCES', 'EPERM', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE',
 ]);
 
 export function createDockerClient(): Docker {
-  return new Docker();
+  const Dockerode = load('dockerode') as typeof Docker;
+  return new Dockerode();
 }
 
 /** Where the client connects, for messages: the DOCKER_HOST value or the default socket. */
