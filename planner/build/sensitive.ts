@@ -4,6 +4,7 @@ import { isDigest, isRef, isTemplate, type Expr } from '../expr.js';
 export const SECRET_OUTPUTS: Readonly<Record<string, readonly string[]>> = {
   random_password: ['result'],
   postgres_role: ['password'],
+  ed25519_key: ['privateJwk'],
 };
 
 export function isSecretRef(address: string, output: string): boolean {

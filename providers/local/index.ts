@@ -1,16 +1,25 @@
 /**
- * The local provider: things that live on the machine running omnitron. random_password lives only
- * in state, so observe reports what state remembers; env files are read and parsed from disk.
+ * The local provider: things that live on the machine running omnitron. random_password and
+ * ed25519_key live only in state, so observe reports what state remembers; env files are read and
+ * parsed from disk.
  */
 import { resolve } from '../../planner/expr.js';
-import type { Observed, ObservedSet, ObserveRequest, Provider, ProviderContext } from '../../planner/resource.js';
+import type { Observed, ObservedSet, ObserveRequest, Provider, ProviderContext, StateRecord } from '../../planner/resource.js';
+import { ED25519_KEY_TYPE, ed25519Key, observeEd25519Key } from './ed25519-key.js';
 import { ENV_FILE_TYPE, envFile, readEnvFile } from './env-file.js';
 import { observeRandomPassword, RANDOM_PASSWORD_TYPE, randomPassword } from './random-password.js';
 
+export { ed25519Key } from './ed25519-key.js';
 export { envFile } from './env-file.js';
 /** The env file format, for whoever loads these files: Node's built-in loader does not undo the escapes. */
 export { formatEnv, parseEnv } from './env-format.js';
 export { randomPassword } from './random-password.js';
+
+/** Types whose only home is state: observed from the prior record. */
+const STATE_ONLY = new Map<string, (prior: StateRecord) => Observed | undefined>([
+  [RANDOM_PASSWORD_TYPE, observeRandomPassword],
+  [ED25519_KEY_TYPE, observeEd25519Key],
+]);
 
 interface FileTarget { address: string; path: string }
 
@@ -33,8 +42,8 @@ function envFileTargets(request: ObserveRequest): FileTarget[] {
 
 async function observeLocal(_ctx: ProviderContext, request: ObserveRequest): Promise<ObservedSet> {
   const result: ObservedSet = { objects: new Map(), unreadable: new Map() };
-  for (const prior of request.prior.filter((p) => p.type === RANDOM_PASSWORD_TYPE)) {
-    const o = observeRandomPassword(prior);
+  for (const prior of request.prior) {
+    const o = STATE_ONLY.get(prior.type)?.(prior);
     if (o) result.objects.set(o.address, o);
   }
   await Promise.all(envFileTargets(request).map(async (t) => {
@@ -50,6 +59,6 @@ async function observeLocal(_ctx: ProviderContext, request: ObserveRequest): Pro
 
 export const localProvider: Provider = {
   name: 'local',
-  types: [randomPassword, envFile],
+  types: [randomPassword, ed25519Key, envFile],
   observe: observeLocal,
 };

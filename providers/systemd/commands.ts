@@ -45,16 +45,22 @@ function script(name: string, body: string, args: readonly string[]): string[] {
   return ['sh', '-c', `set -eu\n${body}`, name, ...args];
 }
 
-/** Records the inputs a service was (re)started with, and the hash of the unit file it runs from. */
-export function writeInputsMarker(unit: string, inputs: string): string[] {
+/**
+ * Records the inputs a service was (re)started with, the reload inputs it was last reloaded with (a
+ * `reload` line only when the service has them), and the hash of the unit file it runs from.
+ */
+export function writeInputsMarker(unit: string, inputs: string, reloadInputs?: string): string[] {
   return script('omnitron-marker', [
     'dir=$1; unit=$2; inputs=$3',
     'frag=$(systemctl show -p FragmentPath --value -- "$unit")',
     'sum=; if [ -n "$frag" ] && [ -f "$frag" ]; then sum=$(sha256sum < "$frag"); sum=${sum%% *}; fi',
     'mkdir -p -- "$dir"',
-    'printf \'inputs %s\\nunit %s\\n\' "$inputs" "$sum" > "$dir/.$unit.tmp"',
+    '{',
+    '  printf \'inputs %s\\nunit %s\\n\' "$inputs" "$sum"',
+    '  if [ $# -ge 4 ]; then printf \'reload %s\\n\' "$4"; fi',
+    '} > "$dir/.$unit.tmp"',
     'mv -f -- "$dir/.$unit.tmp" "$dir/$unit"',
-  ].join('\n'), [INPUTS_DIR, unit, inputs]);
+  ].join('\n'), [INPUTS_DIR, unit, inputs, ...(reloadInputs === undefined ? [] : [reloadInputs])]);
 }
 
 export function inputsMarkerPath(unit: string): string {

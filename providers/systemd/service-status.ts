@@ -1,7 +1,8 @@
 /**
  * What systemd_service observes and plans, purely: the unit's runtime state, the inputs it was last
- * (re)started with (a marker file the last apply wrote, with the hash of the unit file it ran from),
- * and the decision: restart on changed inputs, start when down, stop, enable or disable.
+ * (re)started with and the reload inputs it was last reloaded with (a marker file the last apply
+ * wrote, with the hash of the unit file it ran from), and the decision: restart on changed inputs,
+ * reload on changed reload inputs alone, start when down, stop, enable or disable.
  */
 import type { AttributeDiff } from '../../planner/change.js';
 import { defaultDecision, sameValue } from '../../planner/diff.js';
@@ -19,12 +20,14 @@ const RUNNING = new Set(['active', 'reloading']);
 
 export interface ServiceIdentity { node: string; name: string }
 
-/** `inputs <hash>\nunit <sha256>\n` → its fields. */
-export function parseMarker(content: string): { inputs?: string; unit?: string } {
-  const out: { inputs?: string; unit?: string } = {};
+export interface Marker { inputs?: string; unit?: string; reload?: string }
+
+/** `inputs <hash>\nunit <sha256>\n[reload <hash>\n]` → its fields. */
+export function parseMarker(content: string): Marker {
+  const out: Marker = {};
   for (const line of content.split('\n')) {
     const [key, value = ''] = line.split(' ', 2);
-    if (key === 'inputs' || key === 'unit') out[key] = value.trim();
+    if (key === 'inputs' || key === 'unit' || key === 'reload') out[key] = value.trim();
   }
   return out;
 }
@@ -47,15 +50,23 @@ export function observeService(address: string, id: ServiceIdentity, unit: UnitF
   const edited = recorded.unit !== undefined && unit.fragmentSha256 !== undefined && recorded.unit !== unit.fragmentSha256;
   return {
     address, type: SYSTEMD_SERVICE_TYPE, id: id.name, status: unit.activeState,
-    attributes: { ...id, enabled: ENABLED.has(unit.unitFileState), active: RUNNING.has(unit.activeState), inputs: recorded.inputs ?? null },
+    attributes: {
+      ...id, enabled: ENABLED.has(unit.unitFileState), active: RUNNING.has(unit.activeState), inputs: recorded.inputs ?? null,
+      ...(recorded.reload !== undefined ? { reloadInputs: recorded.reload } : {}),
+    },
     notes: [describeUnit(id.name, unit), ...(unit.loadState !== 'loaded' ? [`load state ${unit.loadState}`] : []), ...(edited ? [UNIT_EDITED] : [])],
   };
 }
 
-interface Wanted { node: string; name: string; enabled: boolean; active: boolean; inputs: Value }
+interface Wanted { node: string; name: string; enabled: boolean; active: boolean; inputs: Value; reloadInputs?: Value }
 
 const field = (v: Json | Value | undefined, key: string): Value | undefined =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as { [k: string]: Value })[key] : undefined;
+
+/** A marker written before reloadInputs existed records none: unknown, so the service is reloaded once. */
+function reloadChanged(want: Pick<Wanted, 'reloadInputs'>, live: Json | undefined): boolean {
+  return want.reloadInputs !== undefined && !sameValue(field(live, 'reloadInputs'), want.reloadInputs);
+}
 
 function changes(want: Wanted, observed: Observed): { reasons: string[]; diffs: AttributeDiff[] } {
   const live = observed.attributes;
@@ -70,6 +81,11 @@ function changes(want: Wanted, observed: Observed): { reasons: string[]; diffs: 
   if (!sameValue(field(live, 'inputs'), want.inputs) || edited) {
     reasons.push(edited && sameValue(field(live, 'inputs'), want.inputs) ? `inputs changed (${UNIT_EDITED})` : 'inputs changed');
     diffs.push({ path: 'inputs', before: field(live, 'inputs') ?? null, after: want.inputs });
+  }
+  if (reloadChanged(want, live)) {
+    // A restart or start already loads the new config: the reload is only the reason when nothing else runs.
+    if (reasons.length === 0) reasons.push('reload inputs changed');
+    diffs.push({ path: 'reloadInputs', before: field(live, 'reloadInputs') ?? null, after: want.reloadInputs! });
   }
   if (field(live, 'enabled') !== want.enabled) {
     reasons.push(want.enabled ? 'not enabled' : 'enabled');
@@ -95,18 +111,22 @@ export function planSystemdService(input: PlanInput): Decision {
 
 export interface ServiceSteps {
   enable: boolean;
-  /** `restart` for new inputs (or a first start), `start` when only down, `stop` when it should not run. */
-  run?: 'restart' | 'start' | 'stop';
+  /**
+   * `restart` for new inputs (or a first start), `reload` for new reload inputs alone on a running
+   * unit, `start` when only down, `stop` when it should not run.
+   */
+  run?: 'restart' | 'reload' | 'start' | 'stop';
   resetFailed: boolean;
 }
 
 /** What apply does, from the plan's own data (desired attributes and what observe saw). */
-export function serviceSteps(want: { enabled: boolean; active: boolean; inputs: string }, observed: Observed | undefined): ServiceSteps {
+export function serviceSteps(want: { enabled: boolean; active: boolean; inputs: string; reloadInputs?: string }, observed: Observed | undefined): ServiceSteps {
   const live = observed?.attributes;
   const running = field(live, 'active') === true;
   const failed = observed?.status === 'failed';
   if (!want.active) return { enable: want.enabled, run: running ? 'stop' : undefined, resetFailed: false };
   const newInputs = !observed || field(live, 'inputs') !== want.inputs || (observed.notes?.includes(UNIT_EDITED) ?? false);
   if (newInputs) return { enable: want.enabled, run: 'restart', resetFailed: failed };
-  return { enable: want.enabled, run: running ? undefined : 'start', resetFailed: failed };
+  if (!running) return { enable: want.enabled, run: 'start', resetFailed: failed };
+  return { enable: want.enabled, run: reloadChanged(want, live) ? 'reload' : undefined, resetFailed: failed };
 }

@@ -1,8 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import type { Json } from '../../planner/expr.js';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Json, Value } from '../../planner/expr.js';
 import { UNKNOWN } from '../../planner/expr.js';
 import type { ApplyOp, Observed, PlanInput } from '../../planner/resource.js';
-import { inputsMarkerPath } from './commands.js';
+import { inputsMarkerPath, writeInputsMarker } from './commands.js';
 import { parseMarker, UNIT_EDITED } from './service-status.js';
 import { serviceSteps, systemdService } from './systemd-service.js';
 import { answer, fakeContext, FakeNode, observeWith, stateRecord, type FakeAnswer } from './test-fakes.js';
@@ -128,5 +133,118 @@ describe('parseMarker', () => {
   it('reads inputs and unit hash', () => {
     expect(parseMarker('inputs abc\nunit def\n')).toEqual({ inputs: 'abc', unit: 'def' });
     expect(parseMarker('inputs abc\nunit \n')).toEqual({ inputs: 'abc', unit: '' });
+  });
+});
+
+describe('reloadInputs', () => {
+  const reloading = { ...want, reloadInputs: 'r-1' };
+  const running = answer.unit({}, 'unit-sha');
+  const observeR = (unit: FakeAnswer, marker: FakeAnswer) => observeWith(systemdService, ADDRESS, reloading, (r) => (r.kind === 'unit' ? unit : marker));
+  const planR = (unit: FakeAnswer, marker: FakeAnswer, desired: Value = reloading) =>
+    systemdService.plan({ address: ADDRESS, desired, prior: stateRecord(ADDRESS, 'systemd_service', reloading), sensitive: [], observed: observeR(unit, marker) });
+
+  it('observe reports the recorded reload inputs only when the marker has them', () => {
+    expect(observeR(running, answer.marker('in-1', 'unit-sha', 'r-0'))?.attributes).toMatchObject({ inputs: 'in-1', reloadInputs: 'r-0' });
+    expect(observeR(running, answer.marker('in-1', 'unit-sha'))?.attributes).not.toHaveProperty('reloadInputs');
+    expect(parseMarker('inputs abc\nunit def\nreload ghi\n')).toEqual({ inputs: 'abc', unit: 'def', reload: 'ghi' });
+  });
+
+  it('plan: unchanged → no-op; only reloadInputs changed on a running unit → update "reload inputs changed"', () => {
+    expect(planR(running, answer.marker('in-1', 'unit-sha', 'r-1'))).toEqual({ action: 'noop', reason: `unit ${NAME} is active (running)` });
+    expect(planR(running, answer.marker('in-1', 'unit-sha', 'r-0'))).toEqual({
+      action: 'update', reason: 'reload inputs changed', diffs: [{ path: 'reloadInputs', before: 'r-0', after: 'r-1' }],
+    });
+    expect(planR(running, answer.marker('in-1', 'unit-sha', 'r-1'), { ...reloading, reloadInputs: UNKNOWN })).toMatchObject({ action: 'update', reason: 'reload inputs changed' });
+  });
+
+  it('plan: a marker written before reloadInputs existed counts as unknown → reload', () => {
+    expect(planR(running, answer.marker('in-1', 'unit-sha'))).toEqual({
+      action: 'update', reason: 'reload inputs changed', diffs: [{ path: 'reloadInputs', before: null, after: 'r-1' }],
+    });
+  });
+
+  it('plan: inputs and reloadInputs both changed → "inputs changed" (the restart covers the reload)', () => {
+    expect(planR(running, answer.marker('in-0', 'unit-sha', 'r-0'))).toEqual({
+      action: 'update', reason: 'inputs changed',
+      diffs: [{ path: 'inputs', before: 'in-0', after: 'in-1' }, { path: 'reloadInputs', before: 'r-0', after: 'r-1' }],
+    });
+  });
+
+  it('plan: a down unit is started, so its state is the reason; a service without reloadInputs ignores a recorded one', () => {
+    const failed = answer.unit({ ActiveState: 'failed', SubState: 'failed', ExecMainStatus: 1 }, 'unit-sha');
+    expect(planR(failed, answer.marker('in-1', 'unit-sha', 'r-0'))).toEqual({
+      action: 'update', reason: `unit ${NAME} is failed (NRestarts 0, exit 1)`,
+      diffs: [{ path: 'active', before: false, after: true }, { path: 'reloadInputs', before: 'r-0', after: 'r-1' }],
+    });
+    expect(planR(running, answer.marker('in-1', 'unit-sha', 'r-0'), want)).toMatchObject({ action: 'noop' });
+  });
+
+  it('serviceSteps: reload only on a running unit with new reload inputs and the same inputs', () => {
+    const steps = (unit: FakeAnswer, marker: FakeAnswer, w = reloading) => serviceSteps(w, observeR(unit, marker));
+    expect(steps(running, answer.marker('in-1', 'unit-sha', 'r-0'))).toEqual({ enable: true, run: 'reload', resetFailed: false });
+    expect(steps(running, answer.marker('in-1', 'unit-sha'))).toEqual({ enable: true, run: 'reload', resetFailed: false });
+    expect(steps(running, answer.marker('in-1', 'unit-sha', 'r-1'))).toEqual({ enable: true, run: undefined, resetFailed: false });
+    expect(steps(running, answer.marker('in-0', 'unit-sha', 'r-0'))).toEqual({ enable: true, run: 'restart', resetFailed: false });
+    expect(steps(answer.unit({}, 'edited'), answer.marker('in-1', 'unit-sha', 'r-0'))).toMatchObject({ run: 'restart' });
+    expect(steps(answer.unit({ ActiveState: 'failed' }, 'unit-sha'), answer.marker('in-1', 'unit-sha', 'r-0'))).toEqual({ enable: true, run: 'start', resetFailed: true });
+    expect(steps(running, answer.marker('in-1', 'unit-sha', 'r-0'), { ...reloading, active: false })).toEqual({ enable: true, run: 'stop', resetFailed: false });
+    expect(serviceSteps(reloading, undefined)).toMatchObject({ run: 'restart' });
+  });
+
+  const opR = (observed: Observed | undefined): ApplyOp => ({ action: 'update', address: ADDRESS, attributes: reloading as unknown as Json, ...(observed ? { observed } : {}) });
+  const activeNode = () => new FakeNode('node.app-1', () => answer.missing()).respond(['systemctl', 'show'], { stdout: 'ActiveState=active\nSubState=running\nNRestarts=0\nExecMainStatus=0\n' });
+
+  it('apply: reloads (never restarts), records both values, waits until active', async () => {
+    const node = activeNode();
+    const applied = await systemdService.apply(fakeContext({ 'app-1': node }), opR(observeR(running, answer.marker('in-1', 'unit-sha', 'r-0'))));
+    const commands = node.commands();
+    expect(commands.slice(0, 2)).toEqual([`systemctl enable -- ${NAME}`, `systemctl reload -- ${NAME}`]);
+    expect(node.calls[2]).toMatchObject({ kind: 'exec', argv: ['sh', '-c', expect.any(String), 'omnitron-marker', '/var/lib/omnitron/inputs', NAME, 'in-1', 'r-1'] });
+    expect(commands.slice(3).length).toBeGreaterThan(0);
+    expect(commands.slice(3).every((c) => c === `systemctl show -p ActiveState,SubState,NRestarts,ExecMainCode,ExecMainStatus -- ${NAME}`)).toBe(true);
+    expect(applied?.outputs).toEqual({ name: NAME, inputs: 'in-1', reloadInputs: 'r-1' });
+    expect(systemdService.recordOutputs(observeR(running, answer.marker('in-1', '', 'r-1'))!)).toEqual({ name: NAME, inputs: 'in-1', reloadInputs: 'r-1' });
+  });
+
+  it('apply: both changed → restart only', async () => {
+    const node = activeNode();
+    await systemdService.apply(fakeContext({ 'app-1': node }), opR(observeR(running, answer.marker('in-0', 'unit-sha', 'r-0'))));
+    expect(node.commands().filter((c) => /^systemctl (reload|restart|start) /.test(c))).toEqual([`systemctl restart -- ${NAME}`]);
+  });
+
+  it('apply: a failed reload is a ProviderError naming the unit, with the journal', async () => {
+    const node = activeNode()
+      .respond(['systemctl', 'reload'], { code: 1, stderr: `Failed to reload ${NAME}: Job type reload is not applicable for unit ${NAME}.` })
+      .respond(['journalctl'], { stdout: 'no ExecReload\n' });
+    await expect(systemdService.apply(fakeContext({ 'app-1': node }), opR(observeR(running, answer.marker('in-1', 'unit-sha', 'r-0'))))).rejects.toMatchObject({
+      address: ADDRESS,
+      message: `on node app-1: systemctl reload ${NAME} failed: Failed to reload ${NAME}: Job type reload is not applicable for unit ${NAME}.\nlast journal lines:\nno ExecReload`,
+    });
+    expect(node.commands().some((c) => c.includes('omnitron-marker'))).toBe(false);
+  });
+});
+
+// The marker script under the local /bin/sh, with a stub systemctl naming a unit file, into a temp dir.
+describe('the inputs marker script', () => {
+  const base = mkdtempSync(path.join(os.tmpdir(), 'omnitron-marker-'));
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+  const fragment = path.join(base, 'unit.service');
+  writeFileSync(fragment, '[Service]\nExecStart=/bin/true\n');
+  mkdirSync(path.join(base, 'bin'));
+  writeFileSync(path.join(base, 'bin', 'systemctl'), `#!/bin/sh\nprintf '%s\\n' ${JSON.stringify(fragment)}\n`, { mode: 0o755 });
+
+  function write(argv: string[]): string {
+    const [sh, c, body, name, , unit, ...rest] = argv;
+    const result = spawnSync(sh, [c, body, name, path.join(base, 'inputs'), unit, ...rest], { encoding: 'utf8', env: { PATH: `${path.join(base, 'bin')}:/usr/bin:/bin` } });
+    expect(result.stderr).toBe('');
+    return readFileSync(path.join(base, 'inputs', unit), 'utf8');
+  }
+
+  it('records inputs and the unit hash, plus reload inputs only when given; observe parses it back', () => {
+    const unitSha = createHash('sha256').update(readFileSync(fragment)).digest('hex');
+    expect(write(writeInputsMarker(NAME, 'in-1'))).toBe(`inputs in-1\nunit ${unitSha}\n`);
+    const content = write(writeInputsMarker(NAME, 'in-1', 'r-1'));
+    expect(content).toBe(`inputs in-1\nunit ${unitSha}\nreload r-1\n`);
+    expect(parseMarker(content)).toEqual({ inputs: 'in-1', unit: unitSha, reload: 'r-1' });
   });
 });

@@ -1,11 +1,13 @@
 /**
- * `systemd_service`: a unit enabled or not, running or not, and restarted exactly when its `inputs`
- * (a hash of unit content, env file, release… computed by the planner) changed. Apply enables or
- * disables, restarts or starts, records the inputs on the node, then waits until the unit is active
- * (and stays so for a moment) or fails with the unit's last journal lines.
+ * `systemd_service`: a unit enabled or not, running or not, restarted exactly when its `inputs`
+ * (a hash of unit content, env file, release… computed by the planner) changed, and reloaded
+ * (ExecReload) when only its optional `reloadInputs` changed. Apply enables or disables, restarts,
+ * reloads or starts, records both on the node, then waits until the unit is active (and stays so for
+ * a moment) or fails with the unit's last journal lines.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import type { Json } from '../../planner/expr.js';
 import { ProviderError, type ApplyOp, type Applied, type Observed, type ProviderContext } from '../../planner/resource.js';
 import type { Transport } from '../ssh/transport.js';
 import { inputsMarkerPath, journal, removeFile, resetFailed, systemctl, unitState, writeInputsMarker } from './commands.js';
@@ -14,7 +16,7 @@ import { nodeName, oldAttributes, onNode, parseAttributes, progress, runScript, 
 import type { ProbeRequest } from './probe.js';
 import { describeUnit, observeService, planSystemdService, serviceSteps, SYSTEMD_SERVICE_TYPE, type UnitState } from './service-status.js';
 
-const schema = z.object({ node: nodeName, name: unitName, enabled: z.boolean(), active: z.boolean(), inputs: z.string() });
+const schema = z.object({ node: nodeName, name: unitName, enabled: z.boolean(), active: z.boolean(), inputs: z.string(), reloadInputs: z.string().optional() });
 type Attributes = z.infer<typeof schema>;
 
 const DEFAULT_STARTUP_TIMEOUT_S = 60;
@@ -73,7 +75,7 @@ async function converge(ctx: ProviderContext, t: Transport, op: ApplyOp, a: Attr
     const result = await t.exec(systemctl(steps.run, a.name));
     if (result.code !== 0) throw await failedToStart(t, op, a, `systemctl ${steps.run} ${a.name} failed: ${result.stderr.trim()}`);
   }
-  await runScript(t, writeInputsMarker(a.name, a.inputs));
+  await runScript(t, writeInputsMarker(a.name, a.inputs, a.reloadInputs));
   if (a.active) {
     progress(ctx, op.address, `waiting for ${a.name} to be active`);
     await waitActive(ctx, t, op, a);
@@ -100,13 +102,22 @@ async function applySystemdService(ctx: ProviderContext, op: ApplyOp): Promise<A
   }
   const a = parseAttributes(schema, op);
   await onNode(ctx, op.address, a.node, (t) => converge(ctx, t, op, a));
-  return { id: a.name, attributes: a, outputs: { name: a.name, inputs: a.inputs } };
+  return { id: a.name, attributes: a, outputs: outputsOf(a.name, a.inputs, a.reloadInputs) };
+}
+
+function outputsOf(name: string | null, inputs: string | null, reloadInputs: string | undefined): Record<string, Json> {
+  return { name, inputs, ...(reloadInputs !== undefined ? { reloadInputs } : {}) };
+}
+
+function recordOutputs(o: Observed): Record<string, Json> {
+  const live = o.attributes as { inputs: string | null; reloadInputs?: string };
+  return outputsOf(o.id ?? null, live.inputs, live.reloadInputs);
 }
 
 export const systemdService = {
   type: SYSTEMD_SERVICE_TYPE,
   plan: planSystemdService,
-  recordOutputs: (o: Observed) => ({ name: o.id ?? null, inputs: (o.attributes as { inputs: string | null }).inputs }),
+  recordOutputs,
   apply: applySystemdService,
   requests,
   read,

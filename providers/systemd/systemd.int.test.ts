@@ -1,10 +1,11 @@
 /**
  * The systemd provider against two real systemd+sshd nodes, through the real planner and apply walker:
  * users, a directory and files with hostile paths, a generated unit with hostile ExecStart words and
- * env, one reload, the service; then no-op observes (round trips counted), drift, version checks,
- * packages, and a node that went away.
+ * env, one reload, the service; then no-op observes (round trips counted), drift, a service reloaded
+ * (not restarted) on new reloadInputs, version checks, packages, and a node that went away.
  */
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +15,8 @@ import type { DesiredResource, ProviderContext } from '../../planner/resource.js
 import { startNodes, type NodeBed } from '../../test/support/nodes/index.js';
 import { NodePool } from '../ssh/pool.js';
 import type { Transport } from '../ssh/transport.js';
-import { renderServiceUnit } from './render-unit.js';
+import { writeInputsMarker } from './commands.js';
+import { renderServiceUnit, systemdQuote } from './render-unit.js';
 import { applyAll, CountingTransport, MemoryState, observeAndPlan, summary } from './test-harness.js';
 
 const suffix = randomBytes(4).toString('hex');
@@ -26,6 +28,8 @@ const ENV_FILE = `/etc/omnitron-it/${suffix}.env`;
 const ARGS = ['a b', "it's", '"dq"', '$HOME', '$(touch /tmp/pwned)', '%h', 'back\\slash', ';', '', 'é ü'];
 const SECRET = "it's; $(touch /tmp/pwned) `x`";
 const STATE_DIR = `omnitron-it/${suffix}`;
+const HUP_SERVICE = `omnitron-it-hup-${suffix}.service`;
+const HUP_DIR = `omnitron-it-hup-${suffix}`;
 
 let bed: NodeBed;
 let sshDir: string;
@@ -69,23 +73,41 @@ function unit(): string {
   });
 }
 
+/** A shell that counts the SIGHUPs it gets (ExecReload) into $STATE_DIRECTORY/hups; a new process starts at 0. */
+function hupUnit(): string {
+  const script = 'f="$STATE_DIRECTORY/hups"; n=0; echo 0 > "$f"; trap \'n=$((n+1)); echo "$n" > "$f"\' HUP; while :; do sleep 1 & wait $!; done';
+  return [
+    '[Unit]', `Description=omnitron reload test ${suffix}`, '',
+    '[Service]', 'Type=exec', `ExecStart=${systemdQuote(['/bin/sh', '-c', script])}`, 'ExecReload=/bin/kill -HUP $MAINPID', `StateDirectory=${HUP_DIR}`, '',
+    '[Install]', 'WantedBy=multi-user.target', '',
+  ].join('\n');
+}
+
 const ENV = `SECRET="${SECRET.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('$', '\\$').replaceAll('`', '\\`')}"\n`;
 
-function stack(overrides: { aptRange?: string; versionRange?: string; withTree?: boolean } = {}): DesiredResource[] {
+interface HupInputs { inputs: string; reloadInputs: string }
+
+function stack(overrides: { aptRange?: string; versionRange?: string; withTree?: boolean; hup?: HupInputs } = {}): DesiredResource[] {
   const content = unit();
+  const hup = overrides.hup;
+  const units = { [SERVICE]: sha256(content), ...(hup ? { [HUP_SERVICE]: sha256(hupUnit()) } : {}) };
   return [
     res('node_user.svc', 'node_user', { node: n1, name: USER, home: `/var/lib/${STATE_DIR}`, shell: '/usr/sbin/nologin', system: true }),
     res('node_directory.srv', 'node_directory', { node: n1, path: DIR, owner: USER, group: USER, mode: '0750' }, ['node_user.svc']),
     res('node_file.hostile', 'node_file', { node: n1, path: HOSTILE_FILE, content: 'listen = "0.0.0.0"\nname = it\'s\n', owner: USER, group: USER, mode: '0640' }, ['node_directory.srv']),
     res('node_file.env', 'node_file', { node: n1, path: ENV_FILE, content: ENV, owner: 'root', group: USER, mode: '0640' }, ['node_user.svc'], ['content']),
     res('systemd_unit.svc', 'systemd_unit', { node: n1, name: SERVICE, content }),
-    res(`systemd_daemon_reload.${n1}`, 'systemd_daemon_reload', { node: n1, units: { [SERVICE]: sha256(content) } }, ['systemd_unit.svc']),
+    res(`systemd_daemon_reload.${n1}`, 'systemd_daemon_reload', { node: n1, units }, ['systemd_unit.svc', ...(hup ? ['systemd_unit.hup'] : [])]),
     res('systemd_service.svc', 'systemd_service', { node: n1, name: SERVICE, enabled: true, active: true, inputs: sha256(content + ENV) }, [`systemd_daemon_reload.${n1}`, 'node_file.env', 'node_user.svc']),
     res('apt_package.sshd', 'apt_package', { node: n1, name: 'openssh-server', version: overrides.aptRange ?? '>=9' }),
     res('version_check.sshd', 'version_check', { node: n1, service: 'sshd', command: 'sshd -V', range: overrides.versionRange ?? '>=9.0' }),
     res('node_user.spare', 'node_user', { node: n2, name: USER, home: `/home/${USER}`, shell: '/bin/sh', system: false }),
     res('node_file.n2', 'node_file', { node: n2, path: '/etc/omnitron-it/n2.conf', content: 'x\n', owner: 'root', group: 'root', mode: '0644' }),
     ...(overrides.withTree ? [res('apt_package.tree', 'apt_package', { node: n2, name: 'tree' })] : []),
+    ...(hup ? [
+      res('systemd_unit.hup', 'systemd_unit', { node: n1, name: HUP_SERVICE, content: hupUnit() }),
+      res('systemd_service.hup', 'systemd_service', { node: n1, name: HUP_SERVICE, enabled: true, active: true, ...hup }, [`systemd_daemon_reload.${n1}`]),
+    ] : []),
   ];
 }
 
@@ -103,6 +125,19 @@ async function noopPlan(desired = stack()) {
   const started = performance.now();
   const { plan, observed } = await observeAndPlan(context(pool), desired, state);
   return { plan, observed, ms: performance.now() - started };
+}
+
+const mainPid = async (unitName: string) => (await (await raw(n1)).execOrThrow(['systemctl', 'show', '-p', 'MainPID', '--value', '--', unitName])).stdout.trim();
+const n1Commands = () => counting.get(n1)!.commands.map((c) => c.join(' '));
+
+/** The HUP count once it reads `want` (the trap runs just after ExecReload returns), or the last value read. */
+async function hupCount(want: string): Promise<string> {
+  let seen = '';
+  for (let i = 0; i < 50 && seen !== want; i++) {
+    if (i > 0) await sleep(100);
+    seen = (await (await raw(n1)).exec(['cat', '--', `/var/lib/${HUP_DIR}/hups`])).stdout.trim();
+  }
+  return seen;
 }
 
 beforeAll(async () => {
@@ -170,6 +205,39 @@ describe('the systemd provider on real nodes', () => {
     expect(plan.drift.map((d) => d.address)).toEqual(['systemd_service.svc']);
     expect((await applyAll(context(pool), plan, state)).failed).toEqual([]);
     expect((await (await raw(n1)).execOrThrow(['systemctl', 'is-active', '--', SERVICE])).stdout).toBe('active\n');
+  });
+
+  it('new reloadInputs reload the unit (same pid, one more HUP); new inputs restart it', async () => {
+    const v1 = { inputs: 'in-1', reloadInputs: 'rl-1' };
+    expect(summary(await converge(stack({ hup: v1 })))['systemd_service.hup']).toBe('create (not found)');
+    const pid = await mainPid(HUP_SERVICE);
+    expect(await hupCount('0')).toBe('0');
+
+    const v2 = { ...v1, reloadInputs: 'rl-2' };
+    expect(summary(await converge(stack({ hup: v2 })))['systemd_service.hup']).toBe('update (reload inputs changed)');
+    expect(n1Commands()).toContain(`systemctl reload -- ${HUP_SERVICE}`);
+    expect(n1Commands()).not.toContain(`systemctl restart -- ${HUP_SERVICE}`);
+    expect(await mainPid(HUP_SERVICE)).toBe(pid);
+    expect(await hupCount('1')).toBe('1');
+    expect((await (await raw(n1)).get(`/var/lib/omnitron/inputs/${HUP_SERVICE}`)).toString()).toMatch(/^inputs in-1\nunit [0-9a-f]{64}\nreload rl-2\n$/);
+    expect(summary((await noopPlan(stack({ hup: v2 }))).plan)['systemd_service.hup']).toBe(`noop (unit ${HUP_SERVICE} is active (running))`);
+
+    // A marker written before reloadInputs existed: unknown, so one reload.
+    await (await raw(n1)).execOrThrow(writeInputsMarker(HUP_SERVICE, 'in-1'));
+    expect(summary(await converge(stack({ hup: v2 })))['systemd_service.hup']).toBe('update (reload inputs changed)');
+    expect(await hupCount('2')).toBe('2');
+    expect(await mainPid(HUP_SERVICE)).toBe(pid);
+
+    const v3 = { inputs: 'in-2', reloadInputs: 'rl-3' };
+    expect(summary(await converge(stack({ hup: v3 })))['systemd_service.hup']).toBe('update (inputs changed)');
+    expect(n1Commands()).toContain(`systemctl restart -- ${HUP_SERVICE}`);
+    expect(n1Commands()).not.toContain(`systemctl reload -- ${HUP_SERVICE}`);
+    expect(await mainPid(HUP_SERVICE)).not.toBe(pid);
+    expect(await hupCount('0')).toBe('0');
+
+    const removed = summary(await converge());
+    expect([removed['systemd_service.hup'], removed['systemd_unit.hup']]).toEqual(['delete (no longer in config)', 'delete (no longer in config)']);
+    expect((await (await raw(n1)).exec(['systemctl', 'is-active', '--', HUP_SERVICE])).stdout.trim()).not.toBe('active');
   });
 
   it('a user deleted out of band is created again', async () => {

@@ -32,7 +32,9 @@ export const answer = {
     status: 'ok',
     fields: [Object.entries({ LoadState: 'loaded', ActiveState: 'active', SubState: 'running', UnitFileState: 'enabled', NeedDaemonReload: 'no', NRestarts: 0, ExecMainCode: 0, ExecMainStatus: 0, FragmentPath: '', ...props }).map(([k, v]) => `${k}=${v}`).join('\n'), fragmentSha],
   }),
-  marker: (inputs: string, unitSha = ''): FakeAnswer => ({ status: 'ok', fields: [`inputs ${inputs}\nunit ${unitSha}`] }),
+  marker: (inputs: string, unitSha = '', reload?: string): FakeAnswer => ({
+    status: 'ok', fields: [`inputs ${inputs}\nunit ${unitSha}${reload === undefined ? '' : `\nreload ${reload}`}`],
+  }),
   release: (current: string | undefined, releases: string[]): FakeAnswer => ({ status: 'ok', fields: [current ? `releases/${current}` : '', releases.join('\n')] }),
   command: (code: number, stdout: string, stderr = ''): FakeAnswer => ({ status: 'ok', fields: [String(code), stdout, stderr] }),
 };
