@@ -25,14 +25,16 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
   const lock = await session.backend.lock({ operation: mode === 'destroy' ? 'destroy' : 'apply' });
   if (lock.takenOver) out.warn(`Warning: took over a stale state lock left by ${lock.takenOver.holder} (pid ${lock.takenOver.pid}, no longer running) from ${lock.takenOver.createdAt}.`);
   const stop = interruptible(out);
-  const sink = await createSink(out, flags.json ?? false);
+  // The progress view starts only after the plan is shown and approved: ink must not draw over the prompt.
+  let sink: Awaited<ReturnType<typeof createSink>> | undefined;
   let closeClients = async () => {};
   try {
     const store = await openStore(session);
-    const run = runtime(session, store, sink.sink, stop.signal, flags);
+    const run = runtime(session, store, (e) => sink?.sink(e), stop.signal, flags);
     closeClients = () => run.clients.close();
     const plan = planFile ? await savedPlan(planFile, session, store, run) : await freshPlan(session, store, run, flags, mode, out);
     if (!plan) return 0;
+    sink = await createSink(out, flags.json ?? false);
     const outcome = await applyPlan({
       plan, types: resourceTypes(run.providers), store, parallelism: flags.parallelism ?? 10, sink: sink.sink,
       context: { scope: session.stack.scope, clients: run.clients, signal: stop.signal },
@@ -41,7 +43,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
     return outcome.failed.length > 0 || outcome.notStarted.length > 0 ? 1 : 0;
   } finally {
     await closeClients();
-    await sink.done();
+    await sink?.done();
     stop.dispose();
     await session.backend.unlock(lock.id);
   }
