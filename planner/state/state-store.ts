@@ -19,8 +19,9 @@ export class StateStore {
   private readonly backend: StateBackend;
   private readonly key: StateKey;
   private readonly doc: StateDocument;
-  private readonly plain: Map<string, StateRecord>;
-  private queue: Promise<void> = Promise.resolve();
+  private plain: Map<string, StateRecord>;
+  private readonly pending: PendingChange[] = [];
+  private flushing: Promise<void> | undefined;
   private persisted: number;
 
   private constructor(backend: StateBackend, key: StateKey, doc: StateDocument, plain: Map<string, StateRecord>, persisted: number) {
@@ -61,45 +62,69 @@ export class StateStore {
     return record && structuredClone(record);
   }
 
-  /** Stores the record and persists; resolves once this change is durable. */
-  upsert(record: StateRecord): Promise<void> {
+  /** Stores the record and persists; resolves once a write that includes this change is durable. */
+  async upsert(record: StateRecord): Promise<void> {
     const copy = structuredClone(record);
-    return this.enqueue(async () => {
-      const sealed = await sealRecord(copy, this.key);
-      await this.write(copy.address, sealed, copy);
-    });
+    const sealed = await sealRecord(copy, this.key);
+    return this.submit({ address: copy.address, sealed, plain: copy });
   }
 
   /** Forgets the record and persists; removing an unknown address is a no-op that writes nothing. */
   remove(address: string): Promise<void> {
-    return this.enqueue(async () => {
-      if (this.plain.has(address)) await this.write(address, undefined, undefined);
+    return this.submit({ address });
+  }
+
+  /** Resolves when every change submitted so far has been written (or failed). */
+  async settled(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  private submit(change: Omit<PendingChange, 'done'>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ ...change, done: { resolve, reject } });
+      this.flushing ??= this.flush().finally(() => { this.flushing = undefined; });
     });
   }
 
-  /** Resolves when every change queued so far has been written (or failed). */
-  async settled(): Promise<void> {
-    await this.queue;
-  }
-
-  private enqueue(task: () => Promise<void>): Promise<void> {
-    const run = this.queue.then(task);
-    this.queue = run.catch(() => undefined);
-    return run;
+  /**
+   * Group commit: changes that arrive while a write is in flight go out together in the next one.
+   * Each caller still resolves only once its change is on disk, so "after every resource" holds, but
+   * a parallel apply writes the document once per batch rather than once per resource.
+   */
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0);
+      try {
+        await this.write(batch);
+        for (const c of batch) c.done.resolve();
+      } catch (err) {
+        for (const c of batch) c.done.reject(err);
+      }
+    }
   }
 
   /** Builds the next document, writes it, and only then adopts it in memory. */
-  private async write(address: string, sealed: SealedRecord | undefined, plain: StateRecord | undefined): Promise<void> {
+  private async write(batch: PendingChange[]): Promise<void> {
     const resources = { ...this.doc.resources };
-    if (sealed) resources[address] = sealed;
-    else delete resources[address];
+    const plain = new Map(this.plain);
+    for (const c of batch) {
+      if (c.sealed && c.plain) { resources[c.address] = c.sealed; plain.set(c.address, c.plain); }
+      else { delete resources[c.address]; plain.delete(c.address); }
+    }
+    if (batch.every((c) => !c.sealed && !this.plain.has(c.address))) return;
     const next: StateDocument = { ...this.doc, resources, serial: this.doc.serial + 1, updatedAt: new Date().toISOString() };
     await this.backend.put(serializeState(next));
     Object.assign(this.doc, next);
-    if (plain) this.plain.set(address, plain);
-    else this.plain.delete(address);
+    this.plain = plain;
     this.persisted = next.serial;
   }
+}
+
+interface PendingChange {
+  address: string;
+  sealed?: SealedRecord;
+  plain?: StateRecord;
+  done: { resolve(): void; reject(err: unknown): void };
 }
 
 function checkIdentity(doc: StateDocument, identity: StateIdentity, where: string): void {
