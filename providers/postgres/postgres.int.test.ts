@@ -8,7 +8,7 @@ import type { StartedTestContainer } from 'testcontainers';
 import { configHash } from '../../planner/hash.js';
 import type { Json } from '../../planner/expr.js';
 import {
-  ProviderError, type Applied, type ApplyOp, type DesiredResource, type ObserveRequest, type ProviderContext, type ProviderEvent,
+  ProviderError, type Applied, type ApplyOp, type DesiredResource, type ObserveRequest,
   type ResourceType, type StateRecord,
 } from '../../planner/resource.js';
 import { withPg, type PgConnection } from './connection.js';
@@ -17,6 +17,8 @@ import { postgresDatabase } from './database.js';
 import { postgresRole } from './role.js';
 import { scramMatches } from './scram.js';
 import { quoteIdent, quoteLiteral } from './sql.js';
+import { loopbackContainer } from '../../test/support/loopback-container.js';
+import { testProviderContext } from '../../test/support/provider-context.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 
@@ -25,25 +27,14 @@ const adminPassword = `admin-${randomBytes(12).toString('hex')}`;
 // Hostile names prove quoting end to end.
 const roleName = `app "${suffix}"; x`;
 const dbName = `db ${suffix}; 'y'`;
-const events: ProviderEvent[] = [];
-const ctx: ProviderContext = {
-  scope: { project: `it-${suffix}`, stack: 'test', root: '/nonexistent', stackDir: '/nonexistent/.omnitron/test' },
-  clients: { docker: () => { throw new Error('not used'); } },
-  signal: new AbortController().signal,
-  emit: (e) => { events.push(e); },
-};
+const { ctx, events } = testProviderContext(`it-${suffix}`);
 
 let container: StartedTestContainer | undefined;
 let admin: PgConnection;
 
 async function startPostgres(): Promise<StartedTestContainer> {
-  const { GenericContainer, Wait } = await import('testcontainers');
-  class LoopbackContainer extends GenericContainer {
-    protected override async beforeContainerCreated(): Promise<void> {
-      for (const bindings of Object.values(this.hostConfig.PortBindings ?? {})) for (const b of bindings as Array<{ HostIp?: string }>) b.HostIp = '127.0.0.1';
-    }
-  }
-  return new LoopbackContainer('omnitron-local/postgres:15')
+  const { Wait } = await import('testcontainers');
+  return (await loopbackContainer('omnitron-local/postgres:15'))
     .withEnvironment({ POSTGRES_USER: 'postgres', POSTGRES_PASSWORD: adminPassword })
     .withExposedPorts(5432)
     .withHealthCheck({ test: ['CMD', 'pg_isready', '-U', 'postgres', '-h', '127.0.0.1'], interval: 500, timeout: 3_000, retries: 120 })

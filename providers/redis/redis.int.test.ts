@@ -9,38 +9,29 @@ import type { StartedTestContainer } from 'testcontainers';
 import type { Json } from '../../planner/expr.js';
 import { configHash } from '../../planner/hash.js';
 import {
-  ProviderError, type Applied, type ApplyOp, type DesiredResource, type ObserveRequest, type ProviderContext, type ProviderEvent, type StateRecord,
+  ProviderError, type Applied, type ApplyOp, type DesiredResource, type ObserveRequest, type StateRecord,
 } from '../../planner/resource.js';
 import { MARKER_KEY } from './commands.js';
 import type { RedisConnection } from './connection.js';
 import { redisProvider } from './index.js';
 import { encodeMarker } from './marker.js';
 import { redisDatabase } from './redis-database.js';
+import { loopbackContainer } from '../../test/support/loopback-container.js';
+import { testProviderContext } from '../../test/support/provider-context.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 
 const suffix = randomBytes(4).toString('hex');
 const password = `redis-${randomBytes(12).toString('hex')}`;
-const events: ProviderEvent[] = [];
-const ctx: ProviderContext = {
-  scope: { project: `it-${suffix}`, stack: 'test', root: '/nonexistent', stackDir: '/nonexistent/.omnitron/test' },
-  clients: { docker: () => { throw new Error('not used'); } },
-  signal: new AbortController().signal,
-  emit: (e) => { events.push(e); },
-};
+const { ctx, events } = testProviderContext(`it-${suffix}`);
 
 let container: StartedTestContainer | undefined;
 let server: RedisConnection;
 const clients: Redis[] = [];
 
 async function startRedis(): Promise<StartedTestContainer> {
-  const { GenericContainer, Wait } = await import('testcontainers');
-  class LoopbackContainer extends GenericContainer {
-    protected override async beforeContainerCreated(): Promise<void> {
-      for (const bindings of Object.values(this.hostConfig.PortBindings ?? {})) for (const b of bindings as Array<{ HostIp?: string }>) b.HostIp = '127.0.0.1';
-    }
-  }
-  return new LoopbackContainer('omnitron-local/redis:7')
+  const { Wait } = await import('testcontainers');
+  return (await loopbackContainer('omnitron-local/redis:7'))
     .withCommand(['redis-server', '--requirepass', password, '--protected-mode', 'no'])
     .withExposedPorts(6379)
     .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/))

@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import type { StartedTestContainer } from 'testcontainers';
+import { loopbackContainer } from '../../test/support/loopback-container.js';
 
 export const REDIS_IMAGE = 'omnitron-local/redis:7';
 /** No persistence: a restart loses every key, the harsh case for re-registration. */
@@ -23,16 +24,6 @@ export async function freePort(max = 65_535): Promise<number> {
   }
 }
 
-async function loopbackContainer(image: string) {
-  process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
-  const { GenericContainer } = await import('testcontainers');
-  class LoopbackContainer extends GenericContainer {
-    protected override async beforeContainerCreated(): Promise<void> {
-      for (const bindings of Object.values(this.hostConfig.PortBindings ?? {})) for (const b of bindings as Array<{ HostIp?: string }>) b.HostIp = '127.0.0.1';
-    }
-  }
-  return new LoopbackContainer(image);
-}
 
 export interface TestRedis { container: StartedTestContainer; host: '127.0.0.1'; port: number }
 
