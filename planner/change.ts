@@ -4,7 +4,7 @@
  */
 import type { Expr, Value } from './expr.js';
 import type { Diagnostic } from './diagnostics.js';
-import type { Observed, StateRecord } from './resource.js';
+import type { Observed, RuntimeIssue, StateRecord } from './resource.js';
 
 export type Action = 'create' | 'update' | 'replace' | 'delete' | 'noop';
 
@@ -60,6 +60,8 @@ export interface Plan {
   /** In dependency order (creates) with deletes first in reverse dependency order. */
   changes: Change[];
   drift: DriftItem[];
+  /** Supervised apps crash-looping, failed or blocked: nothing to change in config, but not what it asks for. */
+  runtimeDrift: RuntimeIssue[];
   binding: PlanBinding;
   diagnostics: Diagnostic[];
   /** `destroy` plans are rendered with destroy wording. */
@@ -82,4 +84,9 @@ export function summarize(plan: Pick<Plan, 'changes'>): PlanSummary {
 
 export function hasChanges(plan: Pick<Plan, 'changes'>): boolean {
   return plan.changes.some((c) => c.action !== 'noop' || c.record);
+}
+
+/** What `--detailed-exitcode` reports as 2: changes to make, or supervised apps not running as configured. */
+export function differsFromConfig(plan: Pick<Plan, 'changes' | 'runtimeDrift'>): boolean {
+  return hasChanges(plan) || plan.runtimeDrift.length > 0;
 }

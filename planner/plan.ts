@@ -39,9 +39,10 @@ export function makePlan(req: PlanRequest): Plan {
   let changes = [...removals, ...forward];
   if (req.targets && req.targets.size > 0) changes = targetClosure(changes, req.targets);
   const drift: DriftItem[] = changes.filter((c) => c.drifted).map((c) => ({ address: c.address, summary: c.reason }));
+  const runtimeDrift = req.mode === 'destroy' ? [] : [...req.observed.values()].flatMap((o) => o.runtime ?? []);
   return {
     formatVersion: 1, project: req.project, stack: req.stack, stackType: req.stackType, mode: req.mode,
-    changes, drift, binding: req.binding, diagnostics: req.diagnostics ?? [],
+    changes, drift, runtimeDrift, binding: req.binding, diagnostics: req.diagnostics ?? [],
   };
 }
 

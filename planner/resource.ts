@@ -66,6 +66,21 @@ export interface Observed {
   status?: string;
   /** Anything the plan should mention about runtime condition, e.g. `restarted 14 times`. */
   notes?: string[];
+  /** Apps this object supervises that are not running as configured (an agent's crash-looping or failed apps). */
+  runtime?: RuntimeIssue[];
+}
+
+/** One supervised app that is not healthy: runtime drift, which a plan reports apart from changes. */
+export interface RuntimeIssue {
+  /** The node (or `local`) whose agent reported it. */
+  target: string;
+  app: string;
+  /** The supervisor's state: failed, backoff, blocked, starting… or `agent failed`. */
+  state: string;
+  restarts: number;
+  /** e.g. `exit code 1`, `signal SIGKILL`, `health check failing`. */
+  lastExit?: string;
+  detail?: string;
 }
 
 export interface ObserveRequest {

@@ -1,4 +1,4 @@
-// Bundles what ships to nodes as single files: the app launcher, the node agent, and each example app's build output
+// Bundles what ships to nodes as single files: the node agent, and each example app's build output
 // (apps/<app>/dist/{bootstrap,main}.js with its dependencies inlined), like a real app's `dist/`.
 import { build } from 'esbuild';
 import { readdirSync, existsSync, readFileSync } from 'node:fs';
@@ -10,7 +10,6 @@ const common = { bundle: true, platform: 'node', format: 'esm', target: 'node24'
 // Bundled CommonJS dependencies (pg) call require(); give ESM bundles one.
 const requireShim = { js: "import { createRequire as __omnitronCreateRequire } from 'node:module'; const require = __omnitronCreateRequire(import.meta.url);" };
 
-await build({ ...common, entryPoints: [path.join(root, 'runtime/launch.ts')], outfile: path.join(root, 'dist/runtime/launch.bundle.mjs'), banner: requireShim });
 // No package.json beside the agent on a node: its version is compiled in (runtime/agent/version.ts).
 const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 await build({

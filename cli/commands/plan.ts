@@ -1,5 +1,5 @@
 import { planStack } from '../../planner/engine.js';
-import { hasChanges } from '../../planner/change.js';
+import { differsFromConfig, hasChanges } from '../../planner/change.js';
 import { savePlan } from '../../planner/plan-file.js';
 import { renderPlanText } from '../views/plan-text.js';
 import { renderPlanJson } from '../views/plan-json.js';
@@ -16,7 +16,7 @@ export interface PlanFlags extends StackOptions {
   destroy?: boolean;
 }
 
-/** Exit code: 0 no changes (or no --detailed-exitcode), 2 changes present; errors throw (→ 1). */
+/** Exit code: 0 no changes (or no --detailed-exitcode), 2 changes or runtime drift present; errors throw (→ 1). */
 export async function planCommand(flags: PlanFlags, out: Output): Promise<number> {
   const session = await openSession(flags, out);
   const store = await openStore(session);
@@ -31,5 +31,5 @@ export async function planCommand(flags: PlanFlags, out: Output): Promise<number
   } else if (!flags.json && hasChanges(plan)) {
     out.print(`\nNote: You didn't use the -out option to save this plan, so omnitron can't guarantee to take exactly these actions if you run "omnitron apply" now.`);
   }
-  return flags.detailedExitcode && hasChanges(plan) ? 2 : 0;
+  return flags.detailedExitcode && differsFromConfig(plan) ? 2 : 0;
 }

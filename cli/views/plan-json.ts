@@ -42,6 +42,7 @@ export interface PlanJson {
   mode: Plan['mode'];
   resource_changes: ResourceChangeJson[];
   resource_drift: Array<{ address: string; summary: string }>;
+  runtime_drift: Array<{ target: string; app: string; state: string; restarts: number; last_exit?: string; detail?: string }>;
   summary: PlanSummary;
   binding: { state_lineage: string; state_serial: number; config_digest: string };
   diagnostics: Diagnostic[];
@@ -69,6 +70,9 @@ export function planToJson(plan: Plan, opts: PlanJsonOptions = {}): PlanJson {
     mode: plan.mode,
     resource_changes: plan.changes.map((c) => changeToJson(c, plan.mode)),
     resource_drift: plan.drift.map((d) => ({ address: d.address, summary: d.summary })),
+    runtime_drift: plan.runtimeDrift.map((i) => ({
+      target: i.target, app: i.app, state: i.state, restarts: i.restarts, ...(i.lastExit ? { last_exit: i.lastExit } : {}), ...(i.detail ? { detail: i.detail } : {}),
+    })),
     summary: summarize(plan),
     binding: {
       state_lineage: plan.binding.stateLineage,

@@ -5,7 +5,7 @@ import { renderPlanText } from './plan-text.js';
 
 function plan(changes: Array<Partial<Change> & Pick<Change, 'address' | 'action'>>, extra: Partial<Plan> = {}): Plan {
   return {
-    formatVersion: 1, project: 'p', stack: 's', stackType: 'local', drift: [], diagnostics: [], mode: 'normal',
+    formatVersion: 1, project: 'p', stack: 's', stackType: 'local', drift: [], runtimeDrift: [], diagnostics: [], mode: 'normal',
     binding: { stateLineage: 'l', stateSerial: 1, configDigest: 'd' },
     changes: changes.map((c) => ({ type: c.address.split('.')[0], reason: '', diffs: [], unchanged: 0, dependsOn: [], ...c })),
     ...extra,

@@ -19,9 +19,10 @@ const LEGEND: Array<[Shown, string]> = [
 
 export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
   const paint = painter(opts.color);
-  if (!hasChanges(plan)) return joinSections([noChanges(plan), driftSection(plan)]);
+  if (!hasChanges(plan)) return joinSections([noChanges(plan), driftSection(plan), runtimeSection(plan)]);
   const actionable = plan.changes.filter((c) => c.action !== 'noop');
   return joinSections([
+    runtimeSection(plan),
     driftSection(plan),
     recordSection(plan),
     actionable.length > 0 ? legend(actionable, paint) : [],
@@ -48,6 +49,7 @@ function noChanges(plan: Plan): string[] {
       'Either you have not created any objects yet or the existing objects were already deleted outside of Omnitron.',
     ];
   }
+  if (plan.runtimeDrift.length > 0) return ['No changes. Your infrastructure matches the configuration, but some apps are not running as it asks.'];
   return [
     'No changes. Your infrastructure matches the configuration.',
     '',
@@ -58,6 +60,23 @@ function noChanges(plan: Plan): string[] {
 function driftSection(plan: Plan): string[] {
   if (plan.drift.length === 0) return [];
   return ['Objects have changed outside of Omnitron:', ...plan.drift.map((d) => `  # ${d.address}: ${d.summary}`)];
+}
+
+function runtimeSection(plan: Plan): string[] {
+  if (plan.runtimeDrift.length === 0) return [];
+  return [
+    'Apps not running as configured (runtime drift):',
+    ...plan.runtimeDrift.map((i) => `  # ${i.app} on ${i.target}: ${describeIssue(i)}`),
+    '',
+    'The configuration asks for these apps to run. Their logs: `omnitron logs APP`; their state: `omnitron status`.',
+  ];
+}
+
+function describeIssue(i: Plan['runtimeDrift'][number]): string {
+  const parts = [i.state, `${i.restarts} restart${i.restarts === 1 ? '' : 's'}`];
+  if (i.lastExit) parts.push(`last exit: ${i.lastExit}`);
+  if (i.detail) parts.push(i.detail);
+  return parts.join(', ');
 }
 
 function recordSection(plan: Plan): string[] {

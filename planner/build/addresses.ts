@@ -26,11 +26,16 @@ export function nodeAddress(type: string, node: string, name: string): string {
   return `${type}.${node.replaceAll('.', '_')}.${name.replaceAll('.', '_')}`;
 }
 
-/** A systemd unit name for an app: systemd allows only [A-Za-z0-9:_.-]; anything else is replaced and a short hash keeps names unique. */
+/** A systemd unit name for an app: systemd allows only [A-Za-z0-9:_.-]. */
 export function appUnitName(app: string): string {
-  const slug = app.replace(/[^A-Za-z0-9:_.-]/g, '-');
-  if (slug === app) return `omnitron-${app}.service`;
+  return `omnitron-${safeName(app, /[^A-Za-z0-9:_.-]/g)}.service`;
+}
+
+/** `name` when it has no character outside the allowed set; otherwise a slug plus a short hash that keeps names unique. */
+export function safeName(name: string, disallowed: RegExp): string {
+  const slug = name.replace(disallowed, '-');
+  if (slug === name) return name;
   let h = 0;
-  for (const ch of app) h = (h * 31 + ch.codePointAt(0)!) >>> 0;
-  return `omnitron-${slug}-${h.toString(16).slice(0, 6)}.service`;
+  for (const ch of name) h = (h * 31 + ch.codePointAt(0)!) >>> 0;
+  return `${slug}-${h.toString(16).slice(0, 6)}`;
 }

@@ -120,10 +120,22 @@ function databaseEnv(input: WiringInput, app: AppSpec, set: Setter, deps: string
   deps.push(addr.database(app.name));
 }
 
+function redisUrl(input: WiringInput, redis: ResolvedService, slot: RedisSlot): Expr {
+  return template('redis://:', redisPassword(redis), `@${redis.external?.host ?? input.hostFor(redis)}:${redis.endpointPorts.main}/${slot.index}`);
+}
+
+/** The stack's Redis at the DB index shared for discovery, when any app asks for discovery. */
+export function discoveryRedis(input: WiringInput): { url: Expr; dependsOn: string[] } | undefined {
+  const redis = service(input.model, 'redis');
+  const slot = input.redisSlots.find((s) => s.purpose === 'discovery');
+  if (!redis || !slot) return undefined;
+  return { url: redisUrl(input, redis, slot), dependsOn: [slot.address, ...serviceReady(input, redis)] };
+}
+
 function redisEnv(input: WiringInput, app: AppSpec, set: Setter, deps: string[]) {
   const redis = service(input.model, 'redis');
   if (!redis) return;
-  const url = (slot: RedisSlot) => template('redis://:', redisPassword(redis), `@${redis.external?.host ?? input.hostFor(redis)}:${redis.endpointPorts.main}/${slot.index}`);
+  const url = (slot: RedisSlot) => redisUrl(input, redis, slot);
   for (const slot of input.redisSlots) {
     const mine = slot.purpose === 'app' ? slot.app === app.name
       : slot.purpose === 'discovery' ? app.requirements.discovery : app.requirements.notifications;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appsOnNode, type NodeArtifacts } from './node-apps.js';
-import { appUnitName } from './addresses.js';
-import type { AppSpec, NodeSpec } from '../config/model.js';
+import { agentAppName } from './agent-manifest.js';
+import type { AppSpec, NodeSpec, StackModel } from '../config/model.js';
 
 const hostile = `my app;$(touch /tmp/pwned) 'quoted'`;
 const node: NodeSpec = { name: 'app', host: '127.0.0.1', role: 'app', ssh: { user: 'root', port: 22 } };
@@ -9,24 +9,35 @@ const app: AppSpec = {
   name: hostile, index: 0, bootstrap: '/src/apps/x/dist/bootstrap.js', root: '/src/apps/x', cwd: '/src', dependsOn: [], critical: false,
   startupTimeout: 30_000, enabled: true, env: {}, instances: 1, requirements: { discovery: false, notifications: false, infrastructure: {} },
 };
-const artifacts: NodeArtifacts = { node: { version: 'v24.1.0', sha256: 'a'.repeat(64), gzPath: '/c/node.gz' }, launcher: '', releases: new Map([[hostile, { sha256: 'b'.repeat(64), path: '/a/x.tar.gz' }]]) };
+const model = {
+  project: 'platform', stack: { name: 'prod', settings: { env: {} } },
+  supervision: { strategy: 'one_for_one', maxRestarts: 5, window: 60_000, backoff: { type: 'exponential', initial: 1_000, max: 30_000, factor: 2 } },
+  monitoring: { healthCheck: { interval: 15_000, timeout: 5_000 }, metrics: { interval: 5_000, retention: 3_600 } },
+  logging: { level: 'info', maxSize: '50mb', maxFiles: 10, compress: true },
+} as unknown as StackModel;
+const artifacts: NodeArtifacts = {
+  node: { version: 'v24.1.0', sha256: 'a'.repeat(64), gzPath: '/c/node.gz' },
+  agent: { sha256: 'c'.repeat(64), path: '/dist/agent.bundle.mjs' },
+  releases: new Map([[hostile, { sha256: 'b'.repeat(64), path: '/a/x.tar.gz' }]]),
+};
 
 describe('apps on a node with a hostile app name', () => {
-  const resources = appsOnNode(node, [{ app, env: { variables: { X: 'y' }, secret: [], dependsOn: [] }, after: [] }], artifacts, 'platform');
-  const byType = (type: string) => resources.find((r) => r.type === type)!.attributes as Record<string, unknown>;
+  const resources = appsOnNode({ model, node, artifacts, after: [], apps: [{ app, env: { variables: { X: 'y' }, secret: [], dependsOn: [] } }] });
+  const byAddress = (address: string) => resources.find((r) => r.address === address)!.attributes as Record<string, unknown>;
 
-  it('gives systemd a valid unit name and keeps the real name only in quoted places', () => {
-    const unit = appUnitName(hostile);
-    expect(unit).toMatch(/^[A-Za-z0-9:_.-]+\.service$/);
-    expect(byType('systemd_unit').name).toBe(unit);
-    const content = byType('systemd_unit').content as string;
-    const execStart = content.split('\n').find((l) => l.startsWith('ExecStart='))!;
-    // Every word is double-quoted by systemd's rules; `$` is doubled so systemd expands nothing.
-    expect(execStart).toContain(`"/etc/omnitron/env/my app;$$(touch /tmp/pwned) 'quoted'.env"`);
+  it('runs one agent unit whose command line holds no app value', () => {
+    const unit = byAddress('systemd_unit.app.omnitron-agent');
+    expect(unit.name).toBe('omnitron-agent.service');
+    const execStart = (unit.content as string).split('\n').find((l) => l.startsWith('ExecStart='))!;
+    expect(execStart).toBe('ExecStart=/opt/omnitron/node/v24.1.0/bin/node /opt/omnitron/runtime/agent.mjs run --manifest /etc/omnitron/agent/manifest.json');
   });
 
-  it('uses the name as data in paths (argv elements, never shell text)', () => {
-    expect(byType('node_env_file').path).toBe(`/etc/omnitron/env/${hostile}.env`);
-    expect(byType('app_release').root).toBe(`/opt/omnitron/apps/${hostile}`);
+  it('uses the name as data in paths (argv elements, never shell text) and slugs it inside the agent', () => {
+    expect(byAddress(`node_env_file.app.${hostile}`).path).toBe(`/etc/omnitron/env/${hostile}.env`);
+    expect(byAddress(`app_release.app.${hostile}`).root).toBe(`/opt/omnitron/apps/${hostile}`);
+    const slug = agentAppName(hostile);
+    expect(slug).toMatch(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/);
+    const content = (byAddress('node_file.app.agent-manifest').content as { $template: unknown[] }).$template.filter((p) => typeof p === 'string').join('');
+    expect(content).toContain(`"name": "${slug}"`);
   });
 });

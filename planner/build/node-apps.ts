@@ -1,83 +1,118 @@
 /**
- * Apps on a node: a system user, the Node 24 runtime and the launcher, each app's release (switched
- * atomically), its env file (0600, owned by the app user) and a hardened systemd unit. Units change
- * only through one daemon-reload per node, and a service restarts only when its unit, release or
- * environment changed.
+ * Apps on a node, run by the omnitron agent: a system user for the apps, the Node 24 runtime and the
+ * agent bundle (content-addressed uploads), each app's release (switched atomically) and env file, the
+ * agent's manifest, and one hardened unit, omnitron-agent.service. The agent restarts only when its
+ * own code, runtime or unit changed; anything about the apps reaches it as a reload, after which it
+ * restarts exactly the apps whose release, environment or policy changed.
  */
 import { digest, type Expr } from '../expr.js';
 import { sha256 } from '../hash.js';
-import type { AppSpec, NodeSpec } from '../config/model.js';
+import type { AppSpec, NodeSpec, StackModel } from '../config/model.js';
 import type { DesiredResource } from '../resource.js';
-import { appUnitName, nodeAddress } from './addresses.js';
+import { nodeAddress } from './addresses.js';
+import { agentStatusFile, AGENT_UNIT, NODE_AGENT, nodeBinary, OMNITRON_ROOT } from './agent-layout.js';
+import { agentManifest, type ManifestDiscoveryInput } from './agent-manifest.js';
 import { sensitivePaths } from './sensitive.js';
 import { renderServiceUnit } from '../../providers/systemd/render-unit.js';
 import type { AppEnvironment } from './app-wiring.js';
 
 export const APP_USER = 'omnitron';
-export const OMNITRON_ROOT = '/opt/omnitron';
+export const DISCOVERY_URL_ENV = 'OMNITRON_DISCOVERY_REDIS_URL';
+/** Time the agent gets to stop its apps in order, per app on the node, before systemd kills what is left. */
+const STOP_SECONDS_PER_APP = 10;
 
 export interface NodeArtifacts {
   node: { version: string; sha256: string; gzPath: string };
-  launcher: string;
+  agent: { sha256: string; path: string };
   releases: Map<string, { sha256: string; path: string }>;
 }
 
 export interface AppOnNode {
   app: AppSpec;
   env: AppEnvironment;
-  /** Services of the apps it dependsOn, on whatever node they run: it starts after them. */
+}
+
+export interface AgentOnNode {
+  model: StackModel;
+  node: NodeSpec;
+  apps: AppOnNode[];
+  artifacts: NodeArtifacts;
+  /** Agent services on other nodes that run apps these apps depend on: this agent starts after them. */
   after: string[];
+  discovery?: ManifestDiscoveryInput & { url: Expr; dependsOn: string[] };
 }
 
 function res(address: string, type: string, attributes: Expr, dependsOn: string[] = [], extra: Partial<DesiredResource> = {}): DesiredResource {
   return { address, type, attributes, dependsOn, sensitive: sensitivePaths(attributes), ...extra };
 }
 
-export function appServiceAddress(node: string, app: string): string {
-  return nodeAddress('systemd_service', node, appUnitName(app).replace(/\.service$/, ''));
+export function agentServiceAddress(node: string): string {
+  return nodeAddress('systemd_service', node, 'omnitron-agent');
 }
 
-export function appsOnNode(node: NodeSpec, apps: AppOnNode[], artifacts: NodeArtifacts, project: string): DesiredResource[] {
-  if (apps.length === 0) return [];
+export function appsOnNode(target: AgentOnNode): DesiredResource[] {
+  if (target.apps.length === 0) return [];
+  const { node, artifacts } = target;
   const n = node.name;
-  const nodeBin = `${OMNITRON_ROOT}/node/${artifacts.node.version}/bin/node`;
+  const nodeBin = nodeBinary(artifacts.node.version);
   const base = [
     res(nodeAddress('node_user', n, APP_USER), 'node_user', { node: n, name: APP_USER, home: `/var/lib/${APP_USER}`, shell: '/usr/sbin/nologin', system: true }),
-    res(nodeAddress('node_directory', n, 'env'), 'node_directory', { node: n, path: '/etc/omnitron/env', owner: 'root', group: APP_USER, mode: '0750' }, [nodeAddress('node_user', n, APP_USER)]),
+    res(nodeAddress('node_directory', n, 'env'), 'node_directory', { node: n, path: '/etc/omnitron/env', owner: 'root', group: 'root', mode: '0700' }),
+    res(nodeAddress('node_directory', n, 'agent'), 'node_directory', { node: n, path: '/etc/omnitron/agent', owner: 'root', group: 'root', mode: '0700' }),
     res(nodeAddress('node_artifact', n, 'node'), 'node_artifact', { node: n, path: nodeBin, sha256: artifacts.node.sha256, source: artifacts.node.gzPath, mode: '0755', compressed: true }),
-    res(nodeAddress('node_file', n, 'launcher'), 'node_file', { node: n, path: `${OMNITRON_ROOT}/runtime/launch.mjs`, owner: 'root', group: 'root', mode: '0644', content: artifacts.launcher }),
+    res(nodeAddress('node_artifact', n, 'agent'), 'node_artifact', { node: n, path: NODE_AGENT.bundle, sha256: artifacts.agent.sha256, source: artifacts.agent.path, mode: '0644', compressed: false }),
   ];
-  const perApp = apps.flatMap((a) => appResources(n, a, artifacts, nodeBin, project));
-  const units = perApp.filter((r) => r.type === 'systemd_unit');
-  const reload = res(nodeAddress('systemd_daemon_reload', n, 'units'), 'systemd_daemon_reload', {
-    node: n, units: Object.fromEntries(units.map((u) => [(u.attributes as { name: string }).name, sha256((u.attributes as { content: string }).content)])),
-  }, units.map((u) => u.address));
-  for (const r of perApp) if (r.type === 'systemd_service') r.dependsOn.push(reload.address, ...base.map((b) => b.address));
-  return [...base, ...perApp, reload];
+  const perApp = target.apps.flatMap((a) => appResources(n, a, artifacts));
+  const manifestContent = agentManifest({
+    model: target.model, node: n, paths: NODE_AGENT, discovery: target.discovery && { redisUrlEnv: target.discovery.redisUrlEnv, nodeId: target.discovery.nodeId, address: target.discovery.address },
+    apps: target.apps.map(({ app }) => ({ app, entry: entryInRelease(app), cwd: `${appRoot(app)}/current`, envFile: appEnvPath(app), user: APP_USER })),
+  });
+  const manifest = res(nodeAddress('node_file', n, 'agent-manifest'), 'node_file',
+    { node: n, path: NODE_AGENT.manifest, owner: 'root', group: 'root', mode: '0600', content: manifestContent }, [nodeAddress('node_directory', n, 'agent')]);
+  const agentEnv = target.discovery ? [res(nodeAddress('node_env_file', n, 'agent'), 'node_env_file',
+    { node: n, path: NODE_AGENT.envFile, owner: 'root', group: 'root', mode: '0600', variables: { [DISCOVERY_URL_ENV]: target.discovery.url } },
+    [nodeAddress('node_directory', n, 'agent'), ...target.discovery.dependsOn], { sensitive: [`variables.${DISCOVERY_URL_ENV}`] })] : [];
+  const unit = renderServiceUnit({
+    description: `${target.model.project} apps on ${n}: the omnitron agent`,
+    execStart: [nodeBin, NODE_AGENT.bundle, 'run', '--manifest', NODE_AGENT.manifest],
+    user: 'root', group: 'root', stateDirectory: 'omnitron/agent',
+    ...(target.discovery ? { environmentFile: NODE_AGENT.envFile } : {}),
+    extra: {
+      ExecReload: '/bin/kill -HUP $MAINPID',
+      LogsDirectory: 'omnitron',
+      RuntimeDirectory: 'omnitron',
+      TimeoutStopSec: String(STOP_SECONDS_PER_APP * target.apps.length + 10),
+    },
+  });
+  const unitRes = res(nodeAddress('systemd_unit', n, 'omnitron-agent'), 'systemd_unit', { node: n, name: AGENT_UNIT, content: unit });
+  const reload = res(nodeAddress('systemd_daemon_reload', n, 'units'), 'systemd_daemon_reload', { node: n, units: { [AGENT_UNIT]: sha256(unit) } }, [unitRes.address]);
+  const service = res(agentServiceAddress(n), 'systemd_service', {
+    node: n, name: AGENT_UNIT, enabled: true, active: true,
+    inputs: digest([unit, artifacts.node.sha256, artifacts.agent.sha256]),
+    reloadInputs: digest([manifestContent, target.apps.map(({ app, env }) => [artifacts.releases.get(app.name)!.sha256, env.variables]), target.discovery?.url ?? null]),
+    agentStatus: agentStatusFile(NODE_AGENT),
+  }, [...base, ...perApp, manifest, ...agentEnv, reload].map((r) => r.address).concat(target.after),
+  { startupTimeout: Math.ceil(Math.max(...target.apps.map((a) => a.app.startupTimeout)) / 1000) + 30 });
+  return [...base, ...perApp, manifest, ...agentEnv, unitRes, reload, service];
 }
 
-function appResources(n: string, { app, env, after }: AppOnNode, artifacts: NodeArtifacts, nodeBin: string, project: string): DesiredResource[] {
-  const release = artifacts.releases.get(app.name)!;
-  const root = `${OMNITRON_ROOT}/apps/${app.name}`;
-  const unitName = appUnitName(app.name);
+function appRoot(app: AppSpec): string {
+  return `${OMNITRON_ROOT}/apps/${app.name}`;
+}
+
+function appEnvPath(app: AppSpec): string {
+  return `/etc/omnitron/env/${app.name}.env`;
+}
+
+function entryInRelease(app: AppSpec): string {
   const entry = app.bootstrap ?? app.script!;
-  const entryInRelease = `${root}/current/${entry.slice(app.root.length + 1)}`;
-  const envPath = `/etc/omnitron/env/${app.name}.env`;
-  const execStart = app.bootstrap
-    ? [nodeBin, `${OMNITRON_ROOT}/runtime/launch.mjs`, '--env', envPath, '--bootstrap', entryInRelease]
-    : [nodeBin, `${OMNITRON_ROOT}/runtime/launch.mjs`, '--env', envPath, '--script', entryInRelease, '--app', app.name];
-  const unit = renderServiceUnit({
-    description: `${project} app ${app.name} (managed by omnitron)`,
-    execStart, user: APP_USER, group: APP_USER, workingDirectory: `${root}/current`,
-    after: ['network-online.target'], wants: ['network-online.target'], stateDirectory: `omnitron/${app.name}`,
-  });
-  const releaseRes = res(nodeAddress('app_release', n, app.name), 'app_release', { node: n, app: app.name, root, release: release.sha256, source: release.path, owner: 'root' });
-  const envRes = res(nodeAddress('node_env_file', n, app.name), 'node_env_file', { node: n, path: envPath, owner: APP_USER, group: APP_USER, mode: '0600', variables: env.variables },
+  return `${appRoot(app)}/current/${entry.slice(app.root.length + 1)}`;
+}
+
+function appResources(n: string, { app, env }: AppOnNode, artifacts: NodeArtifacts): DesiredResource[] {
+  const release = artifacts.releases.get(app.name)!;
+  const releaseRes = res(nodeAddress('app_release', n, app.name), 'app_release', { node: n, app: app.name, root: appRoot(app), release: release.sha256, source: release.path, owner: 'root' });
+  const envRes = res(nodeAddress('node_env_file', n, app.name), 'node_env_file', { node: n, path: appEnvPath(app), owner: 'root', group: 'root', mode: '0600', variables: env.variables },
     [nodeAddress('node_directory', n, 'env'), ...env.dependsOn], { sensitive: env.secret.map((k) => `variables.${k}`) });
-  const unitRes = res(nodeAddress('systemd_unit', n, unitName.replace(/\.service$/, '')), 'systemd_unit', { node: n, name: unitName, content: unit });
-  const service = res(appServiceAddress(n, app.name), 'systemd_service', {
-    node: n, name: unitName, enabled: app.enabled, active: app.enabled, inputs: digest([unit, release.sha256, env.variables]),
-  }, [releaseRes.address, envRes.address, unitRes.address, ...after],
-  { startupTimeout: Math.ceil(app.startupTimeout / 1000) });
-  return [releaseRes, envRes, unitRes, service];
+  return [releaseRes, envRes];
 }

@@ -12,7 +12,7 @@ import type { DesiredResource } from '../resource.js';
 const example = path.resolve(fileURLToPath(new URL('../../examples/platform/omnitron.config.ts', import.meta.url)));
 const artifacts: NodeArtifacts = {
   node: { version: 'v24.0.0', sha256: 'a'.repeat(64), gzPath: '/cache/node.gz' },
-  launcher: '// launcher',
+  agent: { sha256: 'c'.repeat(64), path: '/dist/runtime/agent.bundle.mjs' },
   releases: new Map(['auth', 'media', 'analytics', 'ledger', 'realtime'].map((a) => [a, { sha256: `${a}-sha`, path: `/artifacts/${a}.tar.gz` }])),
 };
 
@@ -65,10 +65,31 @@ describe('remote graph', () => {
     for (const r of graph.values()) if (r.type === 'systemd_service' && r.address.startsWith('systemd_service.app.')) expect(r.dependsOn).toContain(reload.address);
   });
 
-  it('starts dependents after the app they depend on, and restarts a service when its env changes', () => {
-    expect(graph.get('systemd_service.app.omnitron-media')!.dependsOn).toContain('systemd_service.app.omnitron-auth');
-    const inputs = (graph.get('systemd_service.app.omnitron-media')!.attributes as { inputs: { $digest: unknown } }).inputs;
-    expect(JSON.stringify(inputs.$digest)).toContain('DATABASE_URL');
+  it('runs every app of a node under one agent, which reloads (not restarts) when an app env changes', () => {
+    const services = [...graph.values()].filter((r) => r.type === 'systemd_service' && r.address.startsWith('systemd_service.app.'));
+    expect(services.map((s) => s.address)).toEqual(['systemd_service.app.omnitron-agent']);
+    const agent = services[0].attributes as { inputs: { $digest: unknown }; reloadInputs: { $digest: unknown }; agentStatus: string };
+    expect(JSON.stringify(agent.reloadInputs.$digest)).toContain('DATABASE_URL');
+    expect(JSON.stringify(agent.inputs.$digest)).not.toContain('DATABASE_URL');
+    expect(agent.agentStatus).toBe('/var/lib/omnitron/agent/status.json');
+  });
+
+  it('writes a manifest with the apps, their order and the public key only', () => {
+    const file = graph.get('node_file.app.agent-manifest')!.attributes as { content: { $template: Array<string | { $ref: string; output: string }> }; mode: string };
+    expect(file.mode).toBe('0600');
+    const parts = file.content.$template;
+    expect(parts.filter((p) => typeof p !== 'string')).toEqual([{ $ref: 'ed25519_key.agent', output: 'publicJwk' }]);
+    const manifest = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : '{"kty":"OKP","crv":"Ed25519","x":"k"}')).join(''));
+    expect(manifest.apps.map((a: { name: string }) => a.name)).toEqual(['auth', 'media', 'analytics', 'ledger', 'realtime']);
+    expect(manifest.apps[1]).toMatchObject({ dependsOn: ['auth'], user: 'omnitron', bootstrap: '/opt/omnitron/apps/media/current/dist/bootstrap.js', startupTimeout: 90_000 });
+    expect(manifest.apps[0].health).toEqual({ type: 'http', target: 'http://127.0.0.1:3101/health', interval: 15_000, timeout: 5_000, failureThreshold: 3 });
+    expect(manifest.discovery).toMatchObject({ redisUrlEnv: 'OMNITRON_DISCOVERY_REDIS_URL', nodeId: 'platform.production.app', address: '10.9.0.4:9700' });
+  });
+
+  it('gives the agent the discovery Redis URL through a secret env file, never the manifest', () => {
+    const env = graph.get('node_env_file.app.agent')!;
+    expect(env.sensitive).toEqual(['variables.OMNITRON_DISCOVERY_REDIS_URL']);
+    expect(JSON.stringify(env.attributes)).toContain('@10.9.0.3:6379/');
   });
 
   it('keeps the redis password out of everything but secret paths', () => {

@@ -11,7 +11,9 @@ import { addr } from './addresses.js';
 import { appEnvironment, JWT_SECRET, postgresResources, redisResources, type WiringInput } from './app-wiring.js';
 import { customOnNode, postgresOnNode, redisOnNode, type ServiceOnNode } from './baremetal-services.js';
 import { serviceSecretNames } from './docker-service.js';
-import { appServiceAddress, appsOnNode, type NodeArtifacts } from './node-apps.js';
+import { agentServiceAddress, appsOnNode, type NodeArtifacts } from './node-apps.js';
+import { AGENT_KEY_ADDRESS, AGENT_KEY_PURPOSE } from './agent-layout.js';
+import { discoveryTarget } from './discovery-target.js';
 import { place, reachableAddress } from './placement.js';
 import { allocateRedisDbs } from './redis-allocation.js';
 
@@ -37,11 +39,15 @@ export function buildRemoteGraph(model: StackModel, prior: ReadonlyMap<string, S
     adminEndpoint: (s) => (placement.services.has(s.name) ? { host: '127.0.0.1', via: placement.services.get(s.name)!.name } : { host: hostFor(s) }),
     serviceReady: (s) => (onNode.get(s.name)?.ready ? [onNode.get(s.name)!.ready] : []),
   };
-  const appNodes = [...placement.apps.entries()];
-  const servicesOf = (app: string) => (placement.apps.get(app) ?? []).map((node) => appServiceAddress(node.name, app));
-  const nodeResources = model.stack.nodes.flatMap((node) => appsOnNode(node, model.apps
-    .filter((app) => appNodes.some(([name, nodes]) => name === app.name && nodes.includes(node)))
-    .map((app) => ({ app, env: appEnvironment(wiring, app), after: app.dependsOn.flatMap(servicesOf) })), artifacts, model.project));
+  const nodesOf = (app: string) => placement.apps.get(app) ?? [];
+  const nodeResources = model.stack.nodes.flatMap((node) => {
+    const apps = model.apps.filter((app) => nodesOf(app.name).includes(node));
+    const after = [...new Set(apps.flatMap((app) => app.dependsOn.flatMap(nodesOf)).filter((other) => other !== node).map((other) => agentServiceAddress(other.name)))];
+    const discovery = discoveryTarget(wiring, node);
+    return appsOnNode({ model, node, artifacts, after, apps: apps.map((app) => ({ app, env: appEnvironment(wiring, app) })), ...(discovery ? { discovery } : {}) });
+  });
+  const agentKey: DesiredResource[] = nodeResources.length > 0
+    ? [{ address: AGENT_KEY_ADDRESS, type: 'ed25519_key', attributes: { purpose: AGENT_KEY_PURPOSE }, dependsOn: [], sensitive: [] }] : [];
   const knownHosts: DesiredResource[] = model.stack.nodes.map((node) => ({
     address: `ssh_known_host.${node.name.replaceAll('.', '_')}`, type: 'ssh_known_host', dependsOn: [], sensitive: [],
     attributes: { node: node.name, host: node.host, port: node.ssh.port },
@@ -49,6 +55,7 @@ export function buildRemoteGraph(model: StackModel, prior: ReadonlyMap<string, S
   return [
     ...knownHosts,
     ...secrets(model),
+    ...agentKey,
     ...[...onNode.values()].flatMap((s) => s.resources),
     ...postgresResources(wiring),
     ...redisResources(wiring),

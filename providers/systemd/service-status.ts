@@ -18,7 +18,7 @@ export const UNIT_EDITED = 'unit file changed on disk since the last restart';
 const ENABLED = new Set(['enabled', 'enabled-runtime', 'static', 'alias', 'generated']);
 const RUNNING = new Set(['active', 'reloading']);
 
-export interface ServiceIdentity { node: string; name: string }
+export interface ServiceIdentity { node: string; name: string; agentStatus?: string }
 
 export interface Marker { inputs?: string; unit?: string; reload?: string }
 

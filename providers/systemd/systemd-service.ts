@@ -11,12 +11,17 @@ import type { Json } from '../../planner/expr.js';
 import { ProviderError, type ApplyOp, type Applied, type Observed, type ProviderContext } from '../../planner/resource.js';
 import type { Transport } from '../ssh/transport.js';
 import { inputsMarkerPath, journal, removeFile, resetFailed, systemctl, unitState, writeInputsMarker } from './commands.js';
-import { markerFact, unitFact } from './facts.js';
+import { fileFact, markerFact, unitFact } from './facts.js';
+import { issuesFromFact, markOf, readAgentStatus, statusRequest, waitAgentSettled } from './agent-status.js';
 import { nodeName, oldAttributes, onNode, parseAttributes, progress, runScript, str, unitName, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
 import type { ProbeRequest } from './probe.js';
 import { describeUnit, observeService, planSystemdService, serviceSteps, SYSTEMD_SERVICE_TYPE, type UnitState } from './service-status.js';
 
-const schema = z.object({ node: nodeName, name: unitName, enabled: z.boolean(), active: z.boolean(), inputs: z.string(), reloadInputs: z.string().optional() });
+const schema = z.object({
+  node: nodeName, name: unitName, enabled: z.boolean(), active: z.boolean(), inputs: z.string(), reloadInputs: z.string().optional(),
+  /** The unit runs the omnitron agent, which keeps this status file. */
+  agentStatus: z.string().optional(),
+});
 type Attributes = z.infer<typeof schema>;
 
 const DEFAULT_STARTUP_TIMEOUT_S = 60;
@@ -27,14 +32,21 @@ const NOT_THERE = /not loaded|does not exist|No such file|not found/i;
 
 function requests(attrs: Attrs): ProbeRequest[] {
   const name = str(attrs, 'name');
-  return name ? [{ kind: 'unit', name }, { kind: 'marker', path: inputsMarkerPath(name) }] : [];
+  const status = str(attrs, 'agentStatus');
+  if (!name) return [];
+  return [{ kind: 'unit', name }, { kind: 'marker', path: inputsMarkerPath(name) }, ...(status ? [statusRequest(status)] : [])];
 }
 
 function read(address: string, attrs: Attrs, facts: Facts): Observed | undefined {
   const name = str(attrs, 'name')!;
+  const node = str(attrs, 'node')!;
+  const status = str(attrs, 'agentStatus');
   const unit = unitFact(facts({ kind: 'unit', name }));
   const marker = markerFact(facts({ kind: 'marker', path: inputsMarkerPath(name) }));
-  return observeService(address, { node: str(attrs, 'node')!, name }, unit, marker);
+  const observed = observeService(address, { node, name, ...(status ? { agentStatus: status } : {}) }, unit, marker);
+  if (!observed || !status) return observed;
+  const runtime = issuesFromFact(node, fileFact(facts(statusRequest(status))), unit.activeState === 'active');
+  return runtime.length > 0 ? { ...observed, runtime } : observed;
 }
 
 function parseState(stdout: string): UnitState {
@@ -68,6 +80,7 @@ async function waitActive(ctx: ProviderContext, t: Transport, op: ApplyOp, a: At
 
 async function converge(ctx: ProviderContext, t: Transport, op: ApplyOp, a: Attributes): Promise<void> {
   const steps = serviceSteps(a, op.observed);
+  const before = steps.run && a.agentStatus ? markOf(await readAgentStatus(t, a.agentStatus)) : undefined;
   await t.execOrThrow(systemctl(steps.enable ? 'enable' : 'disable', a.name));
   if (steps.resetFailed) await t.execOrThrow(resetFailed(a.name));
   if (steps.run) {
@@ -79,6 +92,10 @@ async function converge(ctx: ProviderContext, t: Transport, op: ApplyOp, a: Attr
   if (a.active) {
     progress(ctx, op.address, `waiting for ${a.name} to be active`);
     await waitActive(ctx, t, op, a);
+  }
+  if (a.active && before && a.agentStatus) {
+    progress(ctx, op.address, 'waiting for the agent to start its apps');
+    await waitAgentSettled(ctx, t, op, { node: a.node, path: a.agentStatus, before, timeoutS: op.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT_S });
   }
 }
 

@@ -8,7 +8,8 @@ export interface AgentStatus {
   node: string;
   project: string;
   stack: string;
-  agent: { pid: number; startedAt: number; version: string; rss: number; state: AgentState; reason?: string };
+  /** `generation` counts manifest loads since start: apply waits for it to move after a reload. */
+  agent: { pid: number; startedAt: number; generation: number; version: string; rss: number; state: AgentState; reason?: string };
   apps: AppStatus[];
   /** When this document was produced (epoch ms): a stale status.json means the agent is gone. */
   updatedAt: number;
@@ -17,6 +18,7 @@ export interface AgentStatus {
 export interface StatusSource {
   identity: { node: string; project: string; stack: string };
   startedAt: number;
+  generation: number;
   state: AgentState;
   reason?: string;
   apps: AppStatus[];
@@ -26,7 +28,7 @@ export interface StatusSource {
 export function agentStatus(src: StatusSource): AgentStatus {
   return {
     ...src.identity,
-    agent: { pid: process.pid, startedAt: src.startedAt, version: AGENT_VERSION, rss: process.memoryUsage.rss(), state: src.state, ...(src.reason ? { reason: src.reason } : {}) },
+    agent: { pid: process.pid, startedAt: src.startedAt, generation: src.generation, version: AGENT_VERSION, rss: process.memoryUsage.rss(), state: src.state, ...(src.reason ? { reason: src.reason } : {}) },
     apps: src.apps,
     updatedAt: src.now,
   };

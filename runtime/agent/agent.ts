@@ -65,6 +65,7 @@ class NodeAgent implements RunningAgent {
   /** Stopping everything turns a failed app into a stopped one; the final status still says which failed. */
   readonly #failed = new Set<string>();
   #state: AgentState = 'starting';
+  #generation = 0;
   #reason?: string;
   #server?: ControlServer;
   #queue: Promise<unknown> = Promise.resolve();
@@ -95,7 +96,7 @@ class NodeAgent implements RunningAgent {
 
   status(): AgentStatus {
     const apps = this.#supervisor.status().map((a) => (this.#failed.has(a.name) ? { ...a, state: 'failed' as const } : a));
-    return agentStatus({ identity: this.manifest, startedAt: this.#startedAt, state: this.#state, reason: this.#reason, apps, now: this.#now() });
+    return agentStatus({ identity: this.manifest, startedAt: this.#startedAt, generation: this.#generation, state: this.#state, reason: this.#reason, apps, now: this.#now() });
   }
 
   reload(): Promise<ReconcileResult> {
@@ -105,6 +106,7 @@ class NodeAgent implements RunningAgent {
       this.verifier = await createControlVerifier(next.publicKey, next.node);
       this.manifest = { ...next, controlSocket: this.manifest.controlSocket, stateDir: this.manifest.stateDir };
       const result = await this.#supervisor.reconcile(specs);
+      this.#generation++;
       this.#log({ level: 'info', msg: 'reloaded', ...result });
       this.#statusFile.notify();
       return result;

@@ -25,6 +25,24 @@ const logsSchema = z.strictObject({ maxSize: positive, maxFiles: positive, compr
 const publicKeySchema = z.looseObject({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string().min(1) })
   .refine((k) => !('d' in k), 'holds a private key ("d"); the agent needs only the public half');
 
+/**
+ * Register this node and its apps' services in Redis (titan-discovery layout). The URL, which holds
+ * the Redis password, is not in the manifest: the agent reads it from its own environment.
+ */
+const discoverySchema = z.strictObject({
+  redisUrlEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'),
+  nodeId: z.string().min(1),
+  /** `host:port` other nodes reach this one at. */
+  address: z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port'),
+  redisPrefix: z.string().min(1),
+  heartbeatInterval: positive,
+  heartbeatTTL: positive,
+  pubSubEnabled: z.boolean(),
+  pubSubChannel: z.string().min(1),
+  /** Manifest apps whose services this node announces (name = app name, version from its defineSystem). */
+  apps: z.array(name),
+});
+
 const appSchema = z.strictObject({
   name,
   bootstrap: absolute.optional(),
@@ -52,12 +70,14 @@ export const manifestSchema = z.strictObject({
   publicKey: publicKeySchema,
   metricsInterval: positive,
   apps: z.array(appSchema),
+  discovery: discoverySchema.optional(),
 }).superRefine(checkApps);
 
 export type AgentManifest = z.infer<typeof manifestSchema>;
 export type ManifestApp = AgentManifest['apps'][number];
+export type ManifestDiscovery = NonNullable<AgentManifest['discovery']>;
 
-function checkApps(manifest: { apps: Array<z.infer<typeof appSchema>> }, ctx: z.RefinementCtx): void {
+function checkApps(manifest: { apps: Array<z.infer<typeof appSchema>>; discovery?: z.infer<typeof discoverySchema> }, ctx: z.RefinementCtx): void {
   const names = new Set<string>();
   manifest.apps.forEach((app, i) => {
     if (names.has(app.name)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'name'], message: `duplicate app "${app.name}"` });
@@ -67,6 +87,9 @@ function checkApps(manifest: { apps: Array<z.infer<typeof appSchema>> }, ctx: z.
   manifest.apps.forEach((app, i) => app.dependsOn.forEach((dep, j) => {
     if (!names.has(dep)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'dependsOn', j], message: `unknown app "${dep}"` });
   }));
+  manifest.discovery?.apps.forEach((app, i) => {
+    if (!names.has(app)) ctx.addIssue({ code: 'custom', path: ['discovery', 'apps', i], message: `unknown app "${app}"` });
+  });
 }
 
 /** Validates parsed JSON; `where` names the file in every error. */

@@ -41,6 +41,21 @@ type NodeName = 'db' | 'cache' | 'app';
 const node = (name: NodeName) => bed.node(`${prefix}-${name}`);
 const ssh = (name: NodeName, ...argv: string[]) => sshRun(node(name), bed.privateKeyPath, argv);
 
+interface AppStatusDoc { name: string; state: string; restarts: number; processes: Array<{ pid?: number }> }
+async function agentStatus(): Promise<{ apps: AppStatusDoc[] }> {
+  return JSON.parse((await ssh('app', 'cat', '/var/lib/omnitron/agent/status.json')).stdout) as { apps: AppStatusDoc[] };
+}
+
+async function waitForStatus<T>(pick: (s: { apps: AppStatusDoc[] }) => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = pick(await agentStatus());
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`agent status never matched: ${JSON.stringify((await agentStatus()).apps.map((a) => [a.name, a.state, a.restarts]))}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 describe('production stack on bare-metal nodes', () => {
   beforeAll(async () => {
     requireNode24();
@@ -75,9 +90,14 @@ describe('production stack on bare-metal nodes', () => {
   });
 
   it('independent checks over plain ssh see units, databases and a working app', async () => {
-    for (const unit of ['omnitron-auth.service', 'omnitron-ledger.service', 'omnitron-realtime.service']) {
-      expect((await ssh('app', 'systemctl', 'is-active', unit)).stdout.trim(), unit).toBe('active');
+    expect((await ssh('app', 'systemctl', 'is-active', 'omnitron-agent.service')).stdout.trim()).toBe('active');
+    const status = await agentStatus();
+    expect(status.apps.map((a) => [a.name, a.state])).toEqual(['auth', 'media', 'analytics', 'ledger', 'realtime'].map((a) => [a, 'running']));
+    for (const port of [3101, 3102, 3103, 3104, 3105]) {
+      expect(JSON.parse((await ssh('app', 'curl', '-s', `http://127.0.0.1:${port}/health`)).stdout).ok, `app on ${port}`).toBe(true);
     }
+    const users = await ssh('app', 'ps', '-o', 'user=', '-p', String(status.apps[0].processes[0].pid));
+    expect(users.stdout.trim()).toBe('omnitron');
     expect((await ssh('db', 'systemctl', 'is-active', 'postgresql@15-main.service')).stdout.trim()).toBe('active');
     expect((await ssh('cache', 'systemctl', 'is-active', 'redis-server.service')).stdout.trim()).toBe('active');
     expect((await ssh('cache', 'systemctl', 'is-active', 'redis-server@pubsub.service')).stdout.trim()).toBe('active');
@@ -88,7 +108,7 @@ describe('production stack on bare-metal nodes', () => {
     expect(body.ok, health.stdout).toBe(true);
     expect(body.checks.DATABASE_URL).toMatch(/^ok \(ledger@ledger\)/);
     const env = await ssh('app', 'stat', '-c', '%a %U', '/etc/omnitron/env/ledger.env');
-    expect(env.stdout.trim()).toBe('600 omnitron');
+    expect(env.stdout.trim()).toBe('600 root');
     const url = (await ssh('app', 'grep', '^DATABASE_URL=', '/etc/omnitron/env/ledger.env')).stdout;
     expect(url).toContain(`@${node('db').address}:5432/ledger`);
   });
@@ -97,18 +117,30 @@ describe('production stack on bare-metal nodes', () => {
     await expectClean();
   });
 
+  it('an app killed with SIGKILL is restarted by the agent, and the plan stays clean', async () => {
+    const before = (await agentStatus()).apps.find((a) => a.name === 'media')!;
+    await ssh('app', 'kill', '-9', String(before.processes[0].pid));
+    const after = await waitForStatus((s) => {
+      const media = s.apps.find((a) => a.name === 'media')!;
+      return media.state === 'running' && media.restarts > before.restarts ? media : undefined;
+    });
+    expect(after.processes[0].pid).not.toBe(before.processes[0].pid);
+    expect(JSON.parse((await ssh('app', 'curl', '-s', 'http://127.0.0.1:3102/health')).stdout).ok).toBe(true);
+    await expectClean();
+  });
+
   it('drift: an edited unit file', async () => {
-    await ssh('app', 'sh', '-c', 'echo "# edited by hand" >> /etc/systemd/system/omnitron-auth.service');
-    await expectDriftOn('systemd_unit.app.omnitron-auth');
+    await ssh('app', 'sh', '-c', 'echo "# edited by hand" >> /etc/systemd/system/omnitron-agent.service');
+    await expectDriftOn('systemd_unit.app.omnitron-agent');
     await applyProd();
     await expectClean();
   });
 
-  it('drift: a stopped unit', async () => {
-    await ssh('app', 'systemctl', 'stop', 'omnitron-ledger.service');
-    await expectDriftOn('systemd_service.app.omnitron-ledger');
+  it('drift: a stopped agent', async () => {
+    await ssh('app', 'systemctl', 'stop', 'omnitron-agent.service');
+    await expectDriftOn('systemd_service.app.omnitron-agent');
     await applyProd();
-    expect((await ssh('app', 'systemctl', 'is-active', 'omnitron-ledger.service')).stdout.trim()).toBe('active');
+    expect((await ssh('app', 'systemctl', 'is-active', 'omnitron-agent.service')).stdout.trim()).toBe('active');
     await expectClean();
   });
 

@@ -1,0 +1,66 @@
+/**
+ * Where the node agent lives, on a bare-metal node and on the developer's machine for a local stack.
+ * The planner writes these paths into the graph and the manifest; `omnitron status`, `logs` and
+ * `discovery ls` use the same ones to reach a running agent.
+ */
+import path from 'node:path';
+import { address } from './addresses.js';
+
+/** The key pair the CLI signs control tokens with; the manifest carries only its public half. */
+export const AGENT_KEY_ADDRESS = address('ed25519_key', 'agent');
+export const AGENT_KEY_PURPOSE = 'agent-control';
+
+export interface AgentPaths {
+  manifest: string;
+  stateDir: string;
+  logDir: string;
+  controlSocket: string;
+  /** The agent bundle the node runs (`node AGENT run --manifest MANIFEST`, `node AGENT client …`). */
+  bundle: string;
+  /** Environment the agent itself starts with (discovery's Redis URL); absent when it needs none. */
+  envFile: string;
+}
+
+export const OMNITRON_ROOT = '/opt/omnitron';
+export const AGENT_UNIT = 'omnitron-agent.service';
+
+export const NODE_AGENT: AgentPaths = {
+  manifest: '/etc/omnitron/agent/manifest.json',
+  stateDir: '/var/lib/omnitron/agent',
+  logDir: '/var/log/omnitron',
+  controlSocket: '/run/omnitron/agent.sock',
+  bundle: `${OMNITRON_ROOT}/runtime/agent.mjs`,
+  envFile: '/etc/omnitron/agent/agent.env',
+};
+
+export function nodeBinary(nodeVersion: string): string {
+  return `${OMNITRON_ROOT}/node/${nodeVersion}/bin/node`;
+}
+
+/** A local stack's agent runs from this checkout's bundle, with everything else under `.omnitron/<stack>/agent`. */
+export function localAgentPaths(stackDir: string, bundle: string): AgentPaths {
+  const dir = path.join(stackDir, 'agent');
+  return {
+    manifest: path.join(dir, 'manifest.json'),
+    stateDir: path.join(dir, 'state'),
+    logDir: path.join(dir, 'logs'),
+    // A unix socket path is limited to ~107 bytes; a deep checkout gets a short one under the state dir's name.
+    controlSocket: shortSocketPath(path.join(dir, 'agent.sock')),
+    bundle,
+    envFile: path.join(dir, 'agent.env'),
+  };
+}
+
+const MAX_SOCKET_PATH = 100;
+
+function shortSocketPath(preferred: string): string {
+  if (Buffer.byteLength(preferred) <= MAX_SOCKET_PATH) return preferred;
+  let h = 0;
+  for (const ch of preferred) h = (h * 31 + ch.codePointAt(0)!) >>> 0;
+  return path.join('/tmp', `omnitron-agent-${h.toString(16)}.sock`);
+}
+
+/** `<stateDir>/status.json`, kept current by the agent for the planner's probe. */
+export function agentStatusFile(paths: AgentPaths): string {
+  return path.join(paths.stateDir, 'status.json');
+}

@@ -1,0 +1,109 @@
+/**
+ * The agent's manifest for one target (a node, or this machine for a local stack): the apps placed
+ * there with the supervision, health, logging and shutdown policy the ecosystem configures. It is a
+ * template because it embeds the control key's public half, which exists only once `ed25519_key.agent`
+ * has been applied.
+ */
+import { ref, template, type Template } from '../expr.js';
+import type { AppSpec, StackModel } from '../config/model.js';
+import { parseBytes } from '../../providers/docker/units.js';
+import { AGENT_KEY_ADDRESS, type AgentPaths } from './agent-layout.js';
+import { safeName } from './addresses.js';
+
+export const MANIFEST_FORMAT_VERSION = 1;
+const PUBLIC_KEY_SLOT = '"__omnitron_agent_public_key__"';
+const DEFAULT_SHUTDOWN = { priority: 0, timeout: 10_000 };
+const HEALTH_FAILURES_BEFORE_RESTART = 3;
+
+export interface ManifestAppInput {
+  app: AppSpec;
+  /** Entry file as the target sees it (bootstrap or script, whichever the app uses). */
+  entry: string;
+  cwd: string;
+  envFile: string;
+  /** The target's OS user the app runs as; absent: the agent's own user. */
+  user?: string;
+}
+
+export interface ManifestDiscoveryInput {
+  redisUrlEnv: string;
+  nodeId: string;
+  address: string;
+}
+
+export interface ManifestTarget {
+  model: StackModel;
+  node: string;
+  paths: AgentPaths;
+  apps: ManifestAppInput[];
+  discovery?: ManifestDiscoveryInput;
+}
+
+/** The name an app has inside the agent: the config's name when it is a plain word, a stable slug otherwise. */
+export function agentAppName(app: string): string {
+  const name = safeName(app, /[^A-Za-z0-9_.-]/g);
+  return /^[A-Za-z0-9]/.test(name) ? name : `app${name}`;
+}
+
+export function agentManifest(target: ManifestTarget): Template {
+  const { model, paths } = target;
+  const onTarget = new Set(target.apps.map((a) => a.app.name));
+  const manifest = {
+    formatVersion: MANIFEST_FORMAT_VERSION,
+    project: model.project,
+    stack: model.stack.name,
+    node: agentAppName(target.node),
+    stateDir: paths.stateDir,
+    logDir: paths.logDir,
+    controlSocket: paths.controlSocket,
+    publicKey: PUBLIC_KEY_SLOT,
+    metricsInterval: model.monitoring.metrics.interval,
+    apps: target.apps.map((a) => manifestApp(model, a, onTarget)),
+    ...(target.discovery ? { discovery: discoveryBlock(target.discovery, target.apps) } : {}),
+  };
+  const [before, after] = JSON.stringify(manifest, null, 2).split(JSON.stringify(PUBLIC_KEY_SLOT));
+  return template(before, ref(AGENT_KEY_ADDRESS, 'publicJwk'), `${after}\n`);
+}
+
+function manifestApp(model: StackModel, input: ManifestAppInput, onTarget: ReadonlySet<string>) {
+  const { app } = input;
+  const health = httpHealth(model, app);
+  return {
+    name: agentAppName(app.name),
+    [app.bootstrap ? 'bootstrap' : 'script']: input.entry,
+    cwd: input.cwd,
+    envFile: input.envFile,
+    ...(input.user ? { user: input.user } : {}),
+    // Apps on other targets are ordered by apply (this agent starts after theirs), not by this agent.
+    dependsOn: app.dependsOn.filter((d) => onTarget.has(d)).map(agentAppName),
+    critical: app.critical,
+    startupTimeout: app.startupTimeout,
+    ...(health ? { health } : {}),
+    shutdown: DEFAULT_SHUTDOWN,
+    restart: { strategy: model.supervision.strategy, maxRestarts: model.supervision.maxRestarts, window: model.supervision.window, backoff: model.supervision.backoff },
+    logs: { maxSize: parseBytes(model.logging.maxSize) ?? 50 * 1024 ** 2, maxFiles: model.logging.maxFiles, compress: model.logging.compress },
+  };
+}
+
+/**
+ * An app that serves HTTP on `PORT` is checked at /health on loopback, as the example apps and most
+ * Titan apps answer it; an app without a port is ready by IPC or by staying up.
+ */
+function httpHealth(model: StackModel, app: AppSpec) {
+  const port = Number(model.stack.settings.env.PORT ?? app.env.PORT);
+  if (!Number.isInteger(port) || port <= 0 || port > 65_535) return undefined;
+  const { interval, timeout } = model.monitoring.healthCheck;
+  return { type: 'http' as const, target: `http://127.0.0.1:${port}/health`, interval, timeout, failureThreshold: HEALTH_FAILURES_BEFORE_RESTART };
+}
+
+function discoveryBlock(d: ManifestDiscoveryInput, apps: ManifestAppInput[]) {
+  return {
+    ...d,
+    redisPrefix: 'titan:discovery',
+    heartbeatInterval: 5_000,
+    heartbeatTTL: 15_000,
+    pubSubEnabled: true,
+    pubSubChannel: 'titan:discovery:events',
+    apps: apps.filter((a) => a.app.requirements.discovery).map((a) => agentAppName(a.app.name)),
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Reads an agent's status document (its status.json, or GET /v1/status) into runtime drift: the apps
+ * that are not running as the configuration asks, and whether the agent has finished starting them.
+ * Defensive by design: the document comes from a node, possibly from an older or newer agent.
+ */
+import type { RuntimeIssue } from './resource.js';
+
+interface LastExit { code?: number | null; signal?: string | null; reason?: string }
+interface AppDoc { name?: string; state?: string; restarts?: number; health?: string; blockedBy?: string; lastExit?: LastExit }
+export interface AgentStatusDoc {
+  agent?: { state?: string; reason?: string; startedAt?: number; generation?: number };
+  apps?: AppDoc[];
+  updatedAt?: number;
+}
+
+const SETTLING = new Set(['pending', 'starting', 'stopping']);
+
+export function parseAgentStatus(text: string): AgentStatusDoc | undefined {
+  try {
+    const doc = JSON.parse(text) as unknown;
+    return doc && typeof doc === 'object' && !Array.isArray(doc) ? (doc as AgentStatusDoc) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Apps crash-looping, failed, blocked or failing their health check; and a failed agent. */
+export function runtimeIssues(target: string, doc: AgentStatusDoc): RuntimeIssue[] {
+  const issues: RuntimeIssue[] = [];
+  if (doc.agent?.state === 'failed') {
+    issues.push({ target, app: '(agent)', state: 'agent failed', restarts: 0, ...(doc.agent.reason ? { detail: doc.agent.reason } : {}) });
+  }
+  for (const app of doc.apps ?? []) {
+    const state = issueState(app);
+    if (!state) continue;
+    const exit = describeExit(app.lastExit);
+    issues.push({
+      target, app: app.name ?? '?', state, restarts: app.restarts ?? 0,
+      ...(exit ? { lastExit: exit } : {}),
+      ...(app.state === 'blocked' && app.blockedBy ? { detail: `waiting for ${app.blockedBy}` } : {}),
+      ...(app.state === 'failed' && app.lastExit?.reason ? { detail: app.lastExit.reason } : {}),
+    });
+  }
+  return issues;
+}
+
+function issueState(app: AppDoc): string | undefined {
+  const restarts = app.restarts ?? 0;
+  if (app.state === 'failed') return 'failed';
+  if (app.state === 'blocked') return 'blocked';
+  if (app.state === 'backoff') return 'crash-looping';
+  if (app.state === 'starting' && restarts > 0) return 'crash-looping';
+  if (app.state === 'running' && app.health === 'failing') return 'health check failing';
+  return undefined;
+}
+
+function describeExit(exit: LastExit | undefined): string | undefined {
+  if (!exit) return undefined;
+  if (exit.signal) return `signal ${exit.signal}`;
+  if (typeof exit.code === 'number') return `exit code ${exit.code}`;
+  return exit.reason;
+}
+
+/** The agent has started every app it will start: each is running, failed or blocked (or the agent itself failed). */
+export function agentSettled(doc: AgentStatusDoc): boolean {
+  if (doc.agent?.state === 'failed') return true;
+  if (doc.agent?.state !== 'running') return false;
+  return (doc.apps ?? []).every((a) => !SETTLING.has(a.state ?? 'pending') && a.state !== 'backoff');
+}
