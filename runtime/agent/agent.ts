@@ -4,13 +4,16 @@
  * 0), or a critical app failing for good (exit 70, after stopping the rest) so systemd's restart
  * policy and the operator both see it.
  */
+import path from 'node:path';
+import { findStampedProcesses } from '../supervisor/stamped-processes.js';
 import { Supervisor, type ReconcileResult } from '../supervisor/supervisor.js';
 import type { AppSpec, AppStatus, SupervisorEvent } from '../supervisor/types.js';
 import { agentStatus, type AgentState, type AgentStatus } from './agent-status.js';
 import { createControlVerifier, type ControlVerifier } from './auth.js';
 import { HttpError, startControlServer, type ControlServer } from './control-server.js';
 import { readManifest, type AgentManifest } from './manifest.js';
-import { resolveApps, type ResolveDeps } from './resolve-app.js';
+import { DiscoveryAnnouncer } from './discovery-announcer.js';
+import { resolveManifestApps, type ResolveDeps } from './resolve-app.js';
 import { createStatusFile, type StatusFile } from './status-file.js';
 
 export const EXIT_OK = 0;
@@ -32,6 +35,8 @@ export interface RunningAgent {
   restart(app: string): Promise<AppStatus | undefined>;
   /** Stops every app, removes the socket, writes a final status; `done` then resolves with 0. */
   shutdown(reason: string): Promise<void>;
+  /** Exits (0) leaving every app running, for the next agent (an upgrade) to adopt without restarting them. */
+  handover(): Promise<void>;
   /** Every app is running, failed or blocked (the supervisor's start finished). */
   readonly started: Promise<void>;
   /** The exit code for the process: 0 after shutdown, 70 after a critical failure, 1 if the supervisor could not start. */
@@ -46,9 +51,9 @@ export function jsonLineLog(write: (line: string) => void = (l) => process.stdou
 export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const manifest = await readManifest(opts.manifestPath);
   const verifier = await createControlVerifier(manifest.publicKey, manifest.node);
-  const specs = await resolveApps(manifest, opts.resolveDeps);
+  const { specs, versions } = await resolveManifestApps(manifest, opts.resolveDeps);
   const agent = new NodeAgent(opts, manifest, verifier, specs);
-  await agent.serve(specs);
+  await agent.serve(specs, versions);
   return agent;
 }
 
@@ -70,20 +75,24 @@ class NodeAgent implements RunningAgent {
   #server?: ControlServer;
   #queue: Promise<unknown> = Promise.resolve();
   #finish!: (code: number) => void;
+  readonly #discovery = new DiscoveryAnnouncer({ log: (e) => this.#log(e), apps: () => this.#supervisor.status() });
 
   constructor(private readonly opts: AgentOptions, private manifest: AgentManifest, private verifier: ControlVerifier, specs: AppSpec[]) {
     this.#log = opts.log ?? jsonLineLog();
     this.#now = opts.now ?? Date.now;
     this.#startedAt = this.#now();
     this.done = new Promise((resolve) => { this.#finish = resolve; });
-    this.#supervisor = new Supervisor({ apps: specs, metricsInterval: manifest.metricsInterval, now: this.#now, onEvent: (e) => this.#onEvent(e) });
+    this.#supervisor = new Supervisor({
+      apps: specs, metricsInterval: manifest.metricsInterval, now: this.#now, onEvent: (e) => this.#onEvent(e),
+      handover: { pipeDir: path.join(manifest.stateDir, 'pipes'), owner: manifest.stateDir },
+    });
     this.#statusFile = createStatusFile({
       stateDir: manifest.stateDir, snapshot: () => this.status(),
       onError: (err) => this.#log({ level: 'warn', msg: 'status file not written', error: err.message }),
     });
   }
 
-  async serve(specs: AppSpec[]): Promise<void> {
+  async serve(specs: AppSpec[], versions: Record<string, string> = {}): Promise<void> {
     this.#server = await startControlServer({
       socketPath: this.manifest.controlSocket,
       verifier: () => this.verifier,
@@ -91,7 +100,9 @@ class NodeAgent implements RunningAgent {
     });
     this.#statusFile.flush();
     this.#log({ level: 'info', msg: 'agent started', node: this.manifest.node, apps: specs.map((s) => s.name), socket: this.manifest.controlSocket });
-    this.started = this.#supervisor.start().then(() => { if (this.#state === 'starting') this.#setState('running'); }, (err: Error) => this.#startFailed(err));
+    void this.#discovery.configure(this.manifest.discovery, versions);
+    const adopt = findStampedProcesses(this.manifest.stateDir);
+    this.started = this.#supervisor.start({ adopt }).then(() => { if (this.#state === 'starting') this.#setState('running'); }, (err: Error) => this.#startFailed(err));
   }
 
   status(): AgentStatus {
@@ -101,11 +112,12 @@ class NodeAgent implements RunningAgent {
 
   reload(): Promise<ReconcileResult> {
     return this.#serial(async () => {
-      const { next, specs } = await this.#nextManifest();
+      const { next, specs, versions } = await this.#nextManifest();
       warnRestartOnly(this.manifest, next, this.#log);
       this.verifier = await createControlVerifier(next.publicKey, next.node);
       this.manifest = { ...next, controlSocket: this.manifest.controlSocket, stateDir: this.manifest.stateDir };
       const result = await this.#supervisor.reconcile(specs);
+      void this.#discovery.configure(this.manifest.discovery, versions);
       this.#generation++;
       this.#log({ level: 'info', msg: 'reloaded', ...result });
       this.#statusFile.notify();
@@ -127,17 +139,31 @@ class NodeAgent implements RunningAgent {
     await this.#stopAll(EXIT_OK);
   }
 
+  async handover(): Promise<void> {
+    if (ENDING.has(this.#state)) return void (await this.done);
+    this.#log({ level: 'info', msg: 'handing over: exiting with every app left running for the next agent' });
+    this.#setState('stopping');
+    await this.#queue; // a reload in flight finishes first, so no process is half started
+    await this.#supervisor.detach();
+    await this.#server?.close();
+    this.#reason = 'handed over to the next agent; apps left running';
+    this.#setState('stopped');
+    this.#statusFile.close();
+    this.#finish(EXIT_OK);
+  }
+
   /** A manifest that fails to load or resolve leaves the running apps untouched. */
-  async #nextManifest(): Promise<{ next: AgentManifest; specs: AppSpec[] }> {
-    const path = this.opts.manifestPath;
-    const next = await readManifest(path).catch((err: Error) => { throw new HttpError(422, err.message); });
-    if (next.node !== this.manifest.node) throw new HttpError(422, `${path} is for node "${next.node}", this agent serves "${this.manifest.node}"`);
-    const specs = await resolveApps(next, this.opts.resolveDeps).catch((err: Error) => { throw new HttpError(422, err.message); });
-    return { next, specs };
+  async #nextManifest(): Promise<{ next: AgentManifest; specs: AppSpec[]; versions: Record<string, string> }> {
+    const file = this.opts.manifestPath;
+    const next = await readManifest(file).catch((err: Error) => { throw new HttpError(422, err.message); });
+    if (next.node !== this.manifest.node) throw new HttpError(422, `${file} is for node "${next.node}", this agent serves "${this.manifest.node}"`);
+    const { specs, versions } = await resolveManifestApps(next, this.opts.resolveDeps).catch((err: Error) => { throw new HttpError(422, err.message); });
+    return { next, specs, versions };
   }
 
   #onEvent(e: SupervisorEvent): void {
     this.#statusFile.notify();
+    this.#discovery.appsChanged();
     if (e.type !== 'metrics') this.#log({ level: eventLevel(e), msg: e.type, ...e });
     if (e.type === 'critical') void this.#failCritical(e.app, e.reason);
   }
@@ -161,6 +187,7 @@ class NodeAgent implements RunningAgent {
   }
 
   async #stopAll(code: number): Promise<void> {
+    await this.#discovery.close(); // peers stop routing here before the apps stop
     await this.#supervisor.stop().catch((err: Error) => this.#log({ level: 'error', msg: 'supervisor stop failed', error: err.message }));
     await this.#server?.close();
     this.#setState(code === EXIT_OK ? 'stopped' : 'failed');

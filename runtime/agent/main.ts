@@ -1,7 +1,8 @@
 /**
  * Entry of agent.bundle.mjs.
  *   run --manifest PATH
- *     Runs the agent until SIGTERM/SIGINT (exit 0) or a critical app's failure (exit 70); SIGHUP reloads.
+ *     Runs the agent until SIGTERM/SIGINT (exit 0, apps stopped) or a critical app's failure (exit 70);
+ *     SIGHUP reloads; SIGUSR2 hands over: exit 0 leaving the apps running for the next agent to adopt.
  *   client (status | restart APP | logs APP [--follow] [--lines N] [--process P] | reload) --socket PATH
  *     One control request; the token is read from stdin (argv would show it in `ps`). Prints the
  *     JSON answer (or log lines); exits 1 on an HTTP error, 2 on bad usage, 3 when the request itself
@@ -22,6 +23,7 @@ async function run(args: string[]): Promise<number> {
   const agent = await startAgent({ manifestPath: values.manifest, log });
   process.on('SIGHUP', () => { agent.reload().catch((err: Error) => log({ level: 'error', msg: 'reload failed', error: err.message })); });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void agent.shutdown(signal));
+  process.on('SIGUSR2', () => void agent.handover());
   return agent.done;
 }
 

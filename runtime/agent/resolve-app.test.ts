@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, copyFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveApp, resolveApps, SETPRIV } from './resolve-app.js';
+import { overrideShutdown, resolveApp, resolveApps, resolveManifestApps, SETPRIV } from './resolve-app.js';
+import type { SystemDefinition } from './system-definition.js';
 import { FIXTURES, testApp, testManifest } from './test-manifest.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'omnitron-resolve-'));
@@ -59,5 +60,43 @@ describe('resolveApp', () => {
     await expect(resolveApps(manifest)).rejects.toThrow(`app "ghost": script ${path.join(tmp, 'nope.mjs')}: ENOENT`);
     const noEnv = testManifest(tmp, KEY, [testApp({ name: 'api', envFile: path.join(tmp, 'missing.env') })]);
     await expect(resolveApps(noEnv)).rejects.toThrow(`app "api": cannot read env file ${path.join(tmp, 'missing.env')}: ENOENT`);
+  });
+});
+
+describe('defineSystem overrides', () => {
+  const bootstrap = path.join(FIXTURES, 'system/bootstrap.js');
+  const health = { type: 'http' as const, target: 'http://127.0.0.1:3000/health', interval: 1_000, timeout: 500, failureThreshold: 3 };
+  const system = (extra: Partial<SystemDefinition>) => ({ loadSystem: async (): Promise<SystemDefinition> => ({ name: 's', processes: [{ name: 'web', module: '../ticker.mjs' }], ...extra }) });
+  const app = testApp({ name: 'sys', envFile, bootstrap, health, shutdown: { priority: 3, timeout: 10_000 } });
+
+  it('keeps the manifest\'s shutdown and health when defineSystem sets neither', async () => {
+    const spec = await resolveApp(app, '/logs', system({}));
+    expect(spec.shutdown).toEqual({ priority: 3, timeout: 10_000 });
+    expect(spec.health).toEqual(health);
+  });
+
+  it('overrides shutdown field by field', async () => {
+    expect((await resolveApp(app, '/logs', system({ shutdown: { timeout: 30_000 } }))).shutdown).toEqual({ priority: 3, timeout: 30_000 });
+    expect((await resolveApp(app, '/logs', system({ shutdown: { priority: -1 } }))).shutdown).toEqual({ priority: -1, timeout: 10_000 });
+    expect((await resolveApp(app, '/logs', system({ shutdown: { priority: 9, timeout: 1_000 } }))).shutdown).toEqual({ priority: 9, timeout: 1_000 });
+    expect(overrideShutdown({ priority: 1, timeout: 2 }, { priority: undefined, timeout: 5 })).toEqual({ priority: 1, timeout: 5 });
+  });
+
+  it('drops the manifest\'s health check when health.enabled is false, and only then', async () => {
+    const off = await resolveApp(app, '/logs', system({ health: { enabled: false } }));
+    expect(off).not.toHaveProperty('health');
+    expect((await resolveApp(app, '/logs', system({ health: { enabled: true } }))).health).toEqual(health);
+    expect((await resolveApp(app, '/logs', system({ health: {} }))).health).toEqual(health);
+  });
+
+  it('reports each bootstrap app\'s version, read from the real bootstrap', async () => {
+    const manifest = testManifest(tmp, KEY, [
+      testApp({ name: 'sys', envFile, bootstrap }),
+      testApp({ name: 'api', envFile }),
+    ]);
+    const resolved = await resolveManifestApps(manifest);
+    expect(resolved.specs.map((s) => s.name)).toEqual(['sys', 'api']);
+    expect(resolved.versions).toEqual({ sys: '1.0.0' });
+    expect(await resolveApps(manifest)).toEqual(resolved.specs);
   });
 });

@@ -9,7 +9,7 @@ import type { AppSpec, ProcessSpec } from '../supervisor/types.js';
 import { readEnvFile } from './env-file.js';
 import type { AgentManifest, ManifestApp } from './manifest.js';
 import { lookupUser, type OsUser } from './os-user.js';
-import { loadSystemDefinition, type SystemDefinition } from './system-definition.js';
+import { loadSystemDefinition, type SystemDefinition, type SystemShutdown } from './system-definition.js';
 
 export interface ResolveDeps {
   loadSystem?: (bootstrap: string) => Promise<SystemDefinition>;
@@ -20,25 +20,42 @@ export interface ResolveDeps {
 
 export const SETPRIV = '/usr/bin/setpriv';
 
+/** What the agent runs, plus each bootstrap app's defineSystem version (the version discovery announces). */
+export interface ResolvedApps {
+  specs: AppSpec[];
+  versions: Record<string, string>;
+}
+
 export async function resolveApps(manifest: AgentManifest, deps: ResolveDeps = {}): Promise<AppSpec[]> {
-  const specs: AppSpec[] = [];
+  return (await resolveManifestApps(manifest, deps)).specs;
+}
+
+export async function resolveManifestApps(manifest: AgentManifest, deps: ResolveDeps = {}): Promise<ResolvedApps> {
+  const resolved: ResolvedApps = { specs: [], versions: {} };
   for (const app of manifest.apps) {
     try {
-      specs.push(await resolveApp(app, manifest.logDir, deps));
+      const { spec, version } = await resolveAppWithVersion(app, manifest.logDir, deps);
+      resolved.specs.push(spec);
+      if (version !== undefined) resolved.versions[app.name] = version;
     } catch (err) {
       throw new Error(`app "${app.name}": ${(err as Error).message}`);
     }
   }
-  return specs;
+  return resolved;
 }
 
 export async function resolveApp(app: ManifestApp, logDir: string, deps: ResolveDeps = {}): Promise<AppSpec> {
+  return (await resolveAppWithVersion(app, logDir, deps)).spec;
+}
+
+async function resolveAppWithVersion(app: ManifestApp, logDir: string, deps: ResolveDeps): Promise<{ spec: AppSpec; version?: string }> {
   const user = app.user ? (deps.lookupUser ?? lookupUser)(app.user) : undefined;
   const env = { ...(user ? userEnvironment(user) : {}), ...(deps.readEnv ?? readEnvFile)(app.envFile) };
-  const entries = await processEntries(app, deps);
+  const { entries, system } = await processEntries(app, deps);
   const node = deps.execPath ?? process.execPath;
   const processes: ProcessSpec[] = entries.map((e) => ({ name: e.name, argv: runAs(user, [node, e.file]), ipc: e.ipc }));
-  return {
+  const health = system?.health?.enabled === false ? undefined : app.health;
+  const spec: AppSpec = {
     name: app.name,
     processes,
     cwd: real(app.cwd, 'cwd'),
@@ -46,20 +63,27 @@ export async function resolveApp(app: ManifestApp, logDir: string, deps: Resolve
     dependsOn: app.dependsOn,
     critical: app.critical,
     startupTimeout: app.startupTimeout,
-    ...(app.health ? { health: app.health } : {}),
-    shutdown: app.shutdown,
+    ...(health ? { health } : {}),
+    shutdown: overrideShutdown(app.shutdown, system?.shutdown),
     restart: app.restart,
     logs: { dir: logDir, ...app.logs },
   };
+  return { spec, ...(system?.version !== undefined ? { version: system.version } : {}) };
 }
 
 interface Entry { name: string; file: string; ipc: boolean }
 
-async function processEntries(app: ManifestApp, deps: ResolveDeps): Promise<Entry[]> {
-  if (app.script) return [{ name: 'main', file: real(app.script, 'script'), ipc: false }];
+/** A script is one process; a bootstrap's defineSystem lists the processes and may tune shutdown and health. */
+async function processEntries(app: ManifestApp, deps: ResolveDeps): Promise<{ entries: Entry[]; system?: SystemDefinition }> {
+  if (app.script) return { entries: [{ name: 'main', file: real(app.script, 'script'), ipc: false }] };
   const bootstrap = real(app.bootstrap!, 'bootstrap');
   const system = await (deps.loadSystem ?? loadSystemDefinition)(bootstrap);
-  return system.processes.map((p) => ({ name: p.name, file: path.resolve(path.dirname(bootstrap), p.module), ipc: true }));
+  return { system, entries: system.processes.map((p) => ({ name: p.name, file: path.resolve(path.dirname(bootstrap), p.module), ipc: true })) };
+}
+
+/** defineSystem's shutdown wins field by field; a field it leaves out keeps the manifest's value. */
+export function overrideShutdown(base: AppSpec['shutdown'], over: SystemShutdown | undefined): AppSpec['shutdown'] {
+  return { priority: over?.priority ?? base.priority, timeout: over?.timeout ?? base.timeout };
 }
 
 function real(file: string, field: string): string {

@@ -2,9 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { checkDefinition } from './system-definition.js';
 
 describe('checkDefinition', () => {
-  it('keeps name and the processes name/module', () => {
+  it('keeps name, version and the processes name/module', () => {
     expect(checkDefinition({ name: 'auth', version: '1', processes: [{ name: 'http', module: './main.js', critical: true }] }, 'b.js'))
-      .toEqual({ name: 'auth', processes: [{ name: 'http', module: './main.js' }] });
+      .toEqual({ name: 'auth', version: '1', processes: [{ name: 'http', module: './main.js' }] });
+  });
+
+  it('leaves out version, shutdown and health when the definition does not set them', () => {
+    expect(checkDefinition({ name: 'a', processes: [{ name: 'x', module: './x.js' }], hooks: {} }, 'b.js'))
+      .toEqual({ name: 'a', processes: [{ name: 'x', module: './x.js' }] });
+  });
+
+  it('keeps shutdown and health, only the fields the runtime uses', () => {
+    const def = { name: 'a', processes: [{ name: 'x', module: './x.js' }], shutdown: { timeout: 30_000, drainConnections: true }, health: { enabled: false } };
+    expect(checkDefinition(def, 'b.js')).toEqual({ name: 'a', processes: [{ name: 'x', module: './x.js' }], shutdown: { timeout: 30_000 }, health: { enabled: false } });
+    expect(checkDefinition({ ...def, shutdown: { priority: -5 }, health: {} }, 'b.js')).toMatchObject({ shutdown: { priority: -5 }, health: {} });
   });
 
   it.each([
@@ -14,6 +25,21 @@ describe('checkDefinition', () => {
     [{ name: 'a', processes: [{ name: 'x' }] }, 'b.js: processes[0].module is missing'],
     [{ name: 'a', processes: [{ name: 'x', module: './a.js' }, { name: 'x', module: './b.js' }] }, 'b.js: process "x" is defined twice'],
   ])('rejects %j', (value, message) => {
+    expect(() => checkDefinition(value, 'b.js')).toThrow(message);
+  });
+
+  const base = { name: 'a', processes: [{ name: 'x', module: './x.js' }] };
+  it.each([
+    [{ version: 2 }, 'b.js: defineSystem "version" must be a non-empty string, got 2'],
+    [{ version: '' }, 'b.js: defineSystem "version" must be a non-empty string, got ""'],
+    [{ shutdown: 5000 }, 'b.js: defineSystem "shutdown" must be an object like { priority: 10, timeout: 30000 }, got 5000'],
+    [{ shutdown: { timeout: 0 } }, 'b.js: defineSystem "shutdown.timeout" must be a positive whole number of milliseconds, got 0'],
+    [{ shutdown: { timeout: '30s' } }, 'b.js: defineSystem "shutdown.timeout" must be a positive whole number of milliseconds, got "30s"'],
+    [{ shutdown: { priority: 1.5 } }, 'b.js: defineSystem "shutdown.priority" must be a whole number, got 1.5'],
+    [{ health: false }, 'b.js: defineSystem "health" must be an object like { enabled: false }, got false'],
+    [{ health: { enabled: 'no' } }, 'b.js: defineSystem "health.enabled" must be true or false, got "no"'],
+  ])('rejects the optional field %j', (extra, message) => {
+    const value = { ...base, ...extra };
     expect(() => checkDefinition(value, 'b.js')).toThrow(message);
   });
 });

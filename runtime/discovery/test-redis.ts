@@ -27,12 +27,15 @@ export async function freePort(max = 65_535): Promise<number> {
 
 export interface TestRedis { container: StartedTestContainer; host: '127.0.0.1'; port: number }
 
-/** `hostPort`: publish on that port instead of a random one (a restarted container keeps it). */
-export async function startRedis(options: { hostPort?: number } = {}): Promise<TestRedis> {
+/**
+ * `hostPort`: publish on that port instead of a random one (a restarted container keeps it).
+ * `args`: more redis-server arguments (e.g. `--requirepass`), kept across a restart.
+ */
+export async function startRedis(options: { hostPort?: number; args?: string[] } = {}): Promise<TestRedis> {
   const { Wait } = await import('testcontainers');
   const exposed = options.hostPort === undefined ? 6379 : { container: 6379, host: options.hostPort };
   const container = await (await loopbackContainer(REDIS_IMAGE))
-    .withCommand(['redis-server', ...EPHEMERAL])
+    .withCommand(['redis-server', ...EPHEMERAL, ...(options.args ?? [])])
     .withExposedPorts(exposed)
     .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/))
     .start();

@@ -1,11 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
+import { AdoptedProcess } from './adopted-process.js';
 import { computeBackoff } from './backoff.js';
 import { HealthMonitor } from './health-monitor.js';
-import { childEnv, spawnProcess, terminateGroup } from './process-group.js';
+import { closeFd, openOutputPipe, reopenOutputPipe } from './output-pipe.js';
+import { childEnv, spawnProcess, terminateGroup, type Child } from './process-group.js';
+import { specDigest } from './spec-equal.js';
 import { sampleProcess } from './proc-metrics.js';
 import { describeExit, waitReady } from './readiness.js';
 import { RestartWindow } from './restart-window.js';
-import { livePid, newSlot, pipeOutput, slotStatus, type Slot } from './slot.js';
+import { livePid, newSlot, pipeOutput, pipePath, pipeStream, slotStatus, type Slot } from './slot.js';
 import { DEFAULT_STARTUP_TIMEOUT_MS, type AppSpec, type AppState, type AppStatus, type SupervisorEvent } from './types.js';
 import { Watchers } from './watchers.js';
 
@@ -14,7 +17,13 @@ export interface RunnerContext {
   emit: (event: SupervisorEvent) => void;
   /** Called after every state change, so the supervisor can re-check dependency waits. */
   changed: () => void;
+  handover?: { pipeDir: string; owner: string };
 }
+
+/** A process of this app found running, to supervise again instead of starting it. */
+export interface Adoptable { pid: number; startTime: string }
+
+const ADOPTED_EXIT = 'exited (status unknown: adopted from an earlier agent)';
 
 type Phase = 'pending' | 'blocked' | 'active' | 'failing' | 'failed' | 'stopping' | 'stopped';
 const SETTLED: ReadonlySet<AppState> = new Set(['running', 'failed', 'blocked', 'stopped']);
@@ -30,7 +39,7 @@ export class AppRunner {
   #runningSince?: number;
   #wasRunning = false;
   #abort = new AbortController();
-  #planned = new WeakMap<ChildProcess, string>(); // children we stop on purpose, with the reason
+  #planned = new WeakMap<Child, string>(); // children we stop on purpose, with the reason
   readonly #slots: Slot[];
   readonly #budget: RestartWindow;
   readonly #health?: HealthMonitor;
@@ -67,6 +76,36 @@ export class AppRunner {
     for (const slot of this.#slots) void this.#launch(slot);
     this.#changed();
     await this.whenSettled();
+  }
+
+  /** Supervises processes an earlier agent left running (one per declared process) as if this runner had started them. */
+  adopt(found: ReadonlyMap<string, Adoptable>): void {
+    this.#phase = 'active';
+    this.#abort = new AbortController();
+    for (const slot of this.#slots) {
+      const { pid, startTime } = found.get(slot.spec.name)!;
+      const child = new AdoptedProcess(pid, startTime);
+      Object.assign(slot, { child, starts: 1, claimed: false, spawnedAt: this.ctx.now(), state: 'running', cpuSample: { ticks: 0, at: Date.now() } });
+      child.once('exit', () => this.#onExit(slot, child, null, null));
+      const reader = this.ctx.handover && reopenOutputPipe(pipePath(this.ctx.handover.pipeDir, this.spec.name, slot.spec.name));
+      if (reader) this.#read(slot, reader);
+      this.ctx.emit({ type: 'adopted', app: this.spec.name, process: slot.spec.name, pid });
+    }
+    this.#health?.start();
+    this.#health?.reset(false);
+    this.#changed();
+  }
+
+  /** Lets go of every process without stopping it, for the next agent to adopt. */
+  async detach(): Promise<void> {
+    this.#abort.abort();
+    this.#health?.stop();
+    for (const slot of this.#slots) {
+      slot.reader?.destroy();
+      if (slot.child instanceof AdoptedProcess) slot.child.release();
+      else slot.child?.removeAllListeners('exit');
+    }
+    await Promise.all(this.#slots.map((s) => s.log.close()));
   }
 
   block(by: string): void {
@@ -153,22 +192,35 @@ export class AppRunner {
     slot.state = 'starting';
     slot.cpuSample = { ticks: 0, at: Date.now() }; // CPU% needs wall time, whatever clock the caller injected
     this.ctx.emit({ type: 'starting', app: this.spec.name, process: slot.spec.name, attempt: slot.starts });
+    const handover = this.ctx.handover;
+    let output: ReturnType<typeof openOutputPipe> | undefined;
     try {
-      const child = spawnProcess(this.spec, slot.spec);
+      output = handover && openOutputPipe(pipePath(handover.pipeDir, this.spec.name, slot.spec.name));
+      const stamp = handover && { owner: handover.owner, digest: specDigest(this.spec) };
+      const child = spawnProcess(this.spec, slot.spec, { outputFd: output?.childFd, stamp });
       slot.child = child;
       slot.spawnedAt = this.ctx.now();
       child.on('error', () => undefined); // spawn errors surface through waitReady; never crash the agent
       child.once('exit', (code, sig) => this.#onExit(slot, child, code, sig));
-      pipeOutput(child, slot.log);
+      if (output) this.#read(slot, output.reader);
+      else pipeOutput(child, slot.log);
       this.#changed();
       return child;
     } catch (err) {
+      output?.reader.destroy();
       const reason = `could not start: ${(err as Error).message}`;
       this.ctx.emit({ type: 'start-failed', app: this.spec.name, process: slot.spec.name, reason });
       slot.state = 'backoff';
       void this.#onFailure(slot, reason);
       return undefined;
+    } finally {
+      if (output) closeFd(output.childFd);
     }
+  }
+
+  #read(slot: Slot, reader: NonNullable<Slot['reader']>): void {
+    slot.reader = reader;
+    pipeStream(reader, slot.log);
   }
 
   #ready(slot: Slot, via: 'ipc' | 'health' | 'alive'): void {
@@ -178,10 +230,11 @@ export class AppRunner {
     this.#changed();
   }
 
-  #onExit(slot: Slot, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+  #onExit(slot: Slot, child: Child, code: number | null, signal: NodeJS.Signals | null): void {
     const planned = this.#planned.get(child);
     const crashed = planned === undefined && slot.child === child && slot.state === 'running' && this.#phase === 'active';
-    const reason = planned ?? (slot.state === 'running' ? describeExit(code, signal) : `${describeExit(code, signal)} before ready`);
+    const exit = child instanceof AdoptedProcess ? ADOPTED_EXIT : describeExit(code, signal);
+    const reason = planned ?? (slot.state === 'running' ? exit : `${exit} before ready`);
     slot.lastExit = { code, signal, at: this.ctx.now(), reason };
     this.ctx.emit({ type: 'exit', app: this.spec.name, process: slot.spec.name, code, signal });
     if (crashed) {

@@ -1,21 +1,27 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { AdoptedProcess } from './adopted-process.js';
 import type { AppSpec, ProcessSpec } from './types.js';
+
+/** A process the supervisor runs: its own child, or one adopted from an earlier agent. */
+export type Child = ChildProcess | AdoptedProcess;
+
+/** Stamped on every process so a later agent can find, adopt or clean up what an earlier one started. */
+export interface ProcessStamp { owner: string; digest: string }
+export const STAMP_ENV = { owner: 'OMNITRON_SUPERVISOR', digest: 'OMNITRON_SPEC_DIGEST' } as const;
 
 const GROUP_POLL_MS = 25;
 const KILL_GRACE_MS = 2_000;
 
 /** Spawns one process as the leader of its own process group so signals reach its children too. */
-export function spawnProcess(app: AppSpec, proc: ProcessSpec): ChildProcess {
+export function spawnProcess(app: AppSpec, proc: ProcessSpec, opts: { outputFd?: number; stamp?: ProcessStamp } = {}): ChildProcess {
   const [command, ...args] = proc.argv;
   if (!command) throw new Error(`${app.name}/${proc.name}: argv is empty`);
-  return spawn(command, args, {
-    cwd: app.cwd,
-    env: childEnv(app, proc),
-    detached: true,
-    stdio: proc.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
-  });
+  const out = opts.outputFd ?? 'pipe';
+  const stdio: StdioOptions = proc.ipc ? ['ignore', out, out, 'ipc'] : ['ignore', out, out];
+  const stamp = opts.stamp ? { [STAMP_ENV.owner]: opts.stamp.owner, [STAMP_ENV.digest]: opts.stamp.digest } : {};
+  return spawn(command, args, { cwd: app.cwd, env: { ...childEnv(app, proc), ...stamp }, detached: true, stdio });
 }
 
 export function childEnv(app: AppSpec, proc?: ProcessSpec): NodeJS.ProcessEnv {
@@ -45,17 +51,18 @@ function liveMemberOf(stat: string, pgid: number): boolean {
   return Number(pgrp) === pgid && state !== 'Z' && state !== 'X';
 }
 
-export function exited(child: ChildProcess): boolean {
+export function exited(child: Child): boolean {
+  if ('gone' in child) return child.gone;
   return child.exitCode !== null || child.signalCode !== null || child.pid === undefined;
 }
 
 /** Resolves once the leader has exited (immediately if it already has). */
-export function leaderExit(child: ChildProcess): Promise<void> {
+export function leaderExit(child: Child): Promise<void> {
   if (exited(child)) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-async function groupGone(child: ChildProcess, pgid: number, deadline: number): Promise<boolean> {
+async function groupGone(child: Child, pgid: number, deadline: number): Promise<boolean> {
   await within(leaderExit(child), deadline - Date.now());
   while (exited(child) && Date.now() < deadline) {
     if (!(await groupAlive(pgid))) return true;
@@ -74,7 +81,7 @@ function within(promise: Promise<void>, ms: number): Promise<void> {
  * SIGTERM to the whole group, wait up to `timeoutMs` for every member to go, then SIGKILL the group.
  * Returns 'killed' when SIGKILL was needed. Also used to reap what a crashed leader left behind.
  */
-export async function terminateGroup(child: ChildProcess, timeoutMs: number): Promise<'exited' | 'killed'> {
+export async function terminateGroup(child: Child, timeoutMs: number): Promise<'exited' | 'killed'> {
   const pgid = child.pid;
   if (pgid === undefined) return 'exited';
   if (exited(child) && !(await groupAlive(pgid))) return 'exited';

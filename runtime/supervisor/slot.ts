@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
+import type net from 'node:net';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { RotatingLog } from './log-writer.js';
-import { exited } from './process-group.js';
+import { exited, type Child } from './process-group.js';
 import type { CpuSample } from './proc-metrics.js';
 import type { AppSpec, AppState, ProcessSpec, ProcessStatus } from './types.js';
 
@@ -12,7 +13,9 @@ export interface Slot {
   readonly index: number;
   readonly log: RotatingLog;
   state: AppState;
-  child?: ChildProcess;
+  child?: Child;
+  /** The FIFO reader feeding `log`, when output goes through named pipes. */
+  reader?: net.Socket;
   spawnedAt?: number;
   starts: number;
   /** A restart handler owns this slot until it launches it again. */
@@ -25,6 +28,10 @@ export interface Slot {
 
 export function logPath(app: AppSpec, processName: string): string {
   return path.join(app.logs.dir, safeSegment(app.name), `${safeSegment(processName)}.log`);
+}
+
+export function pipePath(pipeDir: string, app: string, processName: string): string {
+  return path.join(pipeDir, safeSegment(app), `${safeSegment(processName)}.out`);
 }
 
 // Names come from config; never let one climb out of the log directory.
@@ -57,7 +64,7 @@ export function pipeOutput(child: ChildProcess, log: RotatingLog): void {
   for (const stream of [child.stdout, child.stderr]) if (stream) pipeStream(stream, log);
 }
 
-function pipeStream(stream: Readable, log: RotatingLog): void {
+export function pipeStream(stream: Readable, log: RotatingLog): void {
   stream.on('data', (chunk: Buffer) => {
     if (log.write(chunk)) return;
     stream.pause();

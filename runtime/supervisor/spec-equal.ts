@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** Structural equality for plain JSON-like specs: key order does not matter, array order does. */
 export function specEqual(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
@@ -12,4 +14,16 @@ export function specEqual(a: unknown, b: unknown): boolean {
 // `{ health: undefined }` and `{}` describe the same app.
 function definedKeys(o: Record<string, unknown>): string[] {
   return Object.keys(o).filter((key) => o[key] !== undefined);
+}
+
+/** A digest equal for specs that specEqual calls equal: stamped on processes so a later agent can tell whether they still match. */
+export function specDigest(spec: unknown): string {
+  return createHash('sha256').update(JSON.stringify(canonical(spec))).digest('hex').slice(0, 32);
+}
+
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v === null || typeof v !== 'object') return v;
+  const o = v as Record<string, unknown>;
+  return Object.fromEntries(definedKeys(o).sort().map((k) => [k, canonical(o[k])]));
 }

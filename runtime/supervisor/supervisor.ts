@@ -1,7 +1,10 @@
-import { AppRunner } from './app-runner.js';
+import { AdoptedProcess } from './adopted-process.js';
+import { AppRunner, type Adoptable } from './app-runner.js';
+import { terminateGroup } from './process-group.js';
+import type { StampedProcess } from './stamped-processes.js';
 import { cycleMembers, shutdownBatches, type OrderNode } from './dependency-order.js';
 import { logPath } from './slot.js';
-import { specEqual } from './spec-equal.js';
+import { specDigest, specEqual } from './spec-equal.js';
 import type { AppSpec, AppStatus, SupervisorEvent, SupervisorOptions } from './types.js';
 import { Watchers } from './watchers.js';
 
@@ -24,6 +27,7 @@ export class Supervisor {
   readonly #now: () => number;
   readonly #emit: (event: SupervisorEvent) => void;
   readonly #metricsInterval: number;
+  readonly #handover?: SupervisorOptions['handover'];
   #metricsTimer?: NodeJS.Timeout;
   #sampling = false;
   #serial: Promise<unknown> = Promise.resolve();
@@ -32,14 +36,42 @@ export class Supervisor {
     this.#now = opts.now ?? Date.now;
     this.#emit = (event) => { try { opts.onEvent?.(event); } catch { /* a listener must not break supervision */ } };
     this.#metricsInterval = opts.metricsInterval ?? DEFAULT_METRICS_INTERVAL_MS;
+    this.#handover = opts.handover;
     assertUniqueNames(opts.apps);
     for (const app of opts.apps) this.#runners.set(app.name, this.#newRunner(app));
   }
 
-  /** Starts everything in dependency order; resolves when every app is running, failed or blocked. */
-  async start(): Promise<void> {
+  /**
+   * Starts everything in dependency order; resolves when every app is running, failed or blocked.
+   * `adopt`: processes an earlier agent left running. An app whose every process is there, started
+   * from the same spec, is supervised again without a restart; any other leftover is stopped first,
+   * so nothing old holds a port the new start needs.
+   */
+  async start(opts: { adopt?: StampedProcess[] } = {}): Promise<void> {
+    const adopted = this.#adoptable(opts.adopt ?? []);
+    const leftovers = (opts.adopt ?? []).filter((p) => adopted.get(p.app)?.get(p.process)?.pid !== p.pid);
+    await Promise.all(leftovers.map((p) => terminateGroup(new AdoptedProcess(p.pid, p.startTime), this.#runners.get(p.app)?.spec.shutdown.timeout ?? 10_000)));
+    for (const [app, found] of adopted) this.#runners.get(app)!.adopt(found);
     this.#startMetrics();
-    await Promise.all([...this.#runners.values()].map((r) => this.#launch(r)));
+    await Promise.all([...this.#runners.values()].filter((r) => !adopted.has(r.spec.name)).map((r) => this.#launch(r)));
+  }
+
+  /** Lets every process run on unsupervised, for the next agent to adopt (see `start`). */
+  async detach(): Promise<void> {
+    clearInterval(this.#metricsTimer);
+    this.#metricsTimer = undefined;
+    await Promise.all([...this.#runners.values()].map((r) => r.detach()));
+  }
+
+  #adoptable(found: StampedProcess[]): Map<string, Map<string, Adoptable>> {
+    const result = new Map<string, Map<string, Adoptable>>();
+    for (const runner of this.#runners.values()) {
+      const digest = specDigest(runner.spec);
+      const mine = found.filter((p) => p.app === runner.spec.name && p.digest === digest);
+      const byProcess = new Map(mine.map((p) => [p.process, { pid: p.pid, startTime: p.startTime }]));
+      if (runner.spec.processes.every((p) => byProcess.has(p.name)) && byProcess.size === runner.spec.processes.length) result.set(runner.spec.name, byProcess);
+    }
+    return result;
   }
 
   /** New apps start, removed apps stop, changed specs restart (deep equality), the rest is untouched. */
@@ -135,7 +167,7 @@ export class Supervisor {
   }
 
   #newRunner(app: AppSpec): AppRunner {
-    return new AppRunner(app, { now: this.#now, emit: this.#emit, changed: () => this.#watchers.wake() });
+    return new AppRunner(app, { now: this.#now, emit: this.#emit, changed: () => this.#watchers.wake(), ...(this.#handover ? { handover: this.#handover } : {}) });
   }
 
   #runner(app: string): AppRunner {

@@ -14,6 +14,7 @@ export interface AppStatus { name: string; state: AppState; restarts: number; up
 export type SupervisorEvent =
   | { type: 'starting'; app: string; process: string; attempt: number }
   | { type: 'ready'; app: string; process: string; via: 'ipc' | 'health' | 'alive'; ms: number }
+  | { type: 'adopted'; app: string; process: string; pid: number }   // left running by an earlier agent, supervised again
   | { type: 'exit'; app: string; process: string; code: number | null; signal: string | null }
   | { type: 'start-failed'; app: string; process: string; reason: string }
   | { type: 'restart-scheduled'; app: string; process: string; delayMs: number; attempt: number }
@@ -29,6 +30,11 @@ export const DEFAULT_STARTUP_TIMEOUT_MS = 30_000;
 
 export interface SupervisorOptions {
   apps: AppSpec[];
+  /**
+   * Output through named pipes under `pipeDir`, and processes stamped with `owner`: what lets a later
+   * supervisor with the same owner adopt them (see Supervisor.detach and start's `adopt`).
+   */
+  handover?: { pipeDir: string; owner: string };
   metricsInterval?: number;
   now?: () => number;
   onEvent?: (e: SupervisorEvent) => void;
