@@ -16,13 +16,24 @@ function positiveInt(value: string): number {
   return n;
 }
 
-function stackOptions(cmd: Command): Command {
-  return cmd
+/** The agent's limit on one log request. */
+const MAX_LOG_LINES = 10_000;
+
+function lineCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_LOG_LINES) throw new InvalidArgumentError(`expected a whole number from 0 to ${MAX_LOG_LINES}`);
+  return n;
+}
+
+/** `status` and `logs` send control tokens, so they never trust a host seen for the first time (no --trust-new-hosts). */
+function stackOptions(cmd: Command, opts = { newHosts: true }): Command {
+  cmd
     .option('-c, --config <path>', 'config file (default: omnitron.config.ts, .js or .mjs in the current directory)')
     .option('-s, --stack <name>', 'stack to work on (default: "dev", or the only stack defined)')
     .option('--strict', 'treat unknown config keys as errors, not warnings')
-    .option('--no-color', 'plain output without ANSI colours (NO_COLOR also works)')
-    .option('--trust-new-hosts', 'accept the SSH host key of a node seen for the first time and pin it in state (a changed key is always refused)');
+    .option('--no-color', 'plain output without ANSI colours (NO_COLOR also works)');
+  if (!opts.newHosts) return cmd;
+  return cmd.option('--trust-new-hosts', 'accept the SSH host key of a node seen for the first time and pin it in state (a changed key is always refused)');
 }
 
 export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>): Command {
@@ -70,6 +81,19 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .description('print the resource dependency graph in DOT (pipe into `dot -Tsvg`)')
     .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/inspect.js')).graphCommand(flags, out), cmd.opts().color !== false));
 
+  stackOptions(program.command('status'), { newHosts: false })
+    .description('ask every node\'s agent how its apps are doing: state, pid, uptime, restarts, last exit, health')
+    .option('--json', 'print one JSON document')
+    .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/status.js')).statusCommand(flags, out), cmd.opts().color !== false));
+
+  stackOptions(program.command('logs'), { newHosts: false })
+    .argument('<app>', 'the app whose log to print, from every node that runs it')
+    .description('print an app\'s log lines from the agents that run it ([node] in front when several do)')
+    .option('-f, --follow', 'keep printing new lines until Ctrl-C')
+    .addOption(new Option('-n, --lines <n>', 'lines of history to print first (agent default: 100)').argParser(lineCount))
+    .option('--process <name>', 'only this process of a multi-process app')
+    .action((app: string, flags, cmd: Command) => onRun(async (out) => (await import('./commands/logs.js')).logsCommand(app, flags, out), cmd.opts().color !== false));
+
   const state = program.command('state').description('read the recorded state');
   stackOptions(state.command('list'))
     .description('list every resource address in state')
@@ -78,6 +102,13 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .argument('<address>', 'resource address, e.g. docker_container.postgres')
     .description('show one resource as state records it (secrets masked)')
     .action((address: string, flags, cmd: Command) => onRun(async (out) => (await import('./commands/inspect.js')).stateShowCommand(address, flags, out), cmd.opts().color !== false));
+
+  const discovery = program.command('discovery').description('read the stack\'s service discovery registry');
+  stackOptions(discovery.command('ls'), { newHosts: false })
+    .description('list the live nodes in discovery: id, address, services (name@version), last heartbeat')
+    .option('--service <name[@version]>', 'only nodes hosting this service (exactly this version, when given)')
+    .option('--json', 'print one JSON document')
+    .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/discovery.js')).discoveryLsCommand(flags, out), cmd.opts().color !== false));
 
   stackOptions(program.command('force-unlock'))
     .argument('<lock-id>', 'the id printed in the "state is locked" error')

@@ -17,7 +17,8 @@ import { placeCommands, temporaryPath, upload } from './file-transfer.js';
 import { listenLocal, type LocalForward } from './forward.js';
 import { decideHostKey, hostKeyAlgorithms, knownHostsName, normalizeFingerprint, parseKnownHosts, type HostKeyDecision, type HostKeyTrust } from './host-keys.js';
 import { Limiter } from './limiter.js';
-import { commandFailed, execOrThrow, type ExecOptions, type ExecResult, type PutOptions, type PutSource, type Transport } from './transport.js';
+import { streamChannel, withPidReport } from './stream-channel.js';
+import { commandFailed, execOrThrow, type ExecOptions, type ExecResult, type PutOptions, type PutSource, type StreamExecOptions, type StreamResult, type Transport } from './transport.js';
 
 /** ssh2's words for a connection that is gone. */
 const LOST = /^(Not connected|No response from server)$/;
@@ -216,15 +217,29 @@ export class NodeConnection implements Transport {
     });
   }
 
-  private async execRaw(argv: readonly string[], opts: ExecOptions): Promise<RawResult> {
+  /** exec with stdout handed to `opts.onStdout` as it arrives; an abort kills the remote command first. */
+  async execStream(argv: readonly string[], opts: StreamExecOptions): Promise<StreamResult> {
+    const command = this.commandLine(withPidReport(argv), opts);
+    // The kill skips the session limiter: streams may hold every slot, and sshd keeps one session spare.
+    const kill = (pid: number) => retryRefusedSession(() => runChannel(this.client, this.commandLine(['kill', '-TERM', String(pid)], { privileged: opts.privileged })));
+    const raw = await this.session(opts.label ?? displayCommand(argv), opts.signal,
+      () => streamChannel(this.client, command, { stdin: opts.stdin, onStdout: opts.onStdout, signal: opts.signal, kill }));
+    return { code: raw.code, signal: raw.signal, stderr: raw.stderr.toString('utf8') };
+  }
+
+  private execRaw(argv: readonly string[], opts: ExecOptions): Promise<RawResult> {
     const command = this.commandLine(argv, opts);
-    const shown = opts.label ?? displayCommand(argv);
+    return this.session(opts.label ?? displayCommand(argv), opts.signal, () => runChannel(this.client, command, opts.stdin, opts.signal));
+  }
+
+  /** One session channel within the limiter, its failures named for the operator. */
+  private session<T>(shown: string, signal: AbortSignal | undefined, open: () => Promise<T>): Promise<T> {
     return this.sessions.run(async () => {
       this.guard(`running ${shown}`);
       try {
-        return await retryRefusedSession(() => runChannel(this.client, command, opts.stdin, opts.signal), opts.signal);
+        return await retryRefusedSession(open, signal);
       } catch (err) {
-        if (opts.signal?.aborted) throw err;
+        if (signal?.aborted) throw err;
         if (err instanceof ChannelLost || this.closed || LOST.test((err as Error).message)) throw connectionLost(this.target, `running ${shown}`, this.lastError);
         throw new ProviderError(this.address, `node ${this.target.name} refused a session for ${shown}: ${(err as Error).message}`);
       }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ProviderError } from '../../planner/resource.js';
-import { execOrThrow, type ExecOptions, type ExecResult, type PutOptions, type PutSource, type Transport } from './transport.js';
+import { execOrThrow, type ExecOptions, type ExecResult, type PutOptions, type PutSource, type StreamExecOptions, type StreamResult, type Transport } from './transport.js';
 
 export class LocalTransport implements Transport {
   constructor(readonly address = 'local', private readonly cwd?: string) {}
@@ -26,6 +26,28 @@ export class LocalTransport implements Transport {
       });
       child.once('close', (code, signal) => {
         resolve({ code: code ?? -1, signal: signal ?? undefined, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
+      });
+      child.stdin.end(opts.stdin);
+    });
+  }
+
+  /** exec with stdout handed to `opts.onStdout` as it arrives; an abort sends the command SIGTERM. */
+  execStream(argv: readonly string[], opts: StreamExecOptions): Promise<StreamResult> {
+    if (argv.length === 0) return Promise.reject(new Error('empty command'));
+    return new Promise((resolve, reject) => {
+      const child = spawn(argv[0], argv.slice(1), { cwd: this.cwd, env: { ...process.env, ...opts.env }, signal: opts.signal, stdio: 'pipe' });
+      const stderr: Buffer[] = [];
+      child.stdout.on('data', opts.onStdout);
+      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+      child.stdin.on('error', () => undefined);
+      child.once('error', (err: NodeJS.ErrnoException) => {
+        if (opts.signal?.aborted) return; // 'close' follows once the command is gone
+        if (err.code === 'ENOENT') resolve({ code: 127, stderr: `${argv[0]}: command not found` });
+        else reject(new ProviderError(this.address, `cannot run ${argv[0]}: ${err.message}`));
+      });
+      child.once('close', (code, signal) => {
+        if (opts.signal?.aborted) reject(opts.signal.reason);
+        else resolve({ code: code ?? -1, signal: signal ?? undefined, stderr: Buffer.concat(stderr).toString('utf8') });
       });
       child.stdin.end(opts.stdin);
     });

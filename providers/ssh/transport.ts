@@ -34,6 +34,18 @@ export interface PutOptions {
   group?: string;
 }
 
+export interface StreamExecOptions extends ExecOptions {
+  /** Receives stdout as it arrives, in order. */
+  onStdout: (chunk: Buffer) => void;
+}
+
+/** How a streamed command ended; its stdout went to onStdout. */
+export interface StreamResult {
+  code: number;
+  signal?: string;
+  stderr: string;
+}
+
 /** File content (string or bytes), or a local file to copy. */
 export type PutSource = string | Buffer | { localPath: string };
 
@@ -43,6 +55,12 @@ export interface Transport {
   exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
   /** exec, throwing a ProviderError naming the command, exit status and stderr when it fails. */
   execOrThrow(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
+  /**
+   * exec for long-running output (`logs --follow`): stdout is delivered as it arrives. Aborting
+   * stops the command itself (SIGTERM; over SSH too) before rejecting with the signal's reason.
+   * Absent on transports that cannot stream.
+   */
+  execStream?(argv: readonly string[], opts: StreamExecOptions): Promise<StreamResult>;
   /** Writes the file atomically (a temporary beside it, then rename), creating parent directories. */
   put(path: string, source: PutSource, opts?: PutOptions): Promise<void>;
   get(path: string): Promise<Buffer>;

@@ -1,0 +1,165 @@
+/**
+ * `omnitron discovery ls`: the live nodes in the stack's discovery registry, read in client mode
+ * (never writes, never reaps) from the Redis DB state records for discovery, through the node's SSH
+ * tunnel when that Redis sits on a node. Read-only: no state lock.
+ */
+import { Redis } from 'ioredis';
+import { addr } from '../../planner/build/addresses.js';
+import { UserError } from '../../planner/diagnostics.js';
+import { containsUnknown, resolve, type Json } from '../../planner/expr.js';
+import type { StateRecord } from '../../planner/resource.js';
+import { describeRedisError, parseRedisConnection, type RedisConnection } from '../../providers/redis/connection.js';
+import { reach, type Endpoint } from '../../providers/ssh/reach.js';
+import { DiscoveryClient, DISCOVERY_DEFAULTS, type NodeInfo, type ServiceInfo } from '../../runtime/discovery/index.js';
+import { createClients, type ClientOptions, type RunClients } from '../compose.js';
+import type { Output } from '../output.js';
+import { openSession, openStore, type StackOptions, type Session } from '../session.js';
+
+export interface DiscoveryLsFlags extends StackOptions {
+  /** `NAME` or `NAME@VERSION`. */
+  service?: string;
+  json?: boolean;
+}
+
+export interface DiscoveryDeps {
+  createClients?: (opts: ClientOptions) => RunClients;
+  now?: () => number;
+}
+
+export interface ServiceFilter { name: string; version?: string }
+
+/** Where the stack's discovery registry lives, as state recorded it; `via`: the node to tunnel through. */
+export interface DiscoveryTarget { index: number; connection: RedisConnection & Endpoint }
+
+export const DISCOVERY_DB_ADDRESS = addr.redisDb('shared', 'discovery');
+
+export async function discoveryLsCommand(flags: DiscoveryLsFlags, out: Output, deps: DiscoveryDeps = {}): Promise<number> {
+  const filter = flags.service === undefined ? undefined : parseServiceFilter(flags.service);
+  const session = await openSession(flags, out);
+  const records = (await openStore(session)).records();
+  const target = discoveryTarget(session, records);
+  const nodes = await readLiveNodes(session, records, target, filter, deps);
+  const now = (deps.now ?? Date.now)();
+  const view = { stack: session.stack.scope.stack, index: target.index, filter, now };
+  out.print(flags.json ? renderNodesJson(nodes, view) : renderNodesText(nodes, view));
+  return 0;
+}
+
+export function parseServiceFilter(text: string): ServiceFilter {
+  const at = text.lastIndexOf('@');
+  const name = at > 0 ? text.slice(0, at) : text;
+  const version = at > 0 ? text.slice(at + 1) : undefined;
+  if (!/[^@\s]/.test(name) || name !== name.trim() || version === '' || (version !== undefined && version !== version.trim())) {
+    throw new UserError(`--service ${JSON.stringify(text)}: expected NAME or NAME@VERSION`);
+  }
+  return version === undefined ? { name } : { name, version };
+}
+
+/** The DB index and connection from state; a one-line error when the stack has no discovery or it was never applied. */
+export function discoveryTarget(session: Session, records: readonly StateRecord[]): DiscoveryTarget {
+  const { model, scope } = session.stack;
+  if (!model.apps.some((a) => a.requirements.discovery)) {
+    throw new UserError(`stack "${scope.stack}" has no discovery: no app requires services.discovery`);
+  }
+  const record = records.find((r) => r.address === DISCOVERY_DB_ADDRESS);
+  if (!record) throw new UserError(`discovery of stack "${scope.stack}" is not applied yet (no ${DISCOVERY_DB_ADDRESS} in state); run \`omnitron apply\` first`);
+  const index = record.outputs.index ?? (record.attributes as { index?: Json } | null)?.index;
+  const connection = recordedConnection(record, records);
+  if (typeof index !== 'number' || !connection) {
+    throw new UserError(`state has no usable index or connection for ${DISCOVERY_DB_ADDRESS}; run \`omnitron apply\` to record them again`);
+  }
+  return { index, connection };
+}
+
+function recordedConnection(record: StateRecord, records: readonly StateRecord[]): DiscoveryTarget['connection'] | undefined {
+  if (record.connection === undefined) return undefined;
+  const byAddress = new Map(records.map((r) => [r.address, r]));
+  const value = resolve(record.connection, (address, output) => byAddress.get(address)?.outputs[output]);
+  return containsUnknown(value) ? undefined : parseRedisConnection(value as Json);
+}
+
+async function readLiveNodes(session: Session, records: readonly StateRecord[], target: DiscoveryTarget, filter: ServiceFilter | undefined, deps: DiscoveryDeps): Promise<NodeInfo[]> {
+  // Host keys must already be pinned: the Redis password never goes to a host seen for the first time.
+  const clients = (deps.createClients ?? createClients)({ nodes: session.stack.model.stack.nodes, records, trustNewHosts: false, signal: new AbortController().signal });
+  let redis: Redis | undefined;
+  try {
+    redis = await connectRegistry(clients, target);
+    const registry = new DiscoveryClient(redis, { clientMode: true, redisPrefix: DISCOVERY_DEFAULTS.redisPrefix }, { log: () => {} });
+    return await (filter ? registry.findNodesByService(filter.name, filter.version) : registry.getActiveNodes());
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError(`cannot read discovery at ${describeTarget(target)}: ${describeRedisError(err, [target.connection.password ?? ''])}`);
+  } finally {
+    redis?.disconnect();
+    await clients.close();
+  }
+}
+
+async function connectRegistry(clients: RunClients, target: DiscoveryTarget): Promise<Redis> {
+  const { password } = target.connection;
+  let endpoint: Endpoint;
+  try {
+    endpoint = await reach(clients, target.connection);
+  } catch (err) {
+    throw new UserError(`cannot reach the discovery Redis at ${describeTarget(target)}: ${describeRedisError(err, [password ?? ''])}`);
+  }
+  const redis = new Redis({
+    host: endpoint.host, port: endpoint.port, password: password || undefined, db: target.index, lazyConnect: true,
+    connectTimeout: 3_000, commandTimeout: 10_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false,
+  });
+  // connect() only says "Connection is closed"; the error event carries the cause (WRONGPASS, ECONNREFUSED).
+  let cause: unknown;
+  redis.on('error', (err) => { cause ??= err; });
+  await redis.connect().catch((err: unknown) => {
+    redis.disconnect();
+    throw new UserError(`cannot reach the discovery Redis at ${describeTarget(target)}: ${describeRedisError(cause ?? err, [password ?? ''])}`);
+  });
+  return redis;
+}
+
+function describeTarget({ connection: c, index }: DiscoveryTarget): string {
+  return `${c.host}:${c.port} DB ${index}${c.via ? ` (through node ${c.via})` : ''}`;
+}
+
+export interface NodesView { stack: string; index: number; filter?: ServiceFilter; now: number }
+
+export function formatService(s: ServiceInfo): string {
+  return s.version === undefined ? s.name : `${s.name}@${s.version}`;
+}
+
+/** `4s ago`, `3m12s ago`, `2h05m ago`; a node clock ahead of ours reads as `0s ago`. */
+export function formatAge(ms: number): string {
+  if (!Number.isFinite(ms)) return 'unknown';
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s ago`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m ago`;
+}
+
+export function renderNodesText(nodes: readonly NodeInfo[], view: NodesView): string {
+  if (nodes.length === 0) {
+    const what = view.filter ? `hosting ${formatService(view.filter)} ` : '';
+    return `No live nodes ${what}in the discovery registry of stack "${view.stack}".`;
+  }
+  const header = ['NODE', 'ADDRESS', 'SERVICES', 'LAST HEARTBEAT'];
+  const rows = nodes.map((n) => [n.nodeId, n.address, n.services.map(formatService).join(', ') || '-', formatAge(view.now - n.timestamp)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('   ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+export function renderNodesJson(nodes: readonly NodeInfo[], view: NodesView): string {
+  return JSON.stringify({
+    format_version: '1.0',
+    stack: view.stack,
+    redis_db: view.index,
+    service: view.filter ?? null,
+    nodes: nodes.map((n) => ({
+      node_id: n.nodeId,
+      address: n.address,
+      services: n.services.map((s) => (s.version === undefined ? { name: s.name } : { name: s.name, version: s.version })),
+      last_heartbeat: Number.isFinite(n.timestamp) ? new Date(n.timestamp).toISOString() : null,
+      last_heartbeat_age_ms: Number.isFinite(n.timestamp) ? Math.max(0, view.now - n.timestamp) : null,
+    })),
+  }, null, 2);
+}
