@@ -24,6 +24,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          globalSetup: ['test/support/reap-agent-apps.ts'],
           include: ['{cli,providers,planner,runtime}/**/*.int.test.ts', 'test/e2e/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,

@@ -16,11 +16,15 @@ import { nodeRuntimeArtifact } from './node-runtime.js';
 /** The bundled agent (`npm run build`), beside this module in dist/. */
 export const AGENT_BUNDLE = fileURLToPath(new URL('../../runtime/agent.bundle.mjs', import.meta.url));
 
-export async function agentBundleArtifact(): Promise<NodeArtifacts['agent']> {
-  const bytes = await readFile(AGENT_BUNDLE).catch(() => {
-    throw new UserError({ severity: 'error', summary: 'the agent bundle is missing from this omnitron build', detail: 'Run `npm run build` in the omnitron checkout.' });
+/** OMNITRON_AGENT_BUNDLE ships another agent build (a patched agent, or an upgrade rehearsal) instead of this one's. */
+export async function agentBundleArtifact(file = process.env.OMNITRON_AGENT_BUNDLE || AGENT_BUNDLE): Promise<NodeArtifacts['agent']> {
+  const bundle = path.resolve(file);
+  const bytes = await readFile(bundle).catch(() => {
+    throw new UserError(file === AGENT_BUNDLE
+      ? { severity: 'error', summary: 'the agent bundle is missing from this omnitron build', detail: 'Run `npm run build` in the omnitron checkout.' }
+      : { severity: 'error', summary: `OMNITRON_AGENT_BUNDLE=${file} cannot be read`, detail: 'Point it at an agent.bundle.mjs, or unset it to use the agent of this omnitron build.' });
   });
-  return { sha256: createHash('sha256').update(bytes).digest('hex'), path: AGENT_BUNDLE };
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), path: bundle };
 }
 
 export async function prepareNodeArtifacts(model: StackModel, scope: Scope): Promise<NodeArtifacts> {

@@ -79,6 +79,10 @@ export function appsOnNode(target: AgentOnNode): DesiredResource[] {
     ...(target.discovery ? { environmentFile: NODE_AGENT.envFile } : {}),
     extra: {
       ExecReload: '/bin/kill -HUP $MAINPID',
+      // The agent stops its apps itself, in order; an upgrade (SIGUSR2) leaves them running for the next one to adopt.
+      KillMode: 'process',
+      // Apps outlive one agent's run; a per-run private /tmp would be deleted under them.
+      PrivateTmp: 'no',
       LogsDirectory: 'omnitron',
       RuntimeDirectory: 'omnitron',
       TimeoutStopSec: String(STOP_SECONDS_PER_APP * target.apps.length + 10),

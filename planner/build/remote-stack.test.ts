@@ -98,3 +98,13 @@ describe('remote graph', () => {
     expect((conf.attributes as { mode: string }).mode).toBe('0640');
   });
 });
+
+describe('two app nodes', () => {
+  it('starts each node\'s agent without waiting for the other when both run every app', () => {
+    const twoApps = { ...model, stack: { ...model.stack, nodes: [...model.stack.nodes, { ...model.stack.nodes.find((n) => n.name === 'app')!, name: 'app2', address: '10.9.0.5' }] } };
+    const scope = { project: 'platform', stack: 'production', root: path.dirname(example), stackDir: '/tmp/stack' };
+    const g = new Map(buildRemoteGraph(twoApps, new Map(), scope, artifacts).map((r) => [r.address, r]));
+    expect(g.get('systemd_service.app.omnitron-agent')!.dependsOn).not.toContain('systemd_service.app2.omnitron-agent');
+    expect(g.get('systemd_service.app2.omnitron-agent')!.dependsOn).not.toContain('systemd_service.app.omnitron-agent');
+  });
+});

@@ -42,7 +42,9 @@ export function buildRemoteGraph(model: StackModel, prior: ReadonlyMap<string, S
   const nodesOf = (app: string) => placement.apps.get(app) ?? [];
   const nodeResources = model.stack.nodes.flatMap((node) => {
     const apps = model.apps.filter((app) => nodesOf(app.name).includes(node));
-    const after = [...new Set(apps.flatMap((app) => app.dependsOn.flatMap(nodesOf)).filter((other) => other !== node).map((other) => agentServiceAddress(other.name)))];
+    // A dependency that also runs here is ordered by this node's agent; one that runs only elsewhere, by apply.
+    const remoteDeps = apps.flatMap((app) => app.dependsOn).filter((dep) => !nodesOf(dep).includes(node));
+    const after = [...new Set(remoteDeps.flatMap(nodesOf).map((other) => agentServiceAddress(other.name)))];
     const discovery = discoveryTarget(wiring, node);
     return appsOnNode({ model, node, artifacts, after, apps: apps.map((app) => ({ app, env: appEnvironment(wiring, app) })), ...(discovery ? { discovery } : {}) });
   });

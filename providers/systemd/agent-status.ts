@@ -57,6 +57,26 @@ function notSettled(op: ApplyOp, node: string, doc: AgentStatusDoc | undefined, 
 }
 
 function appsFailed(op: ApplyOp, node: string, issues: RuntimeIssue[]): ProviderError {
-  const lines = issues.map((i) => `${i.app}: ${i.state}${i.lastExit ? `, last exit ${i.lastExit}` : ''}${i.detail ? ` (${i.detail})` : ''}`);
+  const lines = issues.map((i) => `${i.app}: ${i.state}${i.lastExit ? `, last exit: ${i.lastExit}` : ''}${i.detail ? ` (${i.detail})` : ''}`);
   return new ProviderError(op.address, `on node ${node}: apps did not start:\n  ${lines.join('\n  ')}`, 'see `omnitron logs APP` for why; fix the release or its config and apply again');
+}
+
+const HANDOVER_TIMEOUT_MS = 30_000;
+
+/**
+ * An agent upgrade without restarting its apps: SIGUSR2 makes the running agent exit 0 and leave its
+ * apps running (the unit has KillMode=process, so systemd leaves them too), then the new agent starts
+ * and adopts every app whose definition did not change.
+ */
+export async function handOverAgent(ctx: ProviderContext, t: Transport, op: ApplyOp, unit: string): Promise<void> {
+  const mainPid = (await t.execOrThrow(['systemctl', 'show', '-p', 'MainPID', '--value', '--', unit])).stdout.trim();
+  if (/^[1-9]\d*$/.test(mainPid)) {
+    await t.execOrThrow(['kill', '-s', 'USR2', mainPid]);
+    const deadline = Date.now() + HANDOVER_TIMEOUT_MS;
+    while ((await t.exec(['systemctl', 'is-active', '--quiet', '--', unit])).code === 0) {
+      if (Date.now() > deadline) throw new ProviderError(op.address, `${unit} did not hand over within ${HANDOVER_TIMEOUT_MS / 1000} s`, `see journalctl -u ${unit}`);
+      await sleep(POLL_MS, undefined, { signal: ctx.signal });
+    }
+  }
+  await t.execOrThrow(['systemctl', 'start', '--', unit]);
 }

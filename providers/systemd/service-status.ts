@@ -60,7 +60,7 @@ export function observeService(address: string, id: ServiceIdentity, unit: UnitF
 
 interface Wanted { node: string; name: string; enabled: boolean; active: boolean; inputs: Value; reloadInputs?: Value }
 
-const field = (v: Json | Value | undefined, key: string): Value | undefined =>
+export const field = (v: Json | Value | undefined, key: string): Value | undefined =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as { [k: string]: Value })[key] : undefined;
 
 /** A marker written before reloadInputs existed records none: unknown, so the service is reloaded once. */

@@ -12,10 +12,10 @@ import { ProviderError, type ApplyOp, type Applied, type Observed, type Provider
 import type { Transport } from '../ssh/transport.js';
 import { inputsMarkerPath, journal, removeFile, resetFailed, systemctl, unitState, writeInputsMarker } from './commands.js';
 import { fileFact, markerFact, unitFact } from './facts.js';
-import { issuesFromFact, markOf, readAgentStatus, statusRequest, waitAgentSettled } from './agent-status.js';
+import { handOverAgent, issuesFromFact, markOf, readAgentStatus, statusRequest, waitAgentSettled } from './agent-status.js';
 import { nodeName, oldAttributes, onNode, parseAttributes, progress, runScript, str, unitName, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
 import type { ProbeRequest } from './probe.js';
-import { describeUnit, observeService, planSystemdService, serviceSteps, SYSTEMD_SERVICE_TYPE, type UnitState } from './service-status.js';
+import { describeUnit, field, observeService, planSystemdService, serviceSteps, SYSTEMD_SERVICE_TYPE, type UnitState } from './service-status.js';
 
 const schema = z.object({
   node: nodeName, name: unitName, enabled: z.boolean(), active: z.boolean(), inputs: z.string(), reloadInputs: z.string().optional(),
@@ -83,7 +83,10 @@ async function converge(ctx: ProviderContext, t: Transport, op: ApplyOp, a: Attr
   const before = steps.run && a.agentStatus ? markOf(await readAgentStatus(t, a.agentStatus)) : undefined;
   await t.execOrThrow(systemctl(steps.enable ? 'enable' : 'disable', a.name));
   if (steps.resetFailed) await t.execOrThrow(resetFailed(a.name));
-  if (steps.run) {
+  if (steps.run === 'restart' && a.agentStatus && field(op.observed?.attributes, 'active') === true) {
+    progress(ctx, op.address, `handing ${a.name}'s apps over to the new agent`);
+    await handOverAgent(ctx, t, op, a.name);
+  } else if (steps.run) {
     progress(ctx, op.address, `systemctl ${steps.run} ${a.name}`);
     const result = await t.exec(systemctl(steps.run, a.name));
     if (result.code !== 0) throw await failedToStart(t, op, a, `systemctl ${steps.run} ${a.name} failed: ${result.stderr.trim()}`);

@@ -6,6 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { generateAgentKeyPair, signControlToken } from '../../runtime/agent/auth.js';
 import { startNodes, type NodeBed } from '../support/nodes/index.js';
 import { describeRun, requireNode24, type CliResult } from './support/cli.js';
 import { createProject, type E2eProject } from './support/project.js';
@@ -37,16 +40,31 @@ async function expectClean(): Promise<void> {
   expect(r.stdout).toContain('No changes.');
 }
 
-type NodeName = 'db' | 'cache' | 'app';
+type NodeName = 'db' | 'cache' | 'app' | 'app2';
 const node = (name: NodeName) => bed.node(`${prefix}-${name}`);
 const ssh = (name: NodeName, ...argv: string[]) => sshRun(node(name), bed.privateKeyPath, argv);
 
 interface AppStatusDoc { name: string; state: string; restarts: number; processes: Array<{ pid?: number }> }
-async function agentStatus(): Promise<{ apps: AppStatusDoc[] }> {
-  return JSON.parse((await ssh('app', 'cat', '/var/lib/omnitron/agent/status.json')).stdout) as { apps: AppStatusDoc[] };
+interface StatusDoc { agent: { pid: number }; apps: AppStatusDoc[] }
+async function agentStatus(): Promise<StatusDoc> {
+  return JSON.parse((await ssh('app', 'cat', '/var/lib/omnitron/agent/status.json')).stdout) as StatusDoc;
 }
 
-async function waitForStatus<T>(pick: (s: { apps: AppStatusDoc[] }) => T | undefined, timeoutMs = 20_000): Promise<T> {
+async function waitUntil<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function pids(s: StatusDoc): Record<string, number | undefined> {
+  return Object.fromEntries(s.apps.map((a) => [a.name, a.processes[0].pid]));
+}
+
+async function waitForStatus<T>(pick: (s: StatusDoc) => T | undefined, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = pick(await agentStatus());
@@ -59,7 +77,8 @@ async function waitForStatus<T>(pick: (s: { apps: AppStatusDoc[] }) => T | undef
 describe('production stack on bare-metal nodes', () => {
   beforeAll(async () => {
     requireNode24();
-    bed = await startNodes({ count: 3, namePrefix: prefix, names: ['db', 'cache', 'app'] });
+    // app2 joins the stack later, to show two app nodes in discovery.
+    bed = await startNodes({ count: 4, namePrefix: prefix, names: ['db', 'cache', 'app', 'app2'] });
     p = await createProject();
     Object.assign(p.env, {
       HOME: p.root, // no ~/.ssh/known_hosts: the first apply trusts new hosts explicitly
@@ -113,6 +132,15 @@ describe('production stack on bare-metal nodes', () => {
     expect(url).toContain(`@${node('db').address}:5432/ledger`);
   });
 
+  it('omnitron status asks the agent over SSH and lists every app', async () => {
+    const r = expectCode(await prod('status', '--no-color'), 0);
+    for (const app of ['auth', 'media', 'analytics', 'ledger', 'realtime']) expect(r.stdout).toMatch(new RegExp(`^\\s*${app}\\s+running\\s+\\d+`, 'm'));
+    const doc = JSON.parse(expectCode(await prod('status', '--json'), 0).stdout) as { targets: Array<{ target: string; reachable: boolean; apps: Array<{ name: string; state: string }> }> };
+    expect(doc.targets.map((t) => [t.target, t.reachable, t.apps.length])).toEqual([['app', true, 5]]);
+    const logs = expectCode(await prod('logs', 'ledger', '-n', '5'), 0);
+    expect(logs.stdout.trim().split('\n').length).toBeGreaterThan(0);
+  });
+
   it('a second plan is empty', async () => {
     await expectClean();
   });
@@ -126,6 +154,46 @@ describe('production stack on bare-metal nodes', () => {
     });
     expect(after.processes[0].pid).not.toBe(before.processes[0].pid);
     expect(JSON.parse((await ssh('app', 'curl', '-s', 'http://127.0.0.1:3102/health')).stdout).ok).toBe(true);
+    await expectClean();
+  });
+
+  it('an agent upgrade restarts no app: the new agent adopts them all', async () => {
+    const before = await agentStatus();
+    const upgraded = join(p.root, 'agent-next.bundle.mjs');
+    await writeFile(upgraded, `${await readFile(new URL('../../dist/runtime/agent.bundle.mjs', import.meta.url), 'utf8')}\n// the next agent build\n`);
+    p.env.OMNITRON_AGENT_BUNDLE = upgraded;
+    const plan = expectCode(await prod('plan', '--detailed-exitcode', '--no-color'), 2);
+    expect(plan.stdout).toContain('# node_artifact.app.agent will be updated in-place');
+    await applyProd();
+    const after = await waitForStatus((s) => (s.agent.pid !== before.agent.pid && s.apps.every((a) => a.state === 'running') ? s : undefined));
+    expect(after.apps.map((a) => [a.name, a.processes[0].pid])).toEqual(before.apps.map((a) => [a.name, a.processes[0].pid]));
+    expect((await ssh('app', 'journalctl', '-u', 'omnitron-agent', '--no-pager', '-o', 'cat')).stdout).toMatch(/"msg":"adopted".*"app":"ledger"/);
+    await expectClean();
+  });
+
+  it('refuses a control request with a forged token', async () => {
+    const forged = await signControlToken((await generateAgentKeyPair()).privateJwk, { node: 'app' });
+    const r = await ssh('app', 'sh', '-c', 'printf %s "$1" | /opt/omnitron/node/*/bin/node /opt/omnitron/runtime/agent.mjs client status --socket /run/omnitron/agent.sock', 'sh', forged);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('"status":401');
+    expect(r.stdout).toBe('');
+  });
+
+  it('a release that crash-loops fails its apply and shows as runtime drift until fixed', async () => {
+    const main = join(p.dir, 'apps/ledger/dist/main.js');
+    const good = await readFile(main, 'utf8');
+    await p.editConfig((text) => text.replace('maxRestarts: 5,', 'maxRestarts: 2,').replace("backoff: { type: 'exponential', initial: 1_000", "backoff: { type: 'exponential', initial: 100"));
+    await writeFile(main, "console.error('ledger: cannot start: LEDGER_SIGNING_KEY is not set'); process.exit(3);\n");
+    const failed = expectCode(await prod('apply', '--auto-approve', '--no-color'), 1);
+    expect(failed.stdout + failed.stderr).toMatch(/apps did not start:\s+ledger: failed, last exit: exit code 3/);
+    const plan = expectCode(await prod('plan', '--detailed-exitcode', '--no-color'), 2);
+    expect(plan.stdout).toContain('Apps not running as configured (runtime drift):');
+    expect(plan.stdout).toMatch(/# ledger on app: failed, \d+ restarts, last exit: exit code 3/);
+    const logs = await ssh('app', 'cat', '/var/log/omnitron/ledger/http.log');
+    expect(logs.stdout).toContain('LEDGER_SIGNING_KEY is not set');
+    await writeFile(main, good);
+    await applyProd();
+    await waitForStatus((s) => (s.apps.every((a) => a.state === 'running') ? true : undefined));
     await expectClean();
   });
 
@@ -144,10 +212,23 @@ describe('production stack on bare-metal nodes', () => {
     await expectClean();
   });
 
-  it('drift: a changed env file', async () => {
+  it('drift: a changed env file is repaired without restarting anything (the agent never loaded it)', async () => {
+    const before = await agentStatus();
     await ssh('app', 'sed', '-i', 's/^LOG_LEVEL=.*/LOG_LEVEL="trace"/', '/etc/omnitron/env/media.env');
     await expectDriftOn('node_env_file.app.media');
     await applyProd();
+    await expectClean();
+    expect(pids(await agentStatus())).toEqual(pids(before));
+  });
+
+  it('an app whose config changed is the only one restarted', async () => {
+    const before = await agentStatus();
+    await p.editConfig((text) => text.replace(/(name: 'media'[^\n]*env: \{ )/, "$1MEDIA_QUALITY: 'high', "));
+    await applyProd();
+    const after = await agentStatus();
+    const changed = Object.entries(pids(after)).filter(([app, pid]) => pids(before)[app] !== pid).map(([app]) => app);
+    expect(changed).toEqual(['media']);
+    expect((await ssh('app', 'grep', '^MEDIA_QUALITY=', '/etc/omnitron/env/media.env')).stdout.trim()).toBe('MEDIA_QUALITY="high"');
     await expectClean();
   });
 
@@ -177,6 +258,41 @@ describe('production stack on bare-metal nodes', () => {
     await applyProd();
     await expectClean();
     expect((await ssh('app', 'grep', '^LOG_LEVEL=', '/etc/omnitron/env/auth.env')).stdout.trim()).toBe('LOG_LEVEL="warn"');
+  });
+
+  it('discovery: both app nodes register their services; a node whose agent stops heartbeating drops out within the TTL', async () => {
+    await p.editConfig((text) => text.replace("node('app', 'app')]", "node('app', 'app'), node('app2', 'app')]"));
+    await applyProd('--trust-new-hosts');
+    const ls = async (...extra: string[]) => JSON.parse(expectCode(await prod('discovery', 'ls', '--json', ...extra), 0).stdout) as { nodes: Array<{ node_id: string; address: string; services: Array<{ name: string; version?: string }> }> };
+    const ids = (doc: Awaited<ReturnType<typeof ls>>) => doc.nodes.map((n) => n.node_id).sort();
+    const both = [`${p.project}.production.app`, `${p.project}.production.app2`];
+    const listed = await waitUntil(async () => { const doc = await ls(); return ids(doc).length === 2 ? doc : undefined; }, 15_000);
+    expect(ids(listed)).toEqual(both);
+    expect(listed.nodes.find((n) => n.node_id === both[0])).toMatchObject({
+      address: `${node('app').address}:9700`,
+      services: [{ name: 'auth', version: '1.0.0' }, { name: 'media', version: '1.0.0' }, { name: 'realtime', version: '1.0.0' }],
+    });
+    expect(ids(await ls('--service', 'media@1.0.0'))).toEqual(both);
+    expect(ids(await ls('--service', 'media@2.0.0'))).toEqual([]);
+
+    // A frozen agent sends no heartbeat (its apps keep running): peers stop seeing the node within heartbeatTTL + one interval.
+    const agentPid = (await ssh('app2', 'systemctl', 'show', '-p', 'MainPID', '--value', 'omnitron-agent')).stdout.trim();
+    await ssh('app2', 'kill', '-STOP', agentPid);
+    const frozenAt = Date.now();
+    await waitUntil(async () => (ids(await ls()).length === 1 ? true : undefined), 25_000);
+    const goneAfter = Date.now() - frozenAt;
+    console.log(`discovery: node with a frozen agent gone after ${(goneAfter / 1000).toFixed(1)} s (TTL 15 s, interval 5 s)`);
+    expect(goneAfter).toBeLessThanOrEqual(20_000 + 2_000);
+    expect(ids(await ls())).toEqual([both[0]]);
+    await ssh('app2', 'kill', '-CONT', agentPid);
+    await waitUntil(async () => (ids(await ls()).length === 2 ? true : undefined), 15_000);
+
+    // A graceful stop deregisters at once.
+    await ssh('app2', 'systemctl', 'stop', 'omnitron-agent');
+    expect(ids(await ls())).toEqual([both[0]]);
+    await ssh('app2', 'systemctl', 'start', 'omnitron-agent');
+    await waitUntil(async () => (ids(await ls()).length === 2 ? true : undefined), 15_000);
+    await expectClean();
   });
 
   it('a changed host key is refused', async () => {
