@@ -12,6 +12,7 @@ import { nowMs } from './lib/stats.js';
 const print = (line = '') => console.log(line);
 const PARTS = [planTimePart, applyOverheadPart, dockerNoopPart, baremetalPart];
 PARTS.push((await import('./discovery.js')).discoveryPart);
+PARTS.push((await import('./agent.js')).agentPart);
 
 const started = nowMs();
 print(`omnitron benchmarks — node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GB`);

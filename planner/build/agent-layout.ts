@@ -22,6 +22,12 @@ export interface AgentPaths {
 }
 
 export const OMNITRON_ROOT = '/opt/omnitron';
+
+/**
+ * Node flags the agent runs with. The agent waits on I/O; V8's lite mode (no optimizing compiler,
+ * lazily allocated feedback) cuts ~13 MB of its resident memory without slowing a restart (bench/agent.js).
+ */
+export const AGENT_NODE_FLAGS: readonly string[] = ['--lite-mode'];
 export const AGENT_UNIT = 'omnitron-agent.service';
 
 export const NODE_AGENT: AgentPaths = {

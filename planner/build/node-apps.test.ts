@@ -29,7 +29,7 @@ describe('apps on a node with a hostile app name', () => {
     const unit = byAddress('systemd_unit.app.omnitron-agent');
     expect(unit.name).toBe('omnitron-agent.service');
     const execStart = (unit.content as string).split('\n').find((l) => l.startsWith('ExecStart='))!;
-    expect(execStart).toBe('ExecStart=/opt/omnitron/node/v24.1.0/bin/node /opt/omnitron/runtime/agent.mjs run --manifest /etc/omnitron/agent/manifest.json');
+    expect(execStart).toBe('ExecStart=/opt/omnitron/node/v24.1.0/bin/node --lite-mode /opt/omnitron/runtime/agent.mjs run --manifest /etc/omnitron/agent/manifest.json');
   });
 
   it('uses the name as data in paths (argv elements, never shell text) and slugs it inside the agent', () => {

@@ -10,7 +10,7 @@ import { sha256 } from '../hash.js';
 import type { AppSpec, NodeSpec, StackModel } from '../config/model.js';
 import type { DesiredResource } from '../resource.js';
 import { nodeAddress } from './addresses.js';
-import { agentStatusFile, AGENT_UNIT, NODE_AGENT, nodeBinary, OMNITRON_ROOT } from './agent-layout.js';
+import { agentStatusFile, AGENT_NODE_FLAGS, AGENT_UNIT, NODE_AGENT, nodeBinary, OMNITRON_ROOT } from './agent-layout.js';
 import { agentManifest, type ManifestDiscoveryInput } from './agent-manifest.js';
 import { sensitivePaths } from './sensitive.js';
 import { renderServiceUnit } from '../../providers/systemd/render-unit.js';
@@ -74,7 +74,7 @@ export function appsOnNode(target: AgentOnNode): DesiredResource[] {
     [nodeAddress('node_directory', n, 'agent'), ...target.discovery.dependsOn], { sensitive: [`variables.${DISCOVERY_URL_ENV}`] })] : [];
   const unit = renderServiceUnit({
     description: `${target.model.project} apps on ${n}: the omnitron agent`,
-    execStart: [nodeBin, NODE_AGENT.bundle, 'run', '--manifest', NODE_AGENT.manifest],
+    execStart: [nodeBin, ...AGENT_NODE_FLAGS, NODE_AGENT.bundle, 'run', '--manifest', NODE_AGENT.manifest],
     user: 'root', group: 'root', stateDirectory: 'omnitron/agent',
     ...(target.discovery ? { environmentFile: NODE_AGENT.envFile } : {}),
     extra: {
