@@ -5,64 +5,70 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+// zod/mini: the same checks and issues as zod, at a fraction of the agent's memory (it runs on every node).
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 import { formatPath, type PathSegment } from '../../planner/config/field-path.js';
 
 export const MANIFEST_FORMAT_VERSION = 1;
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const name = z.string().regex(NAME, 'expected letters, digits, "_", "." or "-" (not leading)');
-const absolute = z.string().refine((p) => path.isAbsolute(p), 'expected an absolute path');
-const ms = z.number().int().nonnegative();
-const positive = z.number().int().positive();
+// zod/mini carries no messages of its own; the English ones name what was expected and received.
+z.config(en());
 
-const backoffSchema = z.strictObject({ type: z.enum(['exponential', 'linear', 'fixed']), initial: ms, max: ms, factor: z.number().positive() });
-const restartSchema = z.strictObject({ strategy: z.enum(['one_for_one', 'one_for_all', 'rest_for_one']), maxRestarts: z.number().int().nonnegative(), window: positive, backoff: backoffSchema });
-const healthSchema = z.strictObject({ type: z.enum(['http', 'tcp', 'command']), target: z.string().min(1), interval: positive, timeout: positive, failureThreshold: positive });
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const name = z.string().check(z.regex(NAME, 'expected letters, digits, "_", "." or "-" (not leading)'));
+const absolute = z.string().check(z.refine((p) => path.isAbsolute(p), 'expected an absolute path'));
+const ms = z.int().check(z.nonnegative());
+const positive = z.int().check(z.positive());
+const nonEmpty = z.string().check(z.minLength(1));
+
+const backoffSchema = z.strictObject({ type: z.enum(['exponential', 'linear', 'fixed']), initial: ms, max: ms, factor: z.number().check(z.positive()) });
+const restartSchema = z.strictObject({ strategy: z.enum(['one_for_one', 'one_for_all', 'rest_for_one']), maxRestarts: ms, window: positive, backoff: backoffSchema });
+const healthSchema = z.strictObject({ type: z.enum(['http', 'tcp', 'command']), target: nonEmpty, interval: positive, timeout: positive, failureThreshold: positive });
 const logsSchema = z.strictObject({ maxSize: positive, maxFiles: positive, compress: z.boolean() });
 
 /** Ed25519 public JWK; a private key (with "d") does not belong on a node. */
-const publicKeySchema = z.looseObject({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string().min(1) })
-  .refine((k) => !('d' in k), 'holds a private key ("d"); the agent needs only the public half');
+const publicKeySchema = z.looseObject({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: nonEmpty })
+  .check(z.refine((k) => !('d' in k), 'holds a private key ("d"); the agent needs only the public half'));
 
 /**
  * Register this node and its apps' services in Redis (titan-discovery layout). The URL, which holds
  * the Redis password, is not in the manifest: the agent reads it from its own environment.
  */
 const discoverySchema = z.strictObject({
-  redisUrlEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'),
-  nodeId: z.string().min(1),
+  redisUrlEnv: z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')),
+  nodeId: nonEmpty,
   /** `host:port` other nodes reach this one at. */
-  address: z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port'),
-  redisPrefix: z.string().min(1),
+  address: z.string().check(z.regex(/^[^\s:]+:\d+$/, 'expected host:port')),
+  redisPrefix: nonEmpty,
   heartbeatInterval: positive,
   heartbeatTTL: positive,
   pubSubEnabled: z.boolean(),
-  pubSubChannel: z.string().min(1),
+  pubSubChannel: nonEmpty,
   /** Manifest apps whose services this node announces (name = app name, version from its defineSystem). */
   apps: z.array(name),
 });
 
 const appSchema = z.strictObject({
   name,
-  bootstrap: absolute.optional(),
-  script: absolute.optional(),
+  bootstrap: z.optional(absolute),
+  script: z.optional(absolute),
   cwd: absolute,
   envFile: absolute,
-  user: z.string().min(1).optional(),
+  user: z.optional(nonEmpty),
   dependsOn: z.array(name),
   critical: z.boolean(),
   startupTimeout: positive,
-  health: healthSchema.optional(),
-  shutdown: z.strictObject({ priority: z.number().int(), timeout: positive }),
+  health: z.optional(healthSchema),
+  shutdown: z.strictObject({ priority: z.int(), timeout: positive }),
   restart: restartSchema,
   logs: logsSchema,
 });
 
 export const manifestSchema = z.strictObject({
   formatVersion: z.literal(MANIFEST_FORMAT_VERSION),
-  project: z.string().min(1),
-  stack: z.string().min(1),
+  project: nonEmpty,
+  stack: nonEmpty,
   node: name,
   stateDir: absolute,
   logDir: absolute,
@@ -70,14 +76,14 @@ export const manifestSchema = z.strictObject({
   publicKey: publicKeySchema,
   metricsInterval: positive,
   apps: z.array(appSchema),
-  discovery: discoverySchema.optional(),
-}).superRefine(checkApps);
+  discovery: z.optional(discoverySchema),
+}).check(z.superRefine(checkApps));
 
 export type AgentManifest = z.infer<typeof manifestSchema>;
 export type ManifestApp = AgentManifest['apps'][number];
 export type ManifestDiscovery = NonNullable<AgentManifest['discovery']>;
 
-function checkApps(manifest: { apps: Array<z.infer<typeof appSchema>>; discovery?: z.infer<typeof discoverySchema> }, ctx: z.RefinementCtx): void {
+function checkApps(manifest: { apps: Array<z.infer<typeof appSchema>>; discovery?: z.infer<typeof discoverySchema> }, ctx: z.core.$RefinementCtx): void {
   const names = new Set<string>();
   manifest.apps.forEach((app, i) => {
     if (names.has(app.name)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'name'], message: `duplicate app "${app.name}"` });
