@@ -12,6 +12,7 @@ import { configDigest } from './config/config-digest.js';
 import { buildDesiredGraph } from './build/desired-graph.js';
 import { makePlan } from './plan.js';
 import { prepareNodeArtifacts } from './artifacts/prepare.js';
+import { prepareLocalAgent } from './build/local-agent.js';
 import { closestMatch } from './config/did-you-mean.js';
 import type { Ecosystem, StackModel } from './config/model.js';
 import type { Plan } from './change.js';
@@ -77,7 +78,7 @@ export async function planStack(stack: LoadedStack, store: StoreView, runtime: R
   const prior = new Map(store.records().map((r) => [r.address, r]));
   const remote = stack.model.stack.type !== 'local';
   // Packaging releases and opening the SSH connections overlap: both are needed before observing.
-  const [artifacts] = remote ? await Promise.all([prepareNodeArtifacts(stack.model, stack.scope), runtime.clients.connectAll?.()]) : [undefined];
+  const [artifacts] = remote ? await Promise.all([prepareNodeArtifacts(stack.model, stack.scope), runtime.clients.connectAll?.()]) : [await prepareLocalAgent(stack.model)];
   const desired = buildDesiredGraph(stack.model, prior, stack.scope, artifacts);
   checkAddresses('--target', opts.targets, desired, prior);
   checkAddresses('--replace', opts.replace, desired, prior);

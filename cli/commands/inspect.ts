@@ -2,6 +2,7 @@
 import { buildDesiredGraph, dependenciesOf } from '../../planner/build/desired-graph.js';
 import { UserError } from '../../planner/diagnostics.js';
 import { prepareNodeArtifacts } from '../../planner/artifacts/prepare.js';
+import { prepareLocalAgent } from '../../planner/build/local-agent.js';
 import { maskedRecord } from '../../planner/state/masked-record.js';
 import { openSession, openStore, type StackOptions } from '../session.js';
 import type { Output } from '../output.js';
@@ -24,7 +25,7 @@ export async function graphCommand(flags: StackOptions, out: Output): Promise<nu
   const store = await openStore(session);
   const prior = new Map(store.records().map((r) => [r.address, r]));
   const { model, scope } = session.stack;
-  const artifacts = model.stack.type === 'local' ? undefined : await prepareNodeArtifacts(model, scope);
+  const artifacts = model.stack.type === 'local' ? await prepareLocalAgent(model) : await prepareNodeArtifacts(model, scope);
   const desired = buildDesiredGraph(model, prior, scope, artifacts);
   const lines = ['digraph omnitron {', '  rankdir = "RL";', '  node [shape = rect];'];
   for (const r of desired) lines.push(`  ${JSON.stringify(r.address)};`);

@@ -12,14 +12,21 @@ import { dockerServiceResources, serviceSecretNames } from './docker-service.js'
 import { allocateRedisDbs } from './redis-allocation.js';
 import { buildRemoteGraph } from './remote-stack.js';
 import type { NodeArtifacts } from './node-apps.js';
+import { localAgentResources, type LocalAgentArtifacts } from './local-agent.js';
 
 export const LOCAL_HOST = '127.0.0.1';
 
-export function buildDesiredGraph(model: StackModel, prior: ReadonlyMap<string, StateRecord>, scope: Scope, artifacts?: NodeArtifacts): DesiredResource[] {
+/** Read before planning: what nodes are sent (remote stacks), or what the local agent runs from (local stacks with apps). */
+export type StackArtifacts = NodeArtifacts | LocalAgentArtifacts;
+
+const forNodes = (a: StackArtifacts | undefined): a is NodeArtifacts => a !== undefined && 'releases' in a;
+
+export function buildDesiredGraph(model: StackModel, prior: ReadonlyMap<string, StateRecord>, scope: Scope, artifacts?: StackArtifacts): DesiredResource[] {
   if (model.stack.type !== 'local') {
-    if (!artifacts) throw new Error('internal: a remote stack needs its node artifacts prepared before planning');
+    if (!forNodes(artifacts)) throw new Error('internal: a remote stack needs its node artifacts prepared before planning');
     return buildRemoteGraph(model, prior, scope, artifacts);
   }
+  const agent = model.apps.length > 0 ? localArtifacts(artifacts) : undefined;
   const slots = allocateRedisDbs(model.apps, prior, model.stack.settings.redisDbOffset ?? 0);
   const redisMaxIndex = Math.max(-1, ...slots.map((s) => s.index));
   const wiring: WiringInput = {
@@ -33,8 +40,14 @@ export function buildDesiredGraph(model: StackModel, prior: ReadonlyMap<string, 
     ...postgresResources(wiring),
     ...redisResources(wiring),
     ...model.apps.map((app) => envFileResource(wiring, app)),
+    ...(agent ? localAgentResources(wiring, agent) : []),
   ];
   return dedupe(resources);
+}
+
+function localArtifacts(artifacts: StackArtifacts | undefined): LocalAgentArtifacts {
+  if (!artifacts || forNodes(artifacts)) throw new Error('internal: a local stack with apps needs its agent bundle prepared before planning');
+  return artifacts;
 }
 
 function secretResources(model: StackModel): DesiredResource[] {

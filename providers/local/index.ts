@@ -1,16 +1,19 @@
 /**
  * The local provider: things that live on the machine running omnitron. random_password and
  * ed25519_key live only in state, so observe reports what state remembers; env files are read and
- * parsed from disk.
+ * parsed from disk; a local agent is found through its pid file.
  */
 import { resolve } from '../../planner/expr.js';
 import type { Observed, ObservedSet, ObserveRequest, Provider, ProviderContext, StateRecord } from '../../planner/resource.js';
 import { ED25519_KEY_TYPE, ed25519Key, observeEd25519Key } from './ed25519-key.js';
 import { ENV_FILE_TYPE, envFile, readEnvFile } from './env-file.js';
 import { observeRandomPassword, RANDOM_PASSWORD_TYPE, randomPassword } from './random-password.js';
+import { LOCAL_AGENT_TARGET, localAgent } from './local-agent.js';
+import { LOCAL_AGENT_TYPE, readLocalAgent, type AgentTarget } from './local-agent-observe.js';
 
 export { ed25519Key } from './ed25519-key.js';
 export { envFile } from './env-file.js';
+export { localAgent } from './local-agent.js';
 /** The env file format, for whoever loads these files: Node's built-in loader does not undo the escapes. */
 export { formatEnv, parseEnv } from './env-format.js';
 export { randomPassword } from './random-password.js';
@@ -40,6 +43,24 @@ function envFileTargets(request: ObserveRequest): FileTarget[] {
   });
 }
 
+const str = (attributes: unknown, key: string): string | undefined => {
+  const v = (attributes as Record<string, unknown> | null | undefined)?.[key];
+  return typeof v === 'string' ? v : undefined;
+};
+
+/** Like env files: the live agent is where state says; one never applied, where config says. */
+function agentTargets(request: ObserveRequest): Array<{ address: string; target: AgentTarget }> {
+  const priors = new Map(request.prior.filter((p) => p.type === LOCAL_AGENT_TYPE).map((p) => [p.address, p.attributes]));
+  const desired = new Map(request.desired.filter((d) => d.type === LOCAL_AGENT_TYPE).map((d) => [d.address, resolve(d.attributes, request.lookup)]));
+  return [...new Set([...desired.keys(), ...priors.keys()])].flatMap((address) => {
+    const at = priors.get(address) ?? desired.get(address);
+    const [manifestPath, pidFile, logFile, statusFile, envFile] = ['manifestPath', 'pidFile', 'logFile', 'statusFile', 'envFile'].map((k) => str(at, k));
+    if (!manifestPath || !pidFile || !logFile || !statusFile || !envFile) return [];
+    const bundles = [str(priors.get(address), 'bundle'), str(desired.get(address), 'bundle')].filter((b): b is string => b !== undefined);
+    return [{ address, target: { manifestPath, pidFile, logFile, statusFile, envFile, bundles, target: LOCAL_AGENT_TARGET } }];
+  });
+}
+
 async function observeLocal(_ctx: ProviderContext, request: ObserveRequest): Promise<ObservedSet> {
   const result: ObservedSet = { objects: new Map(), unreadable: new Map() };
   for (const prior of request.prior) {
@@ -54,11 +75,19 @@ async function observeLocal(_ctx: ProviderContext, request: ObserveRequest): Pro
       result.unreadable.set(t.address, `could not read ${t.path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     }
   }));
+  await Promise.all(agentTargets(request).map(async ({ address, target }) => {
+    try {
+      const o = await readLocalAgent(address, target);
+      if (o) result.objects.set(address, o);
+    } catch (err) {
+      result.unreadable.set(address, `could not read the agent's files: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+  }));
   return result;
 }
 
 export const localProvider: Provider = {
   name: 'local',
-  types: [randomPassword, ed25519Key, envFile],
+  types: [randomPassword, ed25519Key, envFile, localAgent],
   observe: observeLocal,
 };

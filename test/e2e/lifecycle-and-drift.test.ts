@@ -112,12 +112,12 @@ describe('lifecycle and drift', () => {
     await expectNoChanges(p);
   });
 
-  it('a config change updates env files and touches no container', async () => {
+  it('a config change updates env files, reloads the apps with them and touches no container', async () => {
     const ids = await containerIds(p);
     await p.editConfig((text) => replaceOnce(text, `LOG_LEVEL: 'debug'`, `LOG_LEVEL: 'info'`));
     const text = await expectDrift(p, 'env_file.');
     const changed = changedResources(parsePlanJson(expectExit(await p.run('plan', '--json'), 0)));
-    expect(Object.keys(changed).sort(), text.stdout).toEqual(APPS.map((a) => `env_file.${a}`).sort());
+    expect(Object.keys(changed).sort(), text.stdout).toEqual([...APPS.map((a) => `env_file.${a}`), 'local_agent.apps'].sort());
     for (const actions of Object.values(changed)) expect(actions).toEqual(['update']);
     await applyOk(p);
     for (const app of APPS) expect((await p.readEnv(app)).LOG_LEVEL, app).toBe('info');

@@ -1,6 +1,8 @@
 /**
- * One test file's private copy of examples/platform: a unique project name and free host ports, so
+ * One test file's private copy of examples/platform: a unique project name and free host ports (the
+ * services' and, for the dev stack, whose apps the local agent runs on this machine, the apps'), so
  * files never collide with each other or with `npm run demo`, plus the CLI bound to that copy.
+ * Cleanup stops the copy's local agent and anything else still running from the copy.
  */
 import { randomBytes } from 'node:crypto';
 import { type ChildProcess } from 'node:child_process';
@@ -11,11 +13,21 @@ import { parseEnv } from '../../../dist/providers/local/index.js';
 import { REPO_ROOT, runCli, startCli, type CliResult, type RunningCli } from './cli.js';
 import { anonymousVolumes, docker, removeProjectObjects } from './docker.js';
 import { freePorts } from './ports.js';
+import { stopLocalAgent } from './local-agent.js';
 
 export const APPS = ['auth', 'media', 'analytics', 'ledger', 'realtime'] as const;
 export type AppName = (typeof APPS)[number];
 export const SERVICES = ['postgres', 'redis', 'pubsub'] as const;
 export type ServiceName = (typeof SERVICES)[number];
+
+/** The ports examples/platform gives its apps (`env: { PORT }`); bare-metal nodes keep them, each node being its own host. */
+export const EXAMPLE_APP_PORTS: Readonly<Record<AppName, number>> = { auth: 3101, media: 3102, analytics: 3103, ledger: 3104, realtime: 3105 };
+/**
+ * Apps' periodic health probes are spaced beyond a test file's life: several files stop or remove
+ * Redis and Postgres on purpose, and an app whose /health fails meanwhile is runtime drift, which
+ * those files do not test. Readiness (IPC) and restarts on exit do not depend on it.
+ */
+const APP_HEALTH_INTERVAL_MS = 3_600_000;
 
 const EXAMPLE = join(REPO_ROOT, 'examples/platform');
 const CONFIG = 'omnitron.config.ts';
@@ -29,6 +41,8 @@ export interface E2eProject {
   configPath: string;
   keyFile: string;
   ports: Record<ServiceName, number>;
+  /** Where the dev stack's apps listen (the local agent runs them on this machine). */
+  appPorts: Record<AppName, number>;
   env: NodeJS.ProcessEnv;
   stackDir: string;
   statePath: string;
@@ -50,12 +64,18 @@ export async function createProject(): Promise<E2eProject> {
   const root = await mkdtemp(join(tmpdir(), 'omnitron-e2e-'));
   const dir = join(root, 'platform');
   const project = `e2e${randomBytes(3).toString('hex')}`;
-  const [postgres, redis, pubsub] = await freePorts(3);
+  const [postgres, redis, pubsub, ...appPortList] = await freePorts(3 + APPS.length);
+  const appPorts = Object.fromEntries(APPS.map((app, i) => [app, appPortList[i]])) as Record<AppName, number>;
   await copyExample(dir);
-  await rewrite(join(dir, CONFIG), [[`project: 'platform'`, `project: '${project}'`], ['main: 15432', `main: ${postgres}`], ['main: 16379', `main: ${redis}`]]);
+  await rewrite(join(dir, CONFIG), [
+    [`project: 'platform'`, `project: '${project}'`], ['main: 15432', `main: ${postgres}`], ['main: 16379', `main: ${redis}`],
+    ['healthCheck: { interval: 15_000', `healthCheck: { interval: ${APP_HEALTH_INTERVAL_MS}`],
+    ...APPS.map((app): [string, string] => [`PORT: '${EXAMPLE_APP_PORTS[app]}'`, `PORT: process.env.${appPortEnv(app)} ?? '${EXAMPLE_APP_PORTS[app]}'`]),
+  ]);
   await rewrite(join(dir, REALTIME_CONFIG), [['"main": 16380', `"main": ${pubsub}`]]);
   const keyFile = join(root, 'state.key');
   const env = cliEnv(keyFile);
+  const envFor = (args: readonly string[]) => (stackOf(args) === 'dev' ? { ...env, ...Object.fromEntries(APPS.map((a) => [appPortEnv(a), String(appPorts[a])])) } : env);
   const stackDir = join(dir, '.omnitron', 'dev');
   const transcript: string[] = [];
   const children = new Set<ChildProcess>();
@@ -66,15 +86,15 @@ export async function createProject(): Promise<E2eProject> {
   return {
     project, root, dir, keyFile, env, stackDir, transcript,
     configPath: join(dir, CONFIG),
-    ports: { postgres, redis, pubsub },
+    ports: { postgres, redis, pubsub }, appPorts,
     statePath: join(stackDir, 'state.json'),
     lockPath: join(stackDir, 'state.lock'),
     run: async (...args) => {
       if (args[0] === 'apply' || args[0] === 'destroy') await noteAnonymousVolumes();
-      return record(await runCli(args, { cwd: dir, env }));
+      return record(await runCli(args, { cwd: dir, env: envFor(args) }));
     },
     start: (...args) => {
-      const running = startCli(args, { cwd: dir, env });
+      const running = startCli(args, { cwd: dir, env: envFor(args) });
       children.add(running.child);
       void running.done.then(record, () => {});
       return running;
@@ -87,6 +107,7 @@ export async function createProject(): Promise<E2eProject> {
     cleanup: async () => {
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       try {
+        await stopLocalAgent(stackDir, dir);
         await noteAnonymousVolumes();
         await removeProjectObjects(project);
         if (anonymous.size) await docker('volume', 'rm', '-f', ...anonymous);
@@ -110,6 +131,19 @@ async function rewrite(file: string, replacements: [string, string][]): Promise<
     text = text.replace(from, to);
   }
   await writeFile(file, text);
+}
+
+function appPortEnv(app: AppName): string {
+  return `OMNITRON_E2E_${app.toUpperCase()}_PORT`;
+}
+
+/** The stack a CLI invocation works on (`dev` unless `--stack`/`-s` says otherwise). */
+function stackOf(args: readonly string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--stack' || args[i] === '-s') return args[i + 1] ?? 'dev';
+    if (args[i].startsWith('--stack=')) return args[i].slice('--stack='.length);
+  }
+  return 'dev';
 }
 
 function cliEnv(keyFile: string): NodeJS.ProcessEnv {
