@@ -93,7 +93,7 @@ describe('local_agent with the real agent', () => {
     const want = desired([ticker('one'), crasher], { reloadInputs: 'inputs-2' });
     const failure = await converge(want).then(() => undefined, (e: unknown) => e);
     expect(failure).toBeInstanceOf(ProviderError);
-    expect((failure as Error).message).toMatch(/apps did not start:\n {2}crasher: failed, last exit exit code 3/);
+    expect((failure as Error).message).toMatch(/apps did not start:\n {2}crasher: failed, last exit: exit code 3/);
     const observed = await observe();
     expect(observed?.runtime).toEqual([expect.objectContaining({ target: 'local', app: 'crasher', state: 'failed' })]);
     const prior = { address: 'local_agent.apps', type: 'local_agent', attributes: want, outputs: {}, dependsOn: [], sensitive: [], hash: 'h', updatedAt: '' };

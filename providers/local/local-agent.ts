@@ -17,7 +17,8 @@ import type { Value } from '../../planner/expr.js';
 import { LOCAL_AGENT_NODE } from '../../planner/build/local-agent.js';
 import { ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext, type ResourceType } from '../../planner/resource.js';
 import { agentEnvironment, findAgent, signal, spawnAgent, stopLeftoverApps, stopProcess } from './agent-process.js';
-import { fileSize, readFrom, readStatus, waitSettled, type SettleWatch } from './agent-settle.js';
+import { waitAgentSettled, type SettleWatch } from '../agent-settle.js';
+import { fileSize, logTail, readFrom, readStatus, type AgentDoc } from './agent-settle.js';
 import { formatEnv } from './env-format.js';
 import { removeFile, writeFileAtomic } from './files.js';
 import { LOCAL_AGENT_TYPE, markerPath, type AgentTarget, type InputsMarker } from './local-agent-observe.js';
@@ -147,9 +148,9 @@ async function start(ctx: ProviderContext, op: ApplyOp, a: Attributes): Promise<
   if (child.pid === 0) throw new ProviderError(op.address, `could not start ${a.node}: ${child.exit()}`);
   await writeFileAtomic(a.pidFile, `${child.pid}\n`, 0o600);
   await writeFileAtomic(markerPath(a.pidFile), `${JSON.stringify({ pid: child.pid, bundleSha256: a.bundleSha256, reloadInputs: a.reloadInputs })}\n`, 0o600);
-  await waitSettled(ctx, op, watch(op, a, {
+  await waitAgentSettled(ctx, op, watch(op, a, {
     fresh: (doc) => doc.agent?.pid === child.pid,
-    failed: async () => { const e = child.exit(); return e ? `exited while starting its apps (${e})` : undefined; },
+    failed: async () => { const e = child.exit(); return e ? `the local agent exited while starting its apps (${e})${await logTail(a.logFile)}` : undefined; },
   }));
   return child.pid;
 }
@@ -160,9 +161,9 @@ async function reload(ctx: ProviderContext, op: ApplyOp, a: Attributes, pid: num
   await writeAgentFiles(a, { pid, bundleSha256: a.bundleSha256, reloadInputs: a.reloadInputs });
   ctx.emit({ kind: 'progress', address: op.address, message: `reloading the agent (pid ${pid})` });
   if (!signal(pid, 'SIGHUP')) throw new ProviderError(op.address, `the agent (pid ${pid}) is gone`, 'run `omnitron apply` again to start it');
-  await waitSettled(ctx, op, watch(op, a, {
+  await waitAgentSettled(ctx, op, watch(op, a, {
     fresh: (doc) => doc.agent?.pid === pid && (doc.agent.generation ?? 0) > before,
-    failed: async () => reloadRefused(await readFrom(a.logFile, logOffset)),
+    failed: async () => { const why = reloadRefused(await readFrom(a.logFile, logOffset)); return why && `the local agent ${why}${await logTail(a.logFile)}`; },
   }));
 }
 
@@ -177,8 +178,13 @@ export function reloadRefused(logSince: string): string | undefined {
   return undefined;
 }
 
-function watch(op: ApplyOp, a: Attributes, w: Pick<SettleWatch, 'fresh' | 'failed'>): SettleWatch {
-  return { target: LOCAL_AGENT_TARGET, statusFile: a.statusFile, logFile: a.logFile, timeoutS: op.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT_S, ...w };
+function watch(op: ApplyOp, a: Attributes, w: Pick<SettleWatch<AgentDoc>, 'fresh' | 'failed'>): SettleWatch<AgentDoc> {
+  return {
+    target: LOCAL_AGENT_TARGET, where: LOCAL_AGENT_TARGET, timeoutS: op.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT_S,
+    read: () => readStatus(a.statusFile), logHint: `see ${a.logFile}`,
+    fixHint: `see \`omnitron logs APP\` for why; apps run from the project as they are, so after fixing one restart them with \`omnitron apply --replace ${op.address}\``,
+    ...w,
+  };
 }
 
 async function remove(ctx: ProviderContext, op: ApplyOp): Promise<void> {

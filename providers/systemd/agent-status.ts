@@ -4,8 +4,9 @@
  * the agent has started (or given up on) every app, so a bad release fails the apply that shipped it.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { agentSettled, parseAgentStatus, runtimeIssues, type AgentStatusDoc } from '../../planner/runtime-issues.js';
+import { parseAgentStatus, runtimeIssues, type AgentStatusDoc } from '../../planner/runtime-issues.js';
 import { ProviderError, type ApplyOp, type ProviderContext, type RuntimeIssue } from '../../planner/resource.js';
+import { waitAgentSettled as waitSettled } from '../agent-settle.js';
 import type { Transport } from '../ssh/transport.js';
 import type { FileFact } from './facts.js';
 import type { ProbeRequest } from './probe.js';
@@ -35,30 +36,15 @@ export function markOf(doc: AgentStatusDoc | undefined): AgentMark {
 }
 
 /** Until a status written after `before` (a new agent, or a later manifest load) shows every app settled. */
-export async function waitAgentSettled(ctx: ProviderContext, t: Transport, op: ApplyOp, where: { node: string; path: string; before: AgentMark; timeoutS: number }): Promise<void> {
-  const deadline = Date.now() + where.timeoutS * 1000;
-  let last: AgentStatusDoc | undefined;
-  for (;;) {
-    const doc = await readAgentStatus(t, where.path);
-    const fresh = doc && (doc.agent?.startedAt !== where.before.startedAt || (doc.agent?.generation ?? 0) > (where.before.generation ?? -1));
-    if (doc && fresh) last = doc;
-    if (last && agentSettled(last)) break;
-    if (Date.now() > deadline) throw notSettled(op, where.node, last, where.timeoutS);
-    await sleep(POLL_MS, undefined, { signal: ctx.signal });
-  }
-  const issues = runtimeIssues(where.node, last);
-  if (issues.length > 0) throw appsFailed(op, where.node, issues);
-}
-
-function notSettled(op: ApplyOp, node: string, doc: AgentStatusDoc | undefined, timeoutS: number): ProviderError {
-  if (!doc) return new ProviderError(op.address, `on node ${node}: the agent wrote no status within ${timeoutS} s`, `see journalctl -u omnitron-agent on node ${node}`);
-  const waiting = (doc.apps ?? []).filter((a) => a.state !== 'running').map((a) => `${a.name} (${a.state})`);
-  return new ProviderError(op.address, `on node ${node}: apps still not running after ${timeoutS} s: ${waiting.join(', ') || 'none'}`, 'see `omnitron status` and `omnitron logs APP`');
-}
-
-function appsFailed(op: ApplyOp, node: string, issues: RuntimeIssue[]): ProviderError {
-  const lines = issues.map((i) => `${i.app}: ${i.state}${i.lastExit ? `, last exit: ${i.lastExit}` : ''}${i.detail ? ` (${i.detail})` : ''}`);
-  return new ProviderError(op.address, `on node ${node}: apps did not start:\n  ${lines.join('\n  ')}`, 'see `omnitron logs APP` for why; fix the release or its config and apply again');
+export function waitAgentSettled(ctx: ProviderContext, t: Transport, op: ApplyOp, where: { node: string; path: string; before: AgentMark; timeoutS: number }): Promise<void> {
+  const { node, path, before } = where;
+  return waitSettled(ctx, op, {
+    target: node, where: `node ${node}`, timeoutS: where.timeoutS,
+    read: () => readAgentStatus(t, path),
+    fresh: (doc) => doc.agent?.startedAt !== before.startedAt || (doc.agent?.generation ?? 0) > (before.generation ?? -1),
+    logHint: `see journalctl -u omnitron-agent on node ${node}`,
+    fixHint: 'see `omnitron logs APP` for why; fix the release or its config and apply again',
+  });
 }
 
 const HANDOVER_TIMEOUT_MS = 30_000;
