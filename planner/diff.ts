@@ -3,7 +3,8 @@
  * not found → create, found and equal → no-op, different → update, or replace when a changed path is
  * one the type cannot update in place.
  */
-import { UNKNOWN, type Value } from './expr.js';
+import { UNKNOWN, type Json, type Value } from './expr.js';
+import { canonicalJson } from './hash.js';
 import type { AttributeDiff } from './change.js';
 import type { Decision, PlanInput } from './resource.js';
 
@@ -35,9 +36,11 @@ export function flatten(value: Value | undefined, prefix = '', into = new Map<st
   return into;
 }
 
+/** Deep equality where object key order does not matter (an env file read back lists its keys in file order). */
 export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
   if (a === UNKNOWN || b === UNKNOWN) return false;
-  return JSON.stringify(a) === JSON.stringify(b);
+  if (a === undefined || b === undefined) return a === b;
+  return canonicalJson(a as Json) === canonicalJson(b as Json);
 }
 
 export function diffAttributes(before: Value | undefined, after: Value | undefined, opts: DiffOptions = {}): DiffResult {

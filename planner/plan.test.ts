@@ -51,6 +51,15 @@ describe('makePlan', () => {
     expect(p.drift).toEqual([{ address: 'thing.a', summary: 'changed outside omnitron' }]);
   });
 
+  it('calls a config change a config change when the live object lists the same keys in another order', () => {
+    const a = record('thing.a', { name: 'a', env: { B: '1', A: '2' } });
+    const live = observed('thing.a', { env: { A: '2', B: '1' }, name: 'a' });
+    const p = plan({ desired: [desired('thing.a', { name: 'a', env: { B: '1', A: '3' } })], prior: new Map([[a.address, a]]), observed: new Map([['thing.a', live]]) });
+    expect(p.changes[0]).toMatchObject({ action: 'update', reason: 'config changed' });
+    expect(p.changes[0].drifted).toBeUndefined();
+    expect(p.drift).toEqual([]);
+  });
+
   it('replaces when a replace-only attribute changes, naming it, and makes dependents unknown', () => {
     const a = record('thing.a', { name: 'a' }, { secret: 'pw' });
     const b = record('thing.b', { name: 'b', url: 'x:pw' });
