@@ -12,7 +12,7 @@ import { UserError } from '../diagnostics.js';
 
 export interface ReleaseArtifact { sha256: string; path: string }
 
-const EXCLUDES = ['node_modules', '.omnitron', '.git'];
+export const RELEASE_EXCLUDES = ['node_modules', '.omnitron', '.git'];
 
 export async function appReleaseArtifact(app: string, appRoot: string, outDir: string): Promise<ReleaseArtifact> {
   const tar = await tarDirectory(app, appRoot);
@@ -41,7 +41,7 @@ function sha256(bytes: Buffer): string {
 }
 
 function tarDirectory(app: string, dir: string): Promise<Buffer> {
-  const argv = ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', ...EXCLUDES.map((e) => `--exclude=${e}`), '-C', dir, '-cf', '-', '.'];
+  const argv = ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', ...RELEASE_EXCLUDES.map((e) => `--exclude=${e}`), '-C', dir, '-cf', '-', '.'];
   return new Promise((resolve, reject) => {
     const child = spawn('tar', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];

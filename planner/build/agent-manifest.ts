@@ -23,6 +23,8 @@ export interface ManifestAppInput {
   envFile: string;
   /** The target's OS user the app runs as; absent: the agent's own user. */
   user?: string;
+  /** Changes when the app's code does (its release, or its files for an app run in place): the agent then restarts it. */
+  revision?: string;
 }
 
 export interface ManifestDiscoveryInput {
@@ -74,6 +76,7 @@ function manifestApp(model: StackModel, input: ManifestAppInput, onTarget: Reado
     cwd: input.cwd,
     envFile: input.envFile,
     ...(input.user ? { user: input.user } : {}),
+    ...(input.revision ? { revision: input.revision } : {}),
     // Apps on other targets are ordered by apply (this agent starts after theirs), not by this agent.
     dependsOn: app.dependsOn.filter((d) => onTarget.has(d)).map(agentAppName),
     critical: app.critical,

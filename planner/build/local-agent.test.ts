@@ -12,7 +12,7 @@ import { LOCAL_AGENT_ADDRESS, type LocalAgentArtifacts } from './local-agent.js'
 const example = path.resolve(fileURLToPath(new URL('../../examples/platform/omnitron.config.ts', import.meta.url)));
 const root = path.dirname(example);
 const scope: Scope = { project: 'platform', stack: 'dev', root, stackDir: '/work/p/.omnitron/dev' };
-const artifacts: LocalAgentArtifacts = { bundle: { path: '/omnitron/dist/runtime/agent.bundle.mjs', sha256: 'c'.repeat(64) }, node: '/usr/local/bin/node' };
+const artifacts: LocalAgentArtifacts = { bundle: { path: '/omnitron/dist/runtime/agent.bundle.mjs', sha256: 'c'.repeat(64) }, node: '/usr/local/bin/node', revisions: new Map([['auth', 'r1']]) };
 const APPS = ['auth', 'media', 'analytics', 'ledger', 'realtime'];
 
 let model: StackModel;
@@ -54,6 +54,9 @@ describe('local stack graph: the apps under the agent', () => {
       expect(app.cwd).toBe(model.apps.find((a) => a.name === app.name)!.cwd);
     }
     expect(manifest.apps.find((a) => a.name === 'ledger')).toMatchObject({ dependsOn: ['auth'], health: { type: 'http', target: 'http://127.0.0.1:3104/health' } });
+    // an app's revision (its files' digest) is in the manifest, so rebuilding it reloads the agent, which restarts it
+    expect(manifest.apps.find((a) => a.name === 'auth')!.revision).toBe('r1');
+    expect(manifest.apps.find((a) => a.name === 'ledger')).not.toHaveProperty('revision');
   });
 
   it('waits for every env file, and gives discovery its Redis URL only through the agent\'s environment', () => {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { digest, type Expr } from '../expr.js';
 import type { NodeSpec, StackModel } from '../config/model.js';
 import { agentBundleArtifact } from '../artifacts/prepare.js';
+import { appRevision } from '../artifacts/app-revision.js';
 import type { DesiredResource } from '../resource.js';
 import { address } from './addresses.js';
 import { AGENT_KEY_ADDRESS, AGENT_KEY_PURPOSE, agentStatusFile, localAgentPaths } from './agent-layout.js';
@@ -29,12 +30,18 @@ const STARTUP_SLACK_S = 30;
 export interface LocalAgentArtifacts {
   bundle: { path: string; sha256: string };
   node: string;
+  /** Per app: a digest of its files, which run in place. */
+  revisions: ReadonlyMap<string, string>;
 }
 
 /** Read before planning so the graph stays pure; only a stack with apps needs (and checks for) the bundle. */
 export async function prepareLocalAgent(model: StackModel): Promise<LocalAgentArtifacts | undefined> {
   if (model.apps.length === 0) return undefined;
-  return { bundle: await agentBundleArtifact(), node: process.execPath };
+  const [bundle, revisions] = await Promise.all([
+    agentBundleArtifact(),
+    Promise.all(model.apps.map(async (app) => [app.name, await appRevision(app.root)] as const)),
+  ]);
+  return { bundle, node: process.execPath, revisions: new Map(revisions) };
 }
 
 /** The agent's own files beside its manifest, in `.omnitron/<stack>/agent`. */
@@ -53,7 +60,9 @@ export function localAgentResources(wiring: WiringInput, artifacts: LocalAgentAr
   const discovery = discoveryTarget(wiring, localNode, LOCAL_HOST);
   const manifest = agentManifest({
     model, node: LOCAL_AGENT_NODE, paths,
-    apps: model.apps.map((app, i) => ({ app, entry: app.bootstrap ?? app.script!, cwd: app.cwd, envFile: (envFiles[i].attributes as { path: string }).path })),
+    apps: model.apps.map((app, i) => ({
+      app, entry: app.bootstrap ?? app.script!, cwd: app.cwd, envFile: (envFiles[i].attributes as { path: string }).path, revision: artifacts.revisions.get(app.name),
+    })),
     ...(discovery ? { discovery: { redisUrlEnv: discovery.redisUrlEnv, nodeId: discovery.nodeId, address: discovery.address } } : {}),
   });
   const environment: Record<string, Expr> = discovery ? { [DISCOVERY_URL_ENV]: discovery.url } : {};

@@ -65,7 +65,9 @@ export function appsOnNode(target: AgentOnNode): DesiredResource[] {
   const perApp = target.apps.flatMap((a) => appResources(n, a, artifacts));
   const manifestContent = agentManifest({
     model: target.model, node: n, paths: NODE_AGENT, discovery: target.discovery && { redisUrlEnv: target.discovery.redisUrlEnv, nodeId: target.discovery.nodeId, address: target.discovery.address },
-    apps: target.apps.map(({ app }) => ({ app, entry: entryInRelease(app), cwd: `${appRoot(app)}/current`, envFile: appEnvPath(app), user: APP_USER })),
+    apps: target.apps.map(({ app }) => ({
+      app, entry: entryInRelease(app), cwd: `${appRoot(app)}/current`, envFile: appEnvPath(app), user: APP_USER, revision: artifacts.releases.get(app.name)!.sha256.slice(0, 16),
+    })),
   });
   const manifest = res(nodeAddress('node_file', n, 'agent-manifest'), 'node_file',
     { node: n, path: NODE_AGENT.manifest, owner: 'root', group: 'root', mode: '0600', content: manifestContent }, [nodeAddress('node_directory', n, 'agent')]);

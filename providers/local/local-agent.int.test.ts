@@ -116,7 +116,7 @@ describe('local_agent with the real agent', () => {
     expect((await converge(desired([ticker('one')], { bundleSha256: 'f'.repeat(64) }))).action).toBe('noop');
   });
 
-  it('--replace restarts the agent and every app (apps run from the working tree: code changes need it)', async () => {
+  it('--replace restarts the agent and every app', async () => {
     const old = agentPid();
     const apps = await appPids();
     const want = desired([ticker('one')], { bundleSha256: 'f'.repeat(64) });

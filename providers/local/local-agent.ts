@@ -182,7 +182,7 @@ function watch(op: ApplyOp, a: Attributes, w: Pick<SettleWatch<AgentDoc>, 'fresh
   return {
     target: LOCAL_AGENT_TARGET, where: LOCAL_AGENT_TARGET, timeoutS: op.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT_S,
     read: () => readStatus(a.statusFile), logHint: `see ${a.logFile}`,
-    fixHint: `see \`omnitron logs APP\` for why; apps run from the project as they are, so after fixing one restart them with \`omnitron apply --replace ${op.address}\``,
+    fixHint: 'see `omnitron logs APP` for why; fix the app (or its config) and apply again: a rebuilt app is restarted',
     ...w,
   };
 }

@@ -56,6 +56,8 @@ const appSchema = z.strictObject({
   cwd: absolute,
   envFile: absolute,
   user: z.optional(nonEmpty),
+  /** Changes with the app's code; the agent restarts an app whose revision changed (and tells it, in OMNITRON_APP_REVISION). */
+  revision: z.optional(nonEmpty),
   dependsOn: z.array(name),
   critical: z.boolean(),
   startupTimeout: positive,

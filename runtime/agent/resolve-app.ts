@@ -59,7 +59,7 @@ async function resolveAppWithVersion(app: ManifestApp, logDir: string, deps: Res
     name: app.name,
     processes,
     cwd: real(app.cwd, 'cwd'),
-    env: { ...env, OMNITRON_APP_NAME: app.name },
+    env: { ...env, OMNITRON_APP_NAME: app.name, ...(app.revision ? { OMNITRON_APP_REVISION: app.revision } : {}) },
     dependsOn: app.dependsOn,
     critical: app.critical,
     startupTimeout: app.startupTimeout,

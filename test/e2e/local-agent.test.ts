@@ -102,15 +102,17 @@ describe('local stack: apps run by the agent', () => {
     const r = expectExit(await p.run('plan', '--detailed-exitcode'), 2);
     expect(r.stdout, describeRun(r)).toContain('Apps not running as configured (runtime drift):');
     expect(r.stdout).toMatch(/# analytics on local: (crash-looping|failed), \d+ restarts, last exit: exit code 1/);
-    expect(r.stdout).toContain('No changes.');
+    expect(r.stdout, 'the rebuilt app has a new revision').toContain('# local_agent.apps will be updated in-place');
     const json = parsePlanJson(expectExit(await p.run('plan', '--json'), 0)) as unknown as { runtime_drift: Array<{ app: string }> };
     expect(json.runtime_drift.map((i) => i.app)).toEqual(['analytics']);
     for (const app of APPS.filter((a) => a !== 'analytics')) expect((await health(app)).status, app).toBe(200);
 
+    const others = await Promise.all(APPS.filter((a) => a !== 'analytics').map(appPid));
     await writeFile(main, good);
-    const fixed = await applyOk(p, '--replace', 'local_agent.apps');
-    expect(fixed.stdout).toMatch(/^local_agent\.apps: Replacement complete/m);
+    const fixed = await applyOk(p);
+    expect(fixed.stdout).toMatch(/^local_agent\.apps: Modifications complete/m);
     await expectAllHealthy();
+    expect(await Promise.all(APPS.filter((a) => a !== 'analytics').map(appPid)), 'only the rebuilt app restarts').toEqual(others);
     await expectNoChanges(p);
   });
 
