@@ -61,6 +61,19 @@ function describeExit(exit: LastExit | undefined): string | undefined {
   return exit.reason;
 }
 
+/**
+ * Apps the agent gave up on (failed, or blocked by one that failed): a reload gives them another start,
+ * so apply can act on them. Crash-looping apps are left to the agent, which is still retrying.
+ */
+export function gaveUp(issues: readonly RuntimeIssue[] | undefined): RuntimeIssue[] {
+  return (issues ?? []).filter((i) => i.state === 'failed' || i.state === 'blocked');
+}
+
+/** What a plan shows for them: `ledger failed, media blocked`. */
+export function describeGaveUp(issues: readonly RuntimeIssue[]): string {
+  return issues.map((i) => `${i.app} ${i.state}`).join(', ');
+}
+
 /** The agent has started every app it will start: each is running, failed or blocked (or the agent itself failed). */
 export function agentSettled(doc: AgentStatusDoc): boolean {
   if (doc.agent?.state === 'failed') return true;

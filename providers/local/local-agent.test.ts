@@ -38,6 +38,13 @@ describe('local_agent plan', () => {
     expect(d.action === 'update' && d.diffs.map((x) => x.path)).toEqual(['manifest', 'reloadInputs']);
   });
 
+  it('reloads a matching agent that gave up on an app, so it starts it again', () => {
+    const stuck = running({}, { runtime: [{ target: 'local', app: 'ledger', state: 'failed', restarts: 5 }, { target: 'local', app: 'media', state: 'blocked', restarts: 0, detail: 'waiting for ledger' }] });
+    expect(plan(stuck)).toEqual({ action: 'update', reason: 'apps not running: ledger failed, media blocked; a reload starts them again', diffs: [{ path: 'apps', before: 'ledger failed, media blocked', after: 'running' }] });
+    expect(agentStep(want, stuck)).toBe('reload');
+    expect(agentStep(want, running({}, { runtime: [{ target: 'local', app: 'ledger', state: 'crash-looping', restarts: 2 }] }))).toBeUndefined();
+  });
+
   it('upgrades for a new bundle or Node, naming what changed', () => {
     expect(plan(running({ bundleSha256: 'b'.repeat(64), node: '/opt/node' }))).toMatchObject({ action: 'update', reason: 'upgrade: bundleSha256, node changed (apps keep running)' });
     expect(plan(running({ bundleSha256: null, manifest: 'x' }))).toMatchObject({ action: 'update', reason: 'upgrade: bundleSha256 changed (apps keep running)' });

@@ -22,6 +22,7 @@ import { fileSize, logTail, readFrom, readStatus, type AgentDoc } from './agent-
 import { formatEnv } from './env-format.js';
 import { removeFile, writeFileAtomic } from './files.js';
 import { LOCAL_AGENT_TYPE, markerPath, type AgentTarget, type InputsMarker } from './local-agent-observe.js';
+import { describeGaveUp, gaveUp } from '../../planner/runtime-issues.js';
 
 export { LOCAL_AGENT_TYPE } from './local-agent-observe.js';
 /** Runtime issues name the agent by its manifest's node. */
@@ -56,7 +57,7 @@ export function agentStep(desired: Value, observed: Observed | undefined): Agent
   const diffs = changed(desired, observed, []);
   if (diffs.some((d) => matchesPath(d.path, RESTART_ON))) return 'restart';
   if (diffs.some((d) => matchesPath(d.path, UPGRADE_ON))) return 'upgrade';
-  return diffs.length > 0 ? 'reload' : undefined;
+  return diffs.length > 0 || gaveUp(observed.runtime).length > 0 ? 'reload' : undefined;
 }
 
 function updateReason(diffs: AttributeDiff[]): string {
@@ -71,8 +72,12 @@ export function planLocalAgent(input: PlanInput): Decision {
   if (desired === undefined || (unreadable && prior)) return defaultDecision(input);
   if (!observed || observed.status !== 'running') return { action: 'create', reason: observed?.notes?.[0] ?? 'not found' };
   const diffs = changed(desired, observed, input.sensitive);
+  const stuck = gaveUp(observed.runtime);
   const reason = observed.notes?.[0] ?? 'agent running';
-  if (diffs.length === 0) return prior ? { action: 'noop', reason } : { action: 'noop', reason, record: true };
+  if (diffs.length === 0 && stuck.length === 0) return prior ? { action: 'noop', reason } : { action: 'noop', reason, record: true };
+  if (diffs.length === 0) {
+    return { action: 'update', reason: `apps not running: ${describeGaveUp(stuck)}; a reload starts them again`, diffs: [{ path: 'apps', before: describeGaveUp(stuck), after: 'running' }] };
+  }
   return { action: 'update', reason: updateReason(diffs), diffs };
 }
 

@@ -9,6 +9,7 @@ import { defaultDecision, sameValue } from '../../planner/diff.js';
 import type { Json, Value } from '../../planner/expr.js';
 import type { Decision, Observed, PlanInput } from '../../planner/resource.js';
 import type { MarkerFact, UnitFact } from './facts.js';
+import { describeGaveUp, gaveUp } from '../../planner/runtime-issues.js';
 
 export const SYSTEMD_SERVICE_TYPE = 'systemd_service';
 /** A note meaning the unit file changed on disk since the service was last (re)started by omnitron. */
@@ -91,6 +92,11 @@ function changes(want: Wanted, observed: Observed): { reasons: string[]; diffs: 
     reasons.push(want.enabled ? 'not enabled' : 'enabled');
     diffs.push({ path: 'enabled', before: field(live, 'enabled') ?? null, after: want.enabled });
   }
+  const stuck = active ? gaveUp(observed.runtime) : [];
+  if (stuck.length > 0) {
+    reasons.push(`apps not running: ${describeGaveUp(stuck)}; a reload starts them again`);
+    diffs.push({ path: 'apps', before: describeGaveUp(stuck), after: 'running' });
+  }
   return { reasons, diffs };
 }
 
@@ -128,5 +134,6 @@ export function serviceSteps(want: { enabled: boolean; active: boolean; inputs: 
   const newInputs = !observed || field(live, 'inputs') !== want.inputs || (observed.notes?.includes(UNIT_EDITED) ?? false);
   if (newInputs) return { enable: want.enabled, run: 'restart', resetFailed: failed };
   if (!running) return { enable: want.enabled, run: 'start', resetFailed: failed };
-  return { enable: want.enabled, run: reloadChanged(want, live) ? 'reload' : undefined, resetFailed: failed };
+  const reload = reloadChanged(want, live) || gaveUp(observed?.runtime).length > 0;
+  return { enable: want.enabled, run: reload ? 'reload' : undefined, resetFailed: failed };
 }

@@ -81,6 +81,19 @@ describe('systemd_service plan', () => {
   });
 });
 
+describe('systemd_service running the agent', () => {
+  const failedApps = (o: Observed | undefined): Observed => ({ ...o!, runtime: [
+    { target: 'app-1', app: 'ledger', state: 'failed', restarts: 5, lastExit: 'exit code 3' },
+    { target: 'app-1', app: 'media', state: 'crash-looping', restarts: 2 },
+  ] });
+
+  it('an app the agent gave up on is an update: a reload starts it again; a crash-looping one is left to the agent', () => {
+    const decision = plan(failedApps(observe(answer.unit({}, 'unit-sha'))));
+    expect(decision).toEqual({ action: 'update', reason: 'apps not running: ledger failed; a reload starts them again', diffs: [{ path: 'apps', before: 'ledger failed', after: 'running' }] });
+    expect(serviceSteps(want, failedApps(observe(answer.unit({}, 'unit-sha'))))).toEqual({ enable: true, run: 'reload', resetFailed: false });
+  });
+});
+
 describe('serviceSteps', () => {
   const live = (unit: FakeAnswer, marker?: FakeAnswer) => observe(unit, marker);
   it('restart on new inputs (resetting a failed unit first), start when only down, nothing when fine', () => {

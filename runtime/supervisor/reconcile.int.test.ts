@@ -50,6 +50,19 @@ describe('reconcile', () => {
     expect(again).toEqual({ started: [], stopped: [], restarted: [], unchanged: ['keep', 'db', 'change', 'added'] });
   });
 
+  it('gives a failed app and the apps it blocked another start, though their specs did not change', async () => {
+    const flaky = app('flaky', tmp.dir, { processes: [proc('main', fixture('crash-once.mjs', `${tmp.dir}/crashed-once`, 200), true)], restart: { maxRestarts: 0 } });
+    const dependent = app('dependent', tmp.dir, { dependsOn: ['flaky'], processes: [proc('main', fixture('ready-ipc.mjs', 0), true)] });
+    sup = new Supervisor({ apps: [flaky, dependent] });
+    await sup.start();
+    await new Promise<void>((resolve) => { const t = setInterval(() => { if (sup!.status()[0].state === 'failed') { clearInterval(t); resolve(); } }, 20); });
+    expect(sup.status().map((s) => [s.name, s.state])).toEqual([['flaky', 'failed'], ['dependent', 'running']]);
+
+    const result = await sup.reconcile([flaky, dependent]);
+    expect(result).toEqual({ started: [], stopped: [], restarted: ['flaky'], unchanged: ['dependent'] });
+    expect(sup.status().map((s) => [s.name, s.state])).toEqual([['flaky', 'running'], ['dependent', 'running']]);
+  });
+
   it('restart(app) stops and starts it again with a fresh budget and no stopped event', async () => {
     const events = new EventLog();
     sup = new Supervisor({ apps: [app('web', tmp.dir, { processes: [proc('main', fixture('ready-ipc.mjs', 0), true)] })], onEvent: events.push });

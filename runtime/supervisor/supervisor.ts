@@ -12,6 +12,7 @@ export { computeBackoff } from './backoff.js';
 
 const DEFAULT_METRICS_INTERVAL_MS = 5_000;
 const GIVES_UP: ReadonlySet<string> = new Set(['failed', 'blocked', 'stopped']);
+const GAVE_UP: ReadonlySet<string> = new Set(['failed', 'blocked']);
 
 export interface ReconcileResult { started: string[]; stopped: string[]; restarted: string[]; unchanged: string[] }
 
@@ -74,7 +75,7 @@ export class Supervisor {
     return result;
   }
 
-  /** New apps start, removed apps stop, changed specs restart (deep equality), the rest is untouched. */
+  /** New apps start, removed apps stop, changed specs and failed or blocked apps restart (deep equality), the rest is untouched. */
   reconcile(apps: AppSpec[]): Promise<ReconcileResult> {
     return this.#serialized(() => this.#reconcile(apps));
   }
@@ -117,7 +118,8 @@ export class Supervisor {
     const fresh: AppRunner[] = [];
     for (const app of apps) {
       const current = this.#runners.get(app.name);
-      if (current && specEqual(current.spec, app)) { result.unchanged.push(app.name); continue; }
+      // A failed or blocked app does not match a manifest that asks for it to run: a reload gives it another start.
+      if (current && specEqual(current.spec, app) && !GAVE_UP.has(current.state)) { result.unchanged.push(app.name); continue; }
       (current ? result.restarted : result.started).push(app.name);
       if (current) replaced.add(current);
       const runner = this.#newRunner(app);

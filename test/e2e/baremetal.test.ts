@@ -189,6 +189,7 @@ describe('production stack on bare-metal nodes', () => {
     const plan = expectCode(await prod('plan', '--detailed-exitcode', '--no-color'), 2);
     expect(plan.stdout).toContain('Apps not running as configured (runtime drift):');
     expect(plan.stdout).toMatch(/# ledger on app: failed, \d+ restarts, last exit: exit code 3/);
+    expect(plan.stdout, 'apply would give it another start').toContain('apps not running: ledger failed; a reload starts them again');
     const logs = await ssh('app', 'cat', '/var/log/omnitron/ledger/http.log');
     expect(logs.stdout).toContain('LEDGER_SIGNING_KEY is not set');
     await writeFile(main, good);
