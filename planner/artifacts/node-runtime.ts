@@ -12,10 +12,15 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { UserError } from '../diagnostics.js';
 
+/** Only linux-x64 is shipped (the check above refuses anything else), which `uname -m` calls x86_64. */
+const MACHINE = 'x86_64';
+
 export interface NodeRuntimeArtifact {
   version: string;
   /** sha256 of the uncompressed binary (what the node verifies). */
   sha256: string;
+  /** The machine type it runs on, as `uname -m` names it. */
+  machine: string;
   gzPath: string;
 }
 
@@ -27,14 +32,14 @@ export async function nodeRuntimeArtifact(binary = process.execPath, version = p
   const gzPath = path.join(cache, `node-${version}-linux-x64.gz`);
   const shaPath = `${gzPath}.sha256`;
   const cached = await readFile(shaPath, 'utf8').catch(() => undefined);
-  if (cached && (await stat(gzPath).catch(() => undefined))) return { version, sha256: cached.trim(), gzPath };
+  if (cached && (await stat(gzPath).catch(() => undefined))) return { version, sha256: cached.trim(), gzPath, machine: MACHINE };
   await mkdir(cache, { recursive: true, mode: 0o700 });
   const sha256 = await fileSha256(binary);
   const tmp = `${gzPath}.${process.pid}.tmp`;
   await pipeline(createReadStream(binary), createGzip({ level: 1 }), createWriteStream(tmp));
   await rename(tmp, gzPath);
   await writeFile(shaPath, sha256);
-  return { version, sha256, gzPath };
+  return { version, sha256, gzPath, machine: MACHINE };
 }
 
 export async function fileSha256(file: string): Promise<string> {

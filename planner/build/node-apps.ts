@@ -22,7 +22,8 @@ export const DISCOVERY_URL_ENV = 'OMNITRON_DISCOVERY_REDIS_URL';
 const STOP_SECONDS_PER_APP = 10;
 
 export interface NodeArtifacts {
-  node: { version: string; sha256: string; gzPath: string };
+  /** `machine`: what `uname -m` says where this binary runs (x86_64). */
+  node: { version: string; sha256: string; gzPath: string; machine: string };
   agent: { sha256: string; path: string };
   releases: Map<string, { sha256: string; path: string }>;
 }
@@ -59,7 +60,7 @@ export function appsOnNode(target: AgentOnNode): DesiredResource[] {
     res(nodeAddress('node_user', n, APP_USER), 'node_user', { node: n, name: APP_USER, home: `/var/lib/${APP_USER}`, shell: '/usr/sbin/nologin', system: true }),
     res(nodeAddress('node_directory', n, 'env'), 'node_directory', { node: n, path: '/etc/omnitron/env', owner: 'root', group: 'root', mode: '0700' }),
     res(nodeAddress('node_directory', n, 'agent'), 'node_directory', { node: n, path: '/etc/omnitron/agent', owner: 'root', group: 'root', mode: '0700' }),
-    res(nodeAddress('node_artifact', n, 'node'), 'node_artifact', { node: n, path: nodeBin, sha256: artifacts.node.sha256, source: artifacts.node.gzPath, mode: '0755', compressed: true }),
+    res(nodeAddress('node_artifact', n, 'node'), 'node_artifact', { node: n, path: nodeBin, sha256: artifacts.node.sha256, source: artifacts.node.gzPath, mode: '0755', compressed: true, machine: artifacts.node.machine }),
     res(nodeAddress('node_artifact', n, 'agent'), 'node_artifact', { node: n, path: NODE_AGENT.bundle, sha256: artifacts.agent.sha256, source: artifacts.agent.path, mode: '0644', compressed: false }),
   ];
   const perApp = target.apps.flatMap((a) => appResources(n, a, artifacts));

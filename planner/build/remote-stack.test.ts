@@ -11,7 +11,7 @@ import type { DesiredResource } from '../resource.js';
 
 const example = path.resolve(fileURLToPath(new URL('../../examples/platform/omnitron.config.ts', import.meta.url)));
 const artifacts: NodeArtifacts = {
-  node: { version: 'v24.0.0', sha256: 'a'.repeat(64), gzPath: '/cache/node.gz' },
+  node: { version: 'v24.0.0', sha256: 'a'.repeat(64), gzPath: '/cache/node.gz', machine: 'x86_64' },
   agent: { sha256: 'c'.repeat(64), path: '/dist/runtime/agent.bundle.mjs' },
   releases: new Map(['auth', 'media', 'analytics', 'ledger', 'realtime'].map((a) => [a, { sha256: `${a}-sha`, path: `/artifacts/${a}.tar.gz` }])),
 };

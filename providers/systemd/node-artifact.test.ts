@@ -42,4 +42,11 @@ describe('node_artifact apply', () => {
     await expect(nodeArtifact.apply(fakeContext({ 'app-1': node }), op('0'.repeat(64)))).rejects.toThrow('cannot read the local source /cache/node-v24.gz: ENOENT');
     expect(node.calls).toEqual([]);
   });
+
+  it('a binary for another machine type is refused before the upload, naming the node and both types', async () => {
+    const node = new FakeNode('node.app-1', () => answer.missing()).respond(['uname', '-m'], { stdout: 'aarch64\n' });
+    const arm = { ...op('0'.repeat(64)), attributes: { ...want, source: import.meta.filename, machine: 'x86_64' } as unknown as Json };
+    await expect(nodeArtifact.apply(fakeContext({ 'app-1': node }), arm)).rejects.toThrow('node app-1 is aarch64, and /usr/local/bin/node is built for x86_64');
+    expect(node.commands()).toEqual(['uname -m']);
+  });
 });

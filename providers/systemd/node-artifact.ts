@@ -14,13 +14,16 @@ import { liveSha256, refuseConflict, CONFLICT } from './live-file.js';
 import { absolutePath, fileMode, nodeName, normalizeModes, oldAttributes, onNode, parseAttributes, progress, runScript, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
 import { planAgainstLive } from './plan-live.js';
 import type { ProbeRequest } from './probe.js';
+import type { Transport } from '../ssh/transport.js';
 
 export const NODE_ARTIFACT_TYPE = 'node_artifact';
-const OPTIONS: DiffOptions = { replaceOn: ['node', 'path'], ignore: ['source', 'compressed'] };
+const OPTIONS: DiffOptions = { replaceOn: ['node', 'path'], ignore: ['source', 'compressed', 'machine'] };
 
 const schema = z.object({
   node: nodeName, path: absolutePath, sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex sha256'),
   source: z.string().min(1), mode: fileMode, compressed: z.boolean(),
+  /** An executable for one machine type (`uname -m`): checked on the node before the upload. */
+  machine: z.string().optional(),
 });
 type Attributes = z.infer<typeof schema>;
 
@@ -55,9 +58,17 @@ async function upload(ctx: ProviderContext, op: ApplyOp, a: Attributes): Promise
   const uploaded = `${a.path}.omnitron-upload`;
   progress(ctx, op.address, `uploading ${a.source} to ${a.path} (${(size / 1e6).toFixed(1)} MB${a.compressed ? ', compressed' : ''})`);
   await onNode(ctx, op.address, a.node, async (t) => {
+    if (a.machine) await requireMachine(op, t, a);
     await t.put(uploaded, { localPath: a.source }, { mode: 0o600 });
     await runScript(t, placeArtifact(uploaded, a.path, a.sha256, a.mode, a.compressed));
   });
+}
+
+async function requireMachine(op: ApplyOp, t: Transport, a: Attributes): Promise<void> {
+  const machine = (await t.execOrThrow(['uname', '-m'])).stdout.trim();
+  if (machine === a.machine) return;
+  throw new ProviderError(op.address, `node ${a.node} is ${machine || 'of an unknown machine type'}, and ${a.path} is built for ${a.machine}`,
+    `omnitron ships the Node binary it runs on itself (${a.machine}); run the apps on ${a.machine} nodes, or run omnitron on a ${machine} machine`);
 }
 
 async function removeOld(ctx: ProviderContext, op: ApplyOp, old: { [key: string]: Json }): Promise<void> {
