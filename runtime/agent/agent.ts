@@ -75,9 +75,12 @@ class NodeAgent implements RunningAgent {
   #server?: ControlServer;
   #queue: Promise<unknown> = Promise.resolve();
   #finish!: (code: number) => void;
-  readonly #discovery = new DiscoveryAnnouncer({ log: (e) => this.#log(e), apps: () => this.#supervisor.status() });
+  /** The agent's own environment, as it started: apps get it minus what is only the agent's (see #withholdFromApps). */
+  readonly #ownEnv: NodeJS.ProcessEnv = { ...process.env };
+  readonly #discovery = new DiscoveryAnnouncer({ log: (e) => this.#log(e), apps: () => this.#supervisor.status(), env: this.#ownEnv });
 
   constructor(private readonly opts: AgentOptions, private manifest: AgentManifest, private verifier: ControlVerifier, specs: AppSpec[]) {
+    NodeAgent.#withholdFromApps(manifest);
     this.#log = opts.log ?? jsonLineLog();
     this.#now = opts.now ?? Date.now;
     this.#startedAt = this.#now();
@@ -113,6 +116,7 @@ class NodeAgent implements RunningAgent {
   reload(): Promise<ReconcileResult> {
     return this.#serial(async () => {
       const { next, specs, versions } = await this.#nextManifest();
+      NodeAgent.#withholdFromApps(next);
       warnRestartOnly(this.manifest, next, this.#log);
       this.verifier = await createControlVerifier(next.publicKey, next.node);
       this.manifest = { ...next, controlSocket: this.manifest.controlSocket, stateDir: this.manifest.stateDir };
@@ -150,6 +154,11 @@ class NodeAgent implements RunningAgent {
     this.#setState('stopped');
     this.#statusFile.close();
     this.#finish(EXIT_OK);
+  }
+
+  /** Apps inherit the agent's environment; discovery's Redis URL (it holds the password) is the agent's alone. */
+  static #withholdFromApps(manifest: AgentManifest): void {
+    if (manifest.discovery) delete process.env[manifest.discovery.redisUrlEnv];
   }
 
   /** A manifest that fails to load or resolve leaves the running apps untouched. */

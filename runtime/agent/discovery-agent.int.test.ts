@@ -4,7 +4,7 @@
  * SIGKILL, a Redis restart survived, and a missing URL that leaves the apps running.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -133,6 +133,10 @@ describe('node agent registering in discovery (bundled, real Redis)', () => {
     const pttl = await raw.pttl(k.heartbeat(d.nodeId));
     expect(pttl).toBeGreaterThan(0);
     expect(pttl).toBeLessThanOrEqual(TTL);
+
+    // the URL (it holds the Redis password) is the agent's alone: no app inherits it
+    const apiPid = pidsOf((await fetchStatus(manifest.controlSocket, await token())).apps.find((a) => a.name === 'api'))[0];
+    expect(readFileSync(`/proc/${apiPid}/environ`, 'latin1').split('\0').filter((kv) => kv.startsWith(`${URL_ENV}=`))).toEqual([]);
     expect(await raw.smembers(k.index)).toEqual([d.nodeId]);
     const db0 = connect(0);
     expect(await db0.keys(`${d.redisPrefix}*`)).toEqual([]); // the URL's DB index is the one used
