@@ -8,7 +8,7 @@ import type { RuntimeIssue } from './resource.js';
 interface LastExit { code?: number | null; signal?: string | null; reason?: string }
 interface AppDoc { name?: string; state?: string; restarts?: number; health?: string; blockedBy?: string; lastExit?: LastExit }
 export interface AgentStatusDoc {
-  agent?: { state?: string; reason?: string; startedAt?: number; generation?: number };
+  agent?: { state?: string; reason?: string; startedAt?: number; generation?: number; failedReloads?: number; reloadError?: string };
   apps?: AppDoc[];
   updatedAt?: number;
 }

@@ -19,7 +19,7 @@ export interface SettleWatch<D extends AgentStatusDoc = AgentStatusDoc> {
   /** This status is from the agent run (and manifest load) being waited for. */
   fresh(doc: D): boolean;
   /** Why waiting is pointless (the agent exited, refused the manifest), as a whole sentence; undefined while it is not. */
-  failed?(): Promise<string | undefined>;
+  failed?(latest: D | undefined): Promise<string | undefined>;
   /** Where the agent's own log is, for when it writes no status. */
   logHint: string;
   /** What to do about apps that did not start. */
@@ -33,7 +33,7 @@ export async function waitAgentSettled<D extends AgentStatusDoc>(ctx: ProviderCo
     const doc = await w.read();
     if (doc && w.fresh(doc)) last = doc;
     if (last && agentSettled(last)) break;
-    const failure = await w.failed?.();
+    const failure = await w.failed?.(doc);
     if (failure) throw new ProviderError(op.address, failure, w.logHint);
     if (Date.now() > deadline) throw notSettled(op, w, last);
     await sleep(POLL_MS, undefined, { signal: ctx.signal });

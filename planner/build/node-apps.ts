@@ -18,8 +18,8 @@ import type { AppEnvironment } from './app-wiring.js';
 
 export const APP_USER = 'omnitron';
 export const DISCOVERY_URL_ENV = 'OMNITRON_DISCOVERY_REDIS_URL';
-/** Time the agent gets to stop its apps in order, per app on the node, before systemd kills what is left. */
-const STOP_SECONDS_PER_APP = 10;
+/** Time the agent gets to stop its apps in order, per app on the node (a 10 s shutdown timeout, then SIGKILL), before systemd kills it. */
+const STOP_SECONDS_PER_APP = 15;
 
 export interface NodeArtifacts {
   /** `machine`: what `uname -m` says where this binary runs (x86_64). */
@@ -84,8 +84,10 @@ export function appsOnNode(target: AgentOnNode): DesiredResource[] {
       ExecReload: '/bin/kill -HUP $MAINPID',
       // The agent stops its apps itself, in order; an upgrade (SIGUSR2) leaves them running for the next one to adopt.
       KillMode: 'process',
-      // Apps outlive one agent's run; a per-run private /tmp would be deleted under them.
+      // Apps outlive one agent's run; a per-run private /tmp would be deleted under them. Under
+      // ProtectSystem=strict they may still write the temp dirs and the app user's home.
       PrivateTmp: 'no',
+      ReadWritePaths: `/tmp /var/tmp -/var/lib/${APP_USER}`,
       LogsDirectory: 'omnitron',
       RuntimeDirectory: 'omnitron',
       TimeoutStopSec: String(STOP_SECONDS_PER_APP * target.apps.length + 10),
@@ -95,8 +97,9 @@ export function appsOnNode(target: AgentOnNode): DesiredResource[] {
   const reload = res(nodeAddress('systemd_daemon_reload', n, 'units'), 'systemd_daemon_reload', { node: n, units: { [AGENT_UNIT]: sha256(unit) } }, [unitRes.address]);
   const service = res(agentServiceAddress(n), 'systemd_service', {
     node: n, name: AGENT_UNIT, enabled: true, active: true,
-    inputs: digest([unit, artifacts.node.sha256, artifacts.agent.sha256]),
-    reloadInputs: digest([manifestContent, target.apps.map(({ app, env }) => [artifacts.releases.get(app.name)!.sha256, env.variables]), target.discovery?.url ?? null]),
+    // The agent reads its own environment (discovery's URL) only when it starts: a new one is a hand-over.
+    inputs: digest([unit, artifacts.node.sha256, artifacts.agent.sha256, target.discovery?.url ?? null]),
+    reloadInputs: digest([manifestContent, target.apps.map(({ app, env }) => [artifacts.releases.get(app.name)!.sha256, env.variables])]),
     agentStatus: agentStatusFile(NODE_AGENT),
   }, [...base, ...perApp, manifest, ...agentEnv, reload].map((r) => r.address).concat(target.after),
   { startupTimeout: Math.ceil(Math.max(...target.apps.map((a) => a.app.startupTimeout)) / 1000) + 30 });

@@ -24,7 +24,7 @@ export function issuesFromFact(node: string, fact: FileFact, unitActive: boolean
   return doc ? runtimeIssues(node, doc) : [];
 }
 
-export interface AgentMark { startedAt?: number; generation?: number }
+export interface AgentMark { startedAt?: number; generation?: number; failedReloads?: number }
 
 export async function readAgentStatus(t: Transport, path: string): Promise<AgentStatusDoc | undefined> {
   const result = await t.exec(['cat', '--', path]);
@@ -32,7 +32,7 @@ export async function readAgentStatus(t: Transport, path: string): Promise<Agent
 }
 
 export function markOf(doc: AgentStatusDoc | undefined): AgentMark {
-  return { startedAt: doc?.agent?.startedAt, generation: doc?.agent?.generation };
+  return { startedAt: doc?.agent?.startedAt, generation: doc?.agent?.generation, failedReloads: doc?.agent?.failedReloads };
 }
 
 /** Until a status written after `before` (a new agent, or a later manifest load) shows every app settled. */
@@ -42,6 +42,9 @@ export function waitAgentSettled(ctx: ProviderContext, t: Transport, op: ApplyOp
     target: node, where: `node ${node}`, timeoutS: where.timeoutS,
     read: () => readAgentStatus(t, path),
     fresh: (doc) => doc.agent?.startedAt !== before.startedAt || (doc.agent?.generation ?? 0) > (before.generation ?? -1),
+    // Same agent, no new generation, a reload error: it refused the manifest and keeps running the old one.
+    failed: async (doc) => (doc?.agent?.reloadError && doc.agent.startedAt === before.startedAt && (doc.agent.failedReloads ?? 0) > (before.failedReloads ?? 0)
+      ? `on node ${node}: the agent refused the new manifest and keeps running the apps as they were: ${doc.agent.reloadError}` : undefined),
     logHint: `see journalctl -u omnitron-agent on node ${node}`,
     fixHint: 'see `omnitron logs APP` for why; fix the release or its config and apply again',
   });

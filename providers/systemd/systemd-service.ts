@@ -91,14 +91,18 @@ async function converge(ctx: ProviderContext, t: Transport, op: ApplyOp, a: Attr
     const result = await t.exec(systemctl(steps.run, a.name));
     if (result.code !== 0) throw await failedToStart(t, op, a, `systemctl ${steps.run} ${a.name} failed: ${result.stderr.trim()}`);
   }
-  await runScript(t, writeInputsMarker(a.name, a.inputs, a.reloadInputs));
+  // An agent's inputs count as applied only once it took them (a refused manifest is applied again next time).
+  const agentWait = a.active && before && a.agentStatus ? { node: a.node, path: a.agentStatus, before, timeoutS: op.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT_S } : undefined;
+  const mark = () => runScript(t, writeInputsMarker(a.name, a.inputs, a.reloadInputs));
+  if (!agentWait) await mark();
   if (a.active) {
     progress(ctx, op.address, `waiting for ${a.name} to be active`);
     await waitActive(ctx, t, op, a);
   }
-  if (a.active && before && a.agentStatus) {
+  if (agentWait) {
     progress(ctx, op.address, 'waiting for the agent to start its apps');
-    await waitAgentSettled(ctx, t, op, { node: a.node, path: a.agentStatus, before, timeoutS: op.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT_S });
+    await waitAgentSettled(ctx, t, op, agentWait);
+    await mark();
   }
 }
 

@@ -8,8 +8,11 @@ export interface AgentStatus {
   node: string;
   project: string;
   stack: string;
-  /** `generation` counts manifest loads since start: apply waits for it to move after a reload. */
-  agent: { pid: number; startedAt: number; generation: number; version: string; rss: number; state: AgentState; reason?: string };
+  /**
+   * `generation` counts manifest loads since start (apply waits for it to move after a reload);
+   * `failedReloads` counts refused ones, and `reloadError` says why the latest was, until one succeeds.
+   */
+  agent: { pid: number; startedAt: number; generation: number; failedReloads: number; reloadError?: string; version: string; rss: number; state: AgentState; reason?: string };
   apps: AppStatus[];
   /** When this document was produced (epoch ms): a stale status.json means the agent is gone. */
   updatedAt: number;
@@ -19,6 +22,8 @@ export interface StatusSource {
   identity: { node: string; project: string; stack: string };
   startedAt: number;
   generation: number;
+  failedReloads: number;
+  reloadError?: string;
   state: AgentState;
   reason?: string;
   apps: AppStatus[];
@@ -28,7 +33,7 @@ export interface StatusSource {
 export function agentStatus(src: StatusSource): AgentStatus {
   return {
     ...src.identity,
-    agent: { pid: process.pid, startedAt: src.startedAt, generation: src.generation, version: AGENT_VERSION, rss: process.memoryUsage.rss(), state: src.state, ...(src.reason ? { reason: src.reason } : {}) },
+    agent: { pid: process.pid, startedAt: src.startedAt, generation: src.generation, failedReloads: src.failedReloads, ...(src.reloadError ? { reloadError: src.reloadError } : {}), version: AGENT_VERSION, rss: process.memoryUsage.rss(), state: src.state, ...(src.reason ? { reason: src.reason } : {}) },
     apps: src.apps,
     updatedAt: src.now,
   };

@@ -88,8 +88,8 @@ describe('node agent (bundled, real processes)', () => {
       return body.includes('greeting=hi there') ? body : undefined;
     }, 'api log');
     expect(tail).toMatch(/^api\/main started pid=\d+ uid=0 greeting=hi there$/m);
-    const webLog = (await agentRequest<string>({ socketPath: socket, token: await token(), method: 'GET', path: agentPaths.logs('sys', { process: 'worker', lines: 1000 }) })).body;
-    expect(webLog).toMatch(/^sys\/worker started/m);
+    // output reaches the log asynchronously (through the process's named pipe): wait for it as for api's
+    await waitFor(async () => /^sys\/worker started/m.test((await agentRequest<string>({ socketPath: socket, token: await token(), method: 'GET', path: agentPaths.logs('sys', { process: 'worker', lines: 1000 }) })).body), 'sys/worker log');
     const followed: string[] = [];
     const abort = new AbortController();
     const following = agentRequest({ socketPath: socket, token: await token(), method: 'GET', path: agentPaths.logs('api', { lines: 0, follow: true }), onLine: (l) => followed.push(l), signal: abort.signal }).catch(() => undefined);
@@ -120,13 +120,18 @@ describe('node agent (bundled, real processes)', () => {
     const broken = (await agentRequest({ socketPath: socket, token: await token(), method: 'POST', path: agentPaths.reload }).catch((e: unknown) => e)) as AgentHttpError;
     expect(broken.status).toBe(422);
     expect((broken.body as { error: string }).error).toContain(`${manifestPath}: invalid agent manifest\n  apps[0].restart: missing required field`);
-    expect((await allRunning(socket, ['api', 'sys', 'solo'])).apps.flatMap(pidsOf)).toEqual(before.apps.flatMap(pidsOf));
+    const unchanged = await allRunning(socket, ['api', 'sys', 'solo']);
+    expect(unchanged.apps.flatMap(pidsOf)).toEqual(before.apps.flatMap(pidsOf));
+    // status says so, for apply to fail at once instead of waiting for a new generation
+    expect(unchanged.agent).toMatchObject({ generation: before.agent.generation, failedReloads: before.agent.failedReloads + 1 });
+    expect(unchanged.agent.reloadError).toContain('apps[0].restart: missing required field');
 
     // reload: solo removed, api changed (env), sys unchanged
     env(path.join(tmp, 'api.env'), 'GREETING="changed"\n');
     writeManifest(manifestPath, { ...manifest, apps: manifest.apps.filter((a) => a.name !== 'solo') });
     const reload = await agentRequest({ socketPath: socket, token: await token(), method: 'POST', path: agentPaths.reload });
     expect(reload.body).toEqual({ started: [], stopped: ['solo'], restarted: ['api'], unchanged: ['sys'] });
+    expect((await fetchStatus(socket, await token())).agent.reloadError).toBeUndefined();
     const reloaded = await allRunning(socket, ['api', 'sys']);
     expect(pidsOf(byName(reloaded, 'sys'))).toEqual(pidsOf(byName(before, 'sys')));
     expect(pidsOf(byName(reloaded, 'api'))).not.toEqual(pidsOf(byName(before, 'api')));

@@ -71,6 +71,8 @@ class NodeAgent implements RunningAgent {
   readonly #failed = new Set<string>();
   #state: AgentState = 'starting';
   #generation = 0;
+  #reloadError?: string;
+  #failedReloads = 0;
   #reason?: string;
   #server?: ControlServer;
   #queue: Promise<unknown> = Promise.resolve();
@@ -110,12 +112,18 @@ class NodeAgent implements RunningAgent {
 
   status(): AgentStatus {
     const apps = this.#supervisor.status().map((a) => (this.#failed.has(a.name) ? { ...a, state: 'failed' as const } : a));
-    return agentStatus({ identity: this.manifest, startedAt: this.#startedAt, generation: this.#generation, state: this.#state, reason: this.#reason, apps, now: this.#now() });
+    return agentStatus({ identity: this.manifest, startedAt: this.#startedAt, generation: this.#generation, failedReloads: this.#failedReloads, reloadError: this.#reloadError, state: this.#state, reason: this.#reason, apps, now: this.#now() });
   }
 
   reload(): Promise<ReconcileResult> {
     return this.#serial(async () => {
-      const { next, specs, versions } = await this.#nextManifest();
+      const { next, specs, versions } = await this.#nextManifest().catch((err: Error) => {
+        this.#reloadError = err.message;
+        this.#failedReloads++;
+        this.#statusFile.flush();
+        throw err;
+      });
+      this.#reloadError = undefined;
       NodeAgent.#withholdFromApps(next);
       warnRestartOnly(this.manifest, next, this.#log);
       this.verifier = await createControlVerifier(next.publicKey, next.node);
