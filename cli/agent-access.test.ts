@@ -50,6 +50,7 @@ describe('agentSigningKey', () => {
     expect(agentSigningKey([record(AGENT_KEY_ADDRESS, {}, { privateJwk: JSON.stringify(privateJwk) })], 'prod')).toEqual(privateJwk);
     expect(() => agentSigningKey([], 'prod')).toThrow(/stack "prod" has no agent key in state \(ed25519_key.agent\)/);
     expect(() => agentSigningKey([record(AGENT_KEY_ADDRESS, {}, { privateJwk: '{nope' })], 'prod')).toThrow(/damaged/);
+    expect(() => agentSigningKey([record(AGENT_KEY_ADDRESS, {}, { privateJwk: JSON.stringify({ kty: 'RSA', n: 'x' }) })], 'prod')).toThrow(/damaged/);
     try {
       agentSigningKey([record(AGENT_KEY_ADDRESS, {}, { privateJwk: '{nope' })], 'prod');
     } catch (err) {

@@ -44,11 +44,15 @@ export function agentSigningKey(records: readonly StateRecord[], stack: string):
   if (typeof text !== 'string') {
     throw new UserError({ severity: 'error', summary: `stack "${stack}" has no agent key in state (${AGENT_KEY_ADDRESS})`, detail: 'Agents are installed by `omnitron apply`; run it first.' });
   }
+  const damaged = () => new UserError({ severity: 'error', summary: `the agent key in state (${AGENT_KEY_ADDRESS}) is damaged`, detail: `Replace it with \`omnitron apply --replace ${AGENT_KEY_ADDRESS}\`.` });
+  let key: Partial<JWK>;
   try {
-    return JSON.parse(text) as JWK;
+    key = JSON.parse(text) as Partial<JWK>;
   } catch {
-    throw new UserError({ severity: 'error', summary: `the agent key in state (${AGENT_KEY_ADDRESS}) is damaged`, detail: `Replace it with \`omnitron apply --replace ${AGENT_KEY_ADDRESS}\`.` });
+    throw damaged();
   }
+  if (key?.kty !== 'OKP' || key.crv !== 'Ed25519' || typeof key.d !== 'string' || typeof key.x !== 'string') throw damaged();
+  return key as JWK;
 }
 
 export interface AgentAccess {

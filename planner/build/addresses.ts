@@ -26,11 +26,6 @@ export function nodeAddress(type: string, node: string, name: string): string {
   return `${type}.${node.replaceAll('.', '_')}.${name.replaceAll('.', '_')}`;
 }
 
-/** A systemd unit name for an app: systemd allows only [A-Za-z0-9:_.-]. */
-export function appUnitName(app: string): string {
-  return `omnitron-${safeName(app, /[^A-Za-z0-9:_.-]/g)}.service`;
-}
-
 /** `name` when it has no character outside the allowed set; otherwise a slug plus a short hash that keeps names unique. */
 export function safeName(name: string, disallowed: RegExp): string {
   const slug = name.replace(disallowed, '-');

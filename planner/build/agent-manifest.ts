@@ -9,8 +9,9 @@ import type { AppSpec, StackModel } from '../config/model.js';
 import { parseBytes } from '../../providers/docker/units.js';
 import { AGENT_KEY_ADDRESS, type AgentPaths } from './agent-layout.js';
 import { safeName } from './addresses.js';
+import { DISCOVERY_DEFAULTS } from '../../runtime/discovery/options.js';
+import { MANIFEST_FORMAT_VERSION } from '../../runtime/agent/manifest-version.js';
 
-export const MANIFEST_FORMAT_VERSION = 1;
 const PUBLIC_KEY_SLOT = '"__omnitron_agent_public_key__"';
 const DEFAULT_SHUTDOWN = { priority: 0, timeout: 10_000 };
 const HEALTH_FAILURES_BEFORE_RESTART = 3;
@@ -102,11 +103,12 @@ function httpHealth(model: StackModel, app: AppSpec) {
 function discoveryBlock(d: ManifestDiscoveryInput, apps: ManifestAppInput[]) {
   return {
     ...d,
-    redisPrefix: 'titan:discovery',
-    heartbeatInterval: 5_000,
-    heartbeatTTL: 15_000,
+    redisPrefix: DISCOVERY_DEFAULTS.redisPrefix,
+    heartbeatInterval: DISCOVERY_DEFAULTS.heartbeatInterval,
+    heartbeatTTL: DISCOVERY_DEFAULTS.heartbeatTTL,
+    // Peers (and `omnitron discovery ls` users) learn of nodes coming and going as it happens.
     pubSubEnabled: true,
-    pubSubChannel: 'titan:discovery:events',
+    pubSubChannel: DISCOVERY_DEFAULTS.pubSubChannel,
     apps: apps.filter((a) => a.app.requirements.discovery).map((a) => agentAppName(a.app.name)),
   };
 }

@@ -18,6 +18,6 @@ export function discoveryTarget(wiring: WiringInput, node: NodeSpec, host = reac
     ...redis,
     redisUrlEnv: DISCOVERY_URL_ENV,
     nodeId: `${project}.${stack.name}.${node.name}`,
-    address: `${host}:${node.port ?? DEFAULT_DAEMON_PORT}`,
+    address: `${host.includes(':') ? `[${host}]` : host}:${node.port ?? DEFAULT_DAEMON_PORT}`,
   };
 }

@@ -5,6 +5,7 @@ import { loadEcosystem } from '../config/load-ecosystem.js';
 import { resolveStack } from '../config/resolve-stack.js';
 import type { StackModel } from '../config/model.js';
 import { buildRemoteGraph } from './remote-stack.js';
+import { parseManifest } from '../../runtime/agent/manifest.js';
 import { place } from './placement.js';
 import type { NodeArtifacts } from './node-apps.js';
 import type { DesiredResource } from '../resource.js';
@@ -106,5 +107,15 @@ describe('two app nodes', () => {
     const g = new Map(buildRemoteGraph(twoApps, new Map(), scope, artifacts).map((r) => [r.address, r]));
     expect(g.get('systemd_service.app.omnitron-agent')!.dependsOn).not.toContain('systemd_service.app2.omnitron-agent');
     expect(g.get('systemd_service.app2.omnitron-agent')!.dependsOn).not.toContain('systemd_service.app.omnitron-agent');
+  });
+
+  it('announces a node with an IPv6 address as [address]:port, which the agent accepts', () => {
+    const v6 = { ...model, stack: { ...model.stack, nodes: model.stack.nodes.map((n) => (n.name === 'app' ? { ...n, address: 'fd00::4' } : n)) } };
+    const scope = { project: 'platform', stack: 'production', root: path.dirname(example), stackDir: '/tmp/stack' };
+    const g = new Map(buildRemoteGraph(v6, new Map(), scope, artifacts).map((r) => [r.address, r]));
+    const parts = (g.get('node_file.app.agent-manifest')!.attributes as { content: { $template: unknown[] } }).content.$template;
+    const manifest = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : '{"kty":"OKP","crv":"Ed25519","x":"k"}')).join(''));
+    expect(manifest.discovery.address).toBe('[fd00::4]:9700');
+    expect(() => parseManifest(manifest, 'manifest.json')).not.toThrow();
   });
 });

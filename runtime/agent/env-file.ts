@@ -12,8 +12,3 @@ export function readEnvFile(file: string): Record<string, string> {
   }
   return parseEnv(text);
 }
-
-/** What every supervised process learns about itself. */
-export function processIdentity(app: string, processName: string): Record<string, string> {
-  return { OMNITRON_APP_NAME: app, OMNITRON_PROCESS_NAME: processName };
-}

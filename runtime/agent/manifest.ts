@@ -9,8 +9,9 @@ import path from 'node:path';
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
 import { formatPath, type PathSegment } from '../../planner/config/field-path.js';
+import { MANIFEST_FORMAT_VERSION } from './manifest-version.js';
 
-export const MANIFEST_FORMAT_VERSION = 1;
+export { MANIFEST_FORMAT_VERSION };
 
 // zod/mini carries no messages of its own; the English ones name what was expected and received.
 z.config(en());
@@ -39,7 +40,7 @@ const discoverySchema = z.strictObject({
   redisUrlEnv: z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')),
   nodeId: nonEmpty,
   /** `host:port` other nodes reach this one at. */
-  address: z.string().check(z.regex(/^[^\s:]+:\d+$/, 'expected host:port')),
+  address: z.string().check(z.regex(/^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):\d+$/, 'expected host:port ([host]:port for IPv6)')),
   redisPrefix: nonEmpty,
   heartbeatInterval: positive,
   heartbeatTTL: positive,

@@ -21,11 +21,6 @@ export class AdoptedProcess extends EventEmitter {
     this.#timer.unref();
   }
 
-  kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
-    if (this.gone) return false;
-    try { process.kill(this.pid, signal); return true; } catch { return false; }
-  }
-
   /** Stops watching without touching the process (the agent is handing it over again). */
   release(): void {
     clearInterval(this.#timer);

@@ -134,6 +134,7 @@ export class AppRunner {
 
   /** Closes the log files; call once the runner is stopped for good. */
   async dispose(): Promise<void> {
+    for (const slot of this.#slots) slot.reader?.destroy();
     await Promise.all(this.#slots.map((s) => s.log.close()));
   }
 
@@ -218,7 +219,9 @@ export class AppRunner {
     }
   }
 
+  /** The FIFO outlives each process: the new reader takes over whatever the old one had not read yet. */
   #read(slot: Slot, reader: NonNullable<Slot['reader']>): void {
+    slot.reader?.destroy();
     slot.reader = reader;
     pipeStream(reader, slot.log);
   }

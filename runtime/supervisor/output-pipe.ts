@@ -18,7 +18,12 @@ export interface OutputPipe {
 export function openOutputPipe(file: string): OutputPipe {
   ensureFifo(file);
   const reader = readerOf(file);
-  return { childFd: openSync(file, constants.O_RDWR), reader };
+  try {
+    return { childFd: openSync(file, constants.O_RDWR), reader };
+  } catch (err) {
+    reader.destroy();
+    throw err;
+  }
 }
 
 /** Reads an existing FIFO (an adopted process's output); undefined when it is not there any more. */
