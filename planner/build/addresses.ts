@@ -29,8 +29,12 @@ export function nodeAddress(type: string, node: string, name: string): string {
 /** `name` when it has no character outside the allowed set; otherwise a slug plus a short hash that keeps names unique. */
 export function safeName(name: string, disallowed: RegExp): string {
   const slug = name.replace(disallowed, '-');
-  if (slug === name) return name;
+  return slug === name ? name : `${slug}-${shortHash(name).slice(0, 6)}`;
+}
+
+/** A short, stable, non-cryptographic hash for names (not for anything secret). */
+export function shortHash(text: string): string {
   let h = 0;
-  for (const ch of name) h = (h * 31 + ch.codePointAt(0)!) >>> 0;
-  return `${slug}-${h.toString(16).slice(0, 6)}`;
+  for (const ch of text) h = (h * 31 + ch.codePointAt(0)!) >>> 0;
+  return h.toString(16);
 }

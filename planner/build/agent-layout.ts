@@ -3,8 +3,9 @@
  * The planner writes these paths into the graph and the manifest; `omnitron status`, `logs` and
  * `discovery ls` use the same ones to reach a running agent.
  */
+import os from 'node:os';
 import path from 'node:path';
-import { address } from './addresses.js';
+import { address, shortHash } from './addresses.js';
 
 /** The key pair the CLI signs control tokens with; the manifest carries only its public half. */
 export const AGENT_KEY_ADDRESS = address('ed25519_key', 'agent');
@@ -59,11 +60,10 @@ export function localAgentPaths(stackDir: string, bundle: string): AgentPaths {
 
 const MAX_SOCKET_PATH = 100;
 
+/** The fallback directory is the user's own (the agent creates it 0700 and refuses one anybody else can write). */
 function shortSocketPath(preferred: string): string {
   if (Buffer.byteLength(preferred) <= MAX_SOCKET_PATH) return preferred;
-  let h = 0;
-  for (const ch of preferred) h = (h * 31 + ch.codePointAt(0)!) >>> 0;
-  return path.join('/tmp', `omnitron-agent-${h.toString(16)}.sock`);
+  return path.join(os.tmpdir(), `omnitron-${process.getuid?.() ?? 'user'}`, `agent-${shortHash(preferred)}.sock`);
 }
 
 /** `<stateDir>/status.json`, kept current by the agent for the planner's probe. */

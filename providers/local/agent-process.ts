@@ -11,6 +11,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { findStampedProcesses } from '../../runtime/supervisor/stamped-processes.js';
 import { AGENT_NODE_FLAGS } from '../../planner/build/agent-layout.js';
+import { AdoptedProcess } from '../../runtime/supervisor/adopted-process.js';
+import { terminateGroup } from '../../runtime/supervisor/process-group.js';
 
 const POLL_MS = 100;
 const KILL_GRACE_MS = 5_000;
@@ -146,11 +148,10 @@ export async function stopProcess(pid: number, alive: () => Promise<boolean>, gr
  * Apps an agent left running when it was killed (each the leader of its own process group, stamped
  * with its owner, the agent's state directory): a new agent adopts them, a removal stops them here.
  */
-export async function stopLeftoverApps(owner: string, graceMs: number, abort: AbortSignal): Promise<number> {
+export async function stopLeftoverApps(owner: string, graceMs: number): Promise<number> {
   if (process.platform !== 'linux') return 0;
-  const leftovers = findStampedProcesses(owner).map((p) => p.pid);
-  for (const pid of leftovers) signal(-pid, 'SIGTERM');
-  const anyAlive = async () => (await Promise.all(leftovers.map(pidInUse))).some(Boolean);
-  if (!(await gone(anyAlive, graceMs, abort))) for (const pid of leftovers) signal(-pid, 'SIGKILL');
+  const leftovers = findStampedProcesses(owner);
+  // Identified by pid and start time, so a recycled pid is never signalled; the whole group, members included.
+  await Promise.all(leftovers.map((p) => terminateGroup(new AdoptedProcess(p.pid, p.startTime), graceMs)));
   return leftovers.length;
 }

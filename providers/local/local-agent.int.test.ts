@@ -97,7 +97,8 @@ describe('local_agent with the real agent', () => {
     const observed = await observe();
     expect(observed?.runtime).toEqual([expect.objectContaining({ target: 'local', app: 'crasher', state: 'failed' })]);
     const prior = { address: 'local_agent.apps', type: 'local_agent', attributes: want, outputs: {}, dependsOn: [], sensitive: [], hash: 'h', updatedAt: '' };
-    expect(planLocalAgent({ address: 'local_agent.apps', desired: want, observed, sensitive: [], prior }).action).toBe('noop');
+    // the agent gave up on it: the plan reloads the agent, which gives it another start
+    expect(planLocalAgent({ address: 'local_agent.apps', desired: want, observed, sensitive: [], prior })).toMatchObject({ action: 'update', reason: 'apps not running: crasher failed; a reload starts them again' });
   });
 
   const appPids = async () => (await readStatus(files.statusFile))!.apps!.flatMap((a) => (a as { processes: Array<{ pid: number }> }).processes.map((p) => p.pid)).filter(Boolean);

@@ -120,7 +120,7 @@ async function stopAgent(ctx: ProviderContext, op: ApplyOp, t: AgentTarget, mani
     const ended = await stopProcess(pid, async () => (await livePid(t)) === pid, stopBudgetMs(manifest), ctx.signal);
     if (ended === 'killed') ctx.emit({ kind: 'warning', address: op.address, message: `the agent (pid ${pid}) did not stop in time and was killed` });
   }
-  const left = await stopLeftoverApps(path.dirname(t.statusFile), LEFTOVER_GRACE_MS, ctx.signal);
+  const left = await stopLeftoverApps(path.dirname(t.statusFile), LEFTOVER_GRACE_MS);
   if (left > 0) ctx.emit({ kind: 'progress', address: op.address, message: `stopped ${left} app process${left === 1 ? '' : 'es'} no agent was running` });
   await removeFile(t.pidFile);
 }

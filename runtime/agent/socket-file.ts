@@ -5,11 +5,20 @@ import path from 'node:path';
 
 export async function claimSocketPath(socketPath: string): Promise<void> {
   mkdirSync(path.dirname(socketPath), { recursive: true, mode: 0o700 });
+  requirePrivateDir(path.dirname(socketPath));
   const stat = lstatOrUndefined(socketPath);
   if (!stat) return;
   if (!stat.isSocket()) throw new Error(`${socketPath} exists and is not a socket; refusing to replace it`);
   if (await answers(socketPath)) throw new Error(`another agent is listening on ${socketPath}`);
   unlinkSync(socketPath);
+}
+
+/** Anyone else who can write the socket's directory could put their own socket there and collect tokens. */
+function requirePrivateDir(dir: string): void {
+  const stat = lstatSync(dir);
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid && stat.uid !== 0) throw new Error(`${dir} belongs to uid ${stat.uid}, not to this agent's user; refusing to put the control socket there`);
+  if ((stat.mode & 0o022) !== 0) throw new Error(`${dir} is writable by other users (mode ${(stat.mode & 0o777).toString(8)}); refusing to put the control socket there`);
 }
 
 function lstatOrUndefined(file: string) {
