@@ -28,7 +28,7 @@ describe('parseServiceFilter', () => {
 });
 
 describe('formatAge', () => {
-  it.each([[0, '0s ago'], [4_999, '4s ago'], [59_999, '59s ago'], [60_000, '1m00s ago'], [192_000, '3m12s ago'], [7_500_000, '2h05m ago'], [-3_000, '0s ago'], [Number.NaN, 'unknown']])('%d ms → %s', (ms, text) => {
+  it.each([[0, '0s ago'], [4_999, '4s ago'], [59_999, '59s ago'], [60_000, '1m 0s ago'], [192_000, '3m 12s ago'], [7_500_000, '2h 5m ago'], [-3_000, '0s ago'], [Number.NaN, 'unknown']])('%d ms → %s', (ms, text) => {
     expect(formatAge(ms)).toBe(text);
   });
 });
@@ -40,7 +40,7 @@ describe('rendering live nodes', () => {
     expect(renderNodesText(nodes, view)).toBe([
       'NODE              ADDRESS         SERVICES            LAST HEARTBEAT',
       'app-1             10.0.0.5:3000   auth@1.0.0, media   4s ago',
-      'app-2-long-name   10.0.0.6:3000   -                   3m12s ago',
+      'app-2-long-name   10.0.0.6:3000   -                   3m 12s ago',
     ].join('\n'));
   });
 

@@ -10,10 +10,12 @@ import { containsUnknown, resolve, type Json } from '../../planner/expr.js';
 import type { StateRecord } from '../../planner/resource.js';
 import { describeRedisError, parseRedisConnection, type RedisConnection } from '../../providers/redis/connection.js';
 import { reach, type Endpoint } from '../../providers/ssh/reach.js';
-import { DiscoveryClient, DISCOVERY_DEFAULTS, type NodeInfo, type ServiceInfo } from '../../runtime/discovery/index.js';
+import { DiscoveryClient, DISCOVERY_DEFAULTS, type NodeInfo } from '../../runtime/discovery/index.js';
 import { createClients, type ClientOptions, type RunClients } from '../compose.js';
 import type { Output } from '../output.js';
 import { openSession, openStore, type StackOptions, type Session } from '../session.js';
+import { duration } from '../views/status-text.js';
+import { formatService } from '../../runtime/agent/discovery-services.js';
 
 export interface DiscoveryLsFlags extends StackOptions {
   /** `NAME` or `NAME@VERSION`. */
@@ -123,17 +125,9 @@ function describeTarget({ connection: c, index }: DiscoveryTarget): string {
 
 export interface NodesView { stack: string; index: number; filter?: ServiceFilter; now: number }
 
-export function formatService(s: ServiceInfo): string {
-  return s.version === undefined ? s.name : `${s.name}@${s.version}`;
-}
-
-/** `4s ago`, `3m12s ago`, `2h05m ago`; a node clock ahead of ours reads as `0s ago`. */
+/** `4s ago`, `3m 12s ago`, `2h 5m ago`; a node clock ahead of ours reads as `0s ago`. */
 export function formatAge(ms: number): string {
-  if (!Number.isFinite(ms)) return 'unknown';
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s}s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s ago`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m ago`;
+  return Number.isFinite(ms) ? `${duration(ms)} ago` : 'unknown';
 }
 
 export function renderNodesText(nodes: readonly NodeInfo[], view: NodesView): string {

@@ -17,8 +17,12 @@ export function sameServices(a: readonly ServiceInfo[], b: readonly ServiceInfo[
   return a.length === b.length && a.every((s, i) => s.name === b[i]!.name && s.version === b[i]!.version);
 }
 
+export function formatService(s: ServiceInfo): string {
+  return s.version === undefined ? s.name : `${s.name}@${s.version}`;
+}
+
 export function formatServices(services: readonly ServiceInfo[]): string[] {
-  return services.map((s) => (s.version === undefined ? s.name : `${s.name}@${s.version}`));
+  return services.map(formatService);
 }
 
 /** The settings bound to one client (its Redis connection and timing); nodeId, address and apps change in place. */

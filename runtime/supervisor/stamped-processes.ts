@@ -9,25 +9,28 @@ import { STAMP_ENV } from './process-group.js';
 
 export interface StampedProcess { pid: number; startTime: string; app: string; process: string; digest: string }
 
-export function findStampedProcesses(owner: string): StampedProcess[] {
+/** `owner`: the exact owner, or a test of it (the integration tests' teardown takes every owner under the temp dir). */
+export function findStampedProcesses(owner: string | ((owner: string) => boolean)): StampedProcess[] {
+  const matches = typeof owner === 'string' ? (o: string) => o === owner : owner;
   const found: StampedProcess[] = [];
   for (const entry of safeList('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    const stamped = readStamp(Number(entry), owner);
+    const stamped = readStamp(Number(entry), matches);
     if (stamped) found.push(stamped);
   }
   return found;
 }
 
-function readStamp(pid: number, owner: string): StampedProcess | undefined {
+function readStamp(pid: number, matches: (owner: string) => boolean): StampedProcess | undefined {
   let environ: string;
   try { environ = readFileSync(`/proc/${pid}/environ`, 'latin1'); } catch { return undefined; }
-  if (!environ.includes(`${STAMP_ENV.owner}=${owner}\0`) || !isGroupLeader(pid)) return undefined;
+  if (!environ.includes(`${STAMP_ENV.owner}=`) || !isGroupLeader(pid)) return undefined;
   const env = new Map(environ.split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
   const startTime = processStartTime(pid);
   const app = env.get('OMNITRON_APP_NAME');
   const proc = env.get('OMNITRON_PROCESS_NAME');
-  if (env.get(STAMP_ENV.owner) !== owner || !startTime || !app || !proc) return undefined;
+  const owner = env.get(STAMP_ENV.owner);
+  if (owner === undefined || !matches(owner) || !startTime || !app || !proc) return undefined;
   return { pid, startTime, app, process: proc, digest: env.get(STAMP_ENV.digest) ?? '' };
 }
 

@@ -4,18 +4,13 @@
  * This stops every app group an agent started from a temp directory, i.e. by a test; an agent
  * running from anywhere else (a developer's `npm run demo`) is never touched.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
-import { STAMP_ENV } from '../../runtime/supervisor/process-group.js';
+import { findStampedProcesses } from '../../runtime/supervisor/stamped-processes.js';
 
 export default function setup(): () => void {
   return () => {
-    const stamp = `${STAMP_ENV.owner}=${os.tmpdir()}/`;
-    for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number)) {
-      let environ: string;
-      try { environ = readFileSync(`/proc/${pid}/environ`, 'latin1'); } catch { continue; }
-      if (!environ.split('\0').some((kv) => kv.startsWith(stamp))) continue;
-      try { process.kill(-pid, 'SIGKILL'); } catch { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+    for (const { pid } of findStampedProcesses((owner) => owner.startsWith(`${os.tmpdir()}/`))) {
+      try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
     }
   };
 }
