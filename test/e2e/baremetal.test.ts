@@ -13,6 +13,7 @@ import { startNodes, type NodeBed } from '../support/nodes/index.js';
 import { describeRun, requireNode24, type CliResult } from './support/cli.js';
 import { createProject, type E2eProject } from './support/project.js';
 import { sshRun } from './support/ssh.js';
+import { waitFor } from '../support/wait.js';
 
 let bed: NodeBed;
 let p: E2eProject;
@@ -50,15 +51,6 @@ async function agentStatus(): Promise<StatusDoc> {
   return JSON.parse((await ssh('app', 'cat', '/var/lib/omnitron/agent/status.json')).stdout) as StatusDoc;
 }
 
-async function waitUntil<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 function pids(s: StatusDoc): Record<string, number | undefined> {
   return Object.fromEntries(s.apps.map((a) => [a.name, a.processes[0].pid]));
@@ -267,7 +259,7 @@ describe('production stack on bare-metal nodes', () => {
     const ls = async (...extra: string[]) => JSON.parse(expectCode(await prod('discovery', 'ls', '--json', ...extra), 0).stdout) as { nodes: Array<{ node_id: string; address: string; services: Array<{ name: string; version?: string }> }> };
     const ids = (doc: Awaited<ReturnType<typeof ls>>) => doc.nodes.map((n) => n.node_id).sort();
     const both = [`${p.project}.production.app`, `${p.project}.production.app2`];
-    const listed = await waitUntil(async () => { const doc = await ls(); return ids(doc).length === 2 ? doc : undefined; }, 15_000);
+    const listed = await waitFor(async () => { const doc = await ls(); return ids(doc).length === 2 ? doc : undefined; }, 'both app nodes in discovery', 15_000, 500);
     expect(ids(listed)).toEqual(both);
     expect(listed.nodes.find((n) => n.node_id === both[0])).toMatchObject({
       address: `${node('app').address}:9700`,
@@ -280,19 +272,19 @@ describe('production stack on bare-metal nodes', () => {
     const agentPid = (await ssh('app2', 'systemctl', 'show', '-p', 'MainPID', '--value', 'omnitron-agent')).stdout.trim();
     await ssh('app2', 'kill', '-STOP', agentPid);
     const frozenAt = Date.now();
-    await waitUntil(async () => (ids(await ls()).length === 1 ? true : undefined), 25_000);
+    await waitFor(async () => (ids(await ls()).length === 1 ? true : undefined), 'app2 to drop out of discovery', 25_000, 500);
     const goneAfter = Date.now() - frozenAt;
     console.log(`discovery: node with a frozen agent gone after ${(goneAfter / 1000).toFixed(1)} s (TTL 15 s, interval 5 s)`);
     expect(goneAfter).toBeLessThanOrEqual(20_000 + 2_000);
     expect(ids(await ls())).toEqual([both[0]]);
     await ssh('app2', 'kill', '-CONT', agentPid);
-    await waitUntil(async () => (ids(await ls()).length === 2 ? true : undefined), 15_000);
+    await waitFor(async () => (ids(await ls()).length === 2 ? true : undefined), 'app2 back in discovery', 15_000, 500);
 
     // A graceful stop deregisters at once.
     await ssh('app2', 'systemctl', 'stop', 'omnitron-agent');
     expect(ids(await ls())).toEqual([both[0]]);
     await ssh('app2', 'systemctl', 'start', 'omnitron-agent');
-    await waitUntil(async () => (ids(await ls()).length === 2 ? true : undefined), 15_000);
+    await waitFor(async () => (ids(await ls()).length === 2 ? true : undefined), 'app2 back in discovery', 15_000, 500);
     await expectClean();
   });
 

@@ -1,6 +1,7 @@
 /** The local agent of a test project's dev stack, seen from outside: its pid file, status.json, processes. */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { waitFor } from '../../support/wait.js';
 
 export interface AgentApp { name: string; state: string; restarts: number; processes: Array<{ pid?: number }> }
 export interface AgentStatusFile { agent: { pid: number; state: string; generation: number }; apps: AgentApp[] }
@@ -37,19 +38,8 @@ export async function processesMentioning(text: string): Promise<number[]> {
   return (await Promise.all(found.map(async (pid) => ((await alive(pid)) ? pid : undefined)))).filter((p): p is number => p !== undefined);
 }
 
-export async function waitUntil<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+export function waitUntil<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  return waitFor(probe, what, timeoutMs, 200);
 }
 
 /**
