@@ -13,7 +13,7 @@ import { nodeAddress } from './addresses.js';
 import { agentStatusFile, AGENT_NODE_FLAGS, AGENT_UNIT, NODE_AGENT, nodeBinary, OMNITRON_ROOT } from './agent-layout.js';
 import { agentManifest, type ManifestDiscoveryInput } from './agent-manifest.js';
 import { sensitivePaths } from './sensitive.js';
-import { renderServiceUnit } from '../../providers/systemd/render-unit.js';
+import { renderServiceUnit, systemdQuote } from '../../providers/systemd/render-unit.js';
 import type { AppEnvironment } from './app-wiring.js';
 
 export const APP_USER = 'omnitron';
@@ -82,6 +82,7 @@ export function appsOnNode(target: AgentOnNode): DesiredResource[] {
     ...(target.discovery ? { environmentFile: NODE_AGENT.envFile } : {}),
     extra: {
       ExecReload: '/bin/kill -HUP $MAINPID',
+      ExecStopPost: systemdQuote([nodeBin, ...AGENT_NODE_FLAGS, NODE_AGENT.bundle, 'reap', '--manifest', NODE_AGENT.manifest]),
       // The agent stops its apps itself, in order; an upgrade (SIGUSR2) leaves them running for the next one to adopt.
       KillMode: 'process',
       // Apps outlive one agent's run; a per-run private /tmp would be deleted under them. Under

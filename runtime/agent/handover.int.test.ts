@@ -3,6 +3,7 @@
  * agent) or a SIGKILL of the agent, then a new agent adopts every process whose spec did not change,
  * keeps logging and supervising it, and restarts only what changed.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -103,5 +104,25 @@ describe('agent hand-over', () => {
     third.child.kill('SIGTERM');
     expect(await third.exit).toBe(0);
     expect([alive(newApi), alive(newWorker)]).toEqual([false, false]);
+  });
+
+  it('reap (ExecStopPost) stops the apps of an agent systemd timed out on, and leaves them after any other end', async () => {
+    const envFile = path.join(tmp, 'reap.env');
+    writeFileSync(envFile, 'TICK_MS=100\n');
+    const manifest = testManifest(path.join(tmp, 'reaped'), keys.publicJwk, [testApp({ name: 'api', envFile })]);
+    const manifestPath = path.join(tmp, 'reap.json');
+    writeManifest(manifestPath, manifest);
+    const agent = start(manifestPath);
+    const pid = pidsOf(byName(await running(manifest.controlSocket, ['api']), 'api'))[0];
+    pidsToReap.push(pid);
+    agent.child.kill('SIGKILL');
+    await agent.exit;
+    const reap = (result: string) => new Promise<number | null>((resolve) => {
+      spawn(process.execPath, [bundle, 'reap', '--manifest', manifestPath], { stdio: 'ignore', env: { ...process.env, SERVICE_RESULT: result } }).once('exit', resolve);
+    });
+    expect(await reap('signal')).toBe(0);
+    expect(alive(pid)).toBe(true);
+    expect(await reap('timeout')).toBe(0);
+    expect(alive(pid)).toBe(false);
   });
 });

@@ -11,9 +11,14 @@
 import { parseArgs } from 'node:util';
 import { startAgent, jsonLineLog } from './agent.js';
 import { agentPaths, agentRequest, AgentHttpError, type AgentRequestOptions } from './client.js';
+import { readManifest } from './manifest.js';
+import { AdoptedProcess } from '../supervisor/adopted-process.js';
+import { terminateGroup } from '../supervisor/process-group.js';
+import { findStampedProcesses } from '../supervisor/stamped-processes.js';
 
 const USAGE = `usage:
   agent run --manifest PATH
+  agent reap --manifest PATH    (ExecStopPost: stops the apps a timed-out agent left running)
   agent client (status | restart APP | logs APP [--follow] [--lines N] [--process P] | reload) --socket PATH   (token on stdin)`;
 
 async function run(args: string[]): Promise<number> {
@@ -25,6 +30,23 @@ async function run(args: string[]): Promise<number> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void agent.shutdown(signal));
   process.on('SIGUSR2', () => void agent.handover());
   return agent.done;
+}
+
+/**
+ * After systemd gave up waiting for the agent to stop (SERVICE_RESULT=timeout), its apps would run on
+ * unsupervised: stop them. Any other end leaves them be: a hand-over or a crash is followed by an agent
+ * that adopts them, and a normal stop already stopped them.
+ */
+async function reap(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { manifest: { type: 'string' } } });
+  if (!values.manifest) return usage('missing --manifest');
+  if (process.env.SERVICE_RESULT !== 'timeout') return 0;
+  const manifest = await readManifest(values.manifest);
+  const left = findStampedProcesses(manifest.stateDir);
+  const grace = Math.max(...manifest.apps.map((a) => a.shutdown.timeout), 1_000);
+  await Promise.all(left.map((p) => terminateGroup(new AdoptedProcess(p.pid, p.startTime), grace)));
+  jsonLineLog()({ level: 'warn', msg: 'stopped apps a timed-out agent left running', apps: left.map((p) => p.app) });
+  return 0;
 }
 
 async function client(args: string[]): Promise<number> {
@@ -79,6 +101,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'run') return run(rest);
   if (command === 'client') return client(rest);
+  if (command === 'reap') return reap(rest);
   return usage(command ? `unknown command ${JSON.stringify(command)}` : 'missing command');
 }
 
