@@ -12,6 +12,7 @@ import { configDigest } from './config/config-digest.js';
 import { buildDesiredGraph } from './build/desired-graph.js';
 import { makePlan } from './plan.js';
 import { prepareNodeArtifacts } from './artifacts/prepare.js';
+import { nodeMachines } from './artifacts/node-machines.js';
 import { prepareLocalAgent } from './build/local-agent.js';
 import { closestMatch } from './config/did-you-mean.js';
 import type { Ecosystem, StackModel } from './config/model.js';
@@ -77,8 +78,8 @@ export function resourceTypes(providers: readonly Provider[]): Map<string, Resou
 export async function planStack(stack: LoadedStack, store: StoreView, runtime: Runtime, opts: PlanOptions): Promise<Plan> {
   const prior = new Map(store.records().map((r) => [r.address, r]));
   const remote = stack.model.stack.type !== 'local';
-  // Packaging releases and opening the SSH connections overlap: both are needed before observing.
-  const [artifacts] = remote ? await Promise.all([prepareNodeArtifacts(stack.model, stack.scope), runtime.clients.connectAll?.()]) : [await prepareLocalAgent(stack.model)];
+  // Packaging releases overlaps opening the SSH connections; the Node binary waits for each node's machine type.
+  const artifacts = remote ? await prepareNodeArtifacts(stack.model, stack.scope, connectedMachines(stack, runtime)) : await prepareLocalAgent(stack.model);
   const desired = buildDesiredGraph(stack.model, prior, stack.scope, artifacts);
   checkAddresses('--target', opts.targets, desired, prior);
   checkAddresses('--replace', opts.replace, desired, prior);
@@ -90,6 +91,11 @@ export async function planStack(stack: LoadedStack, store: StoreView, runtime: R
     binding: { stateLineage: store.lineage, stateSerial: store.persistedSerial, configDigest: stack.digest },
     diagnostics: stack.diagnostics,
   });
+}
+
+async function connectedMachines(stack: LoadedStack, runtime: Runtime): Promise<Map<string, string>> {
+  await runtime.clients.connectAll?.();
+  return nodeMachines(stack.model.stack.nodes.map((n) => n.name), (node) => runtime.clients.transport(node));
 }
 
 async function observeAll(scope: Scope, desired: DesiredResource[], prior: Map<string, StateRecord>, runtime: Runtime) {

@@ -11,7 +11,7 @@ import type { StackModel } from '../config/model.js';
 import type { Scope } from '../resource.js';
 import type { NodeArtifacts } from '../build/node-apps.js';
 import { appReleaseArtifact } from './app-release.js';
-import { nodeRuntimeArtifact } from './node-runtime.js';
+import { nodeRuntimeFor, ownMachine, supportedMachine, type NodeRuntimeArtifact } from './node-runtime.js';
 
 /** The bundled agent (`npm run build`), beside this module in dist/. */
 export const AGENT_BUNDLE = fileURLToPath(new URL('../../runtime/agent.bundle.mjs', import.meta.url));
@@ -27,12 +27,29 @@ export async function agentBundleArtifact(file = process.env.OMNITRON_AGENT_BUND
   return { sha256: createHash('sha256').update(bytes).digest('hex'), path: bundle };
 }
 
-export async function prepareNodeArtifacts(model: StackModel, scope: Scope): Promise<NodeArtifacts> {
+/**
+ * `machines`: each node's `uname -m`, once the plan has connected (a node not in it is taken to be
+ * this machine's type, e.g. for `omnitron graph`, which connects to nothing).
+ */
+export async function prepareNodeArtifacts(model: StackModel, scope: Scope, machines: Promise<ReadonlyMap<string, string>> = Promise.resolve(new Map())): Promise<NodeArtifacts> {
   const outDir = path.join(scope.stackDir, 'artifacts');
-  const [node, agent, releases] = await Promise.all([
-    nodeRuntimeArtifact(),
+  const [runtimes, agent, releases] = await Promise.all([
+    machines.then((m) => nodeRuntimes(model, m)),
     agentBundleArtifact(),
     Promise.all(model.apps.map(async (app) => [app.name, await appReleaseArtifact(app.name, app.root, outDir)] as const)),
   ]);
-  return { node, agent, releases: new Map(releases) };
+  return { runtimes, agent, releases: new Map(releases) };
+}
+
+async function nodeRuntimes(model: StackModel, machines: ReadonlyMap<string, string>): Promise<Map<string, NodeRuntimeArtifact>> {
+  const machineOf = new Map(model.stack.nodes.map((n) => [n.name, machines.get(n.name) ?? ownMachine()]));
+  const unsupported = [...machineOf].filter(([, m]) => !supportedMachine(m));
+  if (unsupported.length > 0) {
+    throw new UserError({
+      severity: 'error', summary: `no Node 24 build for ${unsupported.map(([n, m]) => `node ${n} (${m})`).join(', ')}`,
+      detail: 'omnitron ships Node for x86_64 and aarch64 nodes; run the apps on those, or move this node out of the stack.',
+    });
+  }
+  const byMachine = new Map(await Promise.all([...new Set(machineOf.values())].map(async (m) => [m, await nodeRuntimeFor(m)] as const)));
+  return new Map([...machineOf].map(([node, m]) => [node, byMachine.get(m)!]));
 }

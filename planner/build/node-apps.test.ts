@@ -16,7 +16,7 @@ const model = {
   logging: { level: 'info', maxSize: '50mb', maxFiles: 10, compress: true },
 } as unknown as StackModel;
 const artifacts: NodeArtifacts = {
-  node: { version: 'v24.1.0', sha256: 'a'.repeat(64), gzPath: '/c/node.gz', machine: 'x86_64' },
+  runtimes: new Map([['app', { version: 'v24.1.0', sha256: 'a'.repeat(64), gzPath: '/c/node.gz', machine: 'x86_64' }]]),
   agent: { sha256: 'c'.repeat(64), path: '/dist/agent.bundle.mjs' },
   releases: new Map([[hostile, { sha256: 'b'.repeat(64), path: '/a/x.tar.gz' }]]),
 };

@@ -22,8 +22,8 @@ export const DISCOVERY_URL_ENV = 'OMNITRON_DISCOVERY_REDIS_URL';
 const STOP_SECONDS_PER_APP = 15;
 
 export interface NodeArtifacts {
-  /** `machine`: what `uname -m` says where this binary runs (x86_64). */
-  node: { version: string; sha256: string; gzPath: string; machine: string };
+  /** Per node: the Node binary for its machine type (`machine`, as `uname -m` names it). */
+  runtimes: ReadonlyMap<string, { version: string; sha256: string; gzPath: string; machine: string }>;
   agent: { sha256: string; path: string };
   releases: Map<string, { sha256: string; path: string }>;
 }
@@ -55,12 +55,14 @@ export function appsOnNode(target: AgentOnNode): DesiredResource[] {
   if (target.apps.length === 0) return [];
   const { node, artifacts } = target;
   const n = node.name;
-  const nodeBin = nodeBinary(artifacts.node.version);
+  const runtime = artifacts.runtimes.get(n);
+  if (!runtime) throw new Error(`internal: no Node runtime prepared for node ${n}`);
+  const nodeBin = nodeBinary(runtime.version);
   const base = [
     res(nodeAddress('node_user', n, APP_USER), 'node_user', { node: n, name: APP_USER, home: `/var/lib/${APP_USER}`, shell: '/usr/sbin/nologin', system: true }),
     res(nodeAddress('node_directory', n, 'env'), 'node_directory', { node: n, path: '/etc/omnitron/env', owner: 'root', group: 'root', mode: '0700' }),
     res(nodeAddress('node_directory', n, 'agent'), 'node_directory', { node: n, path: '/etc/omnitron/agent', owner: 'root', group: 'root', mode: '0700' }),
-    res(nodeAddress('node_artifact', n, 'node'), 'node_artifact', { node: n, path: nodeBin, sha256: artifacts.node.sha256, source: artifacts.node.gzPath, mode: '0755', compressed: true, machine: artifacts.node.machine }),
+    res(nodeAddress('node_artifact', n, 'node'), 'node_artifact', { node: n, path: nodeBin, sha256: runtime.sha256, source: runtime.gzPath, mode: '0755', compressed: true, machine: runtime.machine }),
     res(nodeAddress('node_artifact', n, 'agent'), 'node_artifact', { node: n, path: NODE_AGENT.bundle, sha256: artifacts.agent.sha256, source: artifacts.agent.path, mode: '0644', compressed: false }),
   ];
   const perApp = target.apps.flatMap((a) => appResources(n, a, artifacts));
@@ -99,7 +101,7 @@ export function appsOnNode(target: AgentOnNode): DesiredResource[] {
   const service = res(agentServiceAddress(n), 'systemd_service', {
     node: n, name: AGENT_UNIT, enabled: true, active: true,
     // The agent reads its own environment (discovery's URL) only when it starts: a new one is a hand-over.
-    inputs: digest([unit, artifacts.node.sha256, artifacts.agent.sha256, target.discovery?.url ?? null]),
+    inputs: digest([unit, runtime.sha256, artifacts.agent.sha256, target.discovery?.url ?? null]),
     reloadInputs: digest([manifestContent, target.apps.map(({ app, env }) => [artifacts.releases.get(app.name)!.sha256, env.variables])]),
     agentStatus: agentStatusFile(NODE_AGENT),
   }, [...base, ...perApp, manifest, ...agentEnv, reload].map((r) => r.address).concat(target.after),

@@ -12,7 +12,7 @@ import type { DesiredResource } from '../resource.js';
 
 const example = path.resolve(fileURLToPath(new URL('../../examples/platform/omnitron.config.ts', import.meta.url)));
 const artifacts: NodeArtifacts = {
-  node: { version: 'v24.0.0', sha256: 'a'.repeat(64), gzPath: '/cache/node.gz', machine: 'x86_64' },
+  runtimes: new Map(['db', 'cache', 'app', 'app2'].map((n) => [n, { version: 'v24.0.0', sha256: 'a'.repeat(64), gzPath: '/cache/node.gz', machine: 'x86_64' }])),
   agent: { sha256: 'c'.repeat(64), path: '/dist/runtime/agent.bundle.mjs' },
   releases: new Map(['auth', 'media', 'analytics', 'ledger', 'realtime'].map((a) => [a, { sha256: `${a}-sha`, path: `/artifacts/${a}.tar.gz` }])),
 };
@@ -107,6 +107,14 @@ describe('two app nodes', () => {
     const g = new Map(buildRemoteGraph(twoApps, new Map(), scope, artifacts).map((r) => [r.address, r]));
     expect(g.get('systemd_service.app.omnitron-agent')!.dependsOn).not.toContain('systemd_service.app2.omnitron-agent');
     expect(g.get('systemd_service.app2.omnitron-agent')!.dependsOn).not.toContain('systemd_service.app.omnitron-agent');
+  });
+
+  it('ships each node the Node binary of its own machine type', () => {
+    const arm = { version: 'v24.0.0', sha256: 'b'.repeat(64), gzPath: '/cache/node-arm64.gz', machine: 'aarch64' };
+    const mixed: NodeArtifacts = { ...artifacts, runtimes: new Map([...artifacts.runtimes, ['app', arm]]) };
+    const scope = { project: 'platform', stack: 'production', root: path.dirname(example), stackDir: '/tmp/stack' };
+    const g = new Map(buildRemoteGraph(model, new Map(), scope, mixed).map((r) => [r.address, r]));
+    expect(g.get('node_artifact.app.node')!.attributes).toMatchObject({ sha256: arm.sha256, source: arm.gzPath, machine: 'aarch64' });
   });
 
   it('announces a node with an IPv6 address as [address]:port, which the agent accepts', () => {
