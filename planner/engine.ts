@@ -13,6 +13,7 @@ import { buildDesiredGraph } from './build/desired-graph.js';
 import { makePlan } from './plan.js';
 import { prepareNodeArtifacts } from './artifacts/prepare.js';
 import { nodeMachines } from './artifacts/node-machines.js';
+import { place } from './build/placement.js';
 import { prepareLocalAgent } from './build/local-agent.js';
 import { closestMatch } from './config/did-you-mean.js';
 import type { Ecosystem, StackModel } from './config/model.js';
@@ -93,9 +94,11 @@ export async function planStack(stack: LoadedStack, store: StoreView, runtime: R
   });
 }
 
+/** Only nodes that run apps get a Node binary, so only they are asked. */
 async function connectedMachines(stack: LoadedStack, runtime: Runtime): Promise<Map<string, string>> {
   await runtime.clients.connectAll?.();
-  return nodeMachines(stack.model.stack.nodes.map((n) => n.name), (node) => runtime.clients.transport(node));
+  const withApps = new Set([...place(stack.model).apps.values()].flat().map((n) => n.name));
+  return nodeMachines([...withApps], (node) => runtime.clients.transport(node));
 }
 
 async function observeAll(scope: Scope, desired: DesiredResource[], prior: Map<string, StateRecord>, runtime: Runtime) {

@@ -42,6 +42,7 @@ export async function prepareNodeArtifacts(model: StackModel, scope: Scope, mach
 }
 
 async function nodeRuntimes(model: StackModel, machines: ReadonlyMap<string, string>): Promise<Map<string, NodeRuntimeArtifact>> {
+  // A node that runs no apps was not asked; it needs no binary, and this machine's costs nothing.
   const machineOf = new Map(model.stack.nodes.map((n) => [n.name, machines.get(n.name) ?? ownMachine()]));
   const unsupported = [...machineOf].filter(([, m]) => !supportedMachine(m));
   if (unsupported.length > 0) {
