@@ -3,25 +3,13 @@
  * finds a half-registered node while clients register, update and deregister concurrently, and the
  * same observer does find one when a writer sends the commands one by one (so it can see them).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { discoveryKeys } from './keys.js';
-import { TestBed, type LogEntry } from './test-support.js';
-import { startRedis, type TestRedis } from './test-redis.js';
+import { type LogEntry, useRedisBed } from './test-support.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 
-let server: TestRedis;
-let bed: TestBed;
-
-beforeAll(async () => {
-  server = await startRedis();
-  bed = new TestBed(server.host, server.port);
-});
-
-afterAll(async () => {
-  await bed?.close();
-  await server?.container.stop();
-});
+const redis = useRedisBed();
 
 describe('atomicity', () => {
   /** One atomic look at the whole registry; returns every way it is not all-or-nothing. */
@@ -48,7 +36,7 @@ describe('atomicity', () => {
     return problems`;
 
   async function observeWhile(p: string, work: Promise<unknown>): Promise<{ problems: string[]; looks: number }> {
-    const observer = bed.connect();
+    const observer = redis.bed.connect();
     const problems: string[] = [];
     let done = false;
     let looks = 0;
@@ -62,11 +50,11 @@ describe('atomicity', () => {
   }
 
   it('no reader sees a half-registered node while four clients register, update and deregister concurrently', async () => {
-    const p = bed.prefix();
+    const p = redis.bed.prefix();
     const writerLogs: LogEntry[] = [];
-    const writers = [0, 1, 2, 3].map(() => bed.client({ redisPrefix: p, heartbeatInterval: 60_000, heartbeatTTL: 180_000 }, writerLogs));
+    const writers = [0, 1, 2, 3].map(() => redis.bed.client({ redisPrefix: p, heartbeatInterval: 60_000, heartbeatTTL: 180_000 }, writerLogs));
     const readerLogs: LogEntry[] = [];
-    const reader = bed.client({ redisPrefix: p }, readerLogs);
+    const reader = redis.bed.client({ redisPrefix: p }, readerLogs);
     const torn: string[] = [];
     let reads = 0;
     const write = Promise.all(writers.map(async (d, w) => {
@@ -96,9 +84,9 @@ describe('atomicity', () => {
   });
 
   it('the same observer does catch a writer that sends the commands one by one', async () => {
-    const p = bed.prefix();
+    const p = redis.bed.prefix();
     const k = discoveryKeys(p);
-    const naive = bed.connect();
+    const naive = redis.bed.connect();
     const write = (async () => {
       for (let n = 1; n <= 150; n++) {
         const id = `naive-${n % 3}`;

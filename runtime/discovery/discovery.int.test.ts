@@ -2,41 +2,30 @@
  * Real Redis (local image): the key layout and event bytes, reading nodes written the way titan-discovery
  * writes them, events in order, the event-fed cache, and client mode never writing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { discoveryKeys } from './keys.js';
 import { REAP_SCRIPT, runScript } from './scripts.js';
 import type { DiscoveryEvent } from './events.js';
-import { clientAddress, monitor, TestBed, type LogEntry } from './test-support.js';
-import { startRedis, waitFor, type TestRedis } from './test-redis.js';
+import { clientAddress, monitor, type LogEntry, useRedisBed } from './test-support.js';
+import { waitFor } from './test-redis.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 
-let server: TestRedis;
-let bed: TestBed;
-
-beforeAll(async () => {
-  server = await startRedis();
-  bed = new TestBed(server.host, server.port);
-});
-
-afterAll(async () => {
-  await bed?.close();
-  await server?.container.stop();
-});
+const redis = useRedisBed();
 
 const T0 = 1_700_000_000_123;
 
 describe('key layout', () => {
   it('writes the three keys byte for byte and publishes NODE_REGISTERED as titan-discovery does', async () => {
-    const p = bed.prefix();
-    const id = `node-${bed.suffix}`;
+    const p = redis.bed.prefix();
+    const id = `node-${redis.bed.suffix}`;
     const channel = `${p}:events`;
-    const raw = bed.connect();
+    const raw = redis.bed.connect();
     const messages: string[] = [];
-    const sub = bed.connect();
+    const sub = redis.bed.connect();
     sub.on('message', (_c: string, m: string) => { messages.push(m); });
     await sub.subscribe(channel);
-    const d = bed.client({ redisPrefix: p, heartbeatInterval: 1000, heartbeatTTL: 2500, pubSubEnabled: true, pubSubChannel: channel }, [], bed.connect(), () => T0);
+    const d = redis.bed.client({ redisPrefix: p, heartbeatInterval: 1000, heartbeatTTL: 2500, pubSubEnabled: true, pubSubChannel: channel }, [], redis.bed.connect(), () => T0);
     await d.registerNode(id, '10.0.0.5:3000', [{ name: 'Foo', version: '1.0.0' }, { name: 'bar' }]);
 
     expect((await raw.keys(`${p}:*`)).sort()).toEqual([`${p}:heartbeat:${id}`, `${p}:index:nodes`, `${p}:nodes:${id}`]);
@@ -58,12 +47,12 @@ describe('key layout', () => {
   });
 
   it('sends one EVALSHA per heartbeat and nothing else', async () => {
-    const p = bed.prefix();
-    const connection = bed.connect();
-    const d = bed.client({ redisPrefix: p, heartbeatInterval: 60_000, heartbeatTTL: 180_000, pubSubEnabled: true, pubSubChannel: `${p}:events` }, [], connection);
-    await d.registerNode(`n-${bed.suffix}`, '10.0.0.5:3000');
+    const p = redis.bed.prefix();
+    const connection = redis.bed.connect();
+    const d = redis.bed.client({ redisPrefix: p, heartbeatInterval: 60_000, heartbeatTTL: 180_000, pubSubEnabled: true, pubSubChannel: `${p}:events` }, [], connection);
+    await d.registerNode(`n-${redis.bed.suffix}`, '10.0.0.5:3000');
     const address = await clientAddress(connection);
-    const watch = await monitor(bed);
+    const watch = await monitor(redis.bed);
     for (let i = 0; i < 5; i++) await d.updateServices([{ name: 'svc', version: String(i) }]);
     const seen = await watch.stop();
     const mine = seen.filter((s) => s.source === address).map((s) => s.args[0]!.toLowerCase());
@@ -75,9 +64,9 @@ describe('key layout', () => {
 
 describe('reading the registry like titan-discovery readers', () => {
   it('reads nodes real clients wrote, and removes dead or malformed ones', async () => {
-    const p = bed.prefix();
+    const p = redis.bed.prefix();
     const k = discoveryKeys(p);
-    const raw = bed.connect();
+    const raw = redis.bed.connect();
     const put = async (id: string, hash: Record<string, string> | undefined, alive: boolean) => {
       if (hash) await raw.hset(k.node(id), hash);
       if (alive) await raw.set(k.heartbeat(id), '1', 'PX', 60_000);
@@ -90,7 +79,7 @@ describe('reading the registry like titan-discovery readers', () => {
     await put('bad-json', { ...good, services: '[{"name":' }, true);
     await put('no-hash', undefined, true);
     const logs: LogEntry[] = [];
-    const d = bed.client({ redisPrefix: p }, logs);
+    const d = redis.bed.client({ redisPrefix: p }, logs);
 
     const node = { nodeId: 'titan-ok', address: '10.0.0.7:3000', services: [{ name: 'users', version: '1.0.0' }], timestamp: 1_700_000_000_000 };
     expect(await d.getActiveNodes()).toEqual([node]);
@@ -107,8 +96,8 @@ describe('reading the registry like titan-discovery readers', () => {
   });
 
   it('announces services given before registerNode with the first heartbeat', async () => {
-    const p = bed.prefix();
-    const d = bed.client({ redisPrefix: p });
+    const p = redis.bed.prefix();
+    const d = redis.bed.client({ redisPrefix: p });
     await d.registerService({ name: 'users', version: '1.0.0' });
     await d.updateAddress('ignored:1');
     await d.registerNode('early', '10.0.0.8:3000');
@@ -116,9 +105,9 @@ describe('reading the registry like titan-discovery readers', () => {
   });
 
   it('reap.lua keeps a node that heartbeated after the reader looked', async () => {
-    const p = bed.prefix();
+    const p = redis.bed.prefix();
     const k = discoveryKeys(p);
-    const raw = bed.connect();
+    const raw = redis.bed.connect();
     await raw.hset(k.node('n'), { address: 'h:1', services: '[]', timestamp: '1' });
     await raw.set(k.heartbeat('n'), '1', 'PX', 60_000);
     await raw.sadd(k.index, 'n');
@@ -132,10 +121,10 @@ describe('reading the registry like titan-discovery readers', () => {
 
 describe('events and the cache', () => {
   it('delivers each change to peers in order, and a node never receives its own events', async () => {
-    const p = bed.prefix();
+    const p = redis.bed.prefix();
     const options = { redisPrefix: p, heartbeatInterval: 30_000, heartbeatTTL: 90_000, pubSubEnabled: true, pubSubChannel: `${p}:events` };
-    const a = bed.client(options);
-    const b = bed.client(options);
+    const a = redis.bed.client(options);
+    const b = redis.bed.client(options);
     const seenByA: DiscoveryEvent[] = [];
     const seenByB: DiscoveryEvent[] = [];
     a.onEvent((e) => seenByA.push(e));
@@ -162,12 +151,12 @@ describe('events and the cache', () => {
   });
 
   it('serves lookups from the cache, kept current by events', async () => {
-    const p = bed.prefix();
+    const p = redis.bed.prefix();
     const k = discoveryKeys(p);
-    const raw = bed.connect();
+    const raw = redis.bed.connect();
     const options = { redisPrefix: p, heartbeatInterval: 30_000, heartbeatTTL: 90_000, pubSubEnabled: true, pubSubChannel: `${p}:events` };
-    const a = bed.client(options);
-    const b = bed.client({ ...options, cache: true, cacheMaxAge: 60_000 });
+    const a = redis.bed.client(options);
+    const b = redis.bed.client({ ...options, cache: true, cacheMaxAge: 60_000 });
     await b.start();
     await a.registerNode('a', '10.0.0.1:3000', [{ name: 'users', version: '1.0.0' }]);
     expect((await b.findNodesByService('users')).map((n) => n.nodeId)).toEqual(['a']);
@@ -185,20 +174,20 @@ describe('events and the cache', () => {
 
 describe('client mode', () => {
   it('never writes: MONITOR sees only reads and the keyspace is unchanged, yet lookups and events work', async () => {
-    const p = bed.prefix();
+    const p = redis.bed.prefix();
     const k = discoveryKeys(p);
-    const raw = bed.connect();
+    const raw = redis.bed.connect();
     await raw.hset(k.node('stale'), { address: 'h:1', services: '[]', timestamp: '1' });
     await raw.sadd(k.index, 'stale');
-    const peer = bed.client({ redisPrefix: p, pubSubEnabled: true, pubSubChannel: `${p}:events` });
+    const peer = redis.bed.client({ redisPrefix: p, pubSubEnabled: true, pubSubChannel: `${p}:events` });
     await peer.registerNode('peer', '10.0.0.3:3000', [{ name: 'users' }]);
     const snapshot = async () => Promise.all((await raw.keys(`${p}:*`)).sort().map(async (key) => [key, (await raw.dumpBuffer(key))?.toString('hex')]));
     const before = await snapshot();
 
-    const connection = bed.connect();
+    const connection = redis.bed.connect();
     const address = await clientAddress(connection);
-    const watch = await monitor(bed);
-    const c = bed.client({ redisPrefix: p, clientMode: true, pubSubEnabled: true, pubSubChannel: `${p}:events` }, [], connection);
+    const watch = await monitor(redis.bed);
+    const c = redis.bed.client({ redisPrefix: p, clientMode: true, pubSubEnabled: true, pubSubChannel: `${p}:events` }, [], connection);
     await c.start();
     await c.registerNode('client', '10.0.0.4:3000', [{ name: 'users' }]);
     await c.registerService({ name: 'auth' });
@@ -217,7 +206,7 @@ describe('client mode', () => {
     expect(commands).toEqual(['exists', 'hgetall', 'pttl', 'smembers']);
     expect(seen.filter((s) => s.source === 'lua')).toEqual([]);
 
-    const c2 = bed.client({ redisPrefix: p, clientMode: true, pubSubEnabled: true, pubSubChannel: `${p}:events` });
+    const c2 = redis.bed.client({ redisPrefix: p, clientMode: true, pubSubEnabled: true, pubSubChannel: `${p}:events` });
     const events2: DiscoveryEvent[] = [];
     c2.onEvent((e) => events2.push(e));
     await c2.start();

@@ -4,7 +4,9 @@ import net from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { DiscoveryLog } from './log.js';
 import type { DiscoveryOptionsInput } from './options.js';
+import { afterAll, beforeAll } from 'vitest';
 import { DiscoveryClient } from './registry.js';
+import { startRedis, type TestRedis } from './test-redis.js';
 import type { RedisClient } from './scripts.js';
 
 export type LogEntry = Parameters<DiscoveryLog>[0];
@@ -90,4 +92,18 @@ export async function tcpGate(target: number): Promise<TcpGate> {
     },
   };
   return gate;
+}
+
+/** One Redis container and a TestBed on it for a whole test file, stopped after it. */
+export function useRedisBed(): { server: TestRedis; bed: TestBed } {
+  const ctx = {} as { server: TestRedis; bed: TestBed };
+  beforeAll(async () => {
+    ctx.server = await startRedis();
+    ctx.bed = new TestBed(ctx.server.host, ctx.server.port);
+  });
+  afterAll(async () => {
+    await ctx.bed?.close();
+    await ctx.server?.container.stop();
+  });
+  return ctx;
 }
