@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_KEY_ADDRESS } from '../planner/build/agent-layout.js';
+import { AGENT_KEY_ADDRESS } from '../planner/desired/agent-layout.js';
 import type { StateRecord } from '../planner/resource.js';
 import { LocalTransport } from '../providers/ssh/local-transport.js';
 import { generateAgentKeyPair, signControlToken, type JWK } from '../runtime/agent/auth.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_KEY_ADDRESS } from '../planner/build/agent-layout.js';
+import { AGENT_KEY_ADDRESS } from '../planner/desired/agent-layout.js';
 import type { NodeSpec, StackModel } from '../planner/config/model.js';
 import type { StateRecord } from '../planner/resource.js';
 import type { AgentStatus } from '../runtime/agent/agent-status.js';

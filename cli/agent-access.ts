@@ -5,9 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../planner/diagnostics.js';
-import { AGENT_KEY_ADDRESS, localAgentPaths, NODE_AGENT } from '../planner/build/agent-layout.js';
-import { agentAppName } from '../planner/build/agent-manifest.js';
-import { nodeAddress } from '../planner/build/addresses.js';
+import { AGENT_KEY_ADDRESS, localAgentPaths, NODE_AGENT } from '../planner/desired/agent-layout.js';
+import { agentAppName } from '../planner/desired/agent-manifest.js';
+import { nodeAddress } from '../planner/desired/addresses.js';
 import type { StackModel } from '../planner/config/model.js';
 import type { Clients, StateRecord } from '../planner/resource.js';
 import type { AgentStatus } from '../runtime/agent/agent-status.js';

@@ -5,7 +5,7 @@
  * The token travels on stdin or in a header, never in argv, messages or output.
  */
 import type { Transport } from '../providers/ssh/transport.js';
-import type { AgentPaths } from '../planner/build/agent-layout.js';
+import type { AgentPaths } from '../planner/desired/agent-layout.js';
 import type { AgentStatus } from '../runtime/agent/agent-status.js';
 import { agentPaths, agentRequest, AgentHttpError } from '../runtime/agent/client.js';
 import { lineSplitter } from './line-splitter.js';

@@ -7,7 +7,7 @@ import { containsUnknown, resolve, type Expr, type Json, type Value } from './ex
 import { configHash } from './hash.js';
 import { diffAttributes } from './diff.js';
 import { topoOrder } from './graph/dag.js';
-import { dependenciesOf } from './build/desired-graph.js';
+import { dependenciesOf } from './desired/desired-graph.js';
 import type { Change, DriftItem, Plan, PlanBinding } from './change.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { Decision, DesiredResource, Observed, ResourceType, StateRecord } from './resource.js';

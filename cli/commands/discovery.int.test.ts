@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisResources, type WiringInput } from '../../planner/build/app-wiring.js';
-import { allocateRedisDbs } from '../../planner/build/redis-allocation.js';
+import { redisResources, type WiringInput } from '../../planner/desired/app-wiring.js';
+import { allocateRedisDbs } from '../../planner/desired/redis-allocation.js';
 import { UserError } from '../../planner/diagnostics.js';
 import { refsOf, type Json } from '../../planner/expr.js';
 import type { StateRecord } from '../../planner/resource.js';

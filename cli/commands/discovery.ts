@@ -4,7 +4,7 @@
  * tunnel when that Redis sits on a node. Read-only: no state lock.
  */
 import { Redis } from 'ioredis';
-import { addr } from '../../planner/build/addresses.js';
+import { addr } from '../../planner/desired/addresses.js';
 import { UserError } from '../../planner/diagnostics.js';
 import { containsUnknown, resolve, type Json } from '../../planner/expr.js';
 import type { StateRecord } from '../../planner/resource.js';

@@ -1,8 +1,8 @@
 /** Read-only commands: validate, graph, state list/show, force-unlock. */
-import { buildDesiredGraph, dependenciesOf } from '../../planner/build/desired-graph.js';
+import { buildDesiredGraph, dependenciesOf } from '../../planner/desired/desired-graph.js';
 import { UserError } from '../../planner/diagnostics.js';
 import { prepareNodeArtifacts } from '../../planner/artifacts/prepare.js';
-import { prepareLocalAgent } from '../../planner/build/local-agent.js';
+import { prepareLocalAgent } from '../../planner/desired/local-agent.js';
 import { maskedRecord } from '../../planner/state/masked-record.js';
 import { openSession, openStore, type StackOptions } from '../session.js';
 import type { Output } from '../output.js';

@@ -4,7 +4,7 @@
  * Ctrl-C, which ends cleanly with exit 0.
  */
 import { UserError } from '../../planner/diagnostics.js';
-import { agentAppName } from '../../planner/build/agent-manifest.js';
+import { agentAppName } from '../../planner/desired/agent-manifest.js';
 import { queryStatuses, type TargetStatus } from '../agent-access.js';
 import { AgentUnavailable, type AgentEndpoint, type LogRequest } from '../agent-endpoint.js';
 import type { Output } from '../output.js';

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '../diagnostics.js';
 import type { StackModel } from '../config/model.js';
 import type { Scope } from '../resource.js';
-import type { NodeArtifacts } from '../build/node-apps.js';
+import type { NodeArtifacts } from '../desired/node-apps.js';
 import { appReleaseArtifact } from './app-release.js';
 import { nodeRuntimeFor, ownMachine, supportedMachine, type NodeRuntimeArtifact } from './node-runtime.js';
 

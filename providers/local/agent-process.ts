@@ -10,7 +10,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { findStampedProcesses } from '../../runtime/supervisor/stamped-processes.js';
-import { AGENT_NODE_FLAGS } from '../../planner/build/agent-layout.js';
+import { AGENT_NODE_FLAGS } from '../../planner/desired/agent-layout.js';
 import { AdoptedProcess } from '../../runtime/supervisor/adopted-process.js';
 import { terminateGroup } from '../../runtime/supervisor/process-group.js';
 

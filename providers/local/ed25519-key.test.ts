@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sensitivePaths } from '../../planner/build/sensitive.js';
+import { sensitivePaths } from '../../planner/desired/sensitive.js';
 import { defaultDecision } from '../../planner/diff.js';
 import { ref, template, type Expr, type Json } from '../../planner/expr.js';
 import { configHash } from '../../planner/hash.js';

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { AttributeDiff } from '../../planner/change.js';
 import { defaultDecision, diffAttributes, matchesPath } from '../../planner/diff.js';
 import type { Value } from '../../planner/expr.js';
-import { LOCAL_AGENT_NODE } from '../../planner/build/local-agent.js';
+import { LOCAL_AGENT_NODE } from '../../planner/desired/local-agent.js';
 import { ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext, type ResourceType } from '../../planner/resource.js';
 import { agentEnvironment, findAgent, signal, spawnAgent, stopLeftoverApps, stopProcess } from './agent-process.js';
 import { waitAgentSettled, type SettleWatch } from '../agent-settle.js';
