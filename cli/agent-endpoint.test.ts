@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NODE_AGENT } from '../planner/desired/agent-layout.js';
 import { RecordingTransport } from '../providers/ssh/recording-transport.js';
-import type { StreamExecOptions, Transport } from '../providers/ssh/transport.js';
+import type { StreamExecOptions, Transport } from '../planner/transport.js';
 import { clientArgv, clientProblem, httpProblem, remoteEndpoint } from './agent-endpoint.js';
 
 const NODE_BIN = '/opt/omnitron/node/v24.1.0/bin/node';

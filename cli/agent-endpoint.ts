@@ -4,7 +4,7 @@
  * root-only and never leaves the node). Both answer the same two questions: status, and log lines.
  * The token travels on stdin or in a header, never in argv, messages or output.
  */
-import type { Transport } from '../providers/ssh/transport.js';
+import type { Transport } from '../planner/transport.js';
 import type { AgentPaths } from '../planner/desired/agent-layout.js';
 import type { AgentStatus } from '../runtime/agent/agent-status.js';
 import { agentPaths, agentRequest, AgentHttpError } from '../runtime/agent/client.js';

@@ -2,20 +2,12 @@
  * The plan is data: one Change per address with a short lower-case cause, the attribute-level diff,
  * and what apply needs to execute it. Rendering (human, JSON) reads only this.
  */
-import type { Expr, Value } from './expr.js';
+import type { Expr } from './expr.js';
+import type { AttributeDiff } from './attribute-diff.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { Observed, RuntimeIssue, StateRecord } from './resource.js';
 
 export type Action = 'create' | 'update' | 'replace' | 'delete' | 'noop';
-
-export interface AttributeDiff {
-  /** Dot path, e.g. `image`, `env.DATABASE_URL`. */
-  path: string;
-  before?: Value;
-  after?: Value;
-  forcesReplacement?: boolean;
-  sensitive?: boolean;
-}
 
 export interface Change {
   address: string;

@@ -5,7 +5,7 @@
  */
 import { UNKNOWN, type Json, type Value } from './expr.js';
 import { canonicalJson } from './hash.js';
-import type { AttributeDiff } from './change.js';
+import type { AttributeDiff } from './attribute-diff.js';
 import type { Decision, PlanInput } from './resource.js';
 
 export interface DiffOptions {

@@ -6,9 +6,9 @@
  * can fix, naming the object and the cause).
  */
 import type Docker from 'dockerode';
-import type { Transport } from '../providers/ssh/transport.js';
+import type { Transport } from './transport.js';
 import type { Expr, Json, Value } from './expr.js';
-import type { AttributeDiff } from './change.js';
+import type { AttributeDiff } from './attribute-diff.js';
 
 export interface Scope {
   project: string;

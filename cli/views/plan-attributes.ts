@@ -3,7 +3,8 @@
  * `+ name = "x"`, `~ image = "a" -> "b" # forces replacement`, `(known after apply)`, `(sensitive value)`,
  * multi-line strings as a unified diff, and `# (N unchanged attributes hidden)`.
  */
-import type { AttributeDiff, Change } from '../../planner/change.js';
+import type { AttributeDiff } from '../../planner/attribute-diff.js';
+import type { Change } from '../../planner/change.js';
 import type { Painter, Style } from './ansi.js';
 import { unifiedDiff } from './text-diff.js';
 import { SENSITIVE_VALUE, formatValue, isMultiline, isUnknown } from './values.js';

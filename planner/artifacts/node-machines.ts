@@ -1,5 +1,5 @@
 /** What each node's hardware is (`uname -m`), asked over the connections the plan opens anyway, one short exec per node. */
-import type { Transport } from '../../providers/ssh/transport.js';
+import type { Transport } from '../transport.js';
 
 export async function nodeMachines(nodes: readonly string[], transport: (node: string) => Promise<Transport>): Promise<Map<string, string>> {
   const answers = await Promise.all(nodes.map(async (node) => [node, (await (await transport(node)).execOrThrow(['uname', '-m'])).stdout.trim()] as const));

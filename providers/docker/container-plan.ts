@@ -3,7 +3,7 @@
  * config hash that no longer matches) replaces; a container that matches but is not running is
  * started again (an update on the `status` pseudo-attribute).
  */
-import type { AttributeDiff } from '../../planner/change.js';
+import type { AttributeDiff } from '../../planner/attribute-diff.js';
 import type { Value } from '../../planner/expr.js';
 import { defaultDecision, diffAttributes } from '../../planner/diff.js';
 import type { Decision, Observed, PlanInput } from '../../planner/resource.js';

@@ -11,7 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import type { AttributeDiff } from '../../planner/change.js';
+import type { AttributeDiff } from '../../planner/attribute-diff.js';
 import { defaultDecision, diffAttributes, matchesPath } from '../../planner/diff.js';
 import type { Value } from '../../planner/expr.js';
 import { LOCAL_AGENT_NODE } from '../../planner/desired/local-agent.js';

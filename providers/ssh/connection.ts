@@ -18,7 +18,8 @@ import { listenLocal, type LocalForward } from './forward.js';
 import { decideHostKey, hostKeyAlgorithms, knownHostsName, normalizeFingerprint, parseKnownHosts, type HostKeyDecision, type HostKeyTrust } from './host-keys.js';
 import { Limiter } from './limiter.js';
 import { streamChannel, withPidReport } from './stream-channel.js';
-import { commandFailed, execOrThrow, type ExecOptions, type ExecResult, type PutOptions, type PutSource, type StreamExecOptions, type StreamResult, type Transport } from './transport.js';
+import { commandFailed, execOrThrow } from './command-failed.js';
+import type { ExecOptions, ExecResult, PutOptions, PutSource, StreamExecOptions, StreamResult, Transport } from '../../planner/transport.js';
 
 /** ssh2's words for a connection that is gone. */
 const LOST = /^(Not connected|No response from server)$/;

@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { SFTPWrapper } from 'ssh2';
-import { octalMode, type PutOptions, type PutSource } from './transport.js';
+import { octalMode } from './command-failed.js';
+import type { PutOptions, PutSource } from '../../planner/transport.js';
 
 export function temporaryPath(): string {
   return `/tmp/.omnitron-upload-${randomBytes(8).toString('hex')}`;

@@ -7,4 +7,5 @@ export { Limiter } from './limiter.js';
 export { LocalTransport } from './local-transport.js';
 export { NodePool, type NewHostKey, type PoolOptions } from './pool.js';
 export { RecordingTransport, type RecordedCall } from './recording-transport.js';
-export { commandFailed, execOrThrow, type ExecOptions, type ExecResult, type PutOptions, type PutSource, type StreamExecOptions, type StreamResult, type Transport } from './transport.js';
+export { commandFailed, execOrThrow } from './command-failed.js';
+export type { ExecOptions, ExecResult, PutOptions, PutSource, StreamExecOptions, StreamResult, Transport } from '../../planner/transport.js';

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { chmod, copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ProviderError } from '../../planner/resource.js';
-import { execOrThrow, type ExecOptions, type ExecResult, type PutOptions, type PutSource, type StreamExecOptions, type StreamResult, type Transport } from './transport.js';
+import { execOrThrow } from './command-failed.js';
+import type { ExecOptions, ExecResult, PutOptions, PutSource, StreamExecOptions, StreamResult, Transport } from '../../planner/transport.js';
 
 export class LocalTransport implements Transport {
   constructor(readonly address = 'local', private readonly cwd?: string) {}

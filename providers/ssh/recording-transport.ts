@@ -4,7 +4,8 @@
  */
 import { ProviderError } from '../../planner/resource.js';
 import { displayCommand } from './argv.js';
-import { execOrThrow, type ExecOptions, type ExecResult, type PutOptions, type PutSource, type Transport } from './transport.js';
+import { execOrThrow } from './command-failed.js';
+import type { ExecOptions, ExecResult, PutOptions, PutSource, Transport } from '../../planner/transport.js';
 
 export type RecordedCall =
   | { kind: 'exec'; argv: string[]; stdin?: string; env?: Record<string, string>; privileged: boolean }

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAgentStatus, runtimeIssues, type AgentStatusDoc } from '../../planner/runtime-issues.js';
 import { ProviderError, type ApplyOp, type ProviderContext, type RuntimeIssue } from '../../planner/resource.js';
 import { waitAgentSettled as waitSettled } from '../agent-settle.js';
-import type { Transport } from '../ssh/transport.js';
+import type { Transport } from '../../planner/transport.js';
 import type { FileFact } from './facts.js';
 import type { ProbeRequest } from './probe.js';
 

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { DiffOptions } from '../../planner/diff.js';
 import type { Json } from '../../planner/expr.js';
 import { ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext } from '../../planner/resource.js';
-import type { Transport } from '../ssh/transport.js';
+import type { Transport } from '../../planner/transport.js';
 import { extractRelease, switchRelease } from './commands.js';
 import { releaseFact } from './facts.js';
 import { CONFLICT, refuseConflict } from './live-file.js';

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import semver from 'semver';
 import type { Value } from '../../planner/expr.js';
 import { ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext } from '../../planner/resource.js';
-import type { Transport } from '../ssh/transport.js';
+import type { Transport } from '../../planner/transport.js';
 import { aptEnv, aptInstall, aptUpdate, installedVersion } from './commands.js';
 import { packageFact } from './facts.js';
 import { nodeName, onNode, parseAttributes, progress, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';

@@ -14,7 +14,7 @@ import { liveSha256, refuseConflict, CONFLICT } from './live-file.js';
 import { absolutePath, fileMode, nodeName, normalizeModes, oldAttributes, onNode, parseAttributes, progress, runScript, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
 import { planAgainstLive } from './plan-live.js';
 import type { ProbeRequest } from './probe.js';
-import type { Transport } from '../ssh/transport.js';
+import type { Transport } from '../../planner/transport.js';
 
 export const NODE_ARTIFACT_TYPE = 'node_artifact';
 const OPTIONS: DiffOptions = { replaceOn: ['node', 'path'], ignore: ['source', 'compressed', 'machine'] };

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Json, Value } from '../../planner/expr.js';
 import { ProviderError, type ApplyOp, type Observed, type PlanInput, type ProviderContext, type ResourceType } from '../../planner/resource.js';
 import { shellCommand } from '../ssh/argv.js';
-import type { ExecResult, Transport } from '../ssh/transport.js';
+import type { ExecResult, Transport } from '../../planner/transport.js';
 import type { ProbeRequest, RawAnswer } from './probe.js';
 
 /** Attributes as observe sees them: desired (refs resolved as far as state allows) or remembered by state. */

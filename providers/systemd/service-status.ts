@@ -4,7 +4,7 @@
  * wrote, with the hash of the unit file it ran from), and the decision: restart on changed inputs,
  * reload on changed reload inputs alone, start when down, stop, enable or disable.
  */
-import type { AttributeDiff } from '../../planner/change.js';
+import type { AttributeDiff } from '../../planner/attribute-diff.js';
 import { defaultDecision, sameValue } from '../../planner/diff.js';
 import type { Json, Value } from '../../planner/expr.js';
 import type { Decision, Observed, PlanInput } from '../../planner/resource.js';

@@ -6,7 +6,7 @@
  * The planner makes every systemd_service of a node depend on it, and it on every systemd_unit.
  */
 import { z } from 'zod';
-import type { AttributeDiff } from '../../planner/change.js';
+import type { AttributeDiff } from '../../planner/attribute-diff.js';
 import { defaultDecision, diffAttributes } from '../../planner/diff.js';
 import type { Json, Value } from '../../planner/expr.js';
 import type { ApplyOp, Applied, Decision, Observed, PlanInput, ProviderContext } from '../../planner/resource.js';

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Json } from '../../planner/expr.js';
 import { ProviderError, type ApplyOp, type Applied, type Observed, type ProviderContext } from '../../planner/resource.js';
-import type { Transport } from '../ssh/transport.js';
+import type { Transport } from '../../planner/transport.js';
 import { inputsMarkerPath, journal, removeFile, resetFailed, systemctl, unitState, writeInputsMarker } from './commands.js';
 import { fileFact, markerFact, unitFact } from './facts.js';
 import { handOverAgent, issuesFromFact, markOf, readAgentStatus, statusRequest, waitAgentSettled } from './agent-status.js';

@@ -14,7 +14,7 @@ import { sha256 } from '../../planner/hash.js';
 import type { DesiredResource, ProviderContext } from '../../planner/resource.js';
 import { startNodes, type NodeBed } from '../../test/support/nodes/index.js';
 import { NodePool } from '../ssh/pool.js';
-import type { Transport } from '../ssh/transport.js';
+import type { Transport } from '../../planner/transport.js';
 import { writeInputsMarker } from './commands.js';
 import { renderServiceUnit, systemdQuote } from './render-unit.js';
 import { applyAll, CountingTransport, MemoryState, observeAndPlan, summary } from './test-harness.js';

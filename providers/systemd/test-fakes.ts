@@ -8,7 +8,7 @@ import type { Json } from '../../planner/expr.js';
 import { configHash } from '../../planner/hash.js';
 import { ProviderError, type Observed, type ProviderContext, type ProviderEvent, type StateRecord } from '../../planner/resource.js';
 import { RecordingTransport } from '../ssh/recording-transport.js';
-import type { ExecOptions, ExecResult, Transport } from '../ssh/transport.js';
+import type { ExecOptions, ExecResult, Transport } from '../../planner/transport.js';
 import type { Attrs, NodeResourceType, ReadContext } from './node-type.js';
 import { decodeRequests, encodeAnswer, type ProbeRequest, type RawAnswer, type RawStatus } from './probe.js';
 

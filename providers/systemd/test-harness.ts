@@ -7,7 +7,7 @@ import type { Plan } from '../../planner/change.js';
 import type { EngineEvent } from '../../planner/events.js';
 import { makePlan } from '../../planner/plan.js';
 import type { DesiredResource, ObservedSet, ProviderContext, StateRecord } from '../../planner/resource.js';
-import type { ExecOptions, ExecResult, PutOptions, PutSource, Transport } from '../ssh/transport.js';
+import type { ExecOptions, ExecResult, PutOptions, PutSource, Transport } from '../../planner/transport.js';
 import { systemdProvider } from './index.js';
 
 /** Counts exec/put/get (each one SSH round trip or more) made through it. */

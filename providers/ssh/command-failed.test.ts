@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalTransport } from './local-transport.js';
 import { RecordingTransport } from './recording-transport.js';
-import { commandFailed, octalMode, type Transport } from './transport.js';
+import { commandFailed, octalMode } from './command-failed.js';
+import type { Transport } from '../../planner/transport.js';
 
 describe('commandFailed', () => {
   it('names the command, status and stderr, and hints at passwordless sudo', () => {

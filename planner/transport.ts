@@ -1,10 +1,8 @@
 /**
  * How providers reach a host: run an argv, put a file, get a file. Implemented over SSH
- * (NodeConnection), locally (LocalTransport) and by a recording fake for provider unit tests.
+ * (NodeConnection), locally (LocalTransport) and by a recording fake for provider unit tests; the
+ * planner only names it, so it lives here, beneath every implementation.
  */
-import { ProviderError } from '../../planner/resource.js';
-import { displayCommand } from './argv.js';
-
 export interface ExecOptions {
   stdin?: string | Buffer;
   /** Passed as `env K=V … argv` words, never pasted into a shell string. */
@@ -64,30 +62,4 @@ export interface Transport {
   /** Writes the file atomically (a temporary beside it, then rename), creating parent directories. */
   put(path: string, source: PutSource, opts?: PutOptions): Promise<void>;
   get(path: string): Promise<Buffer>;
-}
-
-const STDERR_SHOWN = 2_000;
-
-export function commandFailed(address: string, argv: readonly string[], result: ExecResult, label?: string): ProviderError {
-  const status = result.signal ? `was killed by ${result.signal}` : `exited with ${result.code}`;
-  const stderr = result.stderr.trim();
-  const tail = stderr.length > STDERR_SHOWN ? `…${stderr.slice(-STDERR_SHOWN)}` : stderr;
-  const needsPassword = /sudo: (a password is required|a terminal is required)/.test(stderr);
-  return new ProviderError(
-    address,
-    `command ${label ?? displayCommand(argv)} ${status}${tail ? `: ${tail}` : ''}`,
-    needsPassword ? 'the login user needs passwordless sudo (NOPASSWD) for omnitron, or connect as root' : undefined,
-  );
-}
-
-export async function execOrThrow(transport: Transport, argv: readonly string[], opts?: ExecOptions): Promise<ExecResult> {
-  const result = await transport.exec(argv, opts);
-  if (result.code !== 0) throw commandFailed(transport.address, argv, result, opts?.label);
-  return result;
-}
-
-/** `0o644` → `0644`, as install(1) and chmod(1) take it. */
-export function octalMode(mode: number): string {
-  if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) throw new Error(`invalid file mode ${mode}`);
-  return mode.toString(8).padStart(4, '0');
 }
