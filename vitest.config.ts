@@ -17,7 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{cli,providers,planner,runtime}/**/*.test.{ts,tsx}', 'test/unit/**/*.test.ts'],
+          include: ['{cli,providers,planner,runtime,contract}/**/*.test.{ts,tsx}', 'test/unit/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', 'node_modules/**', 'dist/**'],
         },
       },
@@ -25,7 +25,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           globalSetup: ['test/support/reap-agent-apps.ts'],
-          include: ['{cli,providers,planner,runtime}/**/*.int.test.ts', 'test/e2e/**/*.test.ts'],
+          include: ['{cli,providers,planner,runtime,contract}/**/*.int.test.ts', 'test/e2e/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
           fileParallelism: false,

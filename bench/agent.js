@@ -310,7 +310,7 @@ async function context(cleanup) {
   cleanup.add('kill every process this part started', () => killMarked(marker)); // runs first: steps run in reverse
   const { generateAgentKeyPair } = await import(join(AGENT_DIST, 'auth.js'));
   const { MANIFEST_FORMAT_VERSION } = await import(join(AGENT_DIST, 'manifest.js'));
-  const { AGENT_NODE_FLAGS } = await import(join(REPO, 'dist', 'planner', 'build', 'agent-layout.js'));
+  const { AGENT_NODE_FLAGS } = await import(join(REPO, 'dist', 'contract', 'agent', 'layout.js'));
   const { publicJwk } = await generateAgentKeyPair();
   return { marker, root, publicKey: publicJwk, formatVersion: MANIFEST_FORMAT_VERSION, nodeFlags: AGENT_NODE_FLAGS };
 }

@@ -8,7 +8,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_KEY_ADDRESS } from '../planner/desired/agent-layout.js';
 import type { StateRecord } from '../planner/resource.js';
 import { LocalTransport } from '../providers/ssh/local-transport.js';
 import { generateAgentKeyPair, signControlToken, type JWK } from '../runtime/agent/auth.js';
@@ -19,6 +18,7 @@ import { remoteEndpoint, type AgentEndpoint } from './agent-endpoint.js';
 import { reportStatus } from './commands/status.js';
 import { streamAppLogs } from './commands/logs.js';
 import type { Output } from './output.js';
+import { AGENT_KEY_ADDRESS } from '../planner/desired/agent-key.js';
 
 let dir: string;
 let bundle: string;

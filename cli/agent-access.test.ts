@@ -2,13 +2,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_KEY_ADDRESS } from '../planner/desired/agent-layout.js';
 import type { NodeSpec, StackModel } from '../planner/config/model.js';
 import type { StateRecord } from '../planner/resource.js';
-import type { AgentStatus } from '../runtime/agent/agent-status.js';
 import { createControlVerifier, generateAgentKeyPair, type JWK } from '../runtime/agent/auth.js';
 import { agentSigningKey, agentTargets, endpointFor, queryStatuses } from './agent-access.js';
 import { AgentUnavailable, type AgentEndpoint } from './agent-endpoint.js';
+import type { AgentStatus } from '../contract/agent/status.js';
+import { AGENT_KEY_ADDRESS } from '../planner/desired/agent-key.js';
 
 function model(type: 'local' | 'remote', nodes: Array<Partial<NodeSpec> & { name: string }> = []): StackModel {
   return { stack: { name: 'prod', type, nodes: nodes.map((n) => ({ host: '10.0.0.1', role: 'app', ssh: { user: 'root', port: 22 }, ...n })) } } as unknown as StackModel;

@@ -5,14 +5,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../planner/diagnostics.js';
-import { AGENT_KEY_ADDRESS, localAgentPaths, NODE_AGENT } from '../planner/desired/agent-layout.js';
-import { agentAppName } from '../planner/desired/agent-manifest.js';
+import { localAgentPaths, NODE_AGENT } from '../contract/agent/layout.js';
 import { nodeAddress } from '../planner/desired/addresses.js';
 import type { StackModel } from '../planner/config/model.js';
 import type { Clients, StateRecord } from '../planner/resource.js';
-import type { AgentStatus } from '../runtime/agent/agent-status.js';
 import { signControlToken, type JWK } from '../runtime/agent/auth.js';
 import { AgentUnavailable, remoteEndpoint, socketEndpoint, type AgentEndpoint, type TokenSource } from './agent-endpoint.js';
+import type { AgentStatus } from '../contract/agent/status.js';
+import { AGENT_KEY_ADDRESS } from '../planner/desired/agent-key.js';
+import { agentAppName } from '../contract/agent/app-name.js';
 
 const TOKEN_TTL_SECONDS = 60;
 const STATUS_TIMEOUT_MS = 20_000;

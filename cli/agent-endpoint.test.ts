@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NODE_AGENT } from '../planner/desired/agent-layout.js';
+import { NODE_AGENT } from '../contract/agent/layout.js';
 import { RecordingTransport } from '../providers/ssh/recording-transport.js';
 import type { StreamExecOptions, Transport } from '../planner/transport.js';
 import { clientArgv, clientProblem, httpProblem, remoteEndpoint } from './agent-endpoint.js';

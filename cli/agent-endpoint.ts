@@ -5,10 +5,10 @@
  * The token travels on stdin or in a header, never in argv, messages or output.
  */
 import type { Transport } from '../planner/transport.js';
-import type { AgentPaths } from '../planner/desired/agent-layout.js';
-import type { AgentStatus } from '../runtime/agent/agent-status.js';
+import type { AgentPaths } from '../contract/agent/layout.js';
 import { agentPaths, agentRequest, AgentHttpError } from '../runtime/agent/client.js';
 import { lineSplitter } from './line-splitter.js';
+import type { AgentStatus } from '../contract/agent/status.js';
 
 export interface LogRequest {
   lines?: number;

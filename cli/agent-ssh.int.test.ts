@@ -8,8 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeBinary, NODE_AGENT } from '../planner/desired/agent-layout.js';
-import { agentAppName } from '../planner/desired/agent-manifest.js';
+import { nodeBinary, NODE_AGENT } from '../contract/agent/layout.js';
 import { nodeRuntimeArtifact } from '../planner/artifacts/node-runtime.js';
 import { connectNode, type NodeConnection } from '../providers/ssh/connection.js';
 import { generateAgentKeyPair, type JWK } from '../runtime/agent/auth.js';
@@ -21,6 +20,7 @@ import type { AgentEndpoint } from './agent-endpoint.js';
 import { streamAppLogs } from './commands/logs.js';
 import { reportStatus } from './commands/status.js';
 import type { Output } from './output.js';
+import { agentAppName } from '../contract/agent/app-name.js';
 
 const suffix = randomBytes(4).toString('hex');
 const APPS = '/opt/omnitron-it';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AgentStatus } from '../../runtime/agent/agent-status.js';
 import type { TargetStatus } from '../agent-access.js';
 import { AgentUnavailable, type AgentEndpoint, type LogRequest } from '../agent-endpoint.js';
 import { appTargets, streamAppLogs } from './logs.js';
+import type { AgentStatus } from '../../contract/agent/status.js';
 
 function status(apps: Array<{ name: string; processes?: string[] }>): AgentStatus {
   return {

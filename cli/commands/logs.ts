@@ -4,13 +4,13 @@
  * Ctrl-C, which ends cleanly with exit 0.
  */
 import { UserError } from '../../planner/diagnostics.js';
-import { agentAppName } from '../../planner/desired/agent-manifest.js';
 import { queryStatuses, type TargetStatus } from '../agent-access.js';
 import { AgentUnavailable, type AgentEndpoint, type LogRequest } from '../agent-endpoint.js';
 import type { Output } from '../output.js';
 import { openSession, openStore, type StackOptions } from '../session.js';
 import { withAgents } from '../stack-agents.js';
 import { targetLabel } from '../views/status-text.js';
+import { agentAppName } from '../../contract/agent/app-name.js';
 
 export interface LogsFlags extends StackOptions, LogRequest {}
 

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AgentStatus } from '../../runtime/agent/agent-status.js';
-import type { AppStatus } from '../../runtime/supervisor/types.js';
 import type { TargetStatus } from '../agent-access.js';
 import { renderStatusJson } from './status-json.js';
 import { duration, renderStatusText } from './status-text.js';
+import type { AppStatus, AgentStatus } from '../../contract/agent/status.js';
 
 const NOW = 1_700_000_000_000;
 

@@ -2,10 +2,9 @@
  * `omnitron status` for people: per target, the agent's own line then one row per app; a target whose
  * agent cannot answer gets one line saying why (and what to do), so one dead node never hides the rest.
  */
-import type { AgentStatus } from '../../runtime/agent/agent-status.js';
-import type { AppState, AppStatus } from '../../runtime/supervisor/types.js';
 import type { TargetStatus } from '../agent-access.js';
 import { painter, type Painter, type Style } from './ansi.js';
+import type { AppState, AppStatus, AgentStatus } from '../../contract/agent/status.js';
 
 export interface StatusTextOptions {
   color: boolean;

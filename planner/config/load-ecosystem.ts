@@ -6,7 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import { UserError, error, hasErrors, type Diagnostic } from '../diagnostics.js';
 import type { Ecosystem } from './model.js';
-import { describeValue } from './field-path.js';
+import { describeValue } from '../../contract/field-path.js';
 import { importConfig } from './import-config.js';
 import { normalizeApps } from './normalize-apps.js';
 import { normalizeServices } from './normalize-services.js';

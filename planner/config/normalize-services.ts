@@ -5,7 +5,7 @@
  */
 import { error, type Diagnostic } from '../diagnostics.js';
 import type { ServiceRequirement } from './model.js';
-import { describeValue } from './field-path.js';
+import { describeValue } from '../../contract/field-path.js';
 import { normalizeService } from './normalize-service.js';
 import { expandPreset } from './presets.js';
 import { schemaPair } from './schema.js';

@@ -9,7 +9,7 @@ import type { Json } from '../expr.js';
 import { warning, type Diagnostic } from '../diagnostics.js';
 import type { AppSpec, DockerServiceSpec, Ecosystem, ResolvedService, ServiceOverride, ServiceRequirement, StackSpec } from './model.js';
 import { overlayDocker } from './docker-overlay.js';
-import { formatPath } from './field-path.js';
+import { formatPath } from '../../contract/field-path.js';
 import type { DockerOverlay, DockerWithVariants } from './normalize-docker.js';
 import { isSupportedPreset, presetRequirement } from './presets.js';
 

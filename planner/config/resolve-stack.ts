@@ -6,7 +6,7 @@
 import { error, hasErrors, type Diagnostic } from '../diagnostics.js';
 import type { AppSpec, Ecosystem, StackModel, StackSpec } from './model.js';
 import { quotedList, suggestion } from './did-you-mean.js';
-import { formatPath } from './field-path.js';
+import { formatPath } from '../../contract/field-path.js';
 import { resolveServices } from './resolve-services.js';
 
 export const DEFAULT_STACK = 'dev';

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { DURATION_HINT, SIZE_HINT, isDuration, isSize } from './durations.js';
-import { describeValue } from './field-path.js';
+import { describeValue } from '../../contract/field-path.js';
 
 export const PORT_HINT = 'a port is an integer from 1 to 65535';
 const ARGV_HINT = 'write it as an array of strings, e.g. ["redis-server", "--appendonly", "yes"]';

@@ -3,7 +3,7 @@
  * resolve against, and the field path of the piece inside its file.
  */
 import type { Diagnostic } from '../diagnostics.js';
-import { formatPath, type PathSegment } from './field-path.js';
+import { formatPath, type PathSegment } from '../../contract/field-path.js';
 
 export interface SourceContext {
   /** File holding this piece (omnitron.config.* or an app's config/default.json), absolute. */

@@ -7,7 +7,7 @@ import { error, warning, type Diagnostic } from '../diagnostics.js';
 import { findCycle } from '../graph/dag.js';
 import type { Ecosystem, ServiceRequirement, StackSpec } from './model.js';
 import { quotedList, suggestion } from './did-you-mean.js';
-import { formatPath, type PathSegment } from './field-path.js';
+import { formatPath, type PathSegment } from '../../contract/field-path.js';
 import { isSupportedPreset, presetRequirement } from './presets.js';
 
 /** One place a service is declared, with where to point diagnostics. */

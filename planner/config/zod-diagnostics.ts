@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import { error, hasErrors, warning, type Diagnostic } from '../diagnostics.js';
 import { listOf, quotedList, suggestion } from './did-you-mean.js';
-import { describeValue, formatPath, valueAt, type PathSegment } from './field-path.js';
+import { describeValue, formatPath, valueAt, type PathSegment } from '../../contract/field-path.js';
 import type { SchemaName, SchemaPair } from './schema.js';
 
 export interface ShapeContext {

@@ -6,13 +6,17 @@
  */
 import { ref, template, type Template } from '../expr.js';
 import type { AppSpec, StackModel } from '../config/model.js';
-import { parseBytes } from '../../providers/docker/units.js';
-import { AGENT_KEY_ADDRESS, type AgentPaths } from './agent-layout.js';
-import { safeName } from './addresses.js';
-import { DISCOVERY_DEFAULTS } from '../../runtime/discovery/options.js';
-import { MANIFEST_FORMAT_VERSION } from '../../runtime/agent/manifest-version.js';
+import type { AgentPaths } from '../../contract/agent/layout.js';
+import type { AgentManifest } from '../../contract/agent/manifest.js';
+import { agentAppName } from '../../contract/agent/app-name.js';
+import { DISCOVERY_WIRE_DEFAULTS } from '../../contract/discovery-defaults.js';
+import { MANIFEST_FORMAT_VERSION } from '../../contract/agent/manifest-version.js';
+import { AGENT_KEY_ADDRESS } from './agent-key.js';
+import { parseBytes } from '../config/sizes.js';
 
 const PUBLIC_KEY_SLOT = '"__omnitron_agent_public_key__"';
+/** What the agent parses, with the public key still a placeholder until the key exists. */
+type ManifestWithKeySlot = Omit<AgentManifest, 'publicKey'> & { publicKey: string };
 const DEFAULT_SHUTDOWN = { priority: 0, timeout: 10_000 };
 const HEALTH_FAILURES_BEFORE_RESTART = 3;
 
@@ -42,12 +46,6 @@ export interface ManifestTarget {
   discovery?: ManifestDiscoveryInput;
 }
 
-/** The name an app has inside the agent: the config's name when it is a plain word, a stable slug otherwise. */
-export function agentAppName(app: string): string {
-  const name = safeName(app, /[^A-Za-z0-9_.-]/g);
-  return /^[A-Za-z0-9]/.test(name) ? name : `app${name}`;
-}
-
 export function agentManifest(target: ManifestTarget): Template {
   const { model, paths } = target;
   const onTarget = new Set(target.apps.map((a) => a.app.name));
@@ -63,7 +61,7 @@ export function agentManifest(target: ManifestTarget): Template {
     metricsInterval: model.monitoring.metrics.interval,
     apps: target.apps.map((a) => manifestApp(model, a, onTarget)),
     ...(target.discovery ? { discovery: discoveryBlock(target.discovery, target.apps) } : {}),
-  };
+  } satisfies ManifestWithKeySlot;
   const [before, after] = JSON.stringify(manifest, null, 2).split(JSON.stringify(PUBLIC_KEY_SLOT));
   return template(before, ref(AGENT_KEY_ADDRESS, 'publicJwk'), `${after}\n`);
 }
@@ -103,12 +101,12 @@ function httpHealth(model: StackModel, app: AppSpec) {
 function discoveryBlock(d: ManifestDiscoveryInput, apps: ManifestAppInput[]) {
   return {
     ...d,
-    redisPrefix: DISCOVERY_DEFAULTS.redisPrefix,
-    heartbeatInterval: DISCOVERY_DEFAULTS.heartbeatInterval,
-    heartbeatTTL: DISCOVERY_DEFAULTS.heartbeatTTL,
+    redisPrefix: DISCOVERY_WIRE_DEFAULTS.redisPrefix,
+    heartbeatInterval: DISCOVERY_WIRE_DEFAULTS.heartbeatInterval,
+    heartbeatTTL: DISCOVERY_WIRE_DEFAULTS.heartbeatTTL,
     // Peers (and `omnitron discovery ls` users) learn of nodes coming and going as it happens.
     pubSubEnabled: true,
-    pubSubChannel: DISCOVERY_DEFAULTS.pubSubChannel,
+    pubSubChannel: DISCOVERY_WIRE_DEFAULTS.pubSubChannel,
     apps: apps.filter((a) => a.app.requirements.discovery).map((a) => agentAppName(a.app.name)),
   };
 }

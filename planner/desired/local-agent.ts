@@ -12,12 +12,13 @@ import { agentBundleArtifact } from '../artifacts/prepare.js';
 import { appRevision } from '../artifacts/app-revision.js';
 import type { DesiredResource } from '../resource.js';
 import { address } from './addresses.js';
-import { AGENT_KEY_ADDRESS, AGENT_KEY_PURPOSE, agentStatusFile, localAgentPaths } from './agent-layout.js';
+import { agentStatusFile, localAgentPaths } from '../../contract/agent/layout.js';
 import { agentManifest } from './agent-manifest.js';
 import { appEnvironment, envFileResource, type WiringInput } from './app-wiring.js';
 import { discoveryTarget } from './discovery-target.js';
 import { DISCOVERY_URL_ENV } from './node-apps.js';
 import { sensitivePaths } from './sensitive.js';
+import { AGENT_KEY_ADDRESS, AGENT_KEY_PURPOSE } from './agent-key.js';
 
 export const LOCAL_AGENT_ADDRESS = address('local_agent', 'apps');
 /** The name the local agent goes by: its manifest's node, and the target of its runtime issues. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appsOnNode, type NodeArtifacts } from './node-apps.js';
-import { agentAppName } from './agent-manifest.js';
 import type { AppSpec, NodeSpec, StackModel } from '../config/model.js';
+import { agentAppName } from '../../contract/agent/app-name.js';
 
 const hostile = `my app;$(touch /tmp/pwned) 'quoted'`;
 const node: NodeSpec = { name: 'app', host: '127.0.0.1', role: 'app', ssh: { user: 'root', port: 22 } };

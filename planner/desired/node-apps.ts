@@ -10,10 +10,10 @@ import { sha256 } from '../hash.js';
 import type { AppSpec, NodeSpec, StackModel } from '../config/model.js';
 import type { DesiredResource } from '../resource.js';
 import { nodeAddress } from './addresses.js';
-import { agentStatusFile, AGENT_NODE_FLAGS, AGENT_UNIT, NODE_AGENT, nodeBinary, OMNITRON_ROOT } from './agent-layout.js';
+import { agentStatusFile, AGENT_NODE_FLAGS, AGENT_UNIT, NODE_AGENT, nodeBinary, OMNITRON_ROOT } from '../../contract/agent/layout.js';
 import { agentManifest, type ManifestDiscoveryInput } from './agent-manifest.js';
 import { sensitivePaths } from './sensitive.js';
-import { renderServiceUnit, systemdQuote } from '../../providers/systemd/render-unit.js';
+import { renderServiceUnit, systemdQuote } from './render-unit.js';
 import type { AppEnvironment } from './app-wiring.js';
 
 export const APP_USER = 'omnitron';

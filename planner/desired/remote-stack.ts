@@ -12,10 +12,10 @@ import { appEnvironment, JWT_SECRET, postgresResources, redisResources, type Wir
 import { customOnNode, postgresOnNode, redisOnNode, type ServiceOnNode } from './baremetal-services.js';
 import { serviceSecretNames } from './docker-service.js';
 import { agentServiceAddress, appsOnNode, type NodeArtifacts } from './node-apps.js';
-import { AGENT_KEY_ADDRESS, AGENT_KEY_PURPOSE } from './agent-layout.js';
 import { discoveryTarget } from './discovery-target.js';
 import { place, reachableAddress } from './placement.js';
 import { allocateRedisDbs } from './redis-allocation.js';
+import { AGENT_KEY_ADDRESS, AGENT_KEY_PURPOSE } from './agent-key.js';
 
 export function buildRemoteGraph(model: StackModel, prior: ReadonlyMap<string, StateRecord>, scope: Scope, artifacts: NodeArtifacts): DesiredResource[] {
   const placement = place(model);

@@ -6,7 +6,8 @@
  */
 import type { Json } from '../../planner/expr.js';
 import { decodePortNames, isOwnershipLabel, LABEL } from './labels.js';
-import { formatBytes, nanoToCpus } from './units.js';
+import { nanoToCpus } from './units.js';
+import { formatBytes } from '../../planner/config/sizes.js';
 
 export interface PortAttribute { name: string; container: number; host: number; hostIp: string }
 export interface VolumeAttribute { type: 'volume' | 'bind'; source: string; target: string; readonly: boolean }

@@ -7,7 +7,7 @@ import type { AttributeDiff } from '../../planner/attribute-diff.js';
 import type { Value } from '../../planner/expr.js';
 import { defaultDecision, diffAttributes } from '../../planner/diff.js';
 import type { Decision, Observed, PlanInput } from '../../planner/resource.js';
-import { canonicalSize } from './units.js';
+import { canonicalSize } from '../../planner/config/sizes.js';
 
 const SIZE_FIELDS = ['memory', 'memoryReservation', 'shmSize'];
 

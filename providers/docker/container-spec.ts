@@ -2,7 +2,8 @@
 import type Docker from 'dockerode';
 import type { ContainerAttributes, HealthcheckAttribute } from './container-attributes.js';
 import { encodePortNames, LABEL, objectLabels, type Labels } from './labels.js';
-import { cpusToNano, parseBytes } from './units.js';
+import { cpusToNano } from './units.js';
+import { parseBytes } from '../../planner/config/sizes.js';
 
 const NS_PER_MS = 1e6;
 

@@ -1,28 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalSize, cpusToNano, formatBytes, nanoToCpus, parseBytes } from './units.js';
+import { cpusToNano, nanoToCpus } from './units.js';
 
-describe('sizes', () => {
-  it('parses docker-style sizes with binary multiples', () => {
-    expect(parseBytes('512m')).toBe(512 * 1024 ** 2);
-    expect(parseBytes('1G')).toBe(1024 ** 3);
-    expect(parseBytes('64mb')).toBe(64 * 1024 ** 2);
-    expect(parseBytes('1.5g')).toBe(1.5 * 1024 ** 3);
-    expect(parseBytes('2048')).toBe(2048);
-    expect(parseBytes('lots')).toBeUndefined();
-  });
-
-  it('formats in the largest exact unit', () => {
-    expect(formatBytes(536870912)).toBe('512m');
-    expect(formatBytes(1024 ** 3)).toBe('1g');
-    expect(formatBytes(1536 * 1024 ** 2)).toBe('1536m');
-    expect(formatBytes(1000)).toBe('1000b');
-  });
-
-  it('makes equal sizes compare equal', () => {
-    expect(canonicalSize('1G')).toBe(canonicalSize('1024m'));
-    expect(canonicalSize('weird')).toBe('weird');
-  });
-
+describe('cpus', () => {
   it('converts cpus to nano cpus and back', () => {
     expect(cpusToNano(1.5)).toBe(1_500_000_000);
     expect(nanoToCpus(500_000_000)).toBe(0.5);

@@ -9,10 +9,7 @@ import { closeSync, openSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { findStampedProcesses } from '../../runtime/supervisor/stamped-processes.js';
-import { AGENT_NODE_FLAGS } from '../../planner/desired/agent-layout.js';
-import { AdoptedProcess } from '../../runtime/supervisor/adopted-process.js';
-import { terminateGroup } from '../../runtime/supervisor/process-group.js';
+import { AGENT_NODE_FLAGS } from '../../contract/agent/layout.js';
 
 const POLL_MS = 100;
 const KILL_GRACE_MS = 5_000;
@@ -142,16 +139,4 @@ export async function stopProcess(pid: number, alive: () => Promise<boolean>, gr
   signal(pid, 'SIGKILL');
   await gone(alive, KILL_GRACE_MS, abort);
   return 'killed';
-}
-
-/**
- * Apps an agent left running when it was killed (each the leader of its own process group, stamped
- * with its owner, the agent's state directory): a new agent adopts them, a removal stops them here.
- */
-export async function stopLeftoverApps(owner: string, graceMs: number): Promise<number> {
-  if (process.platform !== 'linux') return 0;
-  const leftovers = findStampedProcesses(owner);
-  // Identified by pid and start time, so a recycled pid is never signalled; the whole group, members included.
-  await Promise.all(leftovers.map((p) => terminateGroup(new AdoptedProcess(p.pid, p.startTime), graceMs)));
-  return leftovers.length;
 }

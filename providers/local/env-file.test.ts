@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UNKNOWN } from '../../planner/expr.js';
 import { configHash, sha256 } from '../../planner/hash.js';
 import { ProviderError, type Applied, type ObserveRequest, type ProviderContext, type StateRecord } from '../../planner/resource.js';
-import { ENV_HEADER } from './env-format.js';
+import { ENV_HEADER } from '../../contract/env-file-format.js';
 import { envFile } from './env-file.js';
 import { localProvider } from './index.js';
 

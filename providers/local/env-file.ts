@@ -9,7 +9,7 @@ import { defaultDecision } from '../../planner/diff.js';
 import type { Json, Value } from '../../planner/expr.js';
 import { sha256 } from '../../planner/hash.js';
 import { ProviderError, type ApplyOp, type Applied, type Observed, type PlanInput, type ProviderContext, type ResourceType } from '../../planner/resource.js';
-import { formatEnv, isValidKey, parseEnv } from './env-format.js';
+import { formatEnv, isValidKey, parseEnv } from '../../contract/env-file-format.js';
 import { formatMode, parseMode, readSnapshot, removeFile, writeFileAtomic } from './files.js';
 
 export const ENV_FILE_TYPE = 'env_file';

@@ -6,11 +6,12 @@
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { Json } from '../../planner/expr.js';
-import { runtimeIssues } from '../../planner/runtime-issues.js';
+import { runtimeIssues } from '../agent/runtime-issues.js';
 import type { Observed } from '../../planner/resource.js';
 import { findAgent, pidInUse, readPidFile } from './agent-process.js';
-import { readStatus, type AgentDoc } from './agent-settle.js';
-import { parseEnv } from './env-format.js';
+import { readStatus } from './agent-files.js';
+import type { AgentStatusDoc } from '../../contract/agent/status.js';
+import { parseEnv } from '../../contract/env-file-format.js';
 
 export const LOCAL_AGENT_TYPE = 'local_agent';
 
@@ -77,7 +78,7 @@ export async function readLocalAgent(address: string, t: AgentTarget): Promise<O
   };
 }
 
-async function describe(pid: number | undefined, running: boolean, status: AgentDoc | undefined): Promise<string> {
+async function describe(pid: number | undefined, running: boolean, status: AgentStatusDoc | undefined): Promise<string> {
   if (running) return `agent running (pid ${pid})`;
   const last = status?.agent?.pid === pid && status?.agent?.reason ? `: ${status.agent.reason}` : '';
   if (pid === undefined) return 'agent not running (no pid file)';

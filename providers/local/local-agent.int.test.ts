@@ -10,13 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Json } from '../../planner/expr.js';
 import { ProviderError, type ApplyOp, type Observed, type ProviderContext, type ProviderEvent } from '../../planner/resource.js';
 import { generateAgentKeyPair, type JWK } from '../../runtime/agent/auth.js';
-import type { ManifestApp } from '../../runtime/agent/manifest.js';
+import type { ManifestApp } from '../../contract/agent/manifest.js';
 import { alive, buildAgentBundle, waitFor } from '../../runtime/agent/test-agent-process.js';
 import { FIXTURES, testApp, testManifest } from '../../runtime/agent/test-manifest.js';
 import { readLocalAgent, type AgentTarget } from './local-agent-observe.js';
 import { agentIdentity } from './agent-process.js';
 import { localAgent, planLocalAgent } from './local-agent.js';
-import { readStatus } from './agent-settle.js';
+import { readStatus } from './agent-files.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), `omnitron-local-agent-${Math.random().toString(36).slice(2, 8)}-`));
 const dir = path.join(tmp, 'agent');

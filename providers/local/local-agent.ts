@@ -16,13 +16,15 @@ import { defaultDecision, diffAttributes, matchesPath } from '../../planner/diff
 import type { Value } from '../../planner/expr.js';
 import { LOCAL_AGENT_NODE } from '../../planner/desired/local-agent.js';
 import { ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext, type ResourceType } from '../../planner/resource.js';
-import { agentEnvironment, findAgent, signal, spawnAgent, stopLeftoverApps, stopProcess } from './agent-process.js';
-import { waitAgentSettled, type SettleWatch } from '../agent-settle.js';
-import { fileSize, logTail, readFrom, readStatus, type AgentDoc } from './agent-settle.js';
-import { formatEnv } from './env-format.js';
+import { agentEnvironment, findAgent, signal, spawnAgent, stopProcess } from './agent-process.js';
+import { stopLeftoverApps } from '../../runtime/leftover-apps.js';
+import { waitAgentSettled, type SettleWatch } from '../agent/settle.js';
+import { fileSize, logTail, readFrom, readStatus } from './agent-files.js';
+import type { AgentStatusDoc } from '../../contract/agent/status.js';
+import { formatEnv } from '../../contract/env-file-format.js';
 import { removeFile, writeFileAtomic } from './files.js';
 import { LOCAL_AGENT_TYPE, markerPath, type AgentTarget, type InputsMarker } from './local-agent-observe.js';
-import { describeGaveUp, gaveUp } from '../../planner/runtime-issues.js';
+import { describeGaveUp, gaveUp } from '../agent/runtime-issues.js';
 
 export { LOCAL_AGENT_TYPE } from './local-agent-observe.js';
 /** Runtime issues name the agent by its manifest's node. */
@@ -120,7 +122,7 @@ async function stopAgent(ctx: ProviderContext, op: ApplyOp, t: AgentTarget, mani
     const ended = await stopProcess(pid, async () => (await livePid(t)) === pid, stopBudgetMs(manifest), ctx.signal);
     if (ended === 'killed') ctx.emit({ kind: 'warning', address: op.address, message: `the agent (pid ${pid}) did not stop in time and was killed` });
   }
-  const left = await stopLeftoverApps(path.dirname(t.statusFile), LEFTOVER_GRACE_MS);
+  const left = (await stopLeftoverApps(path.dirname(t.statusFile), LEFTOVER_GRACE_MS)).length;
   if (left > 0) ctx.emit({ kind: 'progress', address: op.address, message: `stopped ${left} app process${left === 1 ? '' : 'es'} no agent was running` });
   await removeFile(t.pidFile);
 }
@@ -183,7 +185,7 @@ export function reloadRefused(logSince: string): string | undefined {
   return undefined;
 }
 
-function watch(op: ApplyOp, a: Attributes, w: Pick<SettleWatch<AgentDoc>, 'fresh' | 'failed'>): SettleWatch<AgentDoc> {
+function watch(op: ApplyOp, a: Attributes, w: Pick<SettleWatch<AgentStatusDoc>, 'fresh' | 'failed'>): SettleWatch<AgentStatusDoc> {
   return {
     target: LOCAL_AGENT_TARGET, where: LOCAL_AGENT_TARGET, timeoutS: op.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT_S,
     read: () => readStatus(a.statusFile), logHint: `see ${a.logFile}`,

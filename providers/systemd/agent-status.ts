@@ -4,12 +4,13 @@
  * the agent has started (or given up on) every app, so a bad release fails the apply that shipped it.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseAgentStatus, runtimeIssues, type AgentStatusDoc } from '../../planner/runtime-issues.js';
+import { runtimeIssues } from '../agent/runtime-issues.js';
 import { ProviderError, type ApplyOp, type ProviderContext, type RuntimeIssue } from '../../planner/resource.js';
-import { waitAgentSettled as waitSettled } from '../agent-settle.js';
+import { waitAgentSettled as waitSettled } from '../agent/settle.js';
 import type { Transport } from '../../planner/transport.js';
 import type { FileFact } from './facts.js';
 import type { ProbeRequest } from './probe.js';
+import { parseAgentStatus, type AgentStatusDoc } from '../../contract/agent/status.js';
 
 const POLL_MS = 300;
 

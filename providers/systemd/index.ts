@@ -33,7 +33,6 @@ export { nodeFile, NODE_FILE_TYPE, type NodeFileAttributes } from './node-file.j
 export { nodeEnvFile, NODE_ENV_FILE_TYPE } from './node-env-file.js';
 export { nodeCommand, NODE_COMMAND_TYPE } from './node-command.js';
 export { nodeUser, NODE_USER_TYPE } from './node-user.js';
-export { renderServiceUnit, systemdQuote, systemdQuoteWord, type ServiceUnitOptions } from './render-unit.js';
 export { SYSTEMD_SERVICE_TYPE, UNIT_EDITED } from './service-status.js';
 export { systemdDaemonReload, DAEMON_RELOAD_TYPE } from './systemd-daemon-reload.js';
 export { systemdService } from './systemd-service.js';

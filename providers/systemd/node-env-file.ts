@@ -8,7 +8,7 @@ import { defaultDecision } from '../../planner/diff.js';
 import type { Json } from '../../planner/expr.js';
 import { sha256 } from '../../planner/hash.js';
 import { ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext } from '../../planner/resource.js';
-import { formatEnv, parseEnv } from '../local/env-format.js';
+import { formatEnv, parseEnv } from '../../contract/env-file-format.js';
 import { removeFile } from './commands.js';
 import { fileFact } from './facts.js';
 import { fileRequest } from './live-file.js';

@@ -9,7 +9,7 @@ import { defaultDecision, sameValue } from '../../planner/diff.js';
 import type { Json, Value } from '../../planner/expr.js';
 import type { Decision, Observed, PlanInput } from '../../planner/resource.js';
 import type { MarkerFact, UnitFact } from './facts.js';
-import { describeGaveUp, gaveUp } from '../../planner/runtime-issues.js';
+import { describeGaveUp, gaveUp } from '../agent/runtime-issues.js';
 
 export const SYSTEMD_SERVICE_TYPE = 'systemd_service';
 /** A note meaning the unit file changed on disk since the service was last (re)started by omnitron. */

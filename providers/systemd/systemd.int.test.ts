@@ -16,7 +16,7 @@ import { startNodes, type NodeBed } from '../../test/support/nodes/index.js';
 import { NodePool } from '../ssh/pool.js';
 import type { Transport } from '../../planner/transport.js';
 import { writeInputsMarker } from './commands.js';
-import { renderServiceUnit, systemdQuote } from './render-unit.js';
+import { renderServiceUnit, systemdQuote } from '../../planner/desired/render-unit.js';
 import { applyAll, CountingTransport, MemoryState, observeAndPlan, summary } from './test-harness.js';
 
 const suffix = randomBytes(4).toString('hex');

@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { SignJWT, importJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentStatus } from './agent-status.js';
 import { AGENT_AUDIENCE, generateAgentKeyPair, signControlToken, type JWK } from './auth.js';
 import { agentPaths, agentRequest, AgentHttpError } from './client.js';
-import type { AgentManifest } from './manifest.js';
+import type { AgentManifest } from '../../contract/agent/manifest.js';
 import { alive, buildAgentBundle, fetchStatus, pidsOf, runClient, spawnAgent, waitFor, writeManifest, type AgentProcess } from './test-agent-process.js';
 import { FIXTURES, testApp, testManifest } from './test-manifest.js';
+import type { AgentStatus } from '../../contract/agent/status.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), `omnitron-agent-${Math.random().toString(36).slice(2, 8)}-`));
 chmodSync(tmp, 0o755); // one app runs as nobody

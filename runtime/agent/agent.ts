@@ -7,20 +7,20 @@
 import path from 'node:path';
 import { findStampedProcesses } from '../supervisor/stamped-processes.js';
 import { Supervisor, type ReconcileResult } from '../supervisor/supervisor.js';
-import type { AppSpec, AppStatus, SupervisorEvent } from '../supervisor/types.js';
-import { agentStatus, type AgentState, type AgentStatus } from './agent-status.js';
+import type { AppSpec, SupervisorEvent } from '../supervisor/types.js';
+import { agentStatus } from './agent-status.js';
 import { createControlVerifier, type ControlVerifier } from './auth.js';
 import { HttpError, startControlServer, type ControlServer } from './control-server.js';
-import { readManifest, type AgentManifest } from './manifest.js';
+import { readManifest, type AgentManifest } from '../../contract/agent/manifest.js';
 import { DiscoveryAnnouncer } from './discovery-announcer.js';
 import { resolveManifestApps, type ResolveDeps } from './resolve-app.js';
 import { createStatusFile, type StatusFile } from './status-file.js';
+import type { AgentState, AgentStatus, AppStatus } from '../../contract/agent/status.js';
+import { jsonLineLog, type AgentLog } from './agent-log.js';
 
 export const EXIT_OK = 0;
 export const EXIT_START_FAILED = 1;
 export const EXIT_CRITICAL = 70;
-
-export type AgentLog = (entry: { level: 'info' | 'warn' | 'error'; msg: string } & Record<string, unknown>) => void;
 
 export interface AgentOptions {
   manifestPath: string;
@@ -41,10 +41,6 @@ export interface RunningAgent {
   readonly started: Promise<void>;
   /** The exit code for the process: 0 after shutdown, 70 after a critical failure, 1 if the supervisor could not start. */
   readonly done: Promise<number>;
-}
-
-export function jsonLineLog(write: (line: string) => void = (l) => process.stdout.write(l)): AgentLog {
-  return (entry) => write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
 }
 
 /** Resolves once the control socket answers; the apps start in the background (see `started`). */

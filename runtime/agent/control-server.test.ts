@@ -3,11 +3,10 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppStatus } from '../supervisor/types.js';
-import type { AgentStatus } from './agent-status.js';
 import { createControlVerifier, generateAgentKeyPair, signControlToken, type JWK } from './auth.js';
 import { agentPaths, agentRequest, AgentHttpError } from './client.js';
 import { startControlServer, type ControlServer } from './control-server.js';
+import type { AppStatus, AgentStatus } from '../../contract/agent/status.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'omnitron-ctl-'));
 const socketPath = path.join(tmp, 'agent.sock');

@@ -8,11 +8,10 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { ReconcileResult } from '../supervisor/supervisor.js';
-import type { AppStatus } from '../supervisor/types.js';
-import type { AgentStatus } from './agent-status.js';
 import { AuthError, type ControlVerifier } from './auth.js';
 import { followLines, tailLines } from './log-tail.js';
 import { claimSocketPath, listenOwnerOnly, removeSocketFile } from './socket-file.js';
+import type { AppStatus, AgentStatus } from '../../contract/agent/status.js';
 
 export type { ReconcileResult };
 

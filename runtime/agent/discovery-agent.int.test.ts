@@ -13,7 +13,7 @@ import { DiscoveryClient, discoveryKeys, type DiscoveryEvent } from '../discover
 import { freePort, restartRedis, startRedis, type TestRedis } from '../discovery/test-redis.js';
 import { generateAgentKeyPair, signControlToken, type JWK } from './auth.js';
 import { agentPaths, agentRequest } from './client.js';
-import type { AgentManifest, ManifestApp, ManifestDiscovery } from './manifest.js';
+import type { AgentManifest, ManifestApp, ManifestDiscovery } from '../../contract/agent/manifest.js';
 import { alive, buildAgentBundle, fetchStatus, pidsOf, spawnAgent, waitFor, writeManifest, type AgentProcess } from './test-agent-process.js';
 import { FIXTURES, testApp, testManifest } from './test-manifest.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AppState, AppStatus } from '../supervisor/types.js';
 import { DiscoveryAnnouncer, type AnnounceSession, type OpenSession } from './discovery-announcer.js';
 import type { Identity } from './discovery-session.js';
-import type { ManifestDiscovery } from './manifest.js';
+import type { ManifestDiscovery } from '../../contract/agent/manifest.js';
+import type { AppState, AppStatus } from '../../contract/agent/status.js';
 
 const settings: ManifestDiscovery = {
   redisUrlEnv: 'DISCOVERY_REDIS_URL', nodeId: 'node-1', address: '10.0.0.5:3000', redisPrefix: 'titan:discovery',

@@ -3,11 +3,11 @@
  * right now as its services, follows app state and reloads, and deregisters when the agent stops.
  * Nothing here can stop the agent or its apps: every discovery problem is logged and retried.
  */
-import type { AppStatus } from '../supervisor/types.js';
-import type { AgentLog } from './agent.js';
+import type { AgentLog } from './agent-log.js';
 import type { Identity, openDiscoverySession } from './discovery-session.js';
 import { announcedServices, formatServices, needsNewClient, sameServices } from './discovery-services.js';
-import type { ManifestDiscovery } from './manifest.js';
+import type { ManifestDiscovery } from '../../contract/agent/manifest.js';
+import type { AppStatus } from '../../contract/agent/status.js';
 
 /** What the announcer drives: a DiscoverySession, or a fake in unit tests. */
 export interface AnnounceSession {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AppState, AppStatus } from '../supervisor/types.js';
 import { announcedServices, clientOptions, formatServices, maskEntry, needsNewClient, sameServices, urlSecrets } from './discovery-services.js';
-import type { ManifestDiscovery } from './manifest.js';
+import type { ManifestDiscovery } from '../../contract/agent/manifest.js';
+import type { AppState, AppStatus } from '../../contract/agent/status.js';
 
 const settings: ManifestDiscovery = {
   redisUrlEnv: 'DISCOVERY_REDIS_URL', nodeId: 'node-1', address: '10.0.0.5:3000', redisPrefix: 'titan:discovery',

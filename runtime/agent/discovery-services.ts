@@ -3,8 +3,8 @@
  * manifest changes need a new Redis client, and how log text is kept free of the Redis password.
  */
 import type { DiscoveryOptionsInput, ServiceInfo } from '../discovery/index.js';
-import type { AppStatus } from '../supervisor/types.js';
-import type { ManifestDiscovery } from './manifest.js';
+import type { ManifestDiscovery } from '../../contract/agent/manifest.js';
+import type { AppStatus } from '../../contract/agent/status.js';
 
 /** The listed apps that run right now, in the manifest's order; version from the app's defineSystem. */
 export function announcedServices(discovery: ManifestDiscovery, apps: readonly AppStatus[], versions: Readonly<Record<string, string>>): ServiceInfo[] {

@@ -6,9 +6,9 @@
  */
 import { Redis } from 'ioredis';
 import { DiscoveryClient, type ServiceInfo } from '../discovery/index.js';
-import type { AgentLog } from './agent.js';
+import type { AgentLog } from './agent-log.js';
 import { clientOptions, maskEntry, maskText, urlSecrets } from './discovery-services.js';
-import type { ManifestDiscovery } from './manifest.js';
+import type { ManifestDiscovery } from '../../contract/agent/manifest.js';
 
 /** A deregistration that cannot finish in this time (Redis hung) must not hold up the agent's exit. */
 const CLOSE_TIMEOUT_MS = 5_000;

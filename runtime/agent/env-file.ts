@@ -1,6 +1,6 @@
-/** The env files apply writes (providers/local/env-format.ts), read for the processes of one app. */
+/** The env files apply writes (contract/env-file-format.ts), read for the processes of one app. */
 import { readFileSync } from 'node:fs';
-import { parseEnv } from '../../providers/local/env-format.js';
+import { parseEnv } from '../../contract/env-file-format.js';
 
 /** Errors name the file and the reason, never the content (it holds secrets). */
 export function readEnvFile(file: string): Record<string, string> {

@@ -9,12 +9,11 @@
  *     failed (no agent on the socket, stream cut).
  */
 import { parseArgs } from 'node:util';
-import { startAgent, jsonLineLog } from './agent.js';
+import { startAgent } from './agent.js';
+import { jsonLineLog } from './agent-log.js';
 import { agentPaths, agentRequest, AgentHttpError, type AgentRequestOptions } from './client.js';
-import { readManifest } from './manifest.js';
-import { AdoptedProcess } from '../supervisor/adopted-process.js';
-import { terminateGroup } from '../supervisor/process-group.js';
-import { findStampedProcesses } from '../supervisor/stamped-processes.js';
+import { readManifest } from '../../contract/agent/manifest.js';
+import { stopLeftoverApps } from '../leftover-apps.js';
 
 const USAGE = `usage:
   agent run --manifest PATH
@@ -42,9 +41,8 @@ async function reap(args: string[]): Promise<number> {
   if (!values.manifest) return usage('missing --manifest');
   if (process.env.SERVICE_RESULT !== 'timeout') return 0;
   const manifest = await readManifest(values.manifest);
-  const left = findStampedProcesses(manifest.stateDir);
   const grace = Math.max(...manifest.apps.map((a) => a.shutdown.timeout), 1_000);
-  await Promise.all(left.map((p) => terminateGroup(new AdoptedProcess(p.pid, p.startTime), grace)));
+  const left = await stopLeftoverApps(manifest.stateDir, grace);
   jsonLineLog()({ level: 'warn', msg: 'stopped apps a timed-out agent left running', apps: left.map((p) => p.app) });
   return 0;
 }

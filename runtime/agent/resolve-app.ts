@@ -7,7 +7,7 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { AppSpec, ProcessSpec } from '../supervisor/types.js';
 import { readEnvFile } from './env-file.js';
-import type { AgentManifest, ManifestApp } from './manifest.js';
+import type { AgentManifest, ManifestApp } from '../../contract/agent/manifest.js';
 import { lookupUser, type OsUser } from './os-user.js';
 import { loadSystemDefinition, type SystemDefinition, type SystemShutdown } from './system-definition.js';
 

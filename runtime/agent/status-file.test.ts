@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import type { AgentStatus } from './agent-status.js';
 import { createStatusFile } from './status-file.js';
+import type { AgentStatus } from '../../contract/agent/status.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'omnitron-status-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -6,9 +6,7 @@
  */
 import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AgentStatus } from './agent-status.js';
-
-export const STATUS_FILE = 'status.json';
+import { STATUS_FILE, type AgentStatus } from '../../contract/agent/status.js';
 
 export interface StatusFileOptions {
   stateDir: string;

@@ -3,10 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import type { AppStatus } from '../supervisor/types.js';
-import type { AgentStatus } from './agent-status.js';
 import { agentPaths, agentRequest } from './client.js';
-import type { AgentManifest } from './manifest.js';
+import type { AgentManifest } from '../../contract/agent/manifest.js';
+import type { AppStatus, AgentStatus } from '../../contract/agent/status.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 

@@ -1,7 +1,7 @@
 /** Manifest builders for the agent's tests (unit and integration). */
 import path from 'node:path';
 import type { JWK } from './auth.js';
-import { MANIFEST_FORMAT_VERSION, type AgentManifest, type ManifestApp } from './manifest.js';
+import { MANIFEST_FORMAT_VERSION, type AgentManifest, type ManifestApp } from '../../contract/agent/manifest.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../../test/fixtures/agent');
 

@@ -5,7 +5,7 @@
  */
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { UserError } from '../../planner/diagnostics.js';
+import { DiscoveryOptionsError } from './option-issues.js';
 import type { DiscoveryEvent } from './events.js';
 import { discoveryKeys, nodeScriptKeys } from './keys.js';
 import { DiscoveryClient } from './registry.js';
@@ -76,6 +76,6 @@ it('without a hashtag the keys span slots: the script fails with CROSSSLOT and t
   const keys = nodeScriptKeys(k, 'a');
   expect(new Set(await Promise.all(keys.map((key) => raw.cluster('KEYSLOT', key)))).size).toBeGreaterThan(1);
   await expect(runScript(raw, HEARTBEAT_SCRIPT, keys, ['a', 'h:1', '[]', '1', 15, 15000, '', '{}'])).rejects.toThrow(/CROSSSLOT/);
-  expect(() => new DiscoveryClient(raw, { redisPrefix: p })).toThrow(UserError);
+  expect(() => new DiscoveryClient(raw, { redisPrefix: p })).toThrow(DiscoveryOptionsError);
   expect(() => new DiscoveryClient(raw, { redisPrefix: p })).toThrow(/has no \{hashtag\}/);
 });

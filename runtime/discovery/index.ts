@@ -1,4 +1,5 @@
 export { DiscoveryClient, type DiscoveryDeps } from './registry.js';
+export { DiscoveryOptionsError, type OptionIssue } from './option-issues.js';
 export { DISCOVERY_DEFAULTS, resolveDiscoveryOptions, type DiscoveryOptions, type DiscoveryOptionsInput, type ResolvedOptions } from './options.js';
 export { discoveryKeys, hashTag, type DiscoveryKeys } from './keys.js';
 export { encodeServices, parseNodeHash, type NodeInfo, type ParsedNode, type ServiceInfo } from './node-info.js';

@@ -2,7 +2,8 @@
  * Discovery options: titan-discovery's names and defaults, plus the client-side cache. Validation
  * returns diagnostics (errors refuse to start, warnings are logged) instead of throwing.
  */
-import { error, warning, type Diagnostic } from '../../planner/diagnostics.js';
+import { optionError as error, optionWarning as warning, type OptionIssue } from './option-issues.js';
+import { DISCOVERY_WIRE_DEFAULTS } from '../../contract/discovery-defaults.js';
 import { hashTag } from './keys.js';
 
 export interface DiscoveryOptions {
@@ -30,18 +31,15 @@ export interface DiscoveryOptions {
 export type DiscoveryOptionsInput = Partial<DiscoveryOptions>;
 
 export const DISCOVERY_DEFAULTS: Readonly<Omit<DiscoveryOptions, 'cacheMaxAge'>> = {
-  heartbeatInterval: 5_000,
-  heartbeatTTL: 15_000,
+  ...DISCOVERY_WIRE_DEFAULTS,
   pubSubEnabled: false,
-  pubSubChannel: 'titan:discovery:events',
   clientMode: false,
-  redisPrefix: 'titan:discovery',
   maxRetries: 3,
   retryDelay: 1_000,
   cache: false,
 };
 
-export interface ResolvedOptions { options: DiscoveryOptions; diagnostics: Diagnostic[] }
+export interface ResolvedOptions { options: DiscoveryOptions; diagnostics: OptionIssue[] }
 
 /** Defaults filled in, then checked. `cluster`: the client is a Redis Cluster, so keys must share a slot. */
 export function resolveDiscoveryOptions(input: DiscoveryOptionsInput = {}, context: { cluster?: boolean } = {}): ResolvedOptions {
@@ -52,15 +50,15 @@ export function resolveDiscoveryOptions(input: DiscoveryOptionsInput = {}, conte
 
 const KNOWN = new Set<string>([...Object.keys(DISCOVERY_DEFAULTS), 'cacheMaxAge']);
 
-function unknownKeys(input: object): Diagnostic[] {
+function unknownKeys(input: object): OptionIssue[] {
   return Object.keys(input).filter((k) => !KNOWN.has(k))
     .map((k) => error(`unknown discovery option "${k}"`, { path: k, detail: `known options: ${[...KNOWN].join(', ')}` }));
 }
 
 const positive = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v > 0;
 
-function checkTypes(o: DiscoveryOptions): Diagnostic[] {
-  const out: Diagnostic[] = [];
+function checkTypes(o: DiscoveryOptions): OptionIssue[] {
+  const out: OptionIssue[] = [];
   for (const k of ['heartbeatInterval', 'heartbeatTTL', 'cacheMaxAge'] as const) {
     if (!positive(o[k])) out.push(error(`must be a positive number of milliseconds, got ${JSON.stringify(o[k])}`, { path: k }));
   }
@@ -77,11 +75,11 @@ function checkTypes(o: DiscoveryOptions): Diagnostic[] {
   return out;
 }
 
-function checkTiming(o: DiscoveryOptions): Diagnostic[] {
+function checkTiming(o: DiscoveryOptions): OptionIssue[] {
   if (!positive(o.heartbeatInterval) || !positive(o.heartbeatTTL)) return [];
   const { heartbeatTTL: ttl, heartbeatInterval: interval } = o;
   const below = (n: number) => `heartbeatTTL ${ttl} ms is below ${n} × heartbeatInterval (${n * interval} ms)`;
-  const out: Diagnostic[] = [];
+  const out: OptionIssue[] = [];
   if (ttl < 2 * interval) out.push(error(below(2), { path: 'heartbeatTTL', detail: 'one late heartbeat would evict a healthy node; use 3 × the interval' }));
   else if (ttl < 3 * interval) out.push(warning(`${below(3)}, the recommended minimum`, { path: 'heartbeatTTL', detail: 'a single Redis hiccup can evict a healthy node' }));
   else if (ttl > 10 * interval) {
@@ -90,12 +88,12 @@ function checkTiming(o: DiscoveryOptions): Diagnostic[] {
   return out;
 }
 
-function checkCache(o: DiscoveryOptions): Diagnostic[] {
+function checkCache(o: DiscoveryOptions): OptionIssue[] {
   if (o.cache !== true || o.pubSubEnabled !== false) return [];
   return [warning('cache without pubSubEnabled is refreshed only every cacheMaxAge', { path: 'cache', detail: 'enable pubSubEnabled so events keep the cache current' })];
 }
 
-function checkPrefix(o: DiscoveryOptions, context: { cluster?: boolean }): Diagnostic[] {
+function checkPrefix(o: DiscoveryOptions, context: { cluster?: boolean }): OptionIssue[] {
   if (typeof o.redisPrefix !== 'string' || o.redisPrefix === '' || hashTag(o.redisPrefix) !== undefined) return [];
   const detail = `wrap it in braces, e.g. "{${o.redisPrefix.replace(/[{}]/g, '')}}", so every discovery key hashes to one slot`;
   if (context.cluster) return [error(`redisPrefix "${o.redisPrefix}" has no {hashtag}; on Redis Cluster the heartbeat script's keys would span slots`, { path: 'redisPrefix', detail })];

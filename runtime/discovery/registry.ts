@@ -4,7 +4,6 @@
  * client-side cache kept current by events.
  */
 import { Cluster } from 'ioredis';
-import { hasErrors, UserError, type Diagnostic } from '../../planner/diagnostics.js';
 import { NodeCache } from './cache.js';
 import { encodeEvent, encodeEventBody, EventSubscriber, type DiscoveryEvent, type DiscoveryEventHandler } from './events.js';
 import { HeartbeatLoop } from './heartbeat-loop.js';
@@ -12,6 +11,7 @@ import { discoveryKeys, nodeScriptKeys, type DiscoveryKeys } from './keys.js';
 import { errorText, stderrLog, type DiscoveryLog } from './log.js';
 import { encodeServices, hostsService, withoutService, withService, type NodeInfo, type ServiceInfo } from './node-info.js';
 import { readActiveNodes, readNode, type ReaderContext } from './node-reader.js';
+import { DiscoveryOptionsError, type OptionIssue } from './option-issues.js';
 import { resolveDiscoveryOptions, type DiscoveryOptions, type DiscoveryOptionsInput } from './options.js';
 import { DEREGISTER_SCRIPT, HEARTBEAT_SCRIPT, runScript, type RedisClient } from './scripts.js';
 
@@ -26,7 +26,7 @@ interface Identity { nodeId?: string; address?: string; services: ServiceInfo[] 
 export class DiscoveryClient {
   readonly options: DiscoveryOptions;
   /** Warnings from option validation (errors throw from the constructor). */
-  readonly diagnostics: Diagnostic[];
+  readonly diagnostics: readonly OptionIssue[];
   readonly keys: DiscoveryKeys;
   readonly #redis: RedisClient;
   readonly #log: DiscoveryLog;
@@ -39,7 +39,7 @@ export class DiscoveryClient {
 
   constructor(redis: RedisClient, input: DiscoveryOptionsInput = {}, deps: DiscoveryDeps = {}) {
     const { options, diagnostics } = resolveDiscoveryOptions(input, { cluster: redis instanceof Cluster });
-    if (hasErrors(diagnostics)) throw new UserError(diagnostics);
+    if (diagnostics.some((d) => d.severity === 'error')) throw new DiscoveryOptionsError(diagnostics);
     this.options = options;
     this.diagnostics = diagnostics;
     this.keys = discoveryKeys(options.redisPrefix);

@@ -9,8 +9,9 @@ import { sampleProcess } from './proc-metrics.js';
 import { describeExit, waitReady } from './readiness.js';
 import { RestartWindow } from './restart-window.js';
 import { livePid, newSlot, pipeOutput, pipePath, pipeStream, slotStatus, type Slot } from './slot.js';
-import { DEFAULT_STARTUP_TIMEOUT_MS, type AppSpec, type AppState, type AppStatus, type SupervisorEvent } from './types.js';
+import { DEFAULT_STARTUP_TIMEOUT_MS, type AppSpec, type SupervisorEvent } from './types.js';
 import { Watchers } from './watchers.js';
+import type { AppState, AppStatus } from '../../contract/agent/status.js';
 
 export interface RunnerContext {
   now: () => number;

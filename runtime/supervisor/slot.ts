@@ -5,7 +5,8 @@ import type { Readable } from 'node:stream';
 import { RotatingLog } from './log-writer.js';
 import { exited, type Child } from './process-group.js';
 import type { CpuSample } from './proc-metrics.js';
-import type { AppSpec, AppState, ProcessSpec, ProcessStatus } from './types.js';
+import type { AppSpec, ProcessSpec } from './types.js';
+import type { AppState, ProcessStatus } from '../../contract/agent/status.js';
 
 /** One declared process of an app, across all of its restarts. */
 export interface Slot {

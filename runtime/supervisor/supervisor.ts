@@ -5,8 +5,9 @@ import type { StampedProcess } from './stamped-processes.js';
 import { cycleMembers, shutdownBatches, type OrderNode } from './dependency-order.js';
 import { logPath } from './slot.js';
 import { specDigest, specEqual } from './spec-equal.js';
-import type { AppSpec, AppStatus, SupervisorEvent, SupervisorOptions } from './types.js';
+import type { AppSpec, SupervisorEvent, SupervisorOptions } from './types.js';
 import { Watchers } from './watchers.js';
+import type { AppStatus } from '../../contract/agent/status.js';
 
 export { computeBackoff } from './backoff.js';
 

@@ -8,9 +8,6 @@ export interface AppSpec {
   dependsOn: string[]; critical: boolean; startupTimeout: number /* ms, default 30000 */;
   health?: HealthSpec; shutdown: { priority: number; timeout: number }; restart: RestartSpec; logs: LogSpec;
 }
-export type AppState = 'pending' | 'blocked' | 'starting' | 'running' | 'backoff' | 'stopping' | 'stopped' | 'failed';
-export interface ProcessStatus { name: string; pid?: number; state: AppState; startedAt?: number; restarts: number; lastExit?: { code: number | null; signal: string | null; at: number; reason: string }; cpu?: number; rss?: number }
-export interface AppStatus { name: string; state: AppState; restarts: number; uptimeMs?: number; health: 'ok' | 'failing' | 'unknown'; blockedBy?: string; processes: ProcessStatus[]; lastExit?: ProcessStatus['lastExit'] }
 export type SupervisorEvent =
   | { type: 'starting'; app: string; process: string; attempt: number }
   | { type: 'ready'; app: string; process: string; via: 'ipc' | 'health' | 'alive'; ms: number }

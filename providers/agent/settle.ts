@@ -4,8 +4,9 @@
  * shows every app running, failed or blocked. Apps that did not start fail the apply that shipped them.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { agentSettled, runtimeIssues, type AgentStatusDoc } from '../planner/runtime-issues.js';
-import { ProviderError, type ApplyOp, type ProviderContext, type RuntimeIssue } from '../planner/resource.js';
+import { runtimeIssues } from './runtime-issues.js';
+import { ProviderError, type ApplyOp, type ProviderContext, type RuntimeIssue } from '../../planner/resource.js';
+import { agentSettled, type AgentStatusDoc } from '../../contract/agent/status.js';
 
 const POLL_MS = 250;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentSettled, parseAgentStatus, runtimeIssues } from './runtime-issues.js';
+import { runtimeIssues } from './runtime-issues.js';
 
 const app = (name: string, state: string, extra: Record<string, unknown> = {}) => ({ name, state, restarts: 0, health: 'ok', ...extra });
 
@@ -27,19 +27,5 @@ describe('runtime issues from an agent status document', () => {
   it('reports a failed agent with its reason', () => {
     expect(runtimeIssues('db', { agent: { state: 'failed', reason: 'critical app "auth" failed' }, apps: [] }))
       .toEqual([{ target: 'db', app: '(agent)', state: 'agent failed', restarts: 0, detail: 'critical app "auth" failed' }]);
-  });
-
-  it('is settled only once every app is running, failed or blocked', () => {
-    expect(agentSettled({ agent: { state: 'starting' }, apps: [] })).toBe(false);
-    expect(agentSettled({ agent: { state: 'running' }, apps: [app('a', 'running'), app('b', 'starting')] })).toBe(false);
-    expect(agentSettled({ agent: { state: 'running' }, apps: [app('a', 'running'), app('b', 'backoff')] })).toBe(false);
-    expect(agentSettled({ agent: { state: 'running' }, apps: [app('a', 'running'), app('b', 'failed'), app('c', 'blocked')] })).toBe(true);
-    expect(agentSettled({ agent: { state: 'failed' } })).toBe(true);
-  });
-
-  it('ignores a document that is not JSON or not an object', () => {
-    expect(parseAgentStatus('{"agent":')).toBeUndefined();
-    expect(parseAgentStatus('[1]')).toBeUndefined();
-    expect(parseAgentStatus('{"apps":[]}')).toEqual({ apps: [] });
   });
 });

@@ -1,15 +1,12 @@
 /**
  * Where the node agent lives, on a bare-metal node and on the developer's machine for a local stack.
- * The planner writes these paths into the graph and the manifest; `omnitron status`, `logs` and
- * `discovery ls` use the same ones to reach a running agent.
+ * The planner writes these paths into the graph and the manifest, the agent runs by them, and
+ * `omnitron status`, `logs` and `discovery ls` use the same ones to reach a running agent.
  */
 import os from 'node:os';
 import path from 'node:path';
-import { address, shortHash } from './addresses.js';
-
-/** The key pair the CLI signs control tokens with; the manifest carries only its public half. */
-export const AGENT_KEY_ADDRESS = address('ed25519_key', 'agent');
-export const AGENT_KEY_PURPOSE = 'agent-control';
+import { shortHash } from '../names.js';
+import { STATUS_FILE } from './status.js';
 
 export interface AgentPaths {
   manifest: string;
@@ -66,7 +63,7 @@ function shortSocketPath(preferred: string): string {
   return path.join(os.tmpdir(), `omnitron-${process.getuid?.() ?? 'user'}`, `agent-${shortHash(preferred)}.sock`);
 }
 
-/** `<stateDir>/status.json`, kept current by the agent for the planner's probe. */
+/** The status document the agent keeps current for the planner's probe. */
 export function agentStatusFile(paths: AgentPaths): string {
-  return path.join(paths.stateDir, 'status.json');
+  return path.join(paths.stateDir, STATUS_FILE);
 }

@@ -1,28 +1,13 @@
 /**
  * Reads an agent's status document (its status.json, or GET /v1/status) into runtime drift: the apps
- * that are not running as the configuration asks, and whether the agent has finished starting them.
- * Defensive by design: the document comes from a node, possibly from an older or newer agent.
+ * that are not running as the configuration asks. Defensive by design: the document comes from a node,
+ * possibly from an older or newer agent.
  */
-import type { RuntimeIssue } from './resource.js';
+import type { AgentStatusDoc } from '../../contract/agent/status.js';
+import type { RuntimeIssue } from '../../planner/resource.js';
 
-interface LastExit { code?: number | null; signal?: string | null; reason?: string }
-interface AppDoc { name?: string; state?: string; restarts?: number; health?: string; blockedBy?: string; lastExit?: LastExit }
-export interface AgentStatusDoc {
-  agent?: { state?: string; reason?: string; startedAt?: number; generation?: number; failedReloads?: number; reloadError?: string };
-  apps?: AppDoc[];
-  updatedAt?: number;
-}
-
-const SETTLING = new Set(['pending', 'starting', 'stopping']);
-
-export function parseAgentStatus(text: string): AgentStatusDoc | undefined {
-  try {
-    const doc = JSON.parse(text) as unknown;
-    return doc && typeof doc === 'object' && !Array.isArray(doc) ? (doc as AgentStatusDoc) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+type AppDoc = NonNullable<AgentStatusDoc['apps']>[number];
+type LastExit = AppDoc['lastExit'];
 
 /** Apps crash-looping, failed, blocked or failing their health check; and a failed agent. */
 export function runtimeIssues(target: string, doc: AgentStatusDoc): RuntimeIssue[] {
@@ -74,9 +59,3 @@ export function describeGaveUp(issues: readonly RuntimeIssue[]): string {
   return issues.map((i) => `${i.app} ${i.state}`).join(', ');
 }
 
-/** The agent has started every app it will start: each is running, failed or blocked (or the agent itself failed). */
-export function agentSettled(doc: AgentStatusDoc): boolean {
-  if (doc.agent?.state === 'failed') return true;
-  if (doc.agent?.state !== 'running') return false;
-  return (doc.apps ?? []).every((a) => !SETTLING.has(a.state ?? 'pending') && a.state !== 'backoff');
-}

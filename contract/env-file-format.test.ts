@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENV_HEADER, formatEnv, parseEnv, quoteValue } from './env-format.js';
+import { ENV_HEADER, formatEnv, parseEnv, quoteValue } from './env-file-format.js';
 
 describe('quoteValue', () => {
   it.each([

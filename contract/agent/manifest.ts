@@ -8,7 +8,7 @@ import path from 'node:path';
 // zod/mini: the same checks and issues as zod, at a fraction of the agent's memory (it runs on every node).
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
-import { formatPath, type PathSegment } from '../../planner/config/field-path.js';
+import { formatPath, type PathSegment } from '../field-path.js';
 import { MANIFEST_FORMAT_VERSION } from './manifest-version.js';
 
 export { MANIFEST_FORMAT_VERSION };

@@ -1,15 +1,11 @@
 /** The local agent's files as apply and observe read them: its status document and its own log. */
 import { open, readFile } from 'node:fs/promises';
-import { parseAgentStatus, type AgentStatusDoc } from '../../planner/runtime-issues.js';
+import { parseAgentStatus, type AgentStatusDoc } from '../../contract/agent/status.js';
 
 const LOG_TAIL_LINES = 12;
 const LOG_TAIL_BYTES = 16 * 1024;
 
-export interface AgentDoc extends AgentStatusDoc {
-  agent?: AgentStatusDoc['agent'] & { pid?: number };
-}
-
-export async function readStatus(file: string): Promise<AgentDoc | undefined> {
+export async function readStatus(file: string): Promise<AgentStatusDoc | undefined> {
   const text = await readFile(file, 'utf8').catch(() => undefined);
   return text === undefined ? undefined : parseAgentStatus(text);
 }
