@@ -12,7 +12,7 @@ import { UserError } from '../../planner/diagnostics.js';
 import { refsOf, type Json } from '../../planner/expr.js';
 import type { StateRecord } from '../../planner/resource.js';
 import { DiscoveryClient, discoveryKeys } from '../../runtime/discovery/index.js';
-import { freePort, startRedis, type TestRedis } from '../../runtime/discovery/test-redis.js';
+import { freePort, startRedis, type TestRedis } from '../../test/support/discovery/redis-servers.js';
 import { makeProject, type TempProject } from '../../test/config/make-project.js';
 import { createClients, type ClientOptions, type RunClients } from '../compose.js';
 import type { Output } from '../output.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseManifest, readManifest } from './manifest.js';
-import { testApp, testManifest } from '../../runtime/agent/test-manifest.js';
+import { testApp, testManifest } from '../../test/support/agent/manifests.js';
 
 const KEY = { kty: 'OKP', crv: 'Ed25519', x: 'lxE_46tFeIYWnRT7O09qzcsPwwIaE0znDQTYrMWcIP0' };
 const valid = () => testManifest('/srv/agent', KEY, [testApp({ name: 'api', envFile: '/etc/omnitron/env/api.env' }), testApp({ name: 'web', envFile: '/etc/omnitron/env/web.env', dependsOn: ['api'] })]);

@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LockHeldError, type LockInfo } from './backend.js';
-import { describeBackendConformance } from './backend-conformance.js';
+import { describeBackendConformance } from '../../test/support/state/backend-conformance.js';
 import { LocalBackend } from './local-backend.js';
 
 describeBackendConformance('file', async () => {

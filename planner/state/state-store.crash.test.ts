@@ -9,7 +9,7 @@ import { loadStateKey } from './encryption.js';
 import { LocalBackend } from './local-backend.js';
 import { StateStore } from './state-store.js';
 
-const writer = fileURLToPath(new URL('./crash-writer.fixture.mjs', import.meta.url));
+const writer = fileURLToPath(new URL('../../test/support/state/crash-writer.mjs', import.meta.url));
 let root: string;
 beforeAll(async () => { root = await mkdtemp(join(tmpdir(), 'omnitron-crash-')); });
 afterAll(() => rm(root, { recursive: true, force: true }));

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_AUDIENCE, generateAgentKeyPair, signControlToken, type JWK } from './auth.js';
 import { agentPaths, agentRequest, AgentHttpError } from './client.js';
 import type { AgentManifest } from '../../contract/agent/manifest.js';
-import { alive, buildAgentBundle, fetchStatus, pidsOf, runClient, spawnAgent, waitFor, writeManifest, type AgentProcess } from './test-agent-process.js';
-import { FIXTURES, testApp, testManifest } from './test-manifest.js';
+import { alive, buildAgentBundle, fetchStatus, pidsOf, runClient, spawnAgent, waitFor, writeManifest, type AgentProcess } from '../../test/support/agent/agent-process.js';
+import { FIXTURES, testApp, testManifest } from '../../test/support/agent/manifests.js';
 import type { AgentStatus } from '../../contract/agent/status.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), `omnitron-agent-${Math.random().toString(36).slice(2, 8)}-`));

@@ -10,12 +10,12 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscoveryClient, discoveryKeys, type DiscoveryEvent } from '../discovery/index.js';
-import { freePort, restartRedis, startRedis, type TestRedis } from '../discovery/test-redis.js';
+import { freePort, restartRedis, startRedis, type TestRedis } from '../../test/support/discovery/redis-servers.js';
 import { generateAgentKeyPair, signControlToken, type JWK } from './auth.js';
 import { agentPaths, agentRequest } from './client.js';
 import type { AgentManifest, ManifestApp, ManifestDiscovery } from '../../contract/agent/manifest.js';
-import { alive, buildAgentBundle, fetchStatus, pidsOf, spawnAgent, waitFor, writeManifest, type AgentProcess } from './test-agent-process.js';
-import { FIXTURES, testApp, testManifest } from './test-manifest.js';
+import { alive, buildAgentBundle, fetchStatus, pidsOf, spawnAgent, waitFor, writeManifest, type AgentProcess } from '../../test/support/agent/agent-process.js';
+import { FIXTURES, testApp, testManifest } from '../../test/support/agent/manifests.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 

@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateAgentKeyPair, signControlToken, type JWK } from './auth.js';
-import { alive, buildAgentBundle, fetchStatus, pidsOf, spawnAgent, waitFor, writeManifest, type AgentProcess } from './test-agent-process.js';
-import { testApp, testManifest } from './test-manifest.js';
+import { alive, buildAgentBundle, fetchStatus, pidsOf, spawnAgent, waitFor, writeManifest, type AgentProcess } from '../../test/support/agent/agent-process.js';
+import { testApp, testManifest } from '../../test/support/agent/manifests.js';
 import type { AgentStatus } from '../../contract/agent/status.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), `omnitron-handover-${Math.random().toString(36).slice(2, 8)}-`));

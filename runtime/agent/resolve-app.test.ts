@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { overrideShutdown, resolveApp, resolveApps, resolveManifestApps, SETPRIV } from './resolve-app.js';
 import type { SystemDefinition } from './system-definition.js';
-import { FIXTURES, testApp, testManifest } from './test-manifest.js';
+import { FIXTURES, testApp, testManifest } from '../../test/support/agent/manifests.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'omnitron-resolve-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

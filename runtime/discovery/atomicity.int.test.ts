@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { discoveryKeys } from './keys.js';
-import { type LogEntry, useRedisBed } from './test-support.js';
+import { type LogEntry, useRedisBed } from '../../test/support/discovery/discovery-bed.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 

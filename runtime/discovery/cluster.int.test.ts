@@ -10,8 +10,8 @@ import type { DiscoveryEvent } from './events.js';
 import { discoveryKeys, nodeScriptKeys } from './keys.js';
 import { DiscoveryClient } from './registry.js';
 import { HEARTBEAT_SCRIPT, runScript } from './scripts.js';
-import { startRedisCluster, waitFor, type TestCluster } from './test-redis.js';
-import { TestBed, type LogEntry } from './test-support.js';
+import { startRedisCluster, waitFor, type TestCluster } from '../../test/support/discovery/redis-servers.js';
+import { TestBed, type LogEntry } from '../../test/support/discovery/discovery-bed.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 

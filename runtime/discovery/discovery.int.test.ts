@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { discoveryKeys } from './keys.js';
 import { REAP_SCRIPT, runScript } from './scripts.js';
 import type { DiscoveryEvent } from './events.js';
-import { clientAddress, monitor, type LogEntry, useRedisBed } from './test-support.js';
-import { waitFor } from './test-redis.js';
+import { clientAddress, monitor, type LogEntry, useRedisBed } from '../../test/support/discovery/discovery-bed.js';
+import { waitFor } from '../../test/support/discovery/redis-servers.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 

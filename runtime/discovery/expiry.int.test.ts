@@ -10,8 +10,8 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DiscoveryEvent } from './events.js';
 import { discoveryKeys } from './keys.js';
-import { TestBed } from './test-support.js';
-import { startRedis, waitFor, type TestRedis } from './test-redis.js';
+import { TestBed } from '../../test/support/discovery/discovery-bed.js';
+import { startRedis, waitFor, type TestRedis } from '../../test/support/discovery/redis-servers.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DiscoveryEvent } from './events.js';
 import { discoveryKeys } from './keys.js';
-import { tcpGate, TestBed, type LogEntry, type TcpGate } from './test-support.js';
-import { freePort, restartRedis, startRedis, waitFor, type TestRedis } from './test-redis.js';
+import { tcpGate, TestBed, type LogEntry, type TcpGate } from '../../test/support/discovery/discovery-bed.js';
+import { freePort, restartRedis, startRedis, waitFor, type TestRedis } from '../../test/support/discovery/redis-servers.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 

@@ -1,9 +1,9 @@
 /** Manifest builders for the agent's tests (unit and integration). */
 import path from 'node:path';
-import type { JWK } from './auth.js';
-import { MANIFEST_FORMAT_VERSION, type AgentManifest, type ManifestApp } from '../../contract/agent/manifest.js';
+import type { JWK } from '../../../runtime/agent/auth.js';
+import { MANIFEST_FORMAT_VERSION, type AgentManifest, type ManifestApp } from '../../../contract/agent/manifest.js';
 
-export const FIXTURES = path.resolve(import.meta.dirname, '../../test/fixtures/agent');
+export const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/agent');
 
 export function testApp(app: Partial<ManifestApp> & { name: string; envFile: string }): ManifestApp {
   return {

@@ -2,12 +2,12 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
-import type { DiscoveryLog } from './log.js';
-import type { DiscoveryOptionsInput } from './options.js';
+import type { DiscoveryLog } from '../../../runtime/discovery/log.js';
+import type { DiscoveryOptionsInput } from '../../../runtime/discovery/options.js';
 import { afterAll, beforeAll } from 'vitest';
-import { DiscoveryClient } from './registry.js';
-import { startRedis, type TestRedis } from './test-redis.js';
-import type { RedisClient } from './scripts.js';
+import { DiscoveryClient } from '../../../runtime/discovery/registry.js';
+import { startRedis, type TestRedis } from './redis-servers.js';
+import type { RedisClient } from '../../../runtime/discovery/scripts.js';
 
 export type LogEntry = Parameters<DiscoveryLog>[0];
 

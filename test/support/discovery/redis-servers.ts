@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import type { StartedTestContainer } from 'testcontainers';
-import { loopbackContainer } from '../../test/support/loopback-container.js';
+import { loopbackContainer } from '../loopback-container.js';
 
 export const REDIS_IMAGE = 'omnitron-local/redis:7';
 /** No persistence: a restart loses every key, the harsh case for re-registration. */

@@ -3,11 +3,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { agentPaths, agentRequest } from './client.js';
-import type { AgentManifest } from '../../contract/agent/manifest.js';
-import type { AppStatus, AgentStatus } from '../../contract/agent/status.js';
+import { agentPaths, agentRequest } from '../../../runtime/agent/client.js';
+import type { AgentManifest } from '../../../contract/agent/manifest.js';
+import type { AppStatus, AgentStatus } from '../../../contract/agent/status.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
+const ROOT = path.resolve(import.meta.dirname, '../../..');
 
 /** The same esbuild options as scripts/bundle.mjs uses for dist/runtime/agent.bundle.mjs. */
 export async function buildAgentBundle(outfile: string): Promise<string> {
@@ -75,4 +75,4 @@ export function alive(pid: number): boolean {
   }
 }
 
-export { waitFor } from '../../test/support/wait.js';
+export { waitFor } from '../wait.js';

@@ -1,4 +1,4 @@
-// Child process for state-store.crash.test.ts: holds the lock and writes records through StateStore
+// Child process for planner/state/state-store.crash.test.ts: holds the lock and writes records through StateStore
 // in a loop until it is killed with SIGKILL. Runs the TypeScript sources with Node's type stripping;
 // the hook maps the `.js` import specifiers the sources use to their `.ts` files.
 import { registerHooks } from 'node:module';
@@ -14,9 +14,9 @@ registerHooks({
   },
 });
 
-const { LocalBackend } = await import('./local-backend.ts');
-const { StateStore } = await import('./state-store.ts');
-const { loadStateKey } = await import('./encryption.ts');
+const { LocalBackend } = await import('../../../planner/state/local-backend.ts');
+const { StateStore } = await import('../../../planner/state/state-store.ts');
+const { loadStateKey } = await import('../../../planner/state/encryption.ts');
 
 const [stackDir] = process.argv.slice(2);
 const backend = new LocalBackend({ stackDir, stack: 'dev' });

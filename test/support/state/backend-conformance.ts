@@ -3,8 +3,8 @@
  * `describeBackendConformance('file', setup)`; the Postgres backend will run the same suite.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UserError } from '../diagnostics.js';
-import { LockHeldError, type StateBackend } from './backend.js';
+import { UserError } from '../../../planner/diagnostics.js';
+import { LockHeldError, type StateBackend } from '../../../planner/state/backend.js';
 
 export interface BackendFixture {
   /** A backend on a fresh, empty store. */
