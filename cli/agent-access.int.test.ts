@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StateRecord } from '../planner/resource.js';
 import { LocalTransport } from '../providers/ssh/local-transport.js';
-import { generateAgentKeyPair, signControlToken, type JWK } from '../runtime/agent/auth.js';
+import { generateAgentKeyPair, signControlToken, type JWK } from '../contract/agent/control-token.js';
 import { buildAgentBundle, spawnAgent, waitFor, writeManifest, type AgentProcess } from '../test/support/agent/agent-process.js';
 import { testApp, testManifest } from '../test/support/agent/manifests.js';
 import { agentSigningKey, endpointFor, queryStatuses } from './agent-access.js';

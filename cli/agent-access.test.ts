@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeSpec, StackModel } from '../planner/config/model.js';
 import type { StateRecord } from '../planner/resource.js';
-import { createControlVerifier, generateAgentKeyPair, type JWK } from '../runtime/agent/auth.js';
+import { createControlVerifier, generateAgentKeyPair, type JWK } from '../contract/agent/control-token.js';
 import { agentSigningKey, agentTargets, endpointFor, queryStatuses } from './agent-access.js';
 import { AgentUnavailable, type AgentEndpoint } from './agent-endpoint.js';
 import type { AgentStatus } from '../contract/agent/status.js';

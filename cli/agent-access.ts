@@ -9,7 +9,7 @@ import { localAgentPaths, NODE_AGENT } from '../contract/agent/layout.js';
 import { nodeAddress } from '../planner/desired/addresses.js';
 import type { StackModel } from '../planner/config/model.js';
 import type { Clients, StateRecord } from '../planner/resource.js';
-import { signControlToken, type JWK } from '../runtime/agent/auth.js';
+import { signControlToken, type JWK } from '../contract/agent/control-token.js';
 import { AgentUnavailable, remoteEndpoint, socketEndpoint, type AgentEndpoint, type TokenSource } from './agent-endpoint.js';
 import type { AgentStatus } from '../contract/agent/status.js';
 import { AGENT_KEY_ADDRESS } from '../planner/desired/agent-key.js';

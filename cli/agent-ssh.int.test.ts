@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeBinary, NODE_AGENT } from '../contract/agent/layout.js';
 import { nodeRuntimeArtifact } from '../planner/artifacts/node-runtime.js';
 import { connectNode, type NodeConnection } from '../providers/ssh/connection.js';
-import { generateAgentKeyPair, type JWK } from '../runtime/agent/auth.js';
+import { generateAgentKeyPair, type JWK } from '../contract/agent/control-token.js';
 import { buildAgentBundle, waitFor } from '../test/support/agent/agent-process.js';
 import { FIXTURES, testApp, testManifest } from '../test/support/agent/manifests.js';
 import { startNodes, type NodeBed } from '../test/support/nodes/index.js';

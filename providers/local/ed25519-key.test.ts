@@ -5,7 +5,7 @@ import { ref, template, type Expr, type Json } from '../../planner/expr.js';
 import { configHash } from '../../planner/hash.js';
 import { makePlan } from '../../planner/plan.js';
 import type { ApplyOp, DesiredResource, Observed, PlanInput, ProviderContext, ResourceType, StateRecord } from '../../planner/resource.js';
-import { createControlVerifier, signControlToken, type JWK } from '../../runtime/agent/auth.js';
+import { createControlVerifier, signControlToken, type JWK } from '../../contract/agent/control-token.js';
 import { ed25519Key, generateEd25519Jwks, observeEd25519Key, type Ed25519KeyOutputs } from './ed25519-key.js';
 
 const ctx = { emit: () => {} } as unknown as ProviderContext;

@@ -1,12 +1,12 @@
 /**
- * `ed25519_key`: an Ed25519 key pair generated once with jose and kept in state (its only home), e.g.
+ * `ed25519_key`: an Ed25519 key pair generated once (contract/agent/control-token.ts) and kept in state (its only home), e.g.
  * the key the CLI signs agent control tokens with. Outputs are JWKs as JSON strings so templates can
  * embed them. Any attribute change generates a new pair (replace); update keeps the pair.
  */
-import { exportJWK, generateKeyPair } from 'jose';
 import { z } from 'zod';
 import { defaultDecision } from '../../planner/diff.js';
 import type { ApplyOp, Applied, Observed, PlanInput, ProviderContext, ResourceType, StateRecord } from '../../planner/resource.js';
+import { generateAgentKeyPair } from '../../contract/agent/control-token.js';
 
 export const ED25519_KEY_TYPE = 'ed25519_key';
 
@@ -15,8 +15,8 @@ const attributesSchema = z.object({ purpose: z.string() });
 export interface Ed25519KeyOutputs { privateJwk: string; publicJwk: string }
 
 export async function generateEd25519Jwks(): Promise<Ed25519KeyOutputs> {
-  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-  return { privateJwk: JSON.stringify(await exportJWK(privateKey)), publicJwk: JSON.stringify(await exportJWK(publicKey)) };
+  const { privateJwk, publicJwk } = await generateAgentKeyPair();
+  return { privateJwk: JSON.stringify(privateJwk), publicJwk: JSON.stringify(publicJwk) };
 }
 
 function keptOutputs(prior: StateRecord | undefined): Ed25519KeyOutputs | undefined {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Json } from '../../planner/expr.js';
 import { ProviderError, type ApplyOp, type Observed, type ProviderContext, type ProviderEvent } from '../../planner/resource.js';
-import { generateAgentKeyPair, type JWK } from '../../runtime/agent/auth.js';
+import { generateAgentKeyPair, type JWK } from '../../contract/agent/control-token.js';
 import type { ManifestApp } from '../../contract/agent/manifest.js';
 import { alive, buildAgentBundle, waitFor } from '../../test/support/agent/agent-process.js';
 import { FIXTURES, testApp, testManifest } from '../../test/support/agent/manifests.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SignJWT, importJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_AUDIENCE, generateAgentKeyPair, signControlToken, type JWK } from './auth.js';
+import { AGENT_AUDIENCE, generateAgentKeyPair, signControlToken, type JWK } from '../../contract/agent/control-token.js';
 import { agentPaths, agentRequest, AgentHttpError } from './client.js';
 import type { AgentManifest } from '../../contract/agent/manifest.js';
 import { alive, buildAgentBundle, fetchStatus, pidsOf, runClient, spawnAgent, waitFor, writeManifest, type AgentProcess } from '../../test/support/agent/agent-process.js';

@@ -9,7 +9,7 @@ import { findStampedProcesses } from '../supervisor/stamped-processes.js';
 import { Supervisor, type ReconcileResult } from '../supervisor/supervisor.js';
 import type { AppSpec, SupervisorEvent } from '../supervisor/types.js';
 import { agentStatus } from './agent-status.js';
-import { createControlVerifier, type ControlVerifier } from './auth.js';
+import { createControlVerifier, type ControlVerifier } from '../../contract/agent/control-token.js';
 import { HttpError, startControlServer, type ControlServer } from './control-server.js';
 import { readManifest, type AgentManifest } from '../../contract/agent/manifest.js';
 import { DiscoveryAnnouncer } from './discovery-announcer.js';

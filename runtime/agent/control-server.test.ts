@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createControlVerifier, generateAgentKeyPair, signControlToken, type JWK } from './auth.js';
+import { createControlVerifier, generateAgentKeyPair, signControlToken, type JWK } from '../../contract/agent/control-token.js';
 import { agentPaths, agentRequest, AgentHttpError } from './client.js';
 import { startControlServer, type ControlServer } from './control-server.js';
 import type { AppStatus, AgentStatus } from '../../contract/agent/status.js';

@@ -8,7 +8,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { ReconcileResult } from '../supervisor/supervisor.js';
-import { AuthError, type ControlVerifier } from './auth.js';
+import { AuthError, type ControlVerifier } from '../../contract/agent/control-token.js';
 import { followLines, tailLines } from './log-tail.js';
 import { claimSocketPath, listenOwnerOnly, removeSocketFile } from './socket-file.js';
 import type { AppStatus, AgentStatus } from '../../contract/agent/status.js';

@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscoveryClient, discoveryKeys, type DiscoveryEvent } from '../discovery/index.js';
 import { freePort, restartRedis, startRedis, type TestRedis } from '../../test/support/discovery/redis-servers.js';
-import { generateAgentKeyPair, signControlToken, type JWK } from './auth.js';
+import { generateAgentKeyPair, signControlToken, type JWK } from '../../contract/agent/control-token.js';
 import { agentPaths, agentRequest } from './client.js';
 import type { AgentManifest, ManifestApp, ManifestDiscovery } from '../../contract/agent/manifest.js';
 import { alive, buildAgentBundle, fetchStatus, pidsOf, spawnAgent, waitFor, writeManifest, type AgentProcess } from '../../test/support/agent/agent-process.js';

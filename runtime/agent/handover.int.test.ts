@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateAgentKeyPair, signControlToken, type JWK } from './auth.js';
+import { generateAgentKeyPair, signControlToken, type JWK } from '../../contract/agent/control-token.js';
 import { alive, buildAgentBundle, fetchStatus, pidsOf, spawnAgent, waitFor, writeManifest, type AgentProcess } from '../../test/support/agent/agent-process.js';
 import { testApp, testManifest } from '../../test/support/agent/manifests.js';
 import type { AgentStatus } from '../../contract/agent/status.js';

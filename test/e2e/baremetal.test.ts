@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateAgentKeyPair, signControlToken } from '../../runtime/agent/auth.js';
+import { generateAgentKeyPair, signControlToken } from '../../contract/agent/control-token.js';
 import { startNodes, type NodeBed } from '../support/nodes/index.js';
 import { describeRun, requireNode24, type CliResult } from './support/cli.js';
 import { createProject, type E2eProject } from './support/project.js';

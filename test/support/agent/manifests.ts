@@ -1,6 +1,6 @@
 /** Manifest builders for the agent's tests (unit and integration). */
 import path from 'node:path';
-import type { JWK } from '../../../runtime/agent/auth.js';
+import type { JWK } from '../../../contract/agent/control-token.js';
 import { MANIFEST_FORMAT_VERSION, type AgentManifest, type ManifestApp } from '../../../contract/agent/manifest.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/agent');

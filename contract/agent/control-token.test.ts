@@ -1,6 +1,6 @@
 import { SignJWT, importJWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_AUDIENCE, AuthError, createControlVerifier, generateAgentKeyPair, signControlToken, type ControlVerifier, type JWK } from './auth.js';
+import { AGENT_AUDIENCE, AuthError, createControlVerifier, generateAgentKeyPair, signControlToken, type ControlVerifier, type JWK } from './control-token.js';
 
 let keys: { privateJwk: JWK; publicJwk: JWK };
 let verify: ControlVerifier;
