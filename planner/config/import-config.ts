@@ -74,8 +74,8 @@ function lineOf(err: Error, file: string): number | undefined {
 }
 
 /**
- * Node keeps a plain-JS syntax error's position out of the caught error (and vitest's runner replaces
- * the error altogether); `node --check` prints both the message and the line. Only runs on failure.
+ * Node keeps a plain-JS syntax error's position out of the caught error (and a test runner's loader may
+ * replace the error altogether); `node --check` prints both the message and the line. Only runs on failure.
  */
 function checkSyntax(file: string): { message: string; line: number } | undefined {
   const result = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8', timeout: 10_000 });
