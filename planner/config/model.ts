@@ -4,6 +4,7 @@
  * `resolve-stack.ts` narrows it to one stack (apps selected, services expanded from presets and app
  * requirements, variants and overrides applied). Nothing here touches Docker or a node.
  */
+import type { BareMetalServiceConfig } from './define.js';
 
 export type StackType = 'local' | 'remote' | 'cluster';
 
@@ -58,17 +59,10 @@ export interface DockerServiceSpec {
   healthCheck?: { test: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
 }
 
-export interface BareMetalServiceSpec {
-  installCommand?: string;
-  systemdUnit?: string;
-  configFile?: string;
-  configTemplate?: string;
-  dataDir?: string;
-  user?: string;
-  bindAddress?: string;
-  validateCommand?: string;
+/** The config's `bareMetal` block as validated: the same fields the user writes. */
+export interface BareMetalServiceSpec extends Omit<BareMetalServiceConfig, 'variants'> {
   /** Raw variants, kept for the bare-metal provider. */
-  variants?: Record<string, Partial<Omit<BareMetalServiceSpec, 'variants'>>>;
+  variants?: Record<string, Partial<Omit<BareMetalServiceConfig, 'variants'>>>;
 }
 
 /** A secret a service needs: a literal, or a generated value named `secret` (shared by that name). */
