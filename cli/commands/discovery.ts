@@ -14,8 +14,8 @@ import { DiscoveryClient, DISCOVERY_DEFAULTS, type NodeInfo } from '../../runtim
 import { createClients, type ClientOptions, type RunClients } from '../compose.js';
 import type { Output } from '../output.js';
 import { openSession, openStore, type StackOptions, type Session } from '../session.js';
-import { duration } from '../views/status-text.js';
-import { formatService } from '../../runtime/agent/discovery-services.js';
+import { renderNodesJson } from '../views/discovery-json.js';
+import { renderNodesText } from '../views/discovery-text.js';
 
 export interface DiscoveryLsFlags extends StackOptions {
   /** `NAME` or `NAME@VERSION`. */
@@ -121,39 +121,4 @@ async function connectRegistry(clients: RunClients, target: DiscoveryTarget): Pr
 
 function describeTarget({ connection: c, index }: DiscoveryTarget): string {
   return `${c.host}:${c.port} DB ${index}${c.via ? ` (through node ${c.via})` : ''}`;
-}
-
-export interface NodesView { stack: string; index: number; filter?: ServiceFilter; now: number }
-
-/** `4s ago`, `3m 12s ago`, `2h 5m ago`; a node clock ahead of ours reads as `0s ago`. */
-export function formatAge(ms: number): string {
-  return Number.isFinite(ms) ? `${duration(ms)} ago` : 'unknown';
-}
-
-export function renderNodesText(nodes: readonly NodeInfo[], view: NodesView): string {
-  if (nodes.length === 0) {
-    const what = view.filter ? `hosting ${formatService(view.filter)} ` : '';
-    return `No live nodes ${what}in the discovery registry of stack "${view.stack}".`;
-  }
-  const header = ['NODE', 'ADDRESS', 'SERVICES', 'LAST HEARTBEAT'];
-  const rows = nodes.map((n) => [n.nodeId, n.address, n.services.map(formatService).join(', ') || '-', formatAge(view.now - n.timestamp)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('   ');
-  return [line(header), ...rows.map(line)].join('\n');
-}
-
-export function renderNodesJson(nodes: readonly NodeInfo[], view: NodesView): string {
-  return JSON.stringify({
-    format_version: '1.0',
-    stack: view.stack,
-    redis_db: view.index,
-    service: view.filter ?? null,
-    nodes: nodes.map((n) => ({
-      node_id: n.nodeId,
-      address: n.address,
-      services: n.services.map((s) => (s.version === undefined ? { name: s.name } : { name: s.name, version: s.version })),
-      last_heartbeat: Number.isFinite(n.timestamp) ? new Date(n.timestamp).toISOString() : null,
-      last_heartbeat_age_ms: Number.isFinite(n.timestamp) ? Math.max(0, view.now - n.timestamp) : null,
-    })),
-  }, null, 2);
 }
