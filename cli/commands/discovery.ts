@@ -3,13 +3,12 @@
  * (never writes, never reaps) from the Redis DB state records for discovery, through the node's SSH
  * tunnel when that Redis sits on a node. Read-only: no state lock.
  */
-import { Redis } from 'ioredis';
 import { addr } from '../../planner/desired/addresses.js';
 import { UserError } from '../../planner/diagnostics.js';
 import { containsUnknown, resolve, type Json } from '../../planner/expr.js';
 import type { StateRecord } from '../../planner/resource.js';
-import { describeRedisError, parseRedisConnection, type RedisConnection } from '../../providers/redis/connection.js';
-import { reach, type Endpoint } from '../../providers/ssh/reach.js';
+import { describeRedisError, parseRedisConnection, withRedis, type RedisConnection } from '../../providers/redis/connection.js';
+import type { Endpoint } from '../../providers/ssh/reach.js';
 import { DiscoveryClient, DISCOVERY_DEFAULTS, type NodeInfo } from '../../runtime/discovery/index.js';
 import { createClients, type ClientOptions, type RunClients } from '../compose.js';
 import type { Output } from '../output.js';
@@ -83,40 +82,20 @@ function recordedConnection(record: StateRecord, records: readonly StateRecord[]
 async function readLiveNodes(session: Session, records: readonly StateRecord[], target: DiscoveryTarget, filter: ServiceFilter | undefined, deps: DiscoveryDeps): Promise<NodeInfo[]> {
   // Host keys must already be pinned: the Redis password never goes to a host seen for the first time.
   const clients = (deps.createClients ?? createClients)({ nodes: session.stack.model.stack.nodes, records, trustNewHosts: false, signal: new AbortController().signal });
-  let redis: Redis | undefined;
+  let connected = false; // withRedis calls back only once connected: a failure before that is one to reach Redis
   try {
-    redis = await connectRegistry(clients, target);
-    const registry = new DiscoveryClient(redis, { clientMode: true, redisPrefix: DISCOVERY_DEFAULTS.redisPrefix }, { log: () => {} });
-    return await (filter ? registry.findNodesByService(filter.name, filter.version) : registry.getActiveNodes());
+    return await withRedis(clients, target.connection, async ({ client }) => {
+      connected = true;
+      const registry = new DiscoveryClient(client, { clientMode: true, redisPrefix: DISCOVERY_DEFAULTS.redisPrefix }, { log: () => {} });
+      return await (filter ? registry.findNodesByService(filter.name, filter.version) : registry.getActiveNodes());
+    }, { db: target.index, commandTimeoutMs: 10_000 });
   } catch (err) {
     if (err instanceof UserError) throw err;
-    throw new UserError(`cannot read discovery at ${describeTarget(target)}: ${describeRedisError(err, [target.connection.password ?? ''])}`);
+    const failed = connected ? 'cannot read discovery at' : 'cannot reach the discovery Redis at';
+    throw new UserError(`${failed} ${describeTarget(target)}: ${describeRedisError(err, [target.connection.password ?? ''])}`);
   } finally {
-    redis?.disconnect();
     await clients.close();
   }
-}
-
-async function connectRegistry(clients: RunClients, target: DiscoveryTarget): Promise<Redis> {
-  const { password } = target.connection;
-  let endpoint: Endpoint;
-  try {
-    endpoint = await reach(clients, target.connection);
-  } catch (err) {
-    throw new UserError(`cannot reach the discovery Redis at ${describeTarget(target)}: ${describeRedisError(err, [password ?? ''])}`);
-  }
-  const redis = new Redis({
-    host: endpoint.host, port: endpoint.port, password: password || undefined, db: target.index, lazyConnect: true,
-    connectTimeout: 3_000, commandTimeout: 10_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false,
-  });
-  // connect() only says "Connection is closed"; the error event carries the cause (WRONGPASS, ECONNREFUSED).
-  let cause: unknown;
-  redis.on('error', (err) => { cause ??= err; });
-  await redis.connect().catch((err: unknown) => {
-    redis.disconnect();
-    throw new UserError(`cannot reach the discovery Redis at ${describeTarget(target)}: ${describeRedisError(cause ?? err, [password ?? ''])}`);
-  });
-  return redis;
 }
 
 function describeTarget({ connection: c, index }: DiscoveryTarget): string {
