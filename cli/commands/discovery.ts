@@ -3,19 +3,18 @@
  * (never writes, never reaps) from the Redis DB state records for discovery, through the node's SSH
  * tunnel when that Redis sits on a node. Read-only: no state lock.
  */
-import { Redis } from 'ioredis';
 import { addr } from '../../planner/desired/addresses.js';
 import { UserError } from '../../planner/diagnostics.js';
 import { containsUnknown, resolve, type Json } from '../../planner/expr.js';
 import type { StateRecord } from '../../planner/resource.js';
-import { describeRedisError, parseRedisConnection, type RedisConnection } from '../../providers/redis/connection.js';
-import { reach, type Endpoint } from '../../providers/ssh/reach.js';
+import { describeRedisError, parseRedisConnection, withRedis, type RedisConnection } from '../../providers/redis/connection.js';
+import type { Endpoint } from '../../providers/ssh/reach.js';
 import { DiscoveryClient, DISCOVERY_DEFAULTS, type NodeInfo } from '../../runtime/discovery/index.js';
 import { createClients, type ClientOptions, type RunClients } from '../compose.js';
 import type { Output } from '../output.js';
 import { openSession, openStore, type StackOptions, type Session } from '../session.js';
-import { duration } from '../views/status-text.js';
-import { formatService } from '../../runtime/agent/discovery-services.js';
+import { renderNodesJson } from '../views/discovery-json.js';
+import { renderNodesText } from '../views/discovery-text.js';
 
 export interface DiscoveryLsFlags extends StackOptions {
   /** `NAME` or `NAME@VERSION`. */
@@ -83,77 +82,22 @@ function recordedConnection(record: StateRecord, records: readonly StateRecord[]
 async function readLiveNodes(session: Session, records: readonly StateRecord[], target: DiscoveryTarget, filter: ServiceFilter | undefined, deps: DiscoveryDeps): Promise<NodeInfo[]> {
   // Host keys must already be pinned: the Redis password never goes to a host seen for the first time.
   const clients = (deps.createClients ?? createClients)({ nodes: session.stack.model.stack.nodes, records, trustNewHosts: false, signal: new AbortController().signal });
-  let redis: Redis | undefined;
+  let connected = false; // withRedis calls back only once connected: a failure before that is one to reach Redis
   try {
-    redis = await connectRegistry(clients, target);
-    const registry = new DiscoveryClient(redis, { clientMode: true, redisPrefix: DISCOVERY_DEFAULTS.redisPrefix }, { log: () => {} });
-    return await (filter ? registry.findNodesByService(filter.name, filter.version) : registry.getActiveNodes());
+    return await withRedis(clients, target.connection, async ({ client }) => {
+      connected = true;
+      const registry = new DiscoveryClient(client, { clientMode: true, redisPrefix: DISCOVERY_DEFAULTS.redisPrefix }, { log: () => {} });
+      return await (filter ? registry.findNodesByService(filter.name, filter.version) : registry.getActiveNodes());
+    }, { db: target.index, commandTimeoutMs: 10_000 });
   } catch (err) {
     if (err instanceof UserError) throw err;
-    throw new UserError(`cannot read discovery at ${describeTarget(target)}: ${describeRedisError(err, [target.connection.password ?? ''])}`);
+    const failed = connected ? 'cannot read discovery at' : 'cannot reach the discovery Redis at';
+    throw new UserError(`${failed} ${describeTarget(target)}: ${describeRedisError(err, [target.connection.password ?? ''])}`);
   } finally {
-    redis?.disconnect();
     await clients.close();
   }
 }
 
-async function connectRegistry(clients: RunClients, target: DiscoveryTarget): Promise<Redis> {
-  const { password } = target.connection;
-  let endpoint: Endpoint;
-  try {
-    endpoint = await reach(clients, target.connection);
-  } catch (err) {
-    throw new UserError(`cannot reach the discovery Redis at ${describeTarget(target)}: ${describeRedisError(err, [password ?? ''])}`);
-  }
-  const redis = new Redis({
-    host: endpoint.host, port: endpoint.port, password: password || undefined, db: target.index, lazyConnect: true,
-    connectTimeout: 3_000, commandTimeout: 10_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false,
-  });
-  // connect() only says "Connection is closed"; the error event carries the cause (WRONGPASS, ECONNREFUSED).
-  let cause: unknown;
-  redis.on('error', (err) => { cause ??= err; });
-  await redis.connect().catch((err: unknown) => {
-    redis.disconnect();
-    throw new UserError(`cannot reach the discovery Redis at ${describeTarget(target)}: ${describeRedisError(cause ?? err, [password ?? ''])}`);
-  });
-  return redis;
-}
-
 function describeTarget({ connection: c, index }: DiscoveryTarget): string {
   return `${c.host}:${c.port} DB ${index}${c.via ? ` (through node ${c.via})` : ''}`;
-}
-
-export interface NodesView { stack: string; index: number; filter?: ServiceFilter; now: number }
-
-/** `4s ago`, `3m 12s ago`, `2h 5m ago`; a node clock ahead of ours reads as `0s ago`. */
-export function formatAge(ms: number): string {
-  return Number.isFinite(ms) ? `${duration(ms)} ago` : 'unknown';
-}
-
-export function renderNodesText(nodes: readonly NodeInfo[], view: NodesView): string {
-  if (nodes.length === 0) {
-    const what = view.filter ? `hosting ${formatService(view.filter)} ` : '';
-    return `No live nodes ${what}in the discovery registry of stack "${view.stack}".`;
-  }
-  const header = ['NODE', 'ADDRESS', 'SERVICES', 'LAST HEARTBEAT'];
-  const rows = nodes.map((n) => [n.nodeId, n.address, n.services.map(formatService).join(', ') || '-', formatAge(view.now - n.timestamp)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('   ');
-  return [line(header), ...rows.map(line)].join('\n');
-}
-
-export function renderNodesJson(nodes: readonly NodeInfo[], view: NodesView): string {
-  return JSON.stringify({
-    format_version: '1.0',
-    stack: view.stack,
-    redis_db: view.index,
-    service: view.filter ?? null,
-    nodes: nodes.map((n) => ({
-      node_id: n.nodeId,
-      address: n.address,
-      services: n.services.map((s) => (s.version === undefined ? { name: s.name } : { name: s.name, version: s.version })),
-      last_heartbeat: Number.isFinite(n.timestamp) ? new Date(n.timestamp).toISOString() : null,
-      last_heartbeat_age_ms: Number.isFinite(n.timestamp) ? Math.max(0, view.now - n.timestamp) : null,
-    })),
-  }, null, 2);
 }

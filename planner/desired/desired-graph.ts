@@ -7,10 +7,11 @@ import { refsOf } from '../expr.js';
 import type { StackModel } from '../config/model.js';
 import type { DesiredResource, Scope, StateRecord } from '../resource.js';
 import { addr, objectPrefix } from './addresses.js';
-import { envFileResource, JWT_SECRET, postgresResources, redisResources, type WiringInput } from './app-wiring.js';
-import { dockerServiceResources, serviceSecretNames } from './docker-service.js';
+import { envFileResource, postgresResources, redisResources, type WiringInput } from './app-wiring.js';
+import { dockerServiceResources } from './docker-service.js';
 import { allocateRedisDbs } from './redis-allocation.js';
 import { buildRemoteGraph } from './remote-stack.js';
+import { secretResources } from './secret-resources.js';
 import type { NodeArtifacts } from './node-apps.js';
 import { localAgentResources, type LocalAgentArtifacts } from './local-agent.js';
 
@@ -48,15 +49,6 @@ export function buildDesiredGraph(model: StackModel, prior: ReadonlyMap<string, 
 function localArtifacts(artifacts: StackArtifacts | undefined): LocalAgentArtifacts {
   if (!artifacts || forNodes(artifacts)) throw new Error('internal: a local stack with apps needs its agent bundle prepared before planning');
   return artifacts;
-}
-
-function secretResources(model: StackModel): DesiredResource[] {
-  const names = new Set<string>();
-  if (model.apps.length > 0) names.add(JWT_SECRET);
-  for (const s of model.services) for (const n of serviceSecretNames(s)) names.add(n);
-  return [...names].sort().map((name) => ({
-    address: addr.secret(name), type: 'random_password', attributes: { length: 40, special: false }, dependsOn: [], sensitive: [],
-  }));
 }
 
 function networkResources(model: StackModel): DesiredResource[] {

@@ -7,15 +7,14 @@
 import { UserError, hasErrors } from '../diagnostics.js';
 import type { ResolvedService, StackModel } from '../config/model.js';
 import type { DesiredResource, Scope, StateRecord } from '../resource.js';
-import { addr } from './addresses.js';
-import { appEnvironment, JWT_SECRET, postgresResources, redisResources, type WiringInput } from './app-wiring.js';
+import { appEnvironment, postgresResources, redisResources, type WiringInput } from './app-wiring.js';
 import { customOnNode, postgresOnNode, redisOnNode, type ServiceOnNode } from './baremetal-services.js';
-import { serviceSecretNames } from './docker-service.js';
 import { agentServiceAddress, appsOnNode, type NodeArtifacts } from './node-apps.js';
 import { discoveryTarget } from './discovery-target.js';
 import { place, reachableAddress } from './placement.js';
 import { allocateRedisDbs } from './redis-allocation.js';
 import { AGENT_KEY_ADDRESS, AGENT_KEY_PURPOSE } from './agent-key.js';
+import { secretResources } from './secret-resources.js';
 
 export function buildRemoteGraph(model: StackModel, prior: ReadonlyMap<string, StateRecord>, scope: Scope, artifacts: NodeArtifacts): DesiredResource[] {
   const placement = place(model);
@@ -56,18 +55,11 @@ export function buildRemoteGraph(model: StackModel, prior: ReadonlyMap<string, S
   }));
   return [
     ...knownHosts,
-    ...secrets(model),
+    ...secretResources(model),
     ...agentKey,
     ...[...onNode.values()].flatMap((s) => s.resources),
     ...postgresResources(wiring),
     ...redisResources(wiring),
     ...nodeResources,
   ];
-}
-
-function secrets(model: StackModel): DesiredResource[] {
-  const names = new Set<string>();
-  if (model.apps.length > 0) names.add(JWT_SECRET);
-  for (const s of model.services) for (const n of serviceSecretNames(s)) names.add(n);
-  return [...names].sort().map((name) => ({ address: addr.secret(name), type: 'random_password', attributes: { length: 40, special: false }, dependsOn: [], sensitive: [] }));
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { defaultDecision } from '../../planner/diff.js';
 import type { ApplyOp, Applied, Observed, PlanInput, ProviderContext, ResourceType, StateRecord } from '../../planner/resource.js';
 import { generateAgentKeyPair } from '../../contract/agent/control-token.js';
+import { parseAttributes } from '../parse-attributes.js';
 
 export const ED25519_KEY_TYPE = 'ed25519_key';
 
@@ -36,11 +37,10 @@ export function planEd25519Key(input: PlanInput) {
 
 async function applyEd25519Key(_ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined> {
   if (op.action === 'delete') return undefined;
-  const parsed = attributesSchema.safeParse(op.attributes);
-  if (!parsed.success) throw new Error(`internal: ${op.address} has invalid attributes: ${parsed.error.issues[0]?.message}`);
+  const attrs = parseAttributes(attributesSchema, op, 'internal');
   const kept = op.action === 'update' ? keptOutputs(op.prior) : undefined;
   const outputs = kept ?? await generateEd25519Jwks();
-  return { attributes: parsed.data, outputs: { ...outputs } };
+  return { attributes: attrs, outputs: { ...outputs } };
 }
 
 export const ed25519Key = {

@@ -10,6 +10,7 @@ import type { Json, Value } from '../../planner/expr.js';
 import { sha256 } from '../../planner/hash.js';
 import { ProviderError, type ApplyOp, type Applied, type Observed, type PlanInput, type ProviderContext, type ResourceType } from '../../planner/resource.js';
 import { formatEnv, isValidKey, parseEnv } from '../../contract/env-file-format.js';
+import { parseAttributes } from '../parse-attributes.js';
 import { formatMode, parseMode, readSnapshot, removeFile, writeFileAtomic } from './files.js';
 
 export const ENV_FILE_TYPE = 'env_file';
@@ -42,12 +43,11 @@ export async function readEnvFile(address: string, file: string): Promise<Observ
   return { address, type: ENV_FILE_TYPE, id: file, attributes: { path: file, mode: formatMode(snapshot.mode), variables: parseEnv(snapshot.content) } };
 }
 
-function parseAttributes(op: ApplyOp): Attributes {
-  const parsed = attributesSchema.safeParse(op.attributes);
-  if (!parsed.success) throw new Error(`internal: ${op.address} has invalid attributes: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
-  const bad = Object.keys(parsed.data.variables).find((k) => !isValidKey(k));
+function parseEnvAttributes(op: ApplyOp): Attributes {
+  const attrs = parseAttributes(attributesSchema, op, 'internal');
+  const bad = Object.keys(attrs.variables).find((k) => !isValidKey(k));
   if (bad !== undefined) throw new ProviderError(op.address, `invalid environment variable name ${JSON.stringify(bad)}`, 'names are letters, digits and _, not starting with a digit');
-  return parsed.data;
+  return attrs;
 }
 
 /** Path of the live file a delete/replace acts on: what observe saw, else state's attributes. */
@@ -70,7 +70,7 @@ async function applyEnvFile(ctx: ProviderContext, op: ApplyOp): Promise<Applied 
     if (old) await removeFile(old).catch((err: unknown) => { throw fsFailure(op, `remove ${old}`, err); });
     return undefined;
   }
-  const attrs = parseAttributes(op);
+  const attrs = parseEnvAttributes(op);
   const content = formatEnv(attrs.variables);
   ctx.emit({ kind: 'progress', address: op.address, message: `writing ${attrs.path}` });
   try {

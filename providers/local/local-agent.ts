@@ -16,6 +16,7 @@ import { defaultDecision, diffAttributes, matchesPath } from '../../planner/diff
 import type { Value } from '../../planner/expr.js';
 import { LOCAL_AGENT_NODE } from '../../planner/desired/local-agent.js';
 import { ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext, type ResourceType } from '../../planner/resource.js';
+import { parseAttributes } from '../parse-attributes.js';
 import { agentEnvironment, findAgent, signal, spawnAgent, stopProcess } from './agent-process.js';
 import { stopLeftoverApps } from '../../runtime/leftover-apps.js';
 import { waitAgentSettled, type SettleWatch } from '../agent/settle.js';
@@ -81,12 +82,6 @@ export function planLocalAgent(input: PlanInput): Decision {
     return { action: 'update', reason: `apps not running: ${describeGaveUp(stuck)}; a reload starts them again`, diffs: [{ path: 'apps', before: describeGaveUp(stuck), after: 'running' }] };
   }
   return { action: 'update', reason: updateReason(diffs), diffs };
-}
-
-function parseAttributes(op: ApplyOp): Attributes {
-  const parsed = schema.safeParse(op.attributes);
-  if (!parsed.success) throw new Error(`internal: ${op.address} has invalid attributes: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
-  return parsed.data;
 }
 
 /** Where the live agent is: what observe saw, else what state recorded, else (first start) the config. */
@@ -206,7 +201,7 @@ async function applyLocalAgent(ctx: ProviderContext, op: ApplyOp): Promise<Appli
     await remove(ctx, op);
     return undefined;
   }
-  const a = parseAttributes(op);
+  const a = parseAttributes(schema, op, 'internal');
   const step = op.action === 'replace' ? 'restart' : agentStep(a, op.observed);
   let pid = Number(op.observed?.id);
   if (step === 'reload') await reload(ctx, op, a, pid);

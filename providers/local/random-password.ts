@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { defaultDecision } from '../../planner/diff.js';
 import type { ApplyOp, Applied, Observed, PlanInput, ProviderContext, ResourceType, StateRecord } from '../../planner/resource.js';
+import { parseAttributes } from '../parse-attributes.js';
 
 export const RANDOM_PASSWORD_TYPE = 'random_password';
 
@@ -43,11 +44,10 @@ export function planRandomPassword(input: PlanInput) {
 
 async function applyRandomPassword(_ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined> {
   if (op.action === 'delete') return undefined;
-  const parsed = attributesSchema.safeParse(op.attributes);
-  if (!parsed.success) throw new Error(`internal: ${op.address} has invalid attributes: ${parsed.error.issues[0]?.message}`);
+  const attrs = parseAttributes(attributesSchema, op, 'internal');
   const kept = op.prior?.outputs.result;
-  const result = op.action === 'update' && typeof kept === 'string' ? kept : generateSecret(parsed.data.length, parsed.data.special);
-  return { attributes: parsed.data, outputs: { result } };
+  const result = op.action === 'update' && typeof kept === 'string' ? kept : generateSecret(attrs.length, attrs.special);
+  return { attributes: attrs, outputs: { result } };
 }
 
 export const randomPassword = {

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { Json } from '../../planner/expr.js';
 import type { ApplyOp, Applied, Observed, PlanInput, ProviderContext, ResourceType } from '../../planner/resource.js';
+import { parseAttributes } from '../parse-attributes.js';
 import { connectionFor, failure, ownershipComment, priorName } from './apply-support.js';
 import { withPg, type Run } from './connection.js';
 import { planStamped } from './plan-stamped.js';
@@ -16,12 +17,6 @@ export const DATABASE_TYPE = 'postgres_database';
 
 const databaseAttributes = z.object({ name: z.string().min(1), owner: z.string().min(1) });
 type DatabaseAttributes = z.infer<typeof databaseAttributes>;
-
-function parseAttributes(op: ApplyOp): DatabaseAttributes {
-  const parsed = databaseAttributes.safeParse(op.attributes);
-  if (!parsed.success) throw new Error(`internal: ${op.address} has invalid attributes: ${parsed.error.issues[0]?.message}`);
-  return parsed.data;
-}
 
 export function planDatabase(input: PlanInput) {
   return planStamped(input, { replaceOn: ['name'] });
@@ -39,7 +34,7 @@ async function applyDatabase(ctx: ProviderContext, op: ApplyOp): Promise<Applied
     await dropNamed(ctx, op, priorName(op));
     return undefined;
   }
-  const attrs = parseAttributes(op);
+  const attrs = parseAttributes(databaseAttributes, op, 'internal');
   if (op.action === 'replace') await dropNamed(ctx, op, priorName(op));
   ctx.emit({ kind: 'progress', address: op.address, message: `applying database ${attrs.name} (owner ${attrs.owner})` });
   try {

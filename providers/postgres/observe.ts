@@ -4,15 +4,14 @@
  * on it unreadable, with the cause; the planner then trusts state for them.
  */
 import type { Clients, Observed, ObservedSet, ObserveRequest, ProviderContext, Scope } from '../../planner/resource.js';
+import { observeServers } from '../server-observe.js';
 import { databaseRows, mapRows, markPasswordDrift, roleRows, type DatabaseRow, type RoleRow, type VerifierRow } from './catalog.js';
-import { describePgError, pgErrorCode, withPg, type Run } from './connection.js';
+import { pgErrorCode, withPg, type Run } from './connection.js';
 import { DATABASE_TYPE } from './database.js';
 import { PASSWORD_MISMATCH, ROLE_TYPE } from './role.js';
 import { selectDatabases, selectRoles, selectVerifiers } from './sql.js';
-import { collectTargets, type Server, type Target } from './targets.js';
+import { postgresServers, type PgServer, type Target } from './targets.js';
 import { observeSuperuser, SUPERUSER_TYPE } from './superuser.js';
-
-const TYPES: ReadonlySet<string> = new Set([ROLE_TYPE, DATABASE_TYPE]);
 
 const namesOf = (targets: Target[], type: string): string[] =>
   targets.filter((t) => t.type === type && t.name !== undefined).map((t) => t.name as string);
@@ -28,7 +27,7 @@ async function readVerifiers(run: Run, targets: Target[]): Promise<VerifierRow[]
   }
 }
 
-async function readServer(server: Server, scope: Scope, clients: Clients): Promise<Observed[]> {
+async function readServer(server: PgServer, scope: Scope, clients: Clients): Promise<Observed[]> {
   const { targets } = server;
   return withPg(clients, server.connection, async (run) => {
     const roles = await run<RoleRow & Record<string, unknown>>(selectRoles(namesOf(targets, ROLE_TYPE)));
@@ -40,18 +39,8 @@ async function readServer(server: Server, scope: Scope, clients: Clients): Promi
 }
 
 export async function observePostgres(ctx: ProviderContext, request: ObserveRequest): Promise<ObservedSet> {
-  const { servers, unreachable } = collectTargets(request, TYPES);
-  const result: ObservedSet = { objects: new Map(), unreadable: new Map(unreachable) };
+  const result = await observeServers(request, postgresServers, (server) => readServer(server, ctx.scope, ctx.clients));
   // The superuser password has no catalog stamp to read back; its record is what was set.
   for (const prior of request.prior) if (prior.type === SUPERUSER_TYPE) result.objects.set(prior.address, observeSuperuser(prior));
-  await Promise.all([...servers.values()].map(async (server) => {
-    const { host, port, password } = server.connection;
-    try {
-      for (const o of await readServer(server, ctx.scope, ctx.clients)) result.objects.set(o.address, o);
-    } catch (err) {
-      const cause = `could not read postgres at ${host}:${port}: ${describePgError(err, [password])}`;
-      for (const t of server.targets) result.unreadable.set(t.address, cause);
-    }
-  }));
   return result;
 }

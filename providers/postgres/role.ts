@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { Json } from '../../planner/expr.js';
 import type { ApplyOp, Applied, Decision, PlanInput, ProviderContext, ResourceType } from '../../planner/resource.js';
+import { parseAttributes } from '../parse-attributes.js';
 import { connectionFor, failure, ownershipComment, priorName } from './apply-support.js';
 import { pgErrorCode, withPg, type Run } from './connection.js';
 import { planStamped } from './plan-stamped.js';
@@ -21,12 +22,6 @@ export const PASSWORD_MISMATCH = 'password-mismatch';
 
 const roleAttributes = z.object({ name: z.string().min(1), login: z.boolean() });
 type RoleAttributes = z.infer<typeof roleAttributes>;
-
-function parseAttributes(op: ApplyOp): RoleAttributes {
-  const parsed = roleAttributes.safeParse(op.attributes);
-  if (!parsed.success) throw new Error(`internal: ${op.address} has invalid attributes: ${parsed.error.issues[0]?.message}`);
-  return parsed.data;
-}
 
 export function planRole(input: PlanInput): Decision {
   const { desired, observed, prior, unreadable } = input;
@@ -65,7 +60,7 @@ async function applyRole(ctx: ProviderContext, op: ApplyOp): Promise<Applied | u
   ctx.signal.throwIfAborted();
   if (op.action === 'delete') return deleteRole(ctx, op);
   const connection = connectionFor(op);
-  const attrs = parseAttributes(op);
+  const attrs = parseAttributes(roleAttributes, op, 'internal');
   const password = passwordFor(op);
   ctx.emit({ kind: 'progress', address: op.address, message: `${op.action === 'replace' ? 'rotating password of' : 'applying'} role ${attrs.name}` });
   try {

@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { defaultDecision } from '../../planner/diff.js';
 import type { Json } from '../../planner/expr.js';
-import { ProviderError, type Applied, type ApplyOp, type Observed, type ProviderContext, type ResourceType, type StateRecord } from '../../planner/resource.js';
+import type { Applied, ApplyOp, Observed, ProviderContext, ResourceType, StateRecord } from '../../planner/resource.js';
+import { parseAttributes } from '../parse-attributes.js';
 import { quoteIdent, quoteLiteral } from './sql.js';
 import { scramVerifier } from './scram.js';
 
@@ -30,9 +31,7 @@ export function setPasswordSql(user: string, password: string): string {
 
 async function apply(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined> {
   if (op.action === 'delete') return undefined; // the server (and its superuser) outlive this record
-  const attrs = attributesSchema.safeParse(op.attributes);
-  if (!attrs.success) throw new ProviderError(op.address, 'internal: malformed postgres_superuser attributes');
-  const { node, user, password } = attrs.data;
+  const { node, user, password } = parseAttributes(attributesSchema, op, 'internal');
   ctx.emit({ kind: 'progress', address: op.address, message: `setting the ${user} password on node ${node}` });
   const transport = await ctx.clients.transport(node);
   await transport.execOrThrow(psqlAsSuperuser(), { stdin: setPasswordSql(user, password), label: `psql (set the ${user} password)` });

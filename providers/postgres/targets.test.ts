@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ref, type Expr } from '../../planner/expr.js';
 import type { DesiredResource, ObserveRequest, StateRecord } from '../../planner/resource.js';
-import { collectTargets } from './targets.js';
+import { collectTargets } from '../server-observe.js';
+import { postgresServers } from './targets.js';
 
-const TYPES = new Set(['postgres_role', 'postgres_database']);
 const server = { host: '127.0.0.1', port: 55432, user: 'postgres', password: 'admin-pw' };
 
 function desired(address: string, attributes: DesiredResource['attributes'], connection?: DesiredResource['connection']): DesiredResource {
@@ -30,7 +30,7 @@ describe('collectTargets', () => {
       desired('postgres_role.api', { name: 'api', login: true }, connectionExpr),
       desired('postgres_database.api', { name: 'api', owner: ref('postgres_role.api', 'name') }, connectionExpr),
       desired('env_file.api', { path: '/x' }),
-    ], [], { 'docker_container.postgres.port': 55432, 'random_password.postgres.result': 'admin-pw' }), TYPES);
+    ], [], { 'docker_container.postgres.port': 55432, 'random_password.postgres.result': 'admin-pw' }), postgresServers);
     expect([...t.servers.keys()]).toEqual(['postgres@127.0.0.1:55432']);
     const s = t.servers.get('postgres@127.0.0.1:55432');
     expect(s?.connection).toEqual(server);
@@ -45,7 +45,7 @@ describe('collectTargets', () => {
     const t = collectTargets(request([
       desired('postgres_role.api', { name: 'api', login: true }, connectionExpr),
       desired('postgres_role.web', { name: 'web', login: true }, connectionExpr),
-    ], [record('postgres_role.web', { name: 'web', login: true }, { name: 'web', password: 'pw' })]), TYPES);
+    ], [record('postgres_role.web', { name: 'web', login: true }, { name: 'web', password: 'pw' })]), postgresServers);
     expect(t.servers.size).toBe(0);
     expect([...t.unreachable]).toEqual([['postgres_role.web', 'postgres server not known until apply']]);
   });
@@ -55,7 +55,7 @@ describe('collectTargets', () => {
       record('postgres_role.old', { name: 'old', login: true }, { name: 'old', password: 'old-pw' }, connectionExpr),
       record('postgres_database.gone', { name: 'gone', owner: 'x' }, {}),
       record('postgres_database.lost', { name: 'lost', owner: 'x' }, {}, { ...connectionExpr, port: ref('docker_container.old', 'port') }),
-    ], { 'docker_container.postgres.port': 55432, 'random_password.postgres.result': 'admin-pw' }), TYPES);
+    ], { 'docker_container.postgres.port': 55432, 'random_password.postgres.result': 'admin-pw' }), postgresServers);
     expect(t.servers.get('postgres@127.0.0.1:55432')?.targets).toEqual([
       { address: 'postgres_role.old', type: 'postgres_role', name: 'old', desired: false, password: 'old-pw' },
     ]);
@@ -68,7 +68,7 @@ describe('collectTargets', () => {
       [desired('postgres_role.api', { name: 'api', login: true }, { ...connectionExpr, port: ref('docker_container.next', 'port') })],
       [record('postgres_role.api', { name: 'api', login: true }, { name: 'api', password: 'pw' }, connectionExpr)],
       { 'docker_container.postgres.port': 55432, 'random_password.postgres.result': 'admin-pw' },
-    ), TYPES);
+    ), postgresServers);
     expect(t.servers.get('postgres@127.0.0.1:55432')?.targets).toEqual([{ address: 'postgres_role.api', type: 'postgres_role', name: 'api', desired: true, password: 'pw' }]);
   });
 });

@@ -27,13 +27,22 @@ export interface RedisSession {
   run(command: Command): Promise<unknown>;
   /** Replies in order; a failed command rejects the whole batch. */
   pipeline(commands: Command[]): Promise<unknown[]>;
+  /** The connected client, for readers that need more than commands (the discovery registry). */
+  client: Redis;
 }
 
-export async function withRedis<T>(clients: Clients | undefined, target: RedisConnection, fn: (session: RedisSession) => Promise<T>): Promise<T> {
+export interface RedisOptions {
+  /** DB selected on connect; 0 unless given. */
+  db?: number;
+  commandTimeoutMs?: number;
+}
+
+/** `fn` runs once connected; a failure to reach or connect rejects before it starts. */
+export async function withRedis<T>(clients: Clients | undefined, target: RedisConnection, fn: (session: RedisSession) => Promise<T>, options: RedisOptions = {}): Promise<T> {
   const c = await reach(clients, target);
   const client = new Redis({
-    host: c.host, port: c.port, password: c.password || undefined, lazyConnect: true, connectTimeout: 3_000,
-    commandTimeout: 30_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false,
+    host: c.host, port: c.port, password: c.password || undefined, db: options.db ?? 0, lazyConnect: true, connectTimeout: 3_000,
+    commandTimeout: options.commandTimeoutMs ?? 30_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false,
   });
   // connect() only says "Connection is closed"; the error event carries the cause (WRONGPASS, ECONNREFUSED).
   let cause: unknown;
@@ -46,6 +55,7 @@ export async function withRedis<T>(clients: Clients | undefined, target: RedisCo
         const replies = (await client.pipeline(commands).exec()) ?? [];
         return replies.map(([err, reply]) => { if (err) throw err; return reply; });
       },
+      client,
     });
   } finally {
     client.disconnect();

@@ -9,6 +9,7 @@ import { defaultDecision, diffAttributes } from '../../planner/diff.js';
 import type { Value } from '../../planner/expr.js';
 import { configHash } from '../../planner/hash.js';
 import { ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext, type ResourceType } from '../../planner/resource.js';
+import { parseAttributes } from '../parse-attributes.js';
 import { configGetDatabases, flushdb, getMarker, select, setMarker } from './commands.js';
 import { describeRedisError, parseRedisConnection, withRedis, type RedisConnection, type RedisSession } from './connection.js';
 import { describeOwner, encodeMarker, isOurs, parseMarker } from './marker.js';
@@ -33,12 +34,6 @@ export function planRedisDatabase(input: PlanInput): Decision {
     return { action: 'update', reason: 'config hash diverged', diffs: [] };
   }
   return base;
-}
-
-function parseAttributes(op: ApplyOp): Attributes {
-  const parsed = attributesSchema.safeParse(op.attributes);
-  if (!parsed.success) throw new Error(`internal: ${op.address} has invalid attributes: ${parsed.error.issues[0]?.message}`);
-  return parsed.data;
 }
 
 function connectionFor(op: ApplyOp): RedisConnection {
@@ -94,7 +89,7 @@ async function applyRedisDatabase(ctx: ProviderContext, op: ApplyOp): Promise<Ap
   ctx.signal.throwIfAborted();
   const connection = connectionFor(op);
   const old = priorIndex(op);
-  const attrs = op.action === 'delete' ? undefined : parseAttributes(op);
+  const attrs = op.action === 'delete' ? undefined : parseAttributes(attributesSchema, op, 'internal');
   try {
     await withRedis(ctx.clients, connection, async (session) => {
       if ((op.action === 'delete' || op.action === 'replace') && old !== undefined) await flushIfOurs(ctx, session, op.address, old);

@@ -1,10 +1,10 @@
 /**
- * Which Redis servers observe must read and which DB indexes it looks for on each: every desired or
- * remembered redis_database, grouped by server so each server is probed once.
+ * What redis observe looks for on each server: the DB index every desired or remembered
+ * redis_database should have or had, grouped by server (providers/server-observe.ts) so each is probed once.
  */
-import { containsUnknown, resolve, type Expr, type Json, type OutputLookup } from '../../planner/expr.js';
-import type { ObserveRequest, StateRecord } from '../../planner/resource.js';
-import { parseRedisConnection, serverKey, type RedisConnection } from './connection.js';
+import type { Server, ServerKind, TargetInput } from '../server-observe.js';
+import { describeRedisError, parseRedisConnection, serverKey, type RedisConnection } from './connection.js';
+import { REDIS_DATABASE_TYPE } from './probe.js';
 
 export interface Target {
   address: string;
@@ -14,41 +14,22 @@ export interface Target {
   desired: boolean;
 }
 
-export interface Server { connection: RedisConnection; targets: Target[] }
-
-export interface Targets { servers: Map<string, Server>; unreachable: Map<string, string> }
+export type RedisServer = Server<RedisConnection, Target>;
 
 function indexOf(attributes: unknown): number | undefined {
   const index = (attributes as { index?: unknown } | null)?.index;
   return typeof index === 'number' ? index : undefined;
 }
 
-function resolveConnection(expr: Expr | undefined, lookup: OutputLookup): RedisConnection | undefined {
-  if (expr === undefined) return undefined;
-  const value = resolve(expr, lookup);
-  return containsUnknown(value) ? undefined : parseRedisConnection(value as Json);
+function target({ address, desired, attributes, prior }: TargetInput): Target {
+  return { address, index: indexOf(attributes) ?? indexOf(prior?.attributes), desired };
 }
 
-export function collectTargets(request: ObserveRequest, type: string): Targets {
-  const out: Targets = { servers: new Map(), unreachable: new Map() };
-  const priors = new Map(request.prior.filter((p) => p.type === type).map((p) => [p.address, p]));
-  const add = (connection: RedisConnection, target: Target): void => {
-    const server = out.servers.get(serverKey(connection)) ?? { connection, targets: [] };
-    server.targets.push(target);
-    out.servers.set(serverKey(connection), server);
-  };
-  for (const d of request.desired.filter((r) => r.type === type)) {
-    const prior = priors.get(d.address);
-    priors.delete(d.address);
-    const connection = resolveConnection(d.connection, request.lookup) ?? resolveConnection(prior?.connection, request.lookup);
-    const target = { address: d.address, index: indexOf(resolve(d.attributes, request.lookup)) ?? indexOf(prior?.attributes), desired: true };
-    if (connection) add(connection, target);
-    else if (prior) out.unreachable.set(d.address, 'redis server not known until apply');
-  }
-  for (const prior of priors.values()) {
-    const connection = resolveConnection(prior?.connection, request.lookup);
-    if (connection) add(connection, { address: prior.address, index: indexOf(prior.attributes), desired: false });
-    else out.unreachable.set(prior.address, prior.connection === undefined ? 'no connection recorded in state' : 'redis server no longer known');
-  }
-  return out;
-}
+export const redisServers: ServerKind<RedisConnection, Target> = {
+  label: 'redis',
+  types: new Set([REDIS_DATABASE_TYPE]),
+  parseConnection: parseRedisConnection,
+  serverKey,
+  target,
+  describeError: (err, connection) => describeRedisError(err, [connection.password ?? '']),
+};

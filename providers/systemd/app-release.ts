@@ -13,7 +13,8 @@ import type { Transport } from '../../planner/transport.js';
 import { extractRelease, switchRelease } from './commands.js';
 import { releaseFact } from './facts.js';
 import { CONFLICT, refuseConflict } from './live-file.js';
-import { absolutePath, accountName, nodeName, oldAttributes, onNode, parseAttributes, progress, runScript, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { absolutePath, accountName, nodeName, oldAttributes, onNode, progress, runScript, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { parseAttributes } from '../parse-attributes.js';
 import { planAgainstLive } from './plan-live.js';
 import type { ProbeRequest } from './probe.js';
 

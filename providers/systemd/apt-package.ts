@@ -11,7 +11,8 @@ import { ProviderError, type ApplyOp, type Applied, type Decision, type Observed
 import type { Transport } from '../../planner/transport.js';
 import { aptEnv, aptInstall, aptUpdate, installedVersion } from './commands.js';
 import { packageFact } from './facts.js';
-import { nodeName, onNode, parseAttributes, progress, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { nodeName, onNode, progress, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { parseAttributes } from '../parse-attributes.js';
 import type { ProbeRequest } from './probe.js';
 import { coerceDebianVersion, satisfiesRange } from './versions.js';
 

@@ -11,7 +11,8 @@ import { ProviderError, type ApplyOp, type Applied, type Decision, type Observed
 import { chmod, placeArtifact, removeFile } from './commands.js';
 import { fileFact } from './facts.js';
 import { liveSha256, refuseConflict, CONFLICT } from './live-file.js';
-import { absolutePath, fileMode, nodeName, normalizeModes, oldAttributes, onNode, parseAttributes, progress, runScript, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { absolutePath, fileMode, nodeName, normalizeModes, oldAttributes, onNode, progress, runScript, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { parseAttributes } from '../parse-attributes.js';
 import { planAgainstLive } from './plan-live.js';
 import type { ProbeRequest } from './probe.js';
 import type { Transport } from '../../planner/transport.js';

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import type { Json } from '../../planner/expr.js';
 import type { ApplyOp, Applied, Decision, Observed, PlanInput, ProviderContext } from '../../planner/resource.js';
 import { commandFact } from './facts.js';
-import { nodeName, onNode, parseAttributes, progress, str, type Attrs, type Facts, type NodeResourceType, type ReadContext } from './node-type.js';
+import { nodeName, onNode, progress, str, type Attrs, type Facts, type NodeResourceType, type ReadContext } from './node-type.js';
+import { parseAttributes } from '../parse-attributes.js';
 
 export const NODE_COMMAND_TYPE = 'node_command';
 

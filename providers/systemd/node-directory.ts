@@ -9,7 +9,8 @@ import type { ApplyOp, Applied, Decision, Observed, PlanInput, ProviderContext }
 import { installDir, removeEmptyDir } from './commands.js';
 import { dirFact } from './facts.js';
 import { CONFLICT, refuseConflict } from './live-file.js';
-import { absolutePath, accountName, fileMode, nodeName, normalizeModes, oldAttributes, onNode, parseAttributes, progress, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { absolutePath, accountName, fileMode, nodeName, normalizeModes, oldAttributes, onNode, progress, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { parseAttributes } from '../parse-attributes.js';
 import { planAgainstLive } from './plan-live.js';
 import type { ProbeRequest } from './probe.js';
 

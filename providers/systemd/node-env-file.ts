@@ -12,7 +12,8 @@ import { formatEnv, parseEnv } from '../../contract/env-file-format.js';
 import { removeFile } from './commands.js';
 import { fileFact } from './facts.js';
 import { fileRequest } from './live-file.js';
-import { absolutePath, accountName, fileMode, nodeName, normalizeModes, oldAttributes, onNode, parseAttributes, progress, str, type Attrs, type Facts, type NodeResourceType, type ReadContext } from './node-type.js';
+import { absolutePath, accountName, fileMode, nodeName, normalizeModes, oldAttributes, onNode, progress, str, type Attrs, type Facts, type NodeResourceType, type ReadContext } from './node-type.js';
+import { parseAttributes } from '../parse-attributes.js';
 
 export const NODE_ENV_FILE_TYPE = 'node_env_file';
 

@@ -10,7 +10,8 @@ import { sha256 } from '../../planner/hash.js';
 import { ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext } from '../../planner/resource.js';
 import { chmod, chown, removeFile } from './commands.js';
 import { fileRequest, liveSha256, readLiveFile } from './live-file.js';
-import { absolutePath, accountName, fileMode, nodeName, normalizeModes, oldAttributes, onNode, parseAttributes, progress, str, type Attrs, type NodeResourceType, type ReadContext, type Facts } from './node-type.js';
+import { absolutePath, accountName, fileMode, nodeName, normalizeModes, oldAttributes, onNode, progress, str, type Attrs, type NodeResourceType, type ReadContext, type Facts } from './node-type.js';
+import { parseAttributes } from '../parse-attributes.js';
 import { planLiveFile } from './plan-file.js';
 
 export const NODE_FILE_TYPE = 'node_file';

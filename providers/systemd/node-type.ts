@@ -1,6 +1,6 @@
 /**
  * What every node resource type shares: how it asks the probe for facts and reads them back into an
- * Observed, how apply parses its attributes, reaches its node and names the node in every failure.
+ * Observed, how apply reaches its node and names the node in every failure.
  */
 import path from 'node:path';
 import { z } from 'zod';
@@ -52,13 +52,6 @@ export const fileMode = z.string().regex(/^0?[0-7]{3,4}$/, 'must be an octal mod
 export const accountName = z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a lower-case account name (letters, digits, _ and -)');
 
 export const unitName = z.string().regex(/^[A-Za-z0-9:_.\\@-]+\.(service|socket|timer|target|path|mount)$/, 'must be a systemd unit name like app.service');
-
-export function parseAttributes<S extends z.ZodType>(schema: S, op: ApplyOp): z.infer<S> {
-  const parsed = schema.safeParse(op.attributes);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new ProviderError(op.address, `invalid attributes: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? ''}`.trim());
-}
 
 /**
  * Where the object to delete or replace lives: what state recorded (observe looked at the desired

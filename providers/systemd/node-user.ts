@@ -9,7 +9,8 @@ import type { Json } from '../../planner/expr.js';
 import type { ApplyOp, Applied, Decision, Observed, PlanInput, ProviderContext } from '../../planner/resource.js';
 import { useradd, userdel, usermod } from './commands.js';
 import { userFact } from './facts.js';
-import { absolutePath, accountName, nodeName, oldAttributes, onNode, parseAttributes, progress, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { absolutePath, accountName, nodeName, oldAttributes, onNode, progress, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { parseAttributes } from '../parse-attributes.js';
 import { planAgainstLive } from './plan-live.js';
 import type { ProbeRequest } from './probe.js';
 

@@ -12,7 +12,8 @@ import type { Json, Value } from '../../planner/expr.js';
 import type { ApplyOp, Applied, Decision, Observed, PlanInput, ProviderContext } from '../../planner/resource.js';
 import { daemonReload } from './commands.js';
 import { fileFact, unitFact } from './facts.js';
-import { nodeName, onNode, parseAttributes, progress, record, str, unitName, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { nodeName, onNode, progress, record, str, unitName, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { parseAttributes } from '../parse-attributes.js';
 import type { ProbeRequest } from './probe.js';
 import { unitPath } from './systemd-unit.js';
 

@@ -13,7 +13,8 @@ import type { Transport } from '../../planner/transport.js';
 import { inputsMarkerPath, journal, removeFile, resetFailed, systemctl, unitState, writeInputsMarker } from './commands.js';
 import { fileFact, markerFact, unitFact } from './facts.js';
 import { handOverAgent, issuesFromFact, markOf, readAgentStatus, statusRequest, waitAgentSettled } from './agent-status.js';
-import { nodeName, oldAttributes, onNode, parseAttributes, progress, runScript, str, unitName, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { nodeName, oldAttributes, onNode, progress, runScript, str, unitName, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { parseAttributes } from '../parse-attributes.js';
 import type { ProbeRequest } from './probe.js';
 import { describeUnit, field, observeService, planSystemdService, serviceSteps, SYSTEMD_SERVICE_TYPE, type UnitState } from './service-status.js';
 

@@ -9,7 +9,8 @@ import { sha256 } from '../../planner/hash.js';
 import type { ApplyOp, Applied, Decision, Observed, PlanInput, ProviderContext, StateRecord } from '../../planner/resource.js';
 import { chmod, chown, daemonReload, removeFile, UNIT_DIR } from './commands.js';
 import { fileRequest, liveSha256, readLiveFile } from './live-file.js';
-import { nodeName, oldAttributes, onNode, parseAttributes, progress, str, unitName, type Attrs, type Facts, type NodeResourceType, type ReadContext } from './node-type.js';
+import { nodeName, oldAttributes, onNode, progress, str, unitName, type Attrs, type Facts, type NodeResourceType, type ReadContext } from './node-type.js';
+import { parseAttributes } from '../parse-attributes.js';
 import { planLiveFile } from './plan-file.js';
 
 export const SYSTEMD_UNIT_TYPE = 'systemd_unit';

@@ -9,7 +9,8 @@ import { matchesPath } from '../../planner/diff.js';
 import { containsUnknown, type Value } from '../../planner/expr.js';
 import { ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext } from '../../planner/resource.js';
 import { commandFact, type CommandFact } from './facts.js';
-import { nodeName, onNode, parseAttributes, progress, str, type Attrs, type Facts, type NodeResourceType, type ReadContext } from './node-type.js';
+import { nodeName, onNode, progress, str, type Attrs, type Facts, type NodeResourceType, type ReadContext } from './node-type.js';
+import { parseAttributes } from '../parse-attributes.js';
 import type { ProbeRequest } from './probe.js';
 import { coercePrinted, findVersion, satisfiesRange } from './versions.js';
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 // The bundle defines this (scripts/bundle.mjs): on a node there is no package.json beside it.
 declare const __OMNITRON_VERSION__: string | undefined;
 
+/** The omnitron package version, the CLI's as well as the agent's (they ship together); read once, from source or dist/. */
 export const AGENT_VERSION: string = typeof __OMNITRON_VERSION__ === 'string' ? __OMNITRON_VERSION__ : (() => {
   for (const rel of ['../../package.json', '../../../package.json']) {
     try {
