@@ -4,7 +4,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createOutput, type Output } from './output.js';
-import { AGENT_VERSION } from '../runtime/agent/version.js';
+import { OMNITRON_VERSION } from '../contract/version.js';
 
 export type Run = (out: Output) => Promise<number>;
 
@@ -38,7 +38,7 @@ function stackOptions(cmd: Command, opts = { newHosts: true }): Command {
 
 export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>): Command {
   const program = new Command('omnitron')
-    .version(AGENT_VERSION)
+    .version(OMNITRON_VERSION)
     .description('Declarative provisioning for Omnitron ecosystems: plan what will change, apply it, catch drift.')
     .option('--verbose', 'show stack traces for unexpected errors')
     .showHelpAfterError('(run with --help for usage)')

@@ -3,7 +3,7 @@ import { differsFromConfig, hasChanges } from '../../planner/change.js';
 import { savePlan } from '../../planner/plan-file.js';
 import { renderPlanText } from '../views/plan-text.js';
 import { renderPlanJson } from '../views/plan-json.js';
-import { AGENT_VERSION } from '../../runtime/agent/version.js';
+import { OMNITRON_VERSION } from '../../contract/version.js';
 import { openSession, openStore, runtime, type StackOptions } from '../session.js';
 import type { Output } from '../output.js';
 
@@ -24,7 +24,7 @@ export async function planCommand(flags: PlanFlags, out: Output): Promise<number
   const plan = await planStack(session.stack, store, run, {
     mode: flags.destroy ? 'destroy' : 'normal', targets: flags.target, replace: flags.replace, keepVolumes: true,
   }).finally(() => run.clients.close());
-  out.print(flags.json ? renderPlanJson(plan, { version: AGENT_VERSION }) : renderPlanText(plan, { color: out.color }));
+  out.print(flags.json ? renderPlanJson(plan, { version: OMNITRON_VERSION }) : renderPlanText(plan, { color: out.color }));
   if (flags.out) {
     await savePlan(plan, flags.out, session.key);
     if (!flags.json) out.print(`\nSaved the plan to: ${flags.out}\n\nTo perform exactly these actions, run:\n    omnitron apply ${flags.out}`);

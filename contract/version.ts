@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 declare const __OMNITRON_VERSION__: string | undefined;
 
 /** The omnitron package version, the CLI's as well as the agent's (they ship together); read once, from source or dist/. */
-export const AGENT_VERSION: string = typeof __OMNITRON_VERSION__ === 'string' ? __OMNITRON_VERSION__ : (() => {
-  for (const rel of ['../../package.json', '../../../package.json']) {
+export const OMNITRON_VERSION: string = typeof __OMNITRON_VERSION__ === 'string' ? __OMNITRON_VERSION__ : (() => {
+  for (const rel of ['../package.json', '../../package.json']) {
     try {
       return (JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { version: string }).version;
     } catch { /* try the next layout */ }
