@@ -31,7 +31,7 @@ describe('remoteEndpoint', () => {
 
   it('names each way the agent client fails, without the token', async () => {
     const fails = async (code: number, stderr: string) => {
-      const err = await remote(new RecordingTransport().respond([NODE_BIN], { code, stderr })).status().catch((e: Error & { hint?: string }) => e);
+      const err = await remote(new RecordingTransport().respond([NODE_BIN], { code, stderr })).status().then(() => expect.fail('the status call succeeded'), (e: Error & { hint?: string }) => e);
       expect(JSON.stringify({ m: err.message, h: err.hint })).not.toContain(TOKEN);
       return err;
     };
@@ -41,7 +41,7 @@ describe('remoteEndpoint', () => {
     expect((await fails(1, "node:internal/modules/cjs/loader:1228\n  throw err;\nError: Cannot find module '/opt/omnitron/runtime/agent.mjs'\n")).message).toBe('agent not installed: /opt/omnitron/runtime/agent.mjs is missing');
     expect((await fails(2, 'unknown client command "status"\nusage: …\n')).message).toBe('the agent on this node does not understand this omnitron\'s request: unknown client command "status"');
     expect((await fails(1, 'sudo: a password is required\n')).message).toBe('the agent client exited with 1: sudo: a password is required');
-    expect((await remote(new RecordingTransport().respond([NODE_BIN], { stdout: 'not json' })).status().catch((e: Error) => e)).message).toMatch(/not a status document/);
+    expect((await remote(new RecordingTransport().respond([NODE_BIN], { stdout: 'not json' })).status().then(() => expect.fail('the status call succeeded'), (e: Error) => e)).message).toMatch(/not a status document/);
   });
 
   it('reports a node it cannot reach as unreachable, keeping the connection hint', async () => {

@@ -6,7 +6,7 @@ import type { AgentStatus } from '../../contract/agent/status.js';
 
 function status(apps: Array<{ name: string; processes?: string[] }>): AgentStatus {
   return {
-    node: 'n', project: 'p', stack: 's', updatedAt: 0, agent: { pid: 1, startedAt: 0, version: '0', rss: 0, state: 'running' },
+    node: 'n', project: 'p', stack: 's', updatedAt: 0, agent: { pid: 1, startedAt: 0, generation: 1, failedReloads: 0, version: '0', rss: 0, state: 'running' },
     apps: apps.map((a) => ({ name: a.name, state: 'running', restarts: 0, health: 'ok', processes: (a.processes ?? ['main']).map((name) => ({ name, state: 'running', restarts: 0 })) })),
   };
 }

@@ -13,7 +13,7 @@ function app(a: Partial<AppStatus> & { name: string }): AppStatus {
 function agent(apps: AppStatus[], extra: Partial<AgentStatus['agent']> = {}): AgentStatus {
   return {
     node: 'web-1', project: 'acme', stack: 'prod', updatedAt: NOW,
-    agent: { pid: 812, startedAt: NOW - 8_040_000, version: '0.1.0', rss: 50_000_000, state: 'running', ...extra },
+    agent: { pid: 812, startedAt: NOW - 8_040_000, generation: 1, failedReloads: 0, version: '0.1.0', rss: 50_000_000, state: 'running', ...extra },
     apps,
   };
 }

@@ -12,7 +12,7 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'omnitron-ctl-'));
 const socketPath = path.join(tmp, 'agent.sock');
 const logFile = path.join(tmp, 'api.log');
 const app: AppStatus = { name: 'api', state: 'running', restarts: 0, health: 'unknown', processes: [{ name: 'main', state: 'running', restarts: 0, pid: 42 }] };
-const status: AgentStatus = { node: 'node-1', project: 'acme', stack: 'test', updatedAt: 1, agent: { pid: 1, startedAt: 0, version: 't', rss: 1, state: 'running' }, apps: [app] };
+const status: AgentStatus = { node: 'node-1', project: 'acme', stack: 'test', updatedAt: 1, agent: { pid: 1, startedAt: 0, generation: 1, failedReloads: 0, version: 't', rss: 1, state: 'running' }, apps: [app] };
 const restarted: string[] = [];
 let server: ControlServer;
 let keys: { privateJwk: JWK; publicJwk: JWK };

@@ -13,7 +13,7 @@ function fixture(dir: string) {
   let version = 0;
   const snapshot = (): AgentStatus => ({
     node: 'n', project: 'p', stack: 's', updatedAt: ++version,
-    agent: { pid: 1, startedAt: 0, version: 't', rss: 0, state: 'running' }, apps: [],
+    agent: { pid: 1, startedAt: 0, generation: 1, failedReloads: 0, version: 't', rss: 0, state: 'running' }, apps: [],
   });
   const file = createStatusFile({ stateDir: dir, snapshot, now: () => Date.now() });
   const read = () => (JSON.parse(readFileSync(file.path, 'utf8')) as AgentStatus).updatedAt;
