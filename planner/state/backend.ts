@@ -3,8 +3,9 @@
  * the state; format version, serial and lineage belong to the StateStore.
  */
 import { randomUUID } from 'node:crypto';
-import { hostname, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { UserError, error } from '../diagnostics.js';
+import { thisProcess } from './lock-holder.js';
 
 export type LockOperation = 'apply' | 'destroy' | (string & {});
 
@@ -18,6 +19,9 @@ export interface LockInfo {
   holder: string;
   host: string;
   pid: number;
+  /** The holder's kernel start time and the boot id, so a reused pid or a reboot is not taken for it. */
+  startTime?: string;
+  bootId?: string;
   operation: LockOperation;
   createdAt: string;
 }
@@ -43,12 +47,11 @@ export interface StateBackend {
 }
 
 export function newLockInfo(request: LockRequest): LockInfo {
-  const host = hostname();
+  const me = thisProcess();
   return {
     id: randomUUID(),
-    holder: `${currentUser()}@${host}`,
-    host,
-    pid: process.pid,
+    holder: `${currentUser()}@${me.host}`,
+    ...me,
     operation: request.operation,
     createdAt: new Date().toISOString(),
   };

@@ -5,11 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError, error } from '../diagnostics.js';
 import { type AcquiredLock, type LockInfo, type LockRequest, type StateBackend, LockHeldError, lockMismatch, newLockInfo } from './backend.js';
 import { syncDir } from '../sync-dir.js';
+import { holderIsGone } from './lock-holder.js';
 
 export interface LocalBackendOptions {
   /** `<root>/.omnitron/<stack>`; created 0700 on first write. */
@@ -63,7 +63,7 @@ export class LocalBackend implements StateBackend {
     const info = newLockInfo(request);
     const held = await this.tryCreateLock(info);
     if (!held) return this.acquired(info);
-    if (!isDeadHere(held)) throw new LockHeldError(this.stack, held);
+    if (!holderIsGone(held)) throw new LockHeldError(this.stack, held);
     await this.removeStaleLock(held);
     const again = await this.tryCreateLock(info);
     if (again) throw new LockHeldError(this.stack, again);
@@ -138,17 +138,6 @@ export class LocalBackend implements StateBackend {
       if (TEMP.test(name)) await ifExists(() => unlink(join(this.dir, name)));
     }
     return takenOver ? { ...info, takenOver } : info;
-  }
-}
-
-/** True when the lock was taken on this host by a process that no longer exists. */
-export function isDeadHere(lock: LockInfo): boolean {
-  if (lock.host !== hostname()) return false;
-  try {
-    process.kill(lock.pid, 0);
-    return false;
-  } catch (e) {
-    return code(e) === 'ESRCH';
   }
 }
 
