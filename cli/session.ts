@@ -48,15 +48,38 @@ export function runtime(session: Session, store: StateStore, sink: EventSink, si
   return { providers: PROVIDERS, clients, sink, signal };
 }
 
-/** First Ctrl-C: start nothing new, let running steps finish and be recorded. Second: leave now. */
-export function interruptible(out: Output): { signal: AbortSignal; dispose(): void } {
+const EXIT_ON: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+const LEAVE_BUDGET_MS = 3_000;
+
+/**
+ * First Ctrl-C (or SIGTERM, or SIGHUP when the terminal goes away): start nothing new, let running
+ * steps finish and be recorded; the command then ends normally and releases its lock. A second
+ * signal: release the lock (`leave`) and quit at once.
+ */
+export function interruptible(out: Output, leave: () => Promise<void>): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) return quit(out, leave, EXIT_ON[signal] ?? 1);
     out.warn('Interrupt received: finishing the steps already running and recording them in state. Press Ctrl-C again to quit at once.');
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  return { signal: controller.signal, dispose: () => { process.off('SIGINT', onSigint); process.off('SIGTERM', onSigint); } };
+  for (const signal of Object.keys(EXIT_ON)) process.on(signal, onSignal);
+  return { signal: controller.signal, dispose: () => { for (const signal of Object.keys(EXIT_ON)) process.off(signal, onSignal); } };
+}
+
+function quit(out: Output, leave: () => Promise<void>, code: number): void {
+  out.warn('Quitting now: steps still running are not recorded; the next plan reads what they did.');
+  setTimeout(() => process.exit(code), LEAVE_BUDGET_MS).unref();
+  void leave().catch(() => {}).finally(() => process.exit(code));
+}
+
+/** Runs every clean-up step even when one fails; a failure is a warning, never a reason to skip the rest. */
+export async function cleanUp(out: Output, steps: ReadonlyArray<readonly [string, () => Promise<void> | void]>): Promise<void> {
+  for (const [what, step] of steps) {
+    try {
+      await step();
+    } catch (err) {
+      out.warn(`Warning: ${what} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
 }

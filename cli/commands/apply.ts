@@ -6,7 +6,7 @@ import { checkNotStale, loadPlan } from '../../planner/plan-file.js';
 import { renderPlanText } from '../views/plan-text.js';
 import { confirmApply } from '../confirm.js';
 import { createSink } from '../event-sink.js';
-import { interruptible, openSession, openStore, runtime, type Session, type StackOptions } from '../session.js';
+import { cleanUp, interruptible, openSession, openStore, runtime, type Session, type StackOptions } from '../session.js';
 import type { StateStore } from '../../planner/state/state-store.js';
 import type { Output } from '../output.js';
 
@@ -24,7 +24,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
   const session = await openSession(flags, out);
   const lock = await session.backend.lock({ operation: mode === 'destroy' ? 'destroy' : 'apply' });
   if (lock.takenOver) out.warn(`Warning: took over a stale state lock left by ${lock.takenOver.holder} (pid ${lock.takenOver.pid}, no longer running) from ${lock.takenOver.createdAt}.`);
-  const stop = interruptible(out);
+  const stop = interruptible(out, () => session.backend.unlock(lock.id));
   // The progress view starts only after the plan is shown and approved: ink must not draw over the prompt.
   let sink: Awaited<ReturnType<typeof createSink>> | undefined;
   let closeClients = async () => {};
@@ -42,9 +42,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
     await store.settled();
     return outcome.failed.length > 0 || outcome.notStarted.length > 0 ? 1 : 0;
   } finally {
-    await closeClients();
-    await sink?.done();
-    stop.dispose();
+    await cleanUp(out, [['closing connections', closeClients], ['closing the progress view', async () => sink?.done()], ['removing signal handlers', () => stop.dispose()]]);
     await session.backend.unlock(lock.id);
   }
 }

@@ -106,6 +106,34 @@ describe('locking and crash safety', () => {
     for (const s of SERVICES) expect((await inspectContainer(p.containerName(s))).State.Health?.Status, s).toBe('healthy');
   });
 
+  it('a second Ctrl-C quits at once and releases the lock; the next apply converges', async () => {
+    await removeContainers();
+    const first = p.start('apply', '--auto-approve', '--parallelism', '1');
+    await first.waitForOutput(/Creating\.\.\./m, 60_000);
+    first.child.kill('SIGINT');
+    await first.waitForOutput(/Interrupt received/m, 10_000);
+    first.child.kill('SIGINT');
+    const done = await first.done;
+    expect(done.code, describeRun(done)).toBe(130);
+    expect(existsSync(p.lockPath), 'the lock after a second Ctrl-C').toBe(false);
+    await applyOk(p);
+    await expectNoChanges(p);
+  });
+
+  it('SIGHUP (the terminal went away) finishes the running steps and releases the lock', async () => {
+    await removeContainers();
+    const hung = p.start('apply', '--auto-approve', '--parallelism', '1');
+    await hung.waitForOutput(/Creating\.\.\./m, 60_000);
+    hung.child.kill('SIGHUP');
+    const done = await hung.done;
+    expect(done.signal, describeRun(done)).toBeNull();
+    expect(done.code, describeRun(done)).toBe(1);
+    expect(existsSync(p.lockPath), 'the lock after SIGHUP').toBe(false);
+    expect(await stateIsJson(p)).toBe(true);
+    await applyOk(p);
+    await expectNoChanges(p);
+  });
+
   it('after the crash, state records the containers that really run', async () => {
     for (const s of SERVICES) {
       const shown = expectExit(await p.run('state', 'show', `docker_container.${s}`), 0);
