@@ -110,6 +110,23 @@ describe('makePlan', () => {
     expect(p.changes.map((c) => [c.action, c.record ?? false])).toEqual([['noop', true], ['noop', false]]);
   });
 
+  it('each change carries only what its action needs: apply input on create/update/replace/record, a connection on an orphan delete', () => {
+    const gone = observed('thing.orphan', { name: 'o' });
+    const kept = record('thing.kept', { name: 'k' });
+    const p = plan({
+      desired: [{ ...desired('thing.new', { name: 'n' }), connection: { host: 'h' } }, desired('thing.kept', { name: 'k' }), desired('thing.found', { name: 'f' })],
+      prior: new Map([[kept.address, kept]]),
+      observed: new Map([['thing.kept', observed('thing.kept', { name: 'k' })], ['thing.found', observed('thing.found', { name: 'f' })], [gone.address, gone]]),
+    });
+    const by = new Map(p.changes.map((c) => [c.address, c]));
+    expect(by.get('thing.new')).toMatchObject({ action: 'create', desired: { attributes: { name: 'n' }, connection: { host: 'h' }, sensitive: [] } });
+    expect(by.get('thing.kept')).not.toHaveProperty('desired');
+    expect(by.get('thing.found')).toMatchObject({ action: 'noop', record: true, desired: { attributes: { name: 'f' } }, observed: { address: 'thing.found' } });
+    expect(by.get('thing.orphan')).toMatchObject({ action: 'delete', connection: { host: 'h' } });
+    expect(by.get('thing.orphan')).not.toHaveProperty('desired');
+    expect(p.changes.filter((c) => 'forcedBy' in c)).toEqual([]);
+  });
+
   it('destroy without --volumes also keeps the secrets a kept volume was written with', () => {
     const vol = { ...record('docker_volume.pg', { name: 'v' }), type: 'docker_volume' };
     const secret = { ...record('random_password.pg', { length: 40 }), type: 'random_password' };
