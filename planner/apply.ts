@@ -8,7 +8,7 @@ import { known, resolve, type Json } from './expr.js';
 import { configHash } from './hash.js';
 import { walk, type WalkResult } from './graph/dag.js';
 import { ProviderError, type ApplyOp, type ProviderContext, type ResourceType, type StateRecord } from './resource.js';
-import type { Change, NoopChange, Plan } from './change.js';
+import type { Change, NoopChange, Plan, RecordChange } from './change.js';
 import type { EventSink } from './events.js';
 
 export interface RecordStore {
@@ -96,7 +96,7 @@ async function execute(req: ApplyRequest, ctx: ProviderContext, change: Work): P
   if (change.action === 'delete') {
     const recorded = change.prior?.connection ?? change.connection;
     const connection = recorded !== undefined ? known(resolve(recorded, lookup), `${change.address} connection`) : undefined;
-    await type.apply(ctx, { action: 'delete', address: change.address, prior: change.prior, observed: change.observed, ...(connection !== undefined ? { connection } : {}) });
+    await type.apply(ctx, { action: 'delete', address: change.address, prior: change.prior, observed: change.observed, ...(connection !== undefined ? { connection } : {}), ...stepsOf(change) });
     await req.store.remove(change.address);
     return;
   }
@@ -112,11 +112,15 @@ async function execute(req: ApplyRequest, ctx: ProviderContext, change: Work): P
   const connection = desired.connection !== undefined ? known(resolve(desired.connection, lookup), `${change.address} connection`) : undefined;
   const op: ApplyOp = {
     action: change.action, address: change.address, attributes, hash, prior: req.store.get(change.address) ?? change.prior, observed: change.observed,
-    ...(connection !== undefined ? { connection } : {}), ...(desired.startupTimeout ? { startupTimeout: desired.startupTimeout } : {}),
+    ...(connection !== undefined ? { connection } : {}), ...(desired.startupTimeout ? { startupTimeout: desired.startupTimeout } : {}), ...stepsOf(change),
   };
   const applied = await type.apply(ctx, op);
   if (!applied) throw new Error(`internal: ${change.type} apply returned nothing for ${change.action}`);
   await req.store.upsert({ ...base, ...(applied.id ? { id: applied.id } : {}), outputs: applied.outputs, sensitive });
+}
+
+function stepsOf(change: Exclude<Work, RecordChange>): Pick<ApplyOp, 'steps'> {
+  return change.steps !== undefined ? { steps: change.steps } : {};
 }
 
 function describeFailure(err: unknown): { message: string; hint?: string } {

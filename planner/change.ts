@@ -2,7 +2,7 @@
  * The plan is data: one Change per address with a short lower-case cause, the attribute-level diff,
  * and what apply needs to execute it. Rendering (human, JSON) reads only this.
  */
-import type { Expr } from './expr.js';
+import type { Expr, Json } from './expr.js';
 import type { AttributeDiff } from './attribute-diff.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { Observed, RuntimeIssue, StateRecord } from './resource.js';
@@ -29,6 +29,8 @@ interface ChangeBase {
 interface Acting extends ChangeBase {
   /** The live object differs from what state recorded: someone changed it outside omnitron. */
   drifted?: boolean;
+  /** The type's planned steps for this action (ResourceType.planSteps), handed to apply as they are. */
+  steps?: Json;
 }
 
 export interface CreateChange extends Acting { action: 'create'; desired: DesiredSpec }

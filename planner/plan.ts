@@ -10,7 +10,7 @@ import { topoOrder } from './graph/dag.js';
 import { dependenciesOf } from './desired/desired-graph.js';
 import { PLAN_FORMAT_VERSION, type Change, type DesiredSpec, type DriftItem, type Plan, type PlanBinding } from './change.js';
 import type { Diagnostic } from './diagnostics.js';
-import type { Decision, DesiredResource, Observed, ResourceType, StateRecord } from './resource.js';
+import type { ApplyAction, Decision, DesiredResource, Observed, PlanInput, ResourceType, StateRecord } from './resource.js';
 
 export interface PlanRequest {
   project: string;
@@ -65,7 +65,8 @@ function planOne(req: PlanRequest, r: DesiredResource, lookup: (a: string, o: st
   const desiredHash = containsUnknown(value) ? undefined : configHash(value as Json);
   const prior = req.prior.get(r.address);
   const observed = req.observed.get(r.address);
-  let decision = type.plan({ address: r.address, desired: value, desiredHash, prior, observed, unreadable: req.unreadable.get(r.address), sensitive: r.sensitive });
+  const input: PlanInput = { address: r.address, desired: value, desiredHash, prior, observed, unreadable: req.unreadable.get(r.address), sensitive: r.sensitive };
+  let decision = type.plan(input);
   if (req.replace?.has(r.address) && (decision.action === 'noop' || decision.action === 'update')) {
     decision = { action: 'replace', reason: 'replacement requested', diffs: decision.action === 'update' ? decision.diffs : [], forcedBy: ['requested'] };
   }
@@ -73,14 +74,20 @@ function planOne(req: PlanRequest, r: DesiredResource, lookup: (a: string, o: st
   const shown = diffAttributes(decision.action === 'create' ? undefined : before, value, { sensitive: r.sensitive });
   const base = { address: r.address, type: r.type, reason: decision.reason, unchanged: shown.unchanged, dependsOn: dependenciesOf(r), ...(prior ? { prior } : {}), ...(observed ? { observed } : {}) };
   const desired = desiredSpec(r);
-  const drifted = prior && desiredHash !== undefined && prior.hash === desiredHash ? { drifted: true } : {};
+  if (decision.action === 'noop') return decision.record && observed ? { ...base, action: 'noop', diffs: [], record: true, desired, observed } : { ...base, action: 'noop', diffs: [] };
+  const acting = { ...base, ...stepsFor(type, decision.action, input), ...(prior && desiredHash !== undefined && prior.hash === desiredHash ? { drifted: true } : {}) };
   switch (decision.action) {
-    case 'noop': return decision.record && observed ? { ...base, action: 'noop', diffs: [], record: true, desired, observed } : { ...base, action: 'noop', diffs: [] };
-    case 'create': return { ...base, action: 'create', diffs: shown.diffs, unchanged: 0, desired, ...drifted };
-    case 'update': return { ...base, action: 'update', diffs: decision.diffs, desired, ...drifted };
-    case 'replace': return { ...base, action: 'replace', diffs: decision.diffs, forcedBy: decision.forcedBy, desired, ...drifted };
-    case 'delete': return { ...base, action: 'delete', diffs: [], ...(r.connection !== undefined ? { connection: r.connection } : {}), ...drifted };
+    case 'create': return { ...acting, action: 'create', diffs: shown.diffs, unchanged: 0, desired };
+    case 'update': return { ...acting, action: 'update', diffs: decision.diffs, desired };
+    case 'replace': return { ...acting, action: 'replace', diffs: decision.diffs, forcedBy: decision.forcedBy, desired };
+    case 'delete': return { ...acting, action: 'delete', diffs: [], ...(r.connection !== undefined ? { connection: r.connection } : {}) };
   }
+}
+
+/** The type's steps for the final action, asked once it is final (--replace and kept volumes change it). */
+function stepsFor(type: ResourceType, action: ApplyAction, input: PlanInput): { steps?: Json } {
+  const steps = type.planSteps?.(action, input);
+  return steps === undefined ? {} : { steps };
 }
 
 function desiredSpec(r: DesiredResource): DesiredSpec {
@@ -98,7 +105,9 @@ function planRemovals(req: PlanRequest, desired: ReadonlySet<string>): Change[] 
     const prior = req.prior.get(address);
     const observed = req.observed.get(address);
     const typeName = prior?.type ?? observed!.type;
-    let decision: Decision = typeOf(req, typeName).plan({ address, prior, observed, unreadable: req.unreadable.get(address), sensitive: [] });
+    const type = typeOf(req, typeName);
+    const input: PlanInput = { address, prior, observed, unreadable: req.unreadable.get(address), sensitive: [] };
+    let decision: Decision = type.plan(input);
     if (kept.has(address) && decision.action === 'delete') {
       decision = { action: 'noop', reason: typeName === 'docker_volume' ? 'data volume kept (pass --volumes to delete it)' : 'kept with the data volume that needs it (pass --volumes to delete it)' };
     }
@@ -109,7 +118,7 @@ function planRemovals(req: PlanRequest, desired: ReadonlySet<string>): Change[] 
     const connection = prior?.connection ?? desiredConnections.get(typeName);
     const sensitive = (prior?.sensitive ?? []).filter((p) => p.startsWith('attributes.')).map((p) => p.slice('attributes.'.length));
     return {
-      ...base, action: 'delete', diffs: diffAttributes(before, undefined, { sensitive }).diffs,
+      ...base, ...stepsFor(type, 'delete', input), action: 'delete', diffs: diffAttributes(before, undefined, { sensitive }).diffs,
       // An orphan found only by its ownership stamp has no recorded connection; reach it the way its siblings are reached.
       ...(connection !== undefined && !prior?.connection ? { connection } : {}),
     };
