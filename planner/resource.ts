@@ -169,10 +169,10 @@ export interface ResourceType<S extends Json = Json> {
   /**
    * What apply is to do for the plan's final `action` (after --replace or a kept volume changed it),
    * decided now from what observe saw, like OpenTofu's planned private data: plain JSON that the
-   * Change (and a saved plan) carries to ApplyOp.steps, never rendered. Types whose apply has
-   * nothing to choose have none.
+   * Change (and a saved plan) carries to ApplyOp.steps, never rendered. Undefined, or no planSteps
+   * at all: apply has nothing to choose.
    */
-  planSteps?(action: ApplyAction, input: PlanInput): S;
+  planSteps?(action: ApplyAction, input: PlanInput): S | undefined;
   /** Outputs of an object found live that state had lost (a `record` no-op); types without it record none. */
   recordOutputs?(observed: Observed): Record<string, Json>;
   /** For create/update/replace returns the record to store; for delete returns undefined. */

@@ -22,7 +22,7 @@ export interface ReadContext {
 
 export type Facts = (request: ProbeRequest) => RawAnswer;
 
-export interface NodeResourceType extends ResourceType {
+export interface NodeResourceType<S extends Json = Json> extends ResourceType<S> {
   /** What the probe must answer to observe this resource (nothing when an identifying value is unknown). */
   requests(attrs: Attrs, rc: ReadContext): ProbeRequest[];
   /** The live object from the probe's answers; undefined when it does not exist. Throws FactError when unreadable. */
