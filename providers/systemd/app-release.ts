@@ -13,7 +13,7 @@ import type { Transport } from '../../planner/transport.js';
 import { extractRelease, switchRelease } from './commands.js';
 import { releaseFact } from './facts.js';
 import { CONFLICT, refuseConflict } from './live-file.js';
-import { absolutePath, accountName, nodeName, oldAttributes, onNode, progress, runScript, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { absolutePath, accountName, nodeName, onNode, progress, removingOld, runScript, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
 import { parseAttributes } from '../parse-attributes.js';
 import { planAgainstLive } from './plan-live.js';
 import type { ProbeRequest } from './probe.js';
@@ -93,12 +93,7 @@ async function removeRoot(ctx: ProviderContext, op: ApplyOp, old: { [key: string
   await onNode(ctx, op.address, old.node, (t) => t.execOrThrow(['rm', '-rf', '--', root]));
 }
 
-async function applyAppRelease(ctx: ProviderContext, op: ApplyOp<ReleaseSteps>): Promise<Applied | undefined> {
-  const old = oldAttributes(op);
-  if (op.action === 'delete' || op.action === 'replace') {
-    if (old) await removeRoot(ctx, op, old);
-    if (op.action === 'delete') return undefined;
-  }
+async function switchToRelease(ctx: ProviderContext, op: ApplyOp<ReleaseSteps>): Promise<Applied> {
   const a = parseAttributes(schema, op);
   const { upload, previous } = plannedSteps(op);
   await onNode(ctx, op.address, a.node, async (t) => {
@@ -114,7 +109,7 @@ export const appRelease = {
   plan: planAppRelease,
   planSteps: planReleaseSteps,
   recordOutputs: (o: Observed) => ({ current: (o.attributes as { release: Json }).release, previous: null }),
-  apply: applyAppRelease,
+  apply: removingOld(removeRoot, switchToRelease),
   requests,
   read,
 } satisfies NodeResourceType<ReleaseSteps>;

@@ -10,7 +10,7 @@ import { sha256 } from '../../planner/hash.js';
 import { plannedSteps, ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext } from '../../planner/resource.js';
 import { chmod, chown, removeFile } from './commands.js';
 import { contentSha256, fileRequest, fileSteps, readLiveFile, type FileSteps } from './live-file.js';
-import { absolutePath, accountName, fileMode, nodeName, normalizeModes, oldAttributes, onNode, progress, str, type Attrs, type NodeResourceType, type ReadContext, type Facts } from './node-type.js';
+import { absolutePath, accountName, fileMode, nodeName, normalizeModes, onNode, progress, removingOld, str, type Attrs, type NodeResourceType, type ReadContext, type Facts } from './node-type.js';
 import { parseAttributes } from '../parse-attributes.js';
 import { planLiveFile } from './plan-file.js';
 
@@ -50,12 +50,7 @@ async function removeOld(ctx: ProviderContext, op: ApplyOp, old: { [key: string]
   await onNode(ctx, op.address, old.node, (t) => t.execOrThrow(removeFile(path)));
 }
 
-async function applyNodeFile(ctx: ProviderContext, op: ApplyOp<FileSteps>): Promise<Applied | undefined> {
-  const old = oldAttributes(op);
-  if (op.action === 'delete' || op.action === 'replace') {
-    if (old) await removeOld(ctx, op, old);
-    if (op.action === 'delete') return undefined;
-  }
+async function writeNodeFile(ctx: ProviderContext, op: ApplyOp<FileSteps>): Promise<Applied> {
   const a = parseAttributes(schema, op);
   const hash = sha256(a.content);
   const { upload } = plannedSteps(op);
@@ -77,7 +72,7 @@ export const nodeFile = {
   plan: planNodeFile,
   planSteps: (action, input) => fileSteps(action, input.observed, contentSha256(input.desired)),
   recordOutputs: (o: Observed) => ({ path: o.id ?? null, sha256: (o.attributes as { sha256?: string }).sha256 ?? null }),
-  apply: applyNodeFile,
+  apply: removingOld(removeOld, writeNodeFile),
   requests,
   read,
 } satisfies NodeResourceType<FileSteps>;

@@ -13,7 +13,7 @@ import type { Transport } from '../../planner/transport.js';
 import { inputsMarkerPath, journal, removeFile, resetFailed, systemctl, unitState, writeInputsMarker } from './commands.js';
 import { fileFact, markerFact, unitFact } from './facts.js';
 import { handOverAgent, issuesFromFact, markOf, readAgentStatus, statusRequest, waitAgentSettled } from './agent-status.js';
-import { nodeName, oldAttributes, onNode, progress, runScript, str, unitName, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { nodeName, onNode, progress, removingOld, runScript, str, unitName, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
 import { parseAttributes } from '../parse-attributes.js';
 import type { ProbeRequest } from './probe.js';
 import { describeUnit, observeService, planServiceSteps, planSystemdService, serviceSteps, SYSTEMD_SERVICE_TYPE, type ServiceSteps, type UnitState } from './service-status.js';
@@ -107,7 +107,9 @@ async function converge(ctx: ProviderContext, t: Transport, op: ApplyOp, a: Attr
 }
 
 /** Stops and disables the unit (already gone is fine) and forgets its inputs. */
-async function remove(ctx: ProviderContext, op: ApplyOp, node: string, name: string): Promise<void> {
+async function removeOld(ctx: ProviderContext, op: ApplyOp, old: { [key: string]: Json }): Promise<void> {
+  const { node, name } = old;
+  if (typeof node !== 'string' || typeof name !== 'string') return;
   progress(ctx, op.address, `stopping and disabling ${name}`);
   await onNode(ctx, op.address, node, async (t) => {
     for (const verb of ['stop', 'disable']) {
@@ -118,12 +120,7 @@ async function remove(ctx: ProviderContext, op: ApplyOp, node: string, name: str
   });
 }
 
-async function applySystemdService(ctx: ProviderContext, op: ApplyOp<ServiceSteps>): Promise<Applied | undefined> {
-  const old = oldAttributes(op);
-  if (op.action === 'delete' || op.action === 'replace') {
-    if (typeof old?.node === 'string' && typeof old.name === 'string') await remove(ctx, op, old.node, old.name);
-    if (op.action === 'delete') return undefined;
-  }
+async function convergeService(ctx: ProviderContext, op: ApplyOp<ServiceSteps>): Promise<Applied> {
   const a = parseAttributes(schema, op);
   const steps = plannedSteps(op);
   await onNode(ctx, op.address, a.node, (t) => converge(ctx, t, op, a, steps));
@@ -144,7 +141,7 @@ export const systemdService = {
   plan: planSystemdService,
   planSteps: planServiceSteps,
   recordOutputs,
-  apply: applySystemdService,
+  apply: removingOld(removeOld, convergeService),
   requests,
   read,
 } satisfies NodeResourceType<ServiceSteps>;
