@@ -8,7 +8,7 @@ import { known, resolve, type Json } from './expr.js';
 import { configHash } from './hash.js';
 import { walk, type WalkResult } from './graph/dag.js';
 import { ProviderError, type ApplyOp, type ProviderContext, type ResourceType, type StateRecord } from './resource.js';
-import type { Change, Plan } from './change.js';
+import type { Change, NoopChange, Plan, RecordChange } from './change.js';
 import type { EventSink } from './events.js';
 
 export interface RecordStore {
@@ -36,13 +36,15 @@ export interface ApplyOutcome {
 }
 
 type Verb = 'create' | 'update' | 'replace' | 'delete' | 'record';
+/** Every change apply acts on: all but the no-ops that record nothing. */
+type Work = Exclude<Change, NoopChange>;
 
 export async function applyPlan(req: ApplyRequest): Promise<ApplyOutcome> {
-  const work = req.plan.changes.filter((c) => c.action !== 'noop' || c.record);
+  const work = req.plan.changes.filter((c): c is Work => c.action !== 'noop' || c.record === true);
   const deletes = work.filter((c) => c.action === 'delete');
   const rest = work.filter((c) => c.action !== 'delete');
   const outcome: ApplyOutcome = { add: 0, change: 0, destroy: 0, failed: [], skipped: [], notStarted: [] };
-  const run = async (changes: Change[], reverse: boolean) => {
+  const run = async (changes: Work[], reverse: boolean) => {
     const byAddress = new Map(changes.map((c) => [c.address, c]));
     const result = await walk(changes.map((c) => c.address), (a) => byAddress.get(a)!.dependsOn,
       (a) => applyOne(req, byAddress.get(a)!, outcome), { parallelism: req.parallelism, signal: req.context.signal, reverse });
@@ -62,7 +64,7 @@ function collect(req: ApplyRequest, result: WalkResult, outcome: ApplyOutcome) {
   outcome.notStarted.push(...result.notStarted);
 }
 
-async function applyOne(req: ApplyRequest, change: Change, outcome: ApplyOutcome): Promise<void> {
+async function applyOne(req: ApplyRequest, change: Work, outcome: ApplyOutcome): Promise<void> {
   const verb: Verb = change.action === 'noop' ? 'record' : change.action;
   const started = Date.now();
   req.sink({ type: 'apply_start', address: change.address, action: verb });
@@ -73,7 +75,7 @@ async function applyOne(req: ApplyRequest, change: Change, outcome: ApplyOutcome
       : { type: 'warning', address: e.address, message: e.message }),
   };
   try {
-    await execute(req, ctx, change, verb);
+    await execute(req, ctx, change);
   } catch (err) {
     const failure = describeFailure(err);
     outcome.failed.push({ address: change.address, ...failure });
@@ -87,34 +89,38 @@ async function applyOne(req: ApplyRequest, change: Change, outcome: ApplyOutcome
   req.sink({ type: 'apply_complete', address: change.address, action: verb, ms: Date.now() - started });
 }
 
-async function execute(req: ApplyRequest, ctx: ProviderContext, change: Change, verb: Verb): Promise<void> {
+async function execute(req: ApplyRequest, ctx: ProviderContext, change: Work): Promise<void> {
   const type = req.types.get(change.type);
   if (!type) throw new Error(`internal: no provider implements resource type "${change.type}"`);
   const lookup = (address: string, output: string): Json | undefined => req.store.get(address)?.outputs[output];
-  if (verb === 'delete') {
-    const recorded = change.prior?.connection ?? change.desired?.connection;
+  if (change.action === 'delete') {
+    const recorded = change.prior?.connection ?? change.connection;
     const connection = recorded !== undefined ? known(resolve(recorded, lookup), `${change.address} connection`) : undefined;
-    await type.apply(ctx, { action: 'delete', address: change.address, prior: change.prior, observed: change.observed, ...(connection !== undefined ? { connection } : {}) });
+    await type.apply(ctx, { action: 'delete', address: change.address, prior: change.prior, observed: change.observed, ...(connection !== undefined ? { connection } : {}), ...stepsOf(change) });
     await req.store.remove(change.address);
     return;
   }
-  const desired = change.desired!;
+  const desired = change.desired;
   const attributes = known(resolve(desired.attributes, lookup), change.address);
   const hash = configHash(attributes);
   const base = { address: change.address, type: change.type, attributes, dependsOn: change.dependsOn, hash, updatedAt: new Date().toISOString(), ...(desired.connection !== undefined ? { connection: desired.connection } : {}) };
   const sensitive = [...desired.sensitive.map((p) => `attributes.${p}`), ...(type.sensitiveOutputs ?? []).map((o) => `outputs.${o}`)];
-  if (verb === 'record') {
-    await req.store.upsert({ ...base, ...(change.observed?.id ? { id: change.observed.id } : {}), outputs: type.recordOutputs?.(change.observed!) ?? {}, sensitive });
+  if (change.action === 'noop') {
+    await req.store.upsert({ ...base, ...(change.observed.id ? { id: change.observed.id } : {}), outputs: type.recordOutputs?.(change.observed) ?? {}, sensitive });
     return;
   }
   const connection = desired.connection !== undefined ? known(resolve(desired.connection, lookup), `${change.address} connection`) : undefined;
   const op: ApplyOp = {
-    action: verb, address: change.address, attributes, hash, prior: req.store.get(change.address) ?? change.prior, observed: change.observed,
-    ...(connection !== undefined ? { connection } : {}), ...(desired.startupTimeout ? { startupTimeout: desired.startupTimeout } : {}),
+    action: change.action, address: change.address, attributes, hash, prior: req.store.get(change.address) ?? change.prior, observed: change.observed,
+    ...(connection !== undefined ? { connection } : {}), ...(desired.startupTimeout ? { startupTimeout: desired.startupTimeout } : {}), ...stepsOf(change),
   };
   const applied = await type.apply(ctx, op);
-  if (!applied) throw new Error(`internal: ${change.type} apply returned nothing for ${verb}`);
+  if (!applied) throw new Error(`internal: ${change.type} apply returned nothing for ${change.action}`);
   await req.store.upsert({ ...base, ...(applied.id ? { id: applied.id } : {}), outputs: applied.outputs, sensitive });
+}
+
+function stepsOf(change: Exclude<Work, RecordChange>): Pick<ApplyOp, 'steps'> {
+  return change.steps !== undefined ? { steps: change.steps } : {};
 }
 
 function describeFailure(err: unknown): { message: string; hint?: string } {

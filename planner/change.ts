@@ -2,35 +2,59 @@
  * The plan is data: one Change per address with a short lower-case cause, the attribute-level diff,
  * and what apply needs to execute it. Rendering (human, JSON) reads only this.
  */
-import type { Expr } from './expr.js';
+import type { Expr, Json } from './expr.js';
 import type { AttributeDiff } from './attribute-diff.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { Observed, RuntimeIssue, StateRecord } from './resource.js';
 
-export type Action = 'create' | 'update' | 'replace' | 'delete' | 'noop';
+export type Action = Change['action'];
 
-export interface Change {
+/** What apply executes for a desired resource: unresolved attributes (refs resolve against state at apply time). */
+export interface DesiredSpec { attributes: Expr; connection?: Expr; sensitive: string[]; startupTimeout?: number }
+
+interface ChangeBase {
   address: string;
   type: string;
-  action: Action;
   /** Why, in a few lower-case words: "not found", "config hash diverged", "container is exited". */
   reason: string;
   /** Attribute-level differences (for create: every after value; for delete: every before value). */
   diffs: AttributeDiff[];
   /** Number of attributes compared and found equal (rendered as "(N unchanged attributes hidden)"). */
   unchanged: number;
-  /** Attribute paths (or "requested") that force a replace. */
-  forcedBy?: string[];
-  /** The live object differs from what state recorded: someone changed it outside omnitron. */
-  drifted?: boolean;
-  /** A no-op that still writes state (an object found live that state had lost, e.g. after a crash). */
-  record?: boolean;
   dependsOn: string[];
-  /** What apply executes: unresolved desired attributes (refs resolve against state at apply time). */
-  desired?: { attributes: Expr; connection?: Expr; sensitive: string[]; startupTimeout?: number };
   prior?: StateRecord;
   observed?: Observed;
 }
+
+interface Acting extends ChangeBase {
+  /** The live object differs from what state recorded: someone changed it outside omnitron. */
+  drifted?: boolean;
+  /** The type's planned steps for this action (ResourceType.planSteps), handed to apply as they are. */
+  steps?: Json;
+}
+
+export interface CreateChange extends Acting { action: 'create'; desired: DesiredSpec }
+export interface UpdateChange extends Acting { action: 'update'; desired: DesiredSpec }
+export interface ReplaceChange extends Acting {
+  action: 'replace';
+  desired: DesiredSpec;
+  /** Attribute paths (or "requested") that force the replacement. */
+  forcedBy: string[];
+}
+export interface DeleteChange extends Acting {
+  action: 'delete';
+  /** How to reach an orphan's server when state recorded none (the way its siblings in config are reached). */
+  connection?: Expr;
+}
+export interface NoopChange extends ChangeBase { action: 'noop'; record?: false }
+/** A no-op that still writes state: an object found live that state had lost (e.g. after a crash). */
+export interface RecordChange extends ChangeBase { action: 'noop'; record: true; desired: DesiredSpec; observed: Observed }
+
+/** One per address; fields exist only on the actions they mean something for. */
+export type Change = CreateChange | UpdateChange | ReplaceChange | DeleteChange | NoopChange | RecordChange;
+
+/** A saved plan of another format is refused, never half-understood. */
+export const PLAN_FORMAT_VERSION = 2;
 
 export interface DriftItem {
   address: string;
@@ -45,7 +69,7 @@ export interface PlanBinding {
 }
 
 export interface Plan {
-  formatVersion: 1;
+  formatVersion: typeof PLAN_FORMAT_VERSION;
   project: string;
   stack: string;
   stackType: string;

@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { UNKNOWN } from './expr.js';
 import { UserError } from './diagnostics.js';
 import { openBytes, sealBytes, type StateKey } from './state/encryption.js';
-import type { Plan, PlanBinding } from './change.js';
+import { PLAN_FORMAT_VERSION, type Plan, type PlanBinding } from './change.js';
 
 const MARK = '$unknown';
 
@@ -24,7 +24,7 @@ export async function loadPlan(file: string, key: StateKey): Promise<Plan> {
   }
   const json = new TextDecoder().decode(await openBytes(bytes, key, `saved plan ${file}`));
   const plan = JSON.parse(json, (_k, v: unknown) => (isUnknownMark(v) ? UNKNOWN : v)) as Plan;
-  if (plan.formatVersion !== 1) throw new UserError({ severity: 'error', summary: `${file} is not a plan this version of omnitron can apply` });
+  if (plan.formatVersion !== PLAN_FORMAT_VERSION) throw new UserError({ severity: 'error', summary: `${file} is not a plan this version of omnitron can apply` });
   return plan;
 }
 

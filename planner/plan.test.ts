@@ -110,6 +110,43 @@ describe('makePlan', () => {
     expect(p.changes.map((c) => [c.action, c.record ?? false])).toEqual([['noop', true], ['noop', false]]);
   });
 
+  it('each change carries only what its action needs: apply input on create/update/replace/record, a connection on an orphan delete', () => {
+    const gone = observed('thing.orphan', { name: 'o' });
+    const kept = record('thing.kept', { name: 'k' });
+    const p = plan({
+      desired: [{ ...desired('thing.new', { name: 'n' }), connection: { host: 'h' } }, desired('thing.kept', { name: 'k' }), desired('thing.found', { name: 'f' })],
+      prior: new Map([[kept.address, kept]]),
+      observed: new Map([['thing.kept', observed('thing.kept', { name: 'k' })], ['thing.found', observed('thing.found', { name: 'f' })], [gone.address, gone]]),
+    });
+    const by = new Map(p.changes.map((c) => [c.address, c]));
+    expect(by.get('thing.new')).toMatchObject({ action: 'create', desired: { attributes: { name: 'n' }, connection: { host: 'h' }, sensitive: [] } });
+    expect(by.get('thing.kept')).not.toHaveProperty('desired');
+    expect(by.get('thing.found')).toMatchObject({ action: 'noop', record: true, desired: { attributes: { name: 'f' } }, observed: { address: 'thing.found' } });
+    expect(by.get('thing.orphan')).toMatchObject({ action: 'delete', connection: { host: 'h' } });
+    expect(by.get('thing.orphan')).not.toHaveProperty('desired');
+    expect(p.changes.filter((c) => 'forcedBy' in c)).toEqual([]);
+  });
+
+  it('asks a type for its steps once the action is final, and the change carries them', () => {
+    const asked: string[] = [];
+    const stepping: ResourceType = { ...fake, planSteps: (action, input) => { asked.push(`${input.address} ${action}`); return { action, seen: input.observed !== undefined }; } };
+    const vol = { ...record('docker_volume.pg', { name: 'v' }), type: 'docker_volume' };
+    const a = record('thing.a', { name: 'a' });
+    const p = plan({
+      desired: [desired('thing.a', { name: 'a' }), desired('thing.b', { name: 'b' }), desired('thing.c', { name: 'c' })], replace: new Set(['thing.a']), keepVolumes: true,
+      types: new Map([['thing', stepping], ['docker_volume', { ...stepping, type: 'docker_volume' }]]),
+      prior: new Map([[a.address, a], [vol.address, vol]]),
+      observed: new Map([['thing.a', observed('thing.a', { name: 'a' })], ['thing.c', observed('thing.c', { name: 'c' })], ['thing.gone', observed('thing.gone', { name: 'g' })], [vol.address, { ...observed(vol.address, { name: 'v' }), type: 'docker_volume' }]]),
+    });
+    expect(p.changes.find((c) => c.address === vol.address)).toMatchObject({ action: 'noop', reason: 'data volume kept (pass --volumes to delete it)' });
+    const steps = Object.fromEntries(p.changes.map((c) => [c.address, c.action === 'noop' ? 'none' : c.steps]));
+    expect(steps).toEqual({
+      'thing.gone': { action: 'delete', seen: true }, 'docker_volume.pg': 'none',
+      'thing.a': { action: 'replace', seen: true }, 'thing.b': { action: 'create', seen: false }, 'thing.c': 'none',
+    });
+    expect(asked.sort()).toEqual(['thing.a replace', 'thing.b create', 'thing.gone delete']);
+  });
+
   it('destroy without --volumes also keeps the secrets a kept volume was written with', () => {
     const vol = { ...record('docker_volume.pg', { name: 'v' }), type: 'docker_volume' };
     const secret = { ...record('random_password.pg', { length: 40 }), type: 'random_password' };

@@ -8,9 +8,9 @@ import { configHash } from './hash.js';
 import { diffAttributes } from './diff.js';
 import { topoOrder } from './graph/dag.js';
 import { dependenciesOf } from './desired/desired-graph.js';
-import type { Change, DriftItem, Plan, PlanBinding } from './change.js';
+import { PLAN_FORMAT_VERSION, type Change, type DesiredSpec, type DriftItem, type Plan, type PlanBinding } from './change.js';
 import type { Diagnostic } from './diagnostics.js';
-import type { Decision, DesiredResource, Observed, ResourceType, StateRecord } from './resource.js';
+import type { ApplyAction, Decision, DesiredResource, Observed, PlanInput, ResourceType, StateRecord } from './resource.js';
 
 export interface PlanRequest {
   project: string;
@@ -38,10 +38,10 @@ export function makePlan(req: PlanRequest): Plan {
   const removals = planRemovals(req, new Set(desired.map((d) => d.address)));
   let changes = [...removals, ...forward];
   if (req.targets && req.targets.size > 0) changes = targetClosure(changes, req.targets);
-  const drift: DriftItem[] = changes.filter((c) => c.drifted).map((c) => ({ address: c.address, summary: c.reason }));
+  const drift: DriftItem[] = changes.filter((c) => c.action !== 'noop' && c.drifted).map((c) => ({ address: c.address, summary: c.reason }));
   const runtimeDrift = req.mode === 'destroy' ? [] : [...req.observed.values()].flatMap((o) => o.runtime ?? []);
   return {
-    formatVersion: 1, project: req.project, stack: req.stack, stackType: req.stackType, mode: req.mode,
+    formatVersion: PLAN_FORMAT_VERSION, project: req.project, stack: req.stack, stackType: req.stackType, mode: req.mode,
     changes, drift, runtimeDrift, binding: req.binding, diagnostics: req.diagnostics ?? [],
   };
 }
@@ -65,25 +65,33 @@ function planOne(req: PlanRequest, r: DesiredResource, lookup: (a: string, o: st
   const desiredHash = containsUnknown(value) ? undefined : configHash(value as Json);
   const prior = req.prior.get(r.address);
   const observed = req.observed.get(r.address);
-  let decision = type.plan({ address: r.address, desired: value, desiredHash, prior, observed, unreadable: req.unreadable.get(r.address), sensitive: r.sensitive });
+  const input: PlanInput = { address: r.address, desired: value, desiredHash, prior, observed, unreadable: req.unreadable.get(r.address), sensitive: r.sensitive };
+  let decision = type.plan(input);
   if (req.replace?.has(r.address) && (decision.action === 'noop' || decision.action === 'update')) {
     decision = { action: 'replace', reason: 'replacement requested', diffs: decision.action === 'update' ? decision.diffs : [], forcedBy: ['requested'] };
   }
   const before = (observed?.attributes ?? prior?.attributes) as Value | undefined;
   const shown = diffAttributes(decision.action === 'create' ? undefined : before, value, { sensitive: r.sensitive });
-  const change: Change = {
-    address: r.address, type: r.type, action: decision.action, reason: decision.reason,
-    diffs: decision.action === 'update' || decision.action === 'replace' ? decision.diffs : decision.action === 'create' ? shown.diffs : [],
-    unchanged: decision.action === 'create' ? 0 : shown.unchanged,
-    dependsOn: dependenciesOf(r),
-    desired: { attributes: r.attributes, ...(r.connection !== undefined ? { connection: r.connection } : {}), sensitive: r.sensitive, ...(r.startupTimeout ? { startupTimeout: r.startupTimeout } : {}) },
-    ...(prior ? { prior } : {}),
-    ...(observed ? { observed } : {}),
-  };
-  if (decision.action === 'replace') change.forcedBy = decision.forcedBy;
-  if (decision.action === 'noop' && decision.record) change.record = true;
-  if (decision.action !== 'noop' && prior && desiredHash !== undefined && prior.hash === desiredHash) change.drifted = true;
-  return change;
+  const base = { address: r.address, type: r.type, reason: decision.reason, unchanged: shown.unchanged, dependsOn: dependenciesOf(r), ...(prior ? { prior } : {}), ...(observed ? { observed } : {}) };
+  const desired = desiredSpec(r);
+  if (decision.action === 'noop') return decision.record && observed ? { ...base, action: 'noop', diffs: [], record: true, desired, observed } : { ...base, action: 'noop', diffs: [] };
+  const acting = { ...base, ...stepsFor(type, decision.action, input), ...(prior && desiredHash !== undefined && prior.hash === desiredHash ? { drifted: true } : {}) };
+  switch (decision.action) {
+    case 'create': return { ...acting, action: 'create', diffs: shown.diffs, unchanged: 0, desired };
+    case 'update': return { ...acting, action: 'update', diffs: decision.diffs, desired };
+    case 'replace': return { ...acting, action: 'replace', diffs: decision.diffs, forcedBy: decision.forcedBy, desired };
+    case 'delete': return { ...acting, action: 'delete', diffs: [], ...(r.connection !== undefined ? { connection: r.connection } : {}) };
+  }
+}
+
+/** The type's steps for the final action, asked once it is final (--replace and kept volumes change it). */
+function stepsFor(type: ResourceType, action: ApplyAction, input: PlanInput): { steps?: Json } {
+  const steps = type.planSteps?.(action, input);
+  return steps === undefined ? {} : { steps };
+}
+
+function desiredSpec(r: DesiredResource): DesiredSpec {
+  return { attributes: r.attributes, ...(r.connection !== undefined ? { connection: r.connection } : {}), sensitive: r.sensitive, ...(r.startupTimeout ? { startupTimeout: r.startupTimeout } : {}) };
 }
 
 function planRemovals(req: PlanRequest, desired: ReadonlySet<string>): Change[] {
@@ -93,25 +101,27 @@ function planRemovals(req: PlanRequest, desired: ReadonlySet<string>): Change[] 
   const depsOf = (a: string) => req.prior.get(a)?.dependsOn ?? [];
   const kept = req.keepVolumes ? keptWithVolumes(req.prior, gone) : new Set<string>();
   const order = topoOrder(gone, depsOf).reverse();
-  return order.map((address) => {
+  return order.map((address): Change => {
     const prior = req.prior.get(address);
     const observed = req.observed.get(address);
     const typeName = prior?.type ?? observed!.type;
-    let decision: Decision = typeOf(req, typeName).plan({ address, prior, observed, unreadable: req.unreadable.get(address), sensitive: [] });
+    const type = typeOf(req, typeName);
+    const input: PlanInput = { address, prior, observed, unreadable: req.unreadable.get(address), sensitive: [] };
+    let decision: Decision = type.plan(input);
     if (kept.has(address) && decision.action === 'delete') {
       decision = { action: 'noop', reason: typeName === 'docker_volume' ? 'data volume kept (pass --volumes to delete it)' : 'kept with the data volume that needs it (pass --volumes to delete it)' };
     }
+    const base = { address, type: typeName, reason: decision.reason, unchanged: 0, dependsOn: depsOf(address), ...(prior ? { prior } : {}), ...(observed ? { observed } : {}) };
+    if (decision.action === 'noop') return { ...base, action: 'noop', diffs: [] };
+    if (decision.action !== 'delete') throw new Error(`internal: ${typeName} planned ${decision.action} for ${address}, which is not in config; please report`);
     const before = (observed?.attributes ?? prior?.attributes) as Value | undefined;
     const connection = prior?.connection ?? desiredConnections.get(typeName);
     const sensitive = (prior?.sensitive ?? []).filter((p) => p.startsWith('attributes.')).map((p) => p.slice('attributes.'.length));
     return {
-      address, type: typeName, action: decision.action, reason: decision.reason,
-      diffs: decision.action === 'delete' ? diffAttributes(before, undefined, { sensitive }).diffs : [],
-      unchanged: 0, dependsOn: depsOf(address),
+      ...base, ...stepsFor(type, 'delete', input), action: 'delete', diffs: diffAttributes(before, undefined, { sensitive }).diffs,
       // An orphan found only by its ownership stamp has no recorded connection; reach it the way its siblings are reached.
-      ...(connection !== undefined && !prior?.connection ? { desired: { attributes: null, connection, sensitive: [] } } : {}),
-      ...(prior ? { prior } : {}), ...(observed ? { observed } : {}),
-    } satisfies Change;
+      ...(connection !== undefined && !prior?.connection ? { connection } : {}),
+    };
   });
 }
 

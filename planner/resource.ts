@@ -118,8 +118,10 @@ export type Decision =
   | { action: 'replace'; reason: string; diffs: AttributeDiff[]; forcedBy: string[] }
   | { action: 'delete'; reason: string };
 
-export interface ApplyOp {
-  action: 'create' | 'update' | 'replace' | 'delete';
+export type ApplyAction = 'create' | 'update' | 'replace' | 'delete';
+
+export interface ApplyOp<S extends Json = Json> {
+  action: ApplyAction;
   address: string;
   /** Fully resolved desired attributes (absent for delete). */
   attributes?: Json;
@@ -128,6 +130,8 @@ export interface ApplyOp {
   prior?: StateRecord;
   observed?: Observed;
   startupTimeout?: number;
+  /** What the type's planSteps decided at plan time; apply executes exactly this. */
+  steps?: S;
 }
 
 export interface Applied {
@@ -157,15 +161,28 @@ export interface ProviderContext {
   emit(event: ProviderEvent): void;
 }
 
-export interface ResourceType {
+export interface ResourceType<S extends Json = Json> {
   type: string;
   /** Outputs holding secrets (e.g. random_password `result`); anything referencing them becomes sensitive. */
   sensitiveOutputs?: readonly string[];
   plan(input: PlanInput): Decision;
+  /**
+   * What apply is to do for the plan's final `action` (after --replace or a kept volume changed it),
+   * decided now from what observe saw, like OpenTofu's planned private data: plain JSON that the
+   * Change (and a saved plan) carries to ApplyOp.steps, never rendered. Undefined, or no planSteps
+   * at all: apply has nothing to choose.
+   */
+  planSteps?(action: ApplyAction, input: PlanInput): S | undefined;
   /** Outputs of an object found live that state had lost (a `record` no-op); types without it record none. */
   recordOutputs?(observed: Observed): Record<string, Json>;
   /** For create/update/replace returns the record to store; for delete returns undefined. */
-  apply(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined>;
+  apply(ctx: ProviderContext, op: ApplyOp<S>): Promise<Applied | undefined>;
+}
+
+/** The steps planned for `op`: a type with planSteps is never applied without them. */
+export function plannedSteps<S extends Json>(op: ApplyOp<S>): S {
+  if (op.steps === undefined) throw new Error(`internal: ${op.address} reached apply without the steps its plan decided; please report`);
+  return op.steps;
 }
 
 export interface Provider {

@@ -30,7 +30,7 @@ function renderDiff(change: Change, d: AttributeDiff, width: number, paint: Pain
   const sym = symbolFor(change, d);
   const notes = [];
   if (d.sensitive && sym === '~') notes.push('changed');
-  if (d.forcesReplacement || change.forcedBy?.includes(d.path)) notes.push(paint('red', 'forces replacement'));
+  if (d.forcesReplacement || (change.action === 'replace' && change.forcedBy.includes(d.path))) notes.push(paint('red', 'forces replacement'));
   const suffix = notes.length > 0 ? ` # ${notes.join(', ')}` : '';
   const text = textOf(d);
   const diff = text ? unifiedDiff(text.before, text.after) : [];

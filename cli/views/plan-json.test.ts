@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Change, Plan } from '../../planner/change.js';
+import { PLAN_FORMAT_VERSION, type Change, type Plan } from '../../planner/change.js';
 import { UNKNOWN, type Json } from '../../planner/expr.js';
 import { planToJson, renderPlanJson, setPath } from './plan-json.js';
 
 function plan(changes: Array<Partial<Change> & Pick<Change, 'address' | 'action'>>, extra: Partial<Plan> = {}): Plan {
   return {
-    formatVersion: 1, project: 'p', stack: 's', stackType: 'local', drift: [], runtimeDrift: [], diagnostics: [], mode: 'normal',
+    formatVersion: PLAN_FORMAT_VERSION, project: 'p', stack: 's', stackType: 'local', drift: [], runtimeDrift: [], diagnostics: [], mode: 'normal',
     binding: { stateLineage: 'lin', stateSerial: 4, configDigest: 'dig' },
     changes: changes.map((c) => ({ type: c.address.split('.')[0], reason: 'r', diffs: [], unchanged: 0, dependsOn: [], ...c })),
     ...extra,
@@ -15,7 +15,7 @@ function plan(changes: Array<Partial<Change> & Pick<Change, 'address' | 'action'
 describe('planToJson', () => {
   it('maps actions the way Terraform does', () => {
     const out = planToJson(plan([
-      { address: 'a.c', action: 'create' }, { address: 'a.u', action: 'update' }, { address: 'a.r', action: 'replace' },
+      { address: 'a.c', action: 'create' }, { address: 'a.u', action: 'update' }, { address: 'a.r', action: 'replace', forcedBy: [] },
       { address: 'a.d', action: 'delete' }, { address: 'a.n', action: 'noop' },
     ]));
     expect(out.resource_changes.map((c) => c.actions)).toEqual([['create'], ['update'], ['delete', 'create'], ['delete'], ['no-op']]);

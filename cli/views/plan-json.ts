@@ -96,15 +96,15 @@ function changeToJson(c: Change, mode: Plan['mode']): ResourceChangeJson {
     actions: ACTIONS[c.action],
     reason: c.reason,
     ...(actionReason && { action_reason: actionReason }),
-    ...(c.forcedBy && c.forcedBy.length > 0 && { forced_by: [...c.forcedBy] }),
-    ...(c.drifted && { drifted: true }),
-    ...(c.record && { record: true }),
+    ...(c.action === 'replace' && c.forcedBy.length > 0 && { forced_by: [...c.forcedBy] }),
+    ...(c.action !== 'noop' && c.drifted && { drifted: true }),
+    ...(c.action === 'noop' && c.record && { record: true }),
     change: valuesOf(c),
   };
 }
 
 function actionReasonOf(c: Change, mode: Plan['mode']): string | undefined {
-  if (c.action === 'replace') return c.forcedBy?.includes('requested') ? 'replace_by_request' : 'replace_because_cannot_update';
+  if (c.action === 'replace') return c.forcedBy.includes('requested') ? 'replace_by_request' : 'replace_because_cannot_update';
   if (c.action === 'delete' && mode === 'normal') return 'delete_because_no_resource_config';
   return undefined;
 }
@@ -126,7 +126,7 @@ function valuesOf(c: Change): ResourceChangeJson['change'] {
     before_sensitive: beforeSensitive,
     after_sensitive: afterSensitive,
   };
-  const forcing = c.diffs.filter((d) => d.forcesReplacement || c.forcedBy?.includes(d.path)).map((d) => d.path.split('.'));
+  const forcing = c.diffs.filter((d) => d.forcesReplacement || (c.action === 'replace' && c.forcedBy.includes(d.path))).map((d) => d.path.split('.'));
   if (forcing.length > 0) out.replace_paths = forcing;
   return out;
 }

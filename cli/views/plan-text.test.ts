@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Change, Plan } from '../../planner/change.js';
+import { PLAN_FORMAT_VERSION, type Change, type Plan } from '../../planner/change.js';
 import { UNKNOWN } from '../../planner/expr.js';
 import { renderPlanText } from './plan-text.js';
 
 function plan(changes: Array<Partial<Change> & Pick<Change, 'address' | 'action'>>, extra: Partial<Plan> = {}): Plan {
   return {
-    formatVersion: 1, project: 'p', stack: 's', stackType: 'local', drift: [], runtimeDrift: [], diagnostics: [], mode: 'normal',
+    formatVersion: PLAN_FORMAT_VERSION, project: 'p', stack: 's', stackType: 'local', drift: [], runtimeDrift: [], diagnostics: [], mode: 'normal',
     binding: { stateLineage: 'l', stateSerial: 1, configDigest: 'd' },
     changes: changes.map((c) => ({ type: c.address.split('.')[0], reason: '', diffs: [], unchanged: 0, dependsOn: [], ...c })),
     ...extra,
@@ -27,7 +27,7 @@ describe('renderPlanText', () => {
   });
 
   it('lists only the symbols the plan uses, in Terraform order', () => {
-    const out = text(plan([{ address: 'a.y', action: 'replace' }, { address: 'a.x', action: 'create' }]));
+    const out = text(plan([{ address: 'a.y', action: 'replace', forcedBy: [] }, { address: 'a.x', action: 'create' }]));
     expect(out.split('\n').slice(1, 4)).toEqual(['  + create', '-/+ destroy and then create replacement', '']);
   });
 

@@ -9,6 +9,7 @@ import { renderAttributes } from './plan-attributes.js';
 export interface PlanTextOptions { color: boolean }
 
 type Shown = Exclude<Action, 'noop'>;
+type Actionable = Exclude<Change, { action: 'noop' }>;
 
 const LEGEND: Array<[Shown, string]> = [
   ['create', '+ create'],
@@ -20,7 +21,7 @@ const LEGEND: Array<[Shown, string]> = [
 export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
   const paint = painter(opts.color);
   if (!hasChanges(plan)) return joinSections([noChanges(plan), driftSection(plan), runtimeSection(plan)]);
-  const actionable = plan.changes.filter((c) => c.action !== 'noop');
+  const actionable = plan.changes.filter((c): c is Actionable => c.action !== 'noop');
   return joinSections([
     runtimeSection(plan),
     driftSection(plan),
@@ -85,7 +86,7 @@ function recordSection(plan: Plan): string[] {
   return ['Objects to record in state:', ...records.map((c) => `  # ${c.address} found live but missing from state; it will be recorded`)];
 }
 
-function legend(changes: Change[], paint: Painter): string[] {
+function legend(changes: Actionable[], paint: Painter): string[] {
   const used = new Set(changes.map((c) => c.action));
   const lines = LEGEND.filter(([action]) => used.has(action))
     .map(([action, text]) => (action === 'replace' ? `${glyph('replace', paint)} ${text}` : `  ${glyph(action, paint)}${text.slice(1)}`));
@@ -104,8 +105,8 @@ function glyph(action: Shown, paint: Painter): string {
   return `${paint('red', '-')}/${paint('green', '+')}`;
 }
 
-function renderChange(change: Change, paint: Painter): string[] {
-  const action = change.action as Shown;
+function renderChange(change: Actionable, paint: Painter): string[] {
+  const action = change.action;
   const reason = change.reason ? ` (${change.reason})` : '';
   const comment = `  # ${paint('bold', change.address)} ${verdict(change)}${reason}`;
   const lead = action === 'replace' ? glyph(action, paint) : `  ${glyph(action, paint)}`;
@@ -115,12 +116,12 @@ function renderChange(change: Change, paint: Painter): string[] {
   return [comment, open, ...body, '    }'];
 }
 
-function verdict(change: Change): string {
+function verdict(change: Actionable): string {
   switch (change.action) {
     case 'create': return 'will be created';
     case 'update': return 'will be updated in-place';
     case 'delete': return 'will be destroyed';
-    default: return change.forcedBy?.includes('requested') ? 'will be replaced, as requested' : 'must be replaced';
+    case 'replace': return change.forcedBy.includes('requested') ? 'will be replaced, as requested' : 'must be replaced';
   }
 }
 

@@ -19,14 +19,14 @@ const attributes = {
 
 describe('docker_container apply', () => {
   it('refuses the omnitron.managed label before touching Docker', async () => {
-    const err = await dockerContainer.apply(ctx, { action: 'create', address: 'docker_container.x', attributes, hash: 'h' }).catch((e: unknown) => e);
+    const err = await dockerContainer.apply(ctx, { action: 'create', address: 'docker_container.x', attributes, hash: 'h', steps: { existing: 'none' } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect((err as ProviderError).message).toBe('label omnitron.managed is not allowed on container x');
   });
 
   it('turns an unreachable engine into the clear error', async () => {
     const ok = { ...(attributes as object), labels: {} } as Json;
-    await expect(dockerContainer.apply(ctx, { action: 'create', address: 'docker_container.x', attributes: ok, hash: 'h' }))
+    await expect(dockerContainer.apply(ctx, { action: 'create', address: 'docker_container.x', attributes: ok, hash: 'h', steps: { existing: 'none' } }))
       .rejects.toThrow(/^cannot reach the Docker engine at .*: connect ENOENT \/tmp\/omnitron-no-such-docker.sock — is dockerd running\?$/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UNKNOWN, type Json, type Value } from '../../planner/expr.js';
-import type { Observed, PlanInput, StateRecord } from '../../planner/resource.js';
+import type { ApplyAction, Observed, PlanInput, StateRecord } from '../../planner/resource.js';
 import type { ContainerAttributes } from './container-attributes.js';
 import { dockerContainer } from './container.js';
 
@@ -118,5 +118,25 @@ describe('docker_container plan', () => {
 
   it('trusts state when the container cannot be read', () => {
     expect(plan({ observed: undefined, unreadable: 'permission denied' })).toMatchObject({ action: 'noop' });
+  });
+});
+
+describe('docker_container planned steps', () => {
+  const steps = (action: ApplyAction, over: Partial<PlanInput>) => dockerContainer.planSteps(action, { address, desired: attrs() as unknown as Value, desiredHash: HASH, prior, sensitive: [], ...over });
+
+  it('an update restarts the container observe found; a create touches none', () => {
+    expect(plan({ observed: observed(attrs(), 'exited') })).toMatchObject({ action: 'update' });
+    expect(steps('update', { observed: { ...observed(attrs(), 'exited'), id: 'feed' } })).toEqual({ existing: 'restart', id: 'feed' });
+    expect(steps('create', { observed: undefined })).toEqual({ existing: 'none' });
+  });
+
+  it('a replace or delete removes the live container, else the one state remembers, else none', () => {
+    expect(steps('replace', { observed: { ...observed(), id: 'feed' } })).toEqual({ existing: 'remove', id: 'feed' });
+    expect(steps('replace', { observed: undefined })).toEqual({ existing: 'remove', id: 'c0ffee' });
+    expect(steps('delete', { desired: undefined, observed: undefined, prior: { ...prior, id: undefined } })).toEqual({ existing: 'none' });
+  });
+
+  it('a restart with neither a live nor a recorded id goes by the configured name', () => {
+    expect(steps('update', { observed: { ...observed(attrs(), 'exited'), id: undefined }, prior: undefined })).toEqual({ existing: 'restart', id: 'shop-dev-redis' });
   });
 });

@@ -1,12 +1,12 @@
 /**
  * The pure plan for `docker_container`. Containers are immutable, so any attribute difference (or a
  * config hash that no longer matches) replaces; a container that matches but is not running is
- * started again (an update on the `status` pseudo-attribute).
+ * started again (an update on the `status` pseudo-attribute). The steps name the container apply acts on.
  */
 import type { AttributeDiff } from '../../planner/attribute-diff.js';
 import type { Value } from '../../planner/expr.js';
 import { defaultDecision, diffAttributes } from '../../planner/diff.js';
-import type { Decision, Observed, PlanInput } from '../../planner/resource.js';
+import type { ApplyAction, Decision, Observed, PlanInput } from '../../planner/resource.js';
 import { canonicalSize } from '../../planner/config/sizes.js';
 
 const SIZE_FIELDS = ['memory', 'memoryReservation', 'shmSize'];
@@ -41,6 +41,20 @@ function planStatus(observed: Observed, record: boolean): Decision {
   // A dead container cannot be started again, only replaced.
   if (status === 'dead') return { action: 'replace', reason: 'container is dead', diffs: [{ ...diffs[0], forcesReplacement: true }], forcedBy: ['status'] };
   return { action: 'update', reason: `container is ${status}`, diffs };
+}
+
+/** What apply does with the container there is now, by id: restart it (update), remove it first (replace, delete), or nothing. */
+export type ContainerSteps = { existing: 'none' } | { existing: 'restart' | 'remove'; id: string };
+
+/** The container observe found, else the one state remembers; a restart falls back to the configured name. */
+export function planContainerSteps(action: ApplyAction, input: PlanInput): ContainerSteps {
+  const live = input.observed?.id ?? input.prior?.id;
+  const name = field(input.desired ?? null, 'name');
+  if (action === 'update') {
+    const id = live ?? (typeof name === 'string' ? name : undefined);
+    if (id !== undefined) return { existing: 'restart', id };
+  }
+  return action !== 'create' && live ? { existing: 'remove', id: live } : { existing: 'none' };
 }
 
 /** Puts both sides in one canonical order and unit, so "1G" equals "1024m" and port order does not matter. */

@@ -5,12 +5,12 @@
  */
 import type Docker from 'dockerode';
 import type { Json } from '../../planner/expr.js';
-import { ProviderError, type Applied, type ApplyOp, type Observed, type ProviderContext, type ResourceType } from '../../planner/resource.js';
+import { plannedSteps, ProviderError, type Applied, type ApplyOp, type Observed, type ProviderContext, type ResourceType } from '../../planner/resource.js';
 import { reachDocker } from './client.js';
 import { asJson, toContainerAttributes, type ContainerAttributes, type ImageDefaults, type InspectedContainer, type MappingHints } from './container-attributes.js';
 import { DEFAULT_STARTUP_TIMEOUT_S, waitUntilReady } from './container-health.js';
 import { redactor } from './container-logs.js';
-import { planContainer } from './container-plan.js';
+import { planContainer, planContainerSteps, type ContainerSteps } from './container-plan.js';
 import { createOptions, InvalidSize } from './container-spec.js';
 import { dockerMessage, dockerStatus, tolerate } from './errors.js';
 import { addressOf, FORBIDDEN_LABEL, hashOf, ownershipLabels } from './labels.js';
@@ -49,19 +49,18 @@ function notesOf(info: InspectedContainer): string[] {
 export const dockerContainer = {
   type: CONTAINER_TYPE,
   plan: planContainer,
+  planSteps: planContainerSteps,
   recordOutputs: (observed) => containerOutputs(observed.id ?? '', observed.attributes as unknown as ContainerAttributes),
   apply: (ctx, op) => reachDocker(op.address, () => applyContainer(ctx, op)),
-} satisfies ResourceType;
+} satisfies ResourceType<ContainerSteps>;
 
-async function applyContainer(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined> {
+async function applyContainer(ctx: ProviderContext, op: ApplyOp<ContainerSteps>): Promise<Applied | undefined> {
   const docker = ctx.clients.docker();
-  if (op.action === 'delete') {
-    await removeContainer(ctx, docker, op);
-    return undefined;
-  }
+  const steps = plannedSteps(op);
+  if (steps.existing === 'remove') await removeContainer(ctx, docker, op, steps.id);
+  if (op.action === 'delete') return undefined;
   const attrs = op.attributes as unknown as ContainerAttributes;
-  if (op.action === 'update') return restartContainer(ctx, docker, op, attrs);
-  if (op.action === 'replace') await removeContainer(ctx, docker, op);
+  if (steps.existing === 'restart') return restartContainer(ctx, docker, op, steps.id, attrs);
   const container = await createContainer(ctx, docker, op, attrs);
   await startContainer(ctx, container, op, attrs);
   return applied(container.id, op, attrs);
@@ -104,16 +103,13 @@ async function startContainer(ctx: ProviderContext, container: Docker.Container,
 }
 
 /** Update means "matches config but is not running": restart covers exited, created and unhealthy alike. */
-async function restartContainer(ctx: ProviderContext, docker: Docker, op: ApplyOp, attrs: ContainerAttributes): Promise<Applied> {
-  const id = op.observed?.id ?? op.prior?.id ?? attrs.name;
+async function restartContainer(ctx: ProviderContext, docker: Docker, op: ApplyOp, id: string, attrs: ContainerAttributes): Promise<Applied> {
   const container = docker.getContainer(id);
   await startContainer(ctx, container, op, attrs, true);
   return applied(id, op, attrs);
 }
 
-async function removeContainer(ctx: ProviderContext, docker: Docker, op: ApplyOp): Promise<void> {
-  const id = op.observed?.id ?? op.prior?.id;
-  if (!id) return;
+async function removeContainer(ctx: ProviderContext, docker: Docker, op: ApplyOp, id: string): Promise<void> {
   ctx.emit({ kind: 'progress', address: op.address, message: `removing container ${id.slice(0, 12)}` });
   const container = docker.getContainer(id);
   await tolerate(container.stop({ t: STOP_GRACE_S }), 304, 404);

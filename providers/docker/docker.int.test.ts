@@ -7,7 +7,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Json } from '../../planner/expr.js';
 import { configHash } from '../../planner/hash.js';
-import { ProviderError, type ApplyOp, type Decision, type DesiredResource, type ObservedSet, type ProviderContext, type ProviderEvent, type StateRecord } from '../../planner/resource.js';
+import { ProviderError, type ApplyOp, type Decision, type DesiredResource, type ObservedSet, type PlanInput, type ProviderContext, type ProviderEvent, type StateRecord } from '../../planner/resource.js';
 import type { ContainerAttributes } from './container-attributes.js';
 import { createDockerClient, dockerProvider, scopeFilters } from './index.js';
 
@@ -66,13 +66,17 @@ async function planAll(): Promise<{ observed: ObservedSet; decisions: Map<string
   const decisions = new Map<string, Decision>();
   for (const address of new Set([...Object.keys(desired), ...state.keys(), ...observed.objects.keys()])) {
     const type = dockerProvider.types.find((t) => t.type === typeOf[address])!;
-    const attrs = desired[address];
-    decisions.set(address, type.plan({
-      address, desired: attrs, desiredHash: attrs === undefined ? undefined : configHash(attrs), prior: state.get(address),
-      observed: observed.objects.get(address), sensitive: ['env.REDIS_PASSWORD'],
-    }));
+    decisions.set(address, type.plan(planInput(address, observed)));
   }
   return { observed, decisions };
+}
+
+function planInput(address: string, observed: ObservedSet): PlanInput {
+  const attrs = desired[address];
+  return {
+    address, desired: attrs, desiredHash: attrs === undefined ? undefined : configHash(attrs), prior: state.get(address),
+    observed: observed.objects.get(address), sensitive: ['env.REDIS_PASSWORD'],
+  };
 }
 
 async function applyDecision(address: string, decision: Decision, observed: ObservedSet): Promise<void> {
@@ -85,7 +89,11 @@ async function applyDecision(address: string, decision: Decision, observed: Obse
   }
   const type = dockerProvider.types.find((t) => t.type === typeOf[address])!;
   const attributes = desired[address];
-  const op: ApplyOp = { action: decision.action, address, attributes, hash: attributes === undefined ? undefined : configHash(attributes), prior: state.get(address), observed: found, startupTimeout: 60 };
+  const steps = type.planSteps?.(decision.action, planInput(address, observed));
+  const op: ApplyOp = {
+    action: decision.action, address, attributes, hash: attributes === undefined ? undefined : configHash(attributes), prior: state.get(address), observed: found, startupTimeout: 60,
+    ...(steps !== undefined ? { steps } : {}),
+  };
   const applied = await type.apply(ctx, op);
   if (!applied) { state.delete(address); return; }
   state.set(address, { address, type: type.type, id: applied.id, attributes: applied.attributes, outputs: applied.outputs, dependsOn: [], sensitive: [], hash: op.hash!, updatedAt: new Date().toISOString() });
@@ -227,7 +235,7 @@ describe('health wait', () => {
       aliases: [],
     };
     const from = events.length;
-    const op: ApplyOp = { action: 'create', address: 'docker_container.sick', attributes: JSON.parse(JSON.stringify(attrs)), hash: 'h', startupTimeout: 7 };
+    const op: ApplyOp = { action: 'create', address: 'docker_container.sick', attributes: JSON.parse(JSON.stringify(attrs)), hash: 'h', startupTimeout: 7, steps: { existing: 'none' } };
     const failure = await dockerProvider.types.find((t) => t.type === 'docker_container')!.apply(ctx, op).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ProviderError);
     expect((failure as Error).message).toBe(`container it-${suffix}-sick did not become healthy within 7s\nlast health check: not ready yet\nlast log lines:\n  up and waiting`);
@@ -245,7 +253,7 @@ describe('health wait', () => {
       aliases: [],
     };
     const started = Date.now();
-    const op: ApplyOp = { action: 'create', address: 'docker_container.crash', attributes: JSON.parse(JSON.stringify(attrs)), hash: 'h', startupTimeout: 60 };
+    const op: ApplyOp = { action: 'create', address: 'docker_container.crash', attributes: JSON.parse(JSON.stringify(attrs)), hash: 'h', startupTimeout: 60, steps: { existing: 'none' } };
     const failure = await dockerProvider.types.find((t) => t.type === 'docker_container')!.apply(ctx, op).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ProviderError);
     const message = (failure as Error).message;

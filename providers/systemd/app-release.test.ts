@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../planner/expr.js';
-import type { ApplyOp, Observed } from '../../planner/resource.js';
-import { appRelease } from './app-release.js';
+import type { ApplyAction, ApplyOp, Observed } from '../../planner/resource.js';
+import { appRelease, type ReleaseSteps } from './app-release.js';
 import { answer, fakeContext, FakeNode, observeWith, stateRecord, type FakeAnswer } from './test-fakes.js';
 
 const ADDRESS = 'app_release.auth';
@@ -30,8 +30,32 @@ describe('app_release plan', () => {
   });
 });
 
+describe('app_release planned steps', () => {
+  const steps = (action: ApplyAction, fact: FakeAnswer, prior = stateRecord(ADDRESS, 'app_release', want)) => {
+    const observed = observe(fact);
+    return appRelease.planSteps(action, { address: ADDRESS, desired: want, prior, sensitive: [], ...(observed ? { observed } : {}) });
+  };
+
+  it('a release already on the node is a switch only; a new one is uploaded; either keeps what current was', () => {
+    expect(steps('update', answer.release(A, [A, B]))).toEqual({ upload: false, previous: A });
+    expect(steps('update', answer.release(C, [A, C]))).toEqual({ upload: true, previous: C });
+    expect(steps('create', answer.missing())).toEqual({ upload: true, previous: null });
+  });
+
+  it('current already the release keeps the recorded previous; a replace uploads into the new root', () => {
+    const prior = stateRecord(ADDRESS, 'app_release', want, { outputs: { current: B, previous: A } });
+    expect(steps('update', answer.release(B, [A, B]), prior)).toEqual({ upload: false, previous: A });
+    expect(steps('replace', answer.release(B, [A, B]), prior)).toEqual({ upload: true, previous: A });
+    expect(steps('delete', answer.release(B, [B]))).toBeUndefined();
+  });
+});
+
 describe('app_release apply', () => {
-  const op = (fact: FakeAnswer, extra: Partial<ApplyOp> = {}): ApplyOp => ({ action: 'update', address: ADDRESS, attributes: want as unknown as Json, observed: observe(fact), ...extra });
+  const op = (fact: FakeAnswer, extra: Partial<ApplyOp<ReleaseSteps>> = {}): ApplyOp<ReleaseSteps> => {
+    const observed = observe(fact);
+    const steps = appRelease.planSteps('update', { address: ADDRESS, desired: want, observed, ...(extra.prior ? { prior: extra.prior } : {}), sensitive: [] });
+    return { action: 'update', address: ADDRESS, attributes: want as unknown as Json, observed, steps, ...extra };
+  };
 
   it('a release already on the node (rollback): switch only, keeping what current was', async () => {
     const node = new FakeNode('node.app-1', () => answer.missing());

@@ -8,12 +8,12 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { DiffOptions } from '../../planner/diff.js';
 import type { Json } from '../../planner/expr.js';
-import { ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext } from '../../planner/resource.js';
+import { plannedSteps, ProviderError, type ApplyAction, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext, type StateRecord } from '../../planner/resource.js';
 import type { Transport } from '../../planner/transport.js';
 import { extractRelease, switchRelease } from './commands.js';
 import { releaseFact } from './facts.js';
 import { CONFLICT, refuseConflict } from './live-file.js';
-import { absolutePath, accountName, nodeName, oldAttributes, onNode, progress, runScript, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { absolutePath, accountName, nodeName, onNode, progress, removingOld, runScript, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
 import { parseAttributes } from '../parse-attributes.js';
 import { planAgainstLive } from './plan-live.js';
 import type { ProbeRequest } from './probe.js';
@@ -54,17 +54,28 @@ function read(address: string, attrs: Attrs, facts: Facts): Observed | undefined
   return { address, type: APP_RELEASE_TYPE, id: root, attributes: { ...identity, release, releases }, notes };
 }
 
-function observedReleases(op: ApplyOp): { current?: string; releases: string[] } {
-  const live = op.observed?.attributes as { release?: unknown; releases?: unknown } | null | undefined;
+function observedReleases(observed: Observed | undefined): { current?: string; releases: string[] } {
+  const live = observed?.attributes as { release?: unknown; releases?: unknown } | null | undefined;
   const releases = Array.isArray(live?.releases) ? live.releases.filter((r): r is string => typeof r === 'string') : [];
   return { ...(typeof live?.release === 'string' ? { current: live.release } : {}), releases };
 }
 
 /** The release to keep beside the new one: what current pointed at, or (when it already is the new one) the recorded previous. */
-function previousOf(op: ApplyOp, release: string, current: string | undefined): string | undefined {
+function previousOf(prior: StateRecord | undefined, release: string | undefined, current: string | undefined): string | undefined {
   if (current && current !== release) return current;
-  const recorded = op.prior?.outputs.previous;
+  const recorded = prior?.outputs.previous;
   return typeof recorded === 'string' && recorded !== release ? recorded : undefined;
+}
+
+/** Whether apply uploads the release (a rollback to one on the node is a switch only), and the release it keeps for rollback. */
+export type ReleaseSteps = { upload: boolean; previous: string | null };
+
+export function planReleaseSteps(action: ApplyAction, input: PlanInput): ReleaseSteps | undefined {
+  if (action === 'delete') return undefined;
+  const release = str((input.desired ?? {}) as Attrs, 'release');
+  // A replace removes the old root first: nothing there is kept.
+  const live = action === 'replace' ? { releases: [] } : observedReleases(input.observed);
+  return { upload: release === undefined || !live.releases.includes(release), previous: previousOf(input.prior, release, live.current) ?? null };
 }
 
 async function uploadRelease(ctx: ProviderContext, op: ApplyOp, t: Transport, a: Attributes): Promise<void> {
@@ -82,28 +93,23 @@ async function removeRoot(ctx: ProviderContext, op: ApplyOp, old: { [key: string
   await onNode(ctx, op.address, old.node, (t) => t.execOrThrow(['rm', '-rf', '--', root]));
 }
 
-async function applyAppRelease(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined> {
-  const old = oldAttributes(op);
-  if (op.action === 'delete' || op.action === 'replace') {
-    if (old) await removeRoot(ctx, op, old);
-    if (op.action === 'delete') return undefined;
-  }
+async function switchToRelease(ctx: ProviderContext, op: ApplyOp<ReleaseSteps>): Promise<Applied> {
   const a = parseAttributes(schema, op);
-  const live = op.action === 'replace' ? { releases: [] } : observedReleases(op);
-  const previous = previousOf(op, a.release, live.current);
+  const { upload, previous } = plannedSteps(op);
   await onNode(ctx, op.address, a.node, async (t) => {
-    if (!live.releases.includes(a.release)) await uploadRelease(ctx, op, t, a);
+    if (upload) await uploadRelease(ctx, op, t, a);
     progress(ctx, op.address, `switching ${a.root}/current to ${a.release.slice(0, 12)}`);
     await runScript(t, switchRelease(a.root, a.release, previous ?? ''));
   });
-  return { id: a.root, attributes: a, outputs: { current: a.release, previous: previous ?? null } };
+  return { id: a.root, attributes: a, outputs: { current: a.release, previous } };
 }
 
 export const appRelease = {
   type: APP_RELEASE_TYPE,
   plan: planAppRelease,
+  planSteps: planReleaseSteps,
   recordOutputs: (o: Observed) => ({ current: (o.attributes as { release: Json }).release, previous: null }),
-  apply: applyAppRelease,
+  apply: removingOld(removeRoot, switchToRelease),
   requests,
   read,
-} satisfies NodeResourceType;
+} satisfies NodeResourceType<ReleaseSteps>;

@@ -4,7 +4,7 @@
  */
 import { sha256 } from '../../planner/hash.js';
 import type { Json, Value } from '../../planner/expr.js';
-import { ProviderError, type ApplyOp, type Observed, type PlanInput } from '../../planner/resource.js';
+import { ProviderError, type ApplyAction, type Observed, type PlanInput } from '../../planner/resource.js';
 import { fileFact, type FileFact } from './facts.js';
 import { matchesPath } from '../../planner/diff.js';
 import type { Facts, ReadContext } from './node-type.js';
@@ -49,8 +49,23 @@ export function refuseConflict(input: PlanInput, node: string): void {
   throw new ProviderError(input.address, `on node ${node}: ${input.observed.notes?.[0] ?? 'something else is at the path'}`, 'remove it by hand or choose another path');
 }
 
-/** The sha256 observe saw on the node, which apply compares to decide upload versus chmod/chown only. */
-export function liveSha256(op: ApplyOp): string | undefined {
-  const live = op.observed?.attributes as { sha256?: unknown } | null | undefined;
+/** The sha256 observe saw on the node. */
+export function liveSha256(observed: Observed | undefined): string | undefined {
+  const live = observed?.attributes as { sha256?: unknown } | null | undefined;
   return typeof live?.sha256 === 'string' ? live.sha256 : undefined;
+}
+
+/** Whether apply uploads the content, or (the node already has it) only fixes owner and mode. */
+export type FileSteps = { upload: boolean };
+
+/** Uploads unless an update finds the wanted sha256 on the node already; content not known until apply is uploaded. */
+export function fileSteps(action: ApplyAction, observed: Observed | undefined, wantedSha256: string | undefined): FileSteps | undefined {
+  if (action === 'delete') return undefined;
+  return { upload: action !== 'update' || wantedSha256 === undefined || liveSha256(observed) !== wantedSha256 };
+}
+
+/** The sha256 of the desired `content`, when it is known at plan time. */
+export function contentSha256(desired: Value | undefined): string | undefined {
+  const content = isObject(desired) ? desired.content : undefined;
+  return typeof content === 'string' ? sha256(content) : undefined;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../planner/expr.js';
-import type { ApplyOp } from '../../planner/resource.js';
+import type { ApplyOp, Observed } from '../../planner/resource.js';
+import type { FileSteps } from './live-file.js';
 import { nodeArtifact } from './node-artifact.js';
 import { answer, fakeContext, FakeNode, observeWith, sha256hex, stateRecord, type FakeAnswer } from './test-fakes.js';
 
@@ -25,11 +26,25 @@ describe('node_artifact plan', () => {
   });
 });
 
-describe('node_artifact apply', () => {
-  const op = (live?: string): ApplyOp => ({
-    action: 'update', address: ADDRESS, attributes: want as unknown as Json,
-    ...(live ? { observed: { address: ADDRESS, type: 'node_artifact', attributes: { ...want, sha256: live } } } : {}),
+describe('node_artifact planned steps', () => {
+  const input = (fact: FakeAnswer, desired: Json = want) => {
+    const observed = observeWith(nodeArtifact, ADDRESS, want, () => fact);
+    return { address: ADDRESS, desired, prior: stateRecord(ADDRESS, 'node_artifact', want), sensitive: [], ...(observed ? { observed } : {}) };
+  };
+
+  it('the same sha256 on the node: chmod only; another one, a create or a replace: upload', () => {
+    expect(nodeArtifact.planSteps('update', input(answer.file(BINARY, { mode: '700', withContent: false })))).toEqual({ upload: false });
+    expect(nodeArtifact.planSteps('update', input(answer.file('older node', { mode: '755', withContent: false })))).toEqual({ upload: true });
+    expect(nodeArtifact.planSteps('create', input(answer.missing()))).toEqual({ upload: true });
+    expect(nodeArtifact.planSteps('replace', input(answer.file(BINARY, { mode: '755', withContent: false }), { ...want, path: '/opt/node' }))).toEqual({ upload: true });
   });
+});
+
+describe('node_artifact apply', () => {
+  const op = (live?: string): ApplyOp<FileSteps> => {
+    const observed: Observed | undefined = live ? { address: ADDRESS, type: 'node_artifact', attributes: { ...want, sha256: live } } : undefined;
+    return { action: 'update', address: ADDRESS, attributes: want as unknown as Json, ...(observed ? { observed } : {}), steps: nodeArtifact.planSteps('update', { address: ADDRESS, desired: want, observed, sensitive: [] }) };
+  };
 
   it('same sha256: chmod only, no upload', async () => {
     const node = new FakeNode('node.app-1', () => answer.missing());

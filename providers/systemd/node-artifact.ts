@@ -7,11 +7,11 @@ import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import type { DiffOptions } from '../../planner/diff.js';
 import type { Json, Value } from '../../planner/expr.js';
-import { ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext } from '../../planner/resource.js';
+import { plannedSteps, ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext } from '../../planner/resource.js';
 import { chmod, placeArtifact, removeFile } from './commands.js';
 import { fileFact } from './facts.js';
-import { liveSha256, refuseConflict, CONFLICT } from './live-file.js';
-import { absolutePath, fileMode, nodeName, normalizeModes, oldAttributes, onNode, progress, runScript, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { fileSteps, refuseConflict, CONFLICT, type FileSteps } from './live-file.js';
+import { absolutePath, fileMode, nodeName, normalizeModes, onNode, progress, removingOld, runScript, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
 import { parseAttributes } from '../parse-attributes.js';
 import { planAgainstLive } from './plan-live.js';
 import type { ProbeRequest } from './probe.js';
@@ -78,26 +78,19 @@ async function removeOld(ctx: ProviderContext, op: ApplyOp, old: { [key: string]
   await onNode(ctx, op.address, old.node, (t) => t.execOrThrow(removeFile(path)));
 }
 
-async function applyNodeArtifact(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined> {
-  const old = oldAttributes(op);
-  if (op.action === 'delete' || op.action === 'replace') {
-    if (old) await removeOld(ctx, op, old);
-    if (op.action === 'delete') return undefined;
-  }
+async function placeNodeArtifact(ctx: ProviderContext, op: ApplyOp<FileSteps>): Promise<Applied> {
   const a = parseAttributes(schema, op);
-  if (op.action === 'update' && liveSha256(op) === a.sha256) {
-    await onNode(ctx, op.address, a.node, (t) => t.execOrThrow(chmod(a.mode, a.path)));
-  } else {
-    await upload(ctx, op, a);
-  }
+  if (plannedSteps(op).upload) await upload(ctx, op, a);
+  else await onNode(ctx, op.address, a.node, (t) => t.execOrThrow(chmod(a.mode, a.path)));
   return { id: a.path, attributes: a, outputs: { path: a.path, sha256: a.sha256 } };
 }
 
 export const nodeArtifact = {
   type: NODE_ARTIFACT_TYPE,
   plan: planNodeArtifact,
+  planSteps: (action, input) => fileSteps(action, input.observed, str((input.desired ?? {}) as Attrs, 'sha256')),
   recordOutputs: (o: Observed) => ({ path: o.id ?? null, sha256: (o.attributes as { sha256?: Value }).sha256 as string }),
-  apply: applyNodeArtifact,
+  apply: removingOld(removeOld, placeNodeArtifact),
   requests,
   read,
-} satisfies NodeResourceType;
+} satisfies NodeResourceType<FileSteps>;

@@ -9,7 +9,7 @@ import type { ApplyOp, Applied, Decision, Observed, PlanInput, ProviderContext }
 import { installDir, removeEmptyDir } from './commands.js';
 import { dirFact } from './facts.js';
 import { CONFLICT, refuseConflict } from './live-file.js';
-import { absolutePath, accountName, fileMode, nodeName, normalizeModes, oldAttributes, onNode, progress, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { absolutePath, accountName, fileMode, nodeName, normalizeModes, onNode, progress, removingOld, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
 import { parseAttributes } from '../parse-attributes.js';
 import { planAgainstLive } from './plan-live.js';
 import type { ProbeRequest } from './probe.js';
@@ -48,12 +48,7 @@ async function removeOld(ctx: ProviderContext, op: ApplyOp, old: { [key: string]
   });
 }
 
-async function applyNodeDirectory(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined> {
-  const old = oldAttributes(op);
-  if (op.action === 'delete' || op.action === 'replace') {
-    if (old) await removeOld(ctx, op, old);
-    if (op.action === 'delete') return undefined;
-  }
+async function installDirectory(ctx: ProviderContext, op: ApplyOp): Promise<Applied> {
   const a = parseAttributes(schema, op);
   progress(ctx, op.address, `install -d ${a.path}`);
   await onNode(ctx, op.address, a.node, (t) => t.execOrThrow(installDir(a.path, a.mode, a.owner, a.group)));
@@ -64,7 +59,7 @@ export const nodeDirectory = {
   type: NODE_DIRECTORY_TYPE,
   plan: planNodeDirectory,
   recordOutputs: (o: Observed) => ({ path: o.id ?? null }),
-  apply: applyNodeDirectory,
+  apply: removingOld(removeOld, installDirectory),
   requests,
   read,
 } satisfies NodeResourceType;

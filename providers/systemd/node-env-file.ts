@@ -12,7 +12,7 @@ import { formatEnv, parseEnv } from '../../contract/env-file-format.js';
 import { removeFile } from './commands.js';
 import { fileFact } from './facts.js';
 import { fileRequest } from './live-file.js';
-import { absolutePath, accountName, fileMode, nodeName, normalizeModes, oldAttributes, onNode, progress, str, type Attrs, type Facts, type NodeResourceType, type ReadContext } from './node-type.js';
+import { absolutePath, accountName, fileMode, nodeName, normalizeModes, onNode, progress, removingOld, str, type Attrs, type Facts, type NodeResourceType, type ReadContext } from './node-type.js';
 import { parseAttributes } from '../parse-attributes.js';
 
 export const NODE_ENV_FILE_TYPE = 'node_env_file';
@@ -42,13 +42,13 @@ function read(address: string, attrs: Attrs, facts: Facts, rc: ReadContext): Obs
   return { address, type: NODE_ENV_FILE_TYPE, id: path, attributes: { node: str(attrs, 'node')!, path, owner: fact.owner, group: fact.group, mode: fact.mode, variables } };
 }
 
-async function apply(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined> {
-  const old = oldAttributes(op);
-  if ((op.action === 'delete' || op.action === 'replace') && old && typeof old.node === 'string' && typeof old.path === 'string') {
-    const path = old.path;
-    await onNode(ctx, op.address, old.node, (t) => t.execOrThrow(removeFile(path)));
-  }
-  if (op.action === 'delete') return undefined;
+async function removeOld(ctx: ProviderContext, op: ApplyOp, old: { [key: string]: Json }): Promise<void> {
+  if (typeof old.node !== 'string' || typeof old.path !== 'string') return;
+  const path = old.path;
+  await onNode(ctx, op.address, old.node, (t) => t.execOrThrow(removeFile(path)));
+}
+
+async function writeEnvFile(ctx: ProviderContext, op: ApplyOp): Promise<Applied> {
   const a = parseAttributes(schema, op);
   const content = formatEnv(a.variables);
   progress(ctx, op.address, `writing ${a.path}`);
@@ -59,7 +59,7 @@ async function apply(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undef
 export const nodeEnvFile = {
   type: NODE_ENV_FILE_TYPE,
   plan,
-  apply,
+  apply: removingOld(removeOld, writeEnvFile),
   recordOutputs: (o: Observed) => ({ path: o.id ?? null, sha256: null }),
   requests,
   read,

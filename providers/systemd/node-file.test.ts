@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Json } from '../../planner/expr.js';
-import type { ApplyOp, PlanInput } from '../../planner/resource.js';
+import { UNKNOWN, type Json } from '../../planner/expr.js';
+import type { ApplyAction, ApplyOp, Observed, PlanInput } from '../../planner/resource.js';
+import type { FileSteps } from './live-file.js';
 import { nodeFile } from './node-file.js';
 import { answer, fakeContext, FakeNode, observeWith, sha256hex, stateRecord, type FactTable } from './test-fakes.js';
 
@@ -74,11 +75,34 @@ describe('node_file plan', () => {
   });
 });
 
-describe('node_file apply', () => {
-  const op = (action: ApplyOp['action'], liveSha?: string): ApplyOp => ({
-    action, address: ADDRESS, attributes: want as unknown as Json,
-    ...(liveSha ? { observed: { address: ADDRESS, type: 'node_file', attributes: { ...want, sha256: liveSha } } } : {}),
+describe('node_file planned steps', () => {
+  const steps = (action: ApplyAction, facts: FactTable, extra: Partial<PlanInput> = {}) => nodeFile.planSteps(action, input(facts, extra));
+  const sameContent = () => answer.file(want.content, { mode: '600', owner: 'root', group: 'root' });
+
+  it('an update finding the content on the node only fixes owner and mode; other content is uploaded', () => {
+    expect(nodeFile.plan(input(sameContent))).toMatchObject({ action: 'update', diffs: [{ path: 'group' }, { path: 'mode' }, { path: 'owner' }] });
+    expect(steps('update', sameContent)).toEqual({ upload: false });
+    expect(steps('update', () => answer.file('A=0\n'))).toEqual({ upload: true });
   });
+
+  it('uploads on create and replace, and when the content is not known until apply; a delete plans nothing', () => {
+    expect(steps('create', () => answer.missing())).toEqual({ upload: true });
+    expect(steps('replace', sameContent)).toEqual({ upload: true });
+    expect(steps('update', sameContent, { desired: { ...want, content: UNKNOWN } })).toEqual({ upload: true });
+    expect(steps('delete', sameContent, { desired: undefined })).toBeUndefined();
+  });
+
+  it('compares secret content by hash without reading it back', () => {
+    const facts: FactTable = (r) => (r.kind === 'file' && r.content === false ? answer.file(want.content, { withContent: false }) : answer.missing());
+    expect(steps('update', facts, { sensitive: ['content'] })).toEqual({ upload: false });
+  });
+});
+
+describe('node_file apply', () => {
+  const op = (action: ApplyOp['action'], liveSha?: string): ApplyOp<FileSteps> => {
+    const observed: Observed | undefined = liveSha ? { address: ADDRESS, type: 'node_file', attributes: { ...want, sha256: liveSha } } : undefined;
+    return { action, address: ADDRESS, attributes: want as unknown as Json, ...(observed ? { observed } : {}), steps: nodeFile.planSteps(action, { address: ADDRESS, desired: want, observed, sensitive: [] }) };
+  };
 
   it('uploads when the hash differs', async () => {
     const node = new FakeNode('node.app-1', () => answer.missing());
@@ -96,9 +120,9 @@ describe('node_file apply', () => {
   it('replace removes the file where state recorded it, then writes the new path', async () => {
     const node = new FakeNode('node.app-1', () => answer.missing());
     const moved = { ...want, path: '/srv/new.conf' };
-    const replace: ApplyOp = {
+    const replace: ApplyOp<FileSteps> = {
       action: 'replace', address: ADDRESS, attributes: moved, prior: stateRecord(ADDRESS, 'node_file', want),
-      observed: { address: ADDRESS, type: 'node_file', attributes: { ...moved, sha256: 'f'.repeat(64) } },
+      observed: { address: ADDRESS, type: 'node_file', attributes: { ...moved, sha256: 'f'.repeat(64) } }, steps: { upload: true },
     };
     await nodeFile.apply(fakeContext({ 'app-1': node }), replace);
     expect(node.calls).toEqual([

@@ -7,10 +7,10 @@ import { z } from 'zod';
 import { matchesPath } from '../../planner/diff.js';
 import type { Json } from '../../planner/expr.js';
 import { sha256 } from '../../planner/hash.js';
-import { ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext } from '../../planner/resource.js';
+import { plannedSteps, ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext } from '../../planner/resource.js';
 import { chmod, chown, removeFile } from './commands.js';
-import { fileRequest, liveSha256, readLiveFile } from './live-file.js';
-import { absolutePath, accountName, fileMode, nodeName, normalizeModes, oldAttributes, onNode, progress, str, type Attrs, type NodeResourceType, type ReadContext, type Facts } from './node-type.js';
+import { contentSha256, fileRequest, fileSteps, readLiveFile, type FileSteps } from './live-file.js';
+import { absolutePath, accountName, fileMode, nodeName, normalizeModes, onNode, progress, removingOld, str, type Attrs, type NodeResourceType, type ReadContext, type Facts } from './node-type.js';
 import { parseAttributes } from '../parse-attributes.js';
 import { planLiveFile } from './plan-file.js';
 
@@ -50,23 +50,18 @@ async function removeOld(ctx: ProviderContext, op: ApplyOp, old: { [key: string]
   await onNode(ctx, op.address, old.node, (t) => t.execOrThrow(removeFile(path)));
 }
 
-async function applyNodeFile(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined> {
-  const old = oldAttributes(op);
-  if (op.action === 'delete' || op.action === 'replace') {
-    if (old) await removeOld(ctx, op, old);
-    if (op.action === 'delete') return undefined;
-  }
+async function writeNodeFile(ctx: ProviderContext, op: ApplyOp<FileSteps>): Promise<Applied> {
   const a = parseAttributes(schema, op);
   const hash = sha256(a.content);
-  const sameContent = op.action === 'update' && liveSha256(op) === hash;
+  const { upload } = plannedSteps(op);
   await onNode(ctx, op.address, a.node, async (t) => {
-    if (sameContent) {
+    if (upload) {
+      progress(ctx, op.address, `uploading ${a.path} (${Buffer.byteLength(a.content)} bytes)`);
+      await t.put(a.path, a.content, { mode: parseInt(a.mode, 8), owner: a.owner, group: a.group });
+    } else {
       progress(ctx, op.address, `setting owner and mode of ${a.path}`);
       await t.execOrThrow(chown(a.owner, a.group, a.path));
       await t.execOrThrow(chmod(a.mode, a.path));
-    } else {
-      progress(ctx, op.address, `uploading ${a.path} (${Buffer.byteLength(a.content)} bytes)`);
-      await t.put(a.path, a.content, { mode: parseInt(a.mode, 8), owner: a.owner, group: a.group });
     }
   });
   return { id: a.path, attributes: a, outputs: { path: a.path, sha256: hash } };
@@ -75,8 +70,9 @@ async function applyNodeFile(ctx: ProviderContext, op: ApplyOp): Promise<Applied
 export const nodeFile = {
   type: NODE_FILE_TYPE,
   plan: planNodeFile,
+  planSteps: (action, input) => fileSteps(action, input.observed, contentSha256(input.desired)),
   recordOutputs: (o: Observed) => ({ path: o.id ?? null, sha256: (o.attributes as { sha256?: string }).sha256 ?? null }),
-  apply: applyNodeFile,
+  apply: removingOld(removeOld, writeNodeFile),
   requests,
   read,
-} satisfies NodeResourceType;
+} satisfies NodeResourceType<FileSteps>;

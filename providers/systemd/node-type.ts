@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { Json, Value } from '../../planner/expr.js';
-import { ProviderError, type ApplyOp, type Observed, type PlanInput, type ProviderContext, type ResourceType } from '../../planner/resource.js';
+import { ProviderError, type Applied, type ApplyOp, type Observed, type PlanInput, type ProviderContext, type ResourceType } from '../../planner/resource.js';
 import { shellCommand } from '../ssh/argv.js';
 import type { ExecResult, Transport } from '../../planner/transport.js';
 import type { ProbeRequest, RawAnswer } from './probe.js';
@@ -22,7 +22,7 @@ export interface ReadContext {
 
 export type Facts = (request: ProbeRequest) => RawAnswer;
 
-export interface NodeResourceType extends ResourceType {
+export interface NodeResourceType<S extends Json = Json> extends ResourceType<S> {
   /** What the probe must answer to observe this resource (nothing when an identifying value is unknown). */
   requests(attrs: Attrs, rc: ReadContext): ProbeRequest[];
   /** The live object from the probe's answers; undefined when it does not exist. Throws FactError when unreadable. */
@@ -57,11 +57,26 @@ export const unitName = z.string().regex(/^[A-Za-z0-9:_.\\@-]+\.(service|socket|
  * Where the object to delete or replace lives: what state recorded (observe looked at the desired
  * node and path, which for a replace is the new place), else what observe saw.
  */
-export function oldAttributes(op: ApplyOp): { [key: string]: Json } | undefined {
+function oldAttributes(op: ApplyOp): { [key: string]: Json } | undefined {
   for (const attrs of [op.prior?.attributes, op.observed?.attributes]) {
     if (attrs !== null && typeof attrs === 'object' && !Array.isArray(attrs)) return attrs;
   }
   return undefined;
+}
+
+/** Removes what a delete or replace leaves behind, given its old attributes (oldAttributes). */
+export type RemoveOld = (ctx: ProviderContext, op: ApplyOp, old: { [key: string]: Json }) => Promise<void>;
+
+/**
+ * The apply of a node type that has something to remove: a delete or replace first removes the old
+ * object; a delete ends there, create, update and replace go on to `put` the desired one.
+ */
+export function removingOld<S extends Json>(remove: RemoveOld, put: (ctx: ProviderContext, op: ApplyOp<S>) => Promise<Applied>) {
+  return async (ctx: ProviderContext, op: ApplyOp<S>): Promise<Applied | undefined> => {
+    const old = op.action === 'delete' || op.action === 'replace' ? oldAttributes(op) : undefined;
+    if (old) await remove(ctx, op, old);
+    return op.action === 'delete' ? undefined : put(ctx, op);
+  };
 }
 
 /** Runs `work` with the node's transport; every failure names the resource and the node. */

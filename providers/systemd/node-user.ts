@@ -9,7 +9,7 @@ import type { Json } from '../../planner/expr.js';
 import type { ApplyOp, Applied, Decision, Observed, PlanInput, ProviderContext } from '../../planner/resource.js';
 import { useradd, userdel, usermod } from './commands.js';
 import { userFact } from './facts.js';
-import { absolutePath, accountName, nodeName, oldAttributes, onNode, progress, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { absolutePath, accountName, nodeName, onNode, progress, removingOld, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
 import { parseAttributes } from '../parse-attributes.js';
 import { planAgainstLive } from './plan-live.js';
 import type { ProbeRequest } from './probe.js';
@@ -47,12 +47,7 @@ async function removeOld(ctx: ProviderContext, op: ApplyOp, old: { [key: string]
   await onNode(ctx, op.address, old.node, (t) => t.execOrThrow(userdel(name)));
 }
 
-async function applyNodeUser(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined> {
-  const old = oldAttributes(op);
-  if (op.action === 'delete' || op.action === 'replace') {
-    if (old) await removeOld(ctx, op, old);
-    if (op.action === 'delete') return undefined;
-  }
+async function putUser(ctx: ProviderContext, op: ApplyOp): Promise<Applied> {
   const a = parseAttributes(schema, op);
   const argv = op.action === 'update' ? usermod(a) : useradd(a);
   progress(ctx, op.address, `${argv[0]} ${a.name}`);
@@ -64,7 +59,7 @@ export const nodeUser = {
   type: NODE_USER_TYPE,
   plan: planNodeUser,
   recordOutputs: (o: Observed) => ({ name: o.id ?? null, home: (o.attributes as { home: string }).home }),
-  apply: applyNodeUser,
+  apply: removingOld(removeOld, putUser),
   requests,
   read,
 } satisfies NodeResourceType;

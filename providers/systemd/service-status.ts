@@ -1,13 +1,13 @@
 /**
  * What systemd_service observes and plans, purely: the unit's runtime state, the inputs it was last
  * (re)started with and the reload inputs it was last reloaded with (a marker file the last apply
- * wrote, with the hash of the unit file it ran from), and the decision: restart on changed inputs,
- * reload on changed reload inputs alone, start when down, stop, enable or disable.
+ * wrote, with the hash of the unit file it ran from), the decision, and the steps apply takes for it:
+ * restart on changed inputs, reload on changed reload inputs alone, start when down, stop, enable or disable.
  */
 import type { AttributeDiff } from '../../planner/attribute-diff.js';
 import { defaultDecision, sameValue } from '../../planner/diff.js';
 import type { Json, Value } from '../../planner/expr.js';
-import type { Decision, Observed, PlanInput } from '../../planner/resource.js';
+import type { ApplyAction, Decision, Observed, PlanInput } from '../../planner/resource.js';
 import type { MarkerFact, UnitFact } from './facts.js';
 import { describeGaveUp, gaveUp } from '../agent/runtime-issues.js';
 
@@ -115,25 +115,42 @@ export function planSystemdService(input: PlanInput): Decision {
   return prior ? { action: 'noop', reason } : { action: 'noop', reason, record: true };
 }
 
-export interface ServiceSteps {
+export type ServiceSteps = {
   enable: boolean;
   /**
-   * `restart` for new inputs (or a first start), `reload` for new reload inputs alone on a running
-   * unit, `start` when only down, `stop` when it should not run.
+   * `restart` for new inputs (or a first start), `handover` instead when the unit runs the agent and
+   * is up (its apps keep running), `reload` for new reload inputs alone on a running unit, `start`
+   * when only down, `stop` when it should not run.
    */
-  run?: 'restart' | 'reload' | 'start' | 'stop';
+  run?: 'restart' | 'handover' | 'reload' | 'start' | 'stop';
   resetFailed: boolean;
-}
+};
 
-/** What apply does, from the plan's own data (desired attributes and what observe saw). */
-export function serviceSteps(want: { enabled: boolean; active: boolean; inputs: string; reloadInputs?: string }, observed: Observed | undefined): ServiceSteps {
+type StepsWanted = Pick<Wanted, 'enabled' | 'active' | 'inputs' | 'reloadInputs'> & { agentStatus?: Value };
+
+/** What apply does, from desired attributes (unknown inputs count as new) and what observe saw. */
+export function serviceSteps(want: StepsWanted, observed: Observed | undefined): ServiceSteps {
   const live = observed?.attributes;
   const running = field(live, 'active') === true;
   const failed = observed?.status === 'failed';
-  if (!want.active) return { enable: want.enabled, run: running ? 'stop' : undefined, resetFailed: false };
+  const enable = want.enabled === true;
+  if (want.active !== true) return { enable, run: running ? 'stop' : undefined, resetFailed: false };
   const newInputs = !observed || field(live, 'inputs') !== want.inputs || (observed.notes?.includes(UNIT_EDITED) ?? false);
-  if (newInputs) return { enable: want.enabled, run: 'restart', resetFailed: failed };
-  if (!running) return { enable: want.enabled, run: 'start', resetFailed: failed };
+  if (newInputs) return { enable, run: typeof want.agentStatus === 'string' && running ? 'handover' : 'restart', resetFailed: failed };
+  if (!running) return { enable, run: 'start', resetFailed: failed };
   const reload = reloadChanged(want, live) || gaveUp(observed?.runtime).length > 0;
-  return { enable: want.enabled, run: reload ? 'reload' : undefined, resetFailed: failed };
+  return { enable, run: reload ? 'reload' : undefined, resetFailed: failed };
+}
+
+/** The steps for the plan's final action; a delete only stops what state or observe found. */
+export function planServiceSteps(action: ApplyAction, input: PlanInput): ServiceSteps | undefined {
+  if (action === 'delete' || input.desired === undefined) return undefined;
+  // Replaced at the same node and unit (--replace), the unit observe saw is stopped first: the new one starts from nothing.
+  const live = action === 'replace' && sameIdentity(input) ? undefined : input.observed;
+  return serviceSteps(input.desired as unknown as Wanted, live);
+}
+
+function sameIdentity({ desired, prior, observed }: PlanInput): boolean {
+  const old = prior?.attributes ?? observed?.attributes;
+  return ['node', 'name'].every((k) => sameValue(field(old, k), field(desired, k)));
 }

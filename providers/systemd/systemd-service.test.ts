@@ -6,9 +6,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Json, Value } from '../../planner/expr.js';
 import { UNKNOWN } from '../../planner/expr.js';
-import type { ApplyOp, Observed, PlanInput } from '../../planner/resource.js';
+import type { ApplyAction, ApplyOp, Observed, PlanInput } from '../../planner/resource.js';
 import { inputsMarkerPath, writeInputsMarker } from './commands.js';
-import { parseMarker, UNIT_EDITED } from './service-status.js';
+import { parseMarker, UNIT_EDITED, type ServiceSteps } from './service-status.js';
 import { serviceSteps, systemdService } from './systemd-service.js';
 import { answer, fakeContext, FakeNode, observeWith, stateRecord, type FakeAnswer } from './test-fakes.js';
 
@@ -23,6 +23,10 @@ function observe(unit: FakeAnswer, marker: FakeAnswer = answer.marker('in-1', 'u
     return marker;
   });
 }
+
+/** The steps the plan hands apply for an update of `desired` against `observed`. */
+const stepsFor = (desired: Value, observed: Observed | undefined, action: ApplyAction = 'update', extra: Partial<PlanInput> = {}) =>
+  systemdService.planSteps(action, { address: ADDRESS, desired, sensitive: [], ...(observed ? { observed } : {}), ...extra })!;
 
 const plan = (observed: Observed | undefined, extra: Partial<PlanInput> = {}) =>
   systemdService.plan({ address: ADDRESS, desired: want, prior: stateRecord(ADDRESS, 'systemd_service', want), sensitive: [], ...(observed ? { observed } : {}), ...extra });
@@ -106,8 +110,50 @@ describe('serviceSteps', () => {
   });
 });
 
+describe('systemd_service planned steps', () => {
+  const running = () => observe(answer.unit({}, 'unit-sha'));
+  const agent = { ...want, agentStatus: '/run/omnitron/agent-status.json' };
+  const observeAgent = (unit: FakeAnswer, marker: FakeAnswer) => observeWith(systemdService, ADDRESS, agent, (r) => (r.kind === 'unit' ? unit : r.kind === 'marker' ? marker : answer.missing()));
+
+  it('a --replace at the same node and unit starts from nothing: the unit observe saw is stopped first', () => {
+    const prior = stateRecord(ADDRESS, 'systemd_service', want);
+    expect(stepsFor(want, running(), 'update')).toEqual({ enable: true, run: undefined, resetFailed: false });
+    expect(stepsFor(want, running(), 'replace', { prior })).toEqual({ enable: true, run: 'restart', resetFailed: false });
+  });
+
+  it('a replace onto another node goes by what observe found there', () => {
+    const prior = stateRecord(ADDRESS, 'systemd_service', { ...want, node: 'app-0' });
+    expect(stepsFor(want, running(), 'replace', { prior })).toEqual({ enable: true, run: undefined, resetFailed: false });
+    expect(stepsFor(want, undefined, 'replace', { prior })).toEqual({ enable: true, run: 'restart', resetFailed: false });
+  });
+
+  it('an agent that is up hands its apps over on new inputs; one that is down is restarted', () => {
+    expect(stepsFor(agent, observeAgent(answer.unit({}, 'unit-sha'), answer.marker('in-0', 'unit-sha')))).toEqual({ enable: true, run: 'handover', resetFailed: false });
+    expect(stepsFor(agent, observeAgent(answer.unit({ ActiveState: 'failed' }, 'unit-sha'), answer.marker('in-0', 'unit-sha')))).toEqual({ enable: true, run: 'restart', resetFailed: true });
+    expect(stepsFor(agent, observeAgent(answer.unit({}, 'unit-sha'), answer.marker('in-1', 'unit-sha')))).toEqual({ enable: true, run: undefined, resetFailed: false });
+  });
+
+  it('inputs not known until apply count as new; a create restarts; a delete plans nothing', () => {
+    expect(stepsFor({ ...want, inputs: UNKNOWN }, running())).toEqual({ enable: true, run: 'restart', resetFailed: false });
+    const reloaded = observe(answer.unit({}, 'unit-sha'), answer.marker('in-1', 'unit-sha', 'r-1'));
+    expect(stepsFor({ ...want, reloadInputs: 'r-1' }, reloaded)).toEqual({ enable: true, run: undefined, resetFailed: false });
+    expect(stepsFor({ ...want, reloadInputs: UNKNOWN }, reloaded)).toEqual({ enable: true, run: 'reload', resetFailed: false });
+    expect(stepsFor(want, undefined, 'create')).toEqual({ enable: true, run: 'restart', resetFailed: false });
+    expect(systemdService.planSteps('delete', { address: ADDRESS, prior: stateRecord(ADDRESS, 'systemd_service', want), observed: running(), sensitive: [] })).toBeUndefined();
+  });
+
+  it('apply refuses to guess without planned steps', async () => {
+    const node = new FakeNode('node.app-1', () => answer.missing());
+    await expect(systemdService.apply(fakeContext({ 'app-1': node }), { action: 'update', address: ADDRESS, attributes: want as unknown as Json, observed: running() }))
+      .rejects.toThrow(`internal: ${ADDRESS} reached apply without the steps its plan decided; please report`);
+    expect(node.calls).toEqual([]);
+  });
+});
+
 describe('systemd_service apply', () => {
-  const op = (observed?: Observed, extra: Partial<ApplyOp> = {}): ApplyOp => ({ action: 'update', address: ADDRESS, attributes: want as unknown as Json, ...(observed ? { observed } : {}), ...extra });
+  const op = (observed?: Observed, extra: Partial<ApplyOp<ServiceSteps>> = {}): ApplyOp<ServiceSteps> => ({
+    action: 'update', address: ADDRESS, attributes: want as unknown as Json, ...(observed ? { observed } : {}), steps: stepsFor(want, observed), ...extra,
+  });
 
   it('enables, restarts, records the inputs, waits until active', async () => {
     const node = new FakeNode('node.app-1', () => answer.missing()).respond(['systemctl', 'show'], { stdout: 'ActiveState=active\nSubState=running\nNRestarts=0\nExecMainStatus=0\n' });
@@ -204,7 +250,9 @@ describe('reloadInputs', () => {
     expect(serviceSteps(reloading, undefined)).toMatchObject({ run: 'restart' });
   });
 
-  const opR = (observed: Observed | undefined): ApplyOp => ({ action: 'update', address: ADDRESS, attributes: reloading as unknown as Json, ...(observed ? { observed } : {}) });
+  const opR = (observed: Observed | undefined): ApplyOp<ServiceSteps> => ({
+    action: 'update', address: ADDRESS, attributes: reloading as unknown as Json, ...(observed ? { observed } : {}), steps: stepsFor(reloading, observed),
+  });
   const activeNode = () => new FakeNode('node.app-1', () => answer.missing()).respond(['systemctl', 'show'], { stdout: 'ActiveState=active\nSubState=running\nNRestarts=0\nExecMainStatus=0\n' });
 
   it('apply: reloads (never restarts), records both values, waits until active', async () => {

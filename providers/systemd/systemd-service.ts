@@ -1,22 +1,22 @@
 /**
  * `systemd_service`: a unit enabled or not, running or not, restarted exactly when its `inputs`
  * (a hash of unit content, env file, release… computed by the planner) changed, and reloaded
- * (ExecReload) when only its optional `reloadInputs` changed. Apply enables or disables, restarts,
- * reloads or starts, records both on the node, then waits until the unit is active (and stays so for
- * a moment) or fails with the unit's last journal lines.
+ * (ExecReload) when only its optional `reloadInputs` changed. Apply takes the steps the plan decided
+ * (enable or disable; restart, hand over, reload, start or stop), records both inputs on the node,
+ * then waits until the unit is active (and stays so for a moment) or fails with its last journal lines.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Json } from '../../planner/expr.js';
-import { ProviderError, type ApplyOp, type Applied, type Observed, type ProviderContext } from '../../planner/resource.js';
+import { plannedSteps, ProviderError, type ApplyOp, type Applied, type Observed, type ProviderContext } from '../../planner/resource.js';
 import type { Transport } from '../../planner/transport.js';
 import { inputsMarkerPath, journal, removeFile, resetFailed, systemctl, unitState, writeInputsMarker } from './commands.js';
 import { fileFact, markerFact, unitFact } from './facts.js';
 import { handOverAgent, issuesFromFact, markOf, readAgentStatus, statusRequest, waitAgentSettled } from './agent-status.js';
-import { nodeName, oldAttributes, onNode, progress, runScript, str, unitName, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
+import { nodeName, onNode, progress, removingOld, runScript, str, unitName, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
 import { parseAttributes } from '../parse-attributes.js';
 import type { ProbeRequest } from './probe.js';
-import { describeUnit, field, observeService, planSystemdService, serviceSteps, SYSTEMD_SERVICE_TYPE, type UnitState } from './service-status.js';
+import { describeUnit, observeService, planServiceSteps, planSystemdService, serviceSteps, SYSTEMD_SERVICE_TYPE, type ServiceSteps, type UnitState } from './service-status.js';
 
 const schema = z.object({
   node: nodeName, name: unitName, enabled: z.boolean(), active: z.boolean(), inputs: z.string(), reloadInputs: z.string().optional(),
@@ -79,12 +79,11 @@ async function waitActive(ctx: ProviderContext, t: Transport, op: ApplyOp, a: At
   }
 }
 
-async function converge(ctx: ProviderContext, t: Transport, op: ApplyOp, a: Attributes): Promise<void> {
-  const steps = serviceSteps(a, op.observed);
+async function converge(ctx: ProviderContext, t: Transport, op: ApplyOp, a: Attributes, steps: ServiceSteps): Promise<void> {
   const before = steps.run && a.agentStatus ? markOf(await readAgentStatus(t, a.agentStatus)) : undefined;
   await t.execOrThrow(systemctl(steps.enable ? 'enable' : 'disable', a.name));
   if (steps.resetFailed) await t.execOrThrow(resetFailed(a.name));
-  if (steps.run === 'restart' && a.agentStatus && field(op.observed?.attributes, 'active') === true) {
+  if (steps.run === 'handover') {
     progress(ctx, op.address, `handing ${a.name}'s apps over to the new agent`);
     await handOverAgent(ctx, t, op, a.name);
   } else if (steps.run) {
@@ -108,7 +107,9 @@ async function converge(ctx: ProviderContext, t: Transport, op: ApplyOp, a: Attr
 }
 
 /** Stops and disables the unit (already gone is fine) and forgets its inputs. */
-async function remove(ctx: ProviderContext, op: ApplyOp, node: string, name: string): Promise<void> {
+async function removeOld(ctx: ProviderContext, op: ApplyOp, old: { [key: string]: Json }): Promise<void> {
+  const { node, name } = old;
+  if (typeof node !== 'string' || typeof name !== 'string') return;
   progress(ctx, op.address, `stopping and disabling ${name}`);
   await onNode(ctx, op.address, node, async (t) => {
     for (const verb of ['stop', 'disable']) {
@@ -119,14 +120,10 @@ async function remove(ctx: ProviderContext, op: ApplyOp, node: string, name: str
   });
 }
 
-async function applySystemdService(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined> {
-  const old = oldAttributes(op);
-  if (op.action === 'delete' || op.action === 'replace') {
-    if (typeof old?.node === 'string' && typeof old.name === 'string') await remove(ctx, op, old.node, old.name);
-    if (op.action === 'delete') return undefined;
-  }
+async function convergeService(ctx: ProviderContext, op: ApplyOp<ServiceSteps>): Promise<Applied> {
   const a = parseAttributes(schema, op);
-  await onNode(ctx, op.address, a.node, (t) => converge(ctx, t, op, a));
+  const steps = plannedSteps(op);
+  await onNode(ctx, op.address, a.node, (t) => converge(ctx, t, op, a, steps));
   return { id: a.name, attributes: a, outputs: outputsOf(a.name, a.inputs, a.reloadInputs) };
 }
 
@@ -142,10 +139,11 @@ function recordOutputs(o: Observed): Record<string, Json> {
 export const systemdService = {
   type: SYSTEMD_SERVICE_TYPE,
   plan: planSystemdService,
+  planSteps: planServiceSteps,
   recordOutputs,
-  apply: applySystemdService,
+  apply: removingOld(removeOld, convergeService),
   requests,
   read,
-} satisfies NodeResourceType;
+} satisfies NodeResourceType<ServiceSteps>;
 
 export { planSystemdService, serviceSteps };

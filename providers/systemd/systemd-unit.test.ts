@@ -36,10 +36,20 @@ describe('systemd_unit plan', () => {
   });
 });
 
+describe('systemd_unit planned steps', () => {
+  it('a unit whose content is on the node is only chown-ed and chmod-ed; an edited one is written again', () => {
+    const chmodded = observeWith(systemdUnit, ADDRESS, want, () => answer.file(want.content, { mode: '600' }));
+    const edited = observeWith(systemdUnit, ADDRESS, want, () => answer.file('[Service]\nExecStart=/bin/false\n'));
+    expect(systemdUnit.planSteps('update', { address: ADDRESS, desired: want, observed: chmodded, prior, sensitive: [] })).toEqual({ upload: false });
+    expect(systemdUnit.planSteps('update', { address: ADDRESS, desired: want, observed: edited, prior, sensitive: [] })).toEqual({ upload: true });
+    expect(systemdUnit.planSteps('replace', { address: ADDRESS, desired: want, observed: chmodded, prior, sensitive: [] })).toEqual({ upload: true });
+  });
+});
+
 describe('systemd_unit apply', () => {
   it('writes root 0644 and never reloads (that is the reload resource’s job)', async () => {
     const node = new FakeNode('node.app-1', () => answer.missing());
-    const applied = await systemdUnit.apply(fakeContext({ 'app-1': node }), { action: 'create', address: ADDRESS, attributes: want as unknown as Json });
+    const applied = await systemdUnit.apply(fakeContext({ 'app-1': node }), { action: 'create', address: ADDRESS, attributes: want as unknown as Json, steps: { upload: true } });
     expect(node.calls).toEqual([{ kind: 'put', path: '/etc/systemd/system/omnitron-auth.service', content: want.content, mode: 0o644, owner: 'root', group: 'root' }]);
     expect(applied?.outputs).toEqual({ path: '/etc/systemd/system/omnitron-auth.service', sha256: sha256hex(want.content) });
   });

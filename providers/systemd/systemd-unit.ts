@@ -6,10 +6,10 @@
 import { z } from 'zod';
 import type { Json, Value } from '../../planner/expr.js';
 import { sha256 } from '../../planner/hash.js';
-import type { ApplyOp, Applied, Decision, Observed, PlanInput, ProviderContext, StateRecord } from '../../planner/resource.js';
+import { plannedSteps, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext, type StateRecord } from '../../planner/resource.js';
 import { chmod, chown, daemonReload, removeFile, UNIT_DIR } from './commands.js';
-import { fileRequest, liveSha256, readLiveFile } from './live-file.js';
-import { nodeName, oldAttributes, onNode, progress, str, unitName, type Attrs, type Facts, type NodeResourceType, type ReadContext } from './node-type.js';
+import { contentSha256, fileRequest, fileSteps, readLiveFile, type FileSteps } from './live-file.js';
+import { nodeName, onNode, progress, removingOld, str, unitName, type Attrs, type Facts, type NodeResourceType, type ReadContext } from './node-type.js';
 import { parseAttributes } from '../parse-attributes.js';
 import { planLiveFile } from './plan-file.js';
 
@@ -51,17 +51,13 @@ async function removeUnit(ctx: ProviderContext, op: ApplyOp, old: { [key: string
   });
 }
 
-async function applySystemdUnit(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined> {
-  const old = oldAttributes(op);
-  if (op.action === 'delete' || op.action === 'replace') {
-    if (old) await removeUnit(ctx, op, old);
-    if (op.action === 'delete') return undefined;
-  }
+async function writeUnit(ctx: ProviderContext, op: ApplyOp<FileSteps>): Promise<Applied> {
   const a = parseAttributes(schema, op);
   const path = unitPath(a.name);
   const hash = sha256(a.content);
+  const { upload } = plannedSteps(op);
   await onNode(ctx, op.address, a.node, async (t) => {
-    if (op.action === 'update' && liveSha256(op) === hash) {
+    if (!upload) {
       await t.execOrThrow(chown(FIXED.owner, FIXED.group, path));
       await t.execOrThrow(chmod(FIXED.mode, path));
       return;
@@ -75,8 +71,9 @@ async function applySystemdUnit(ctx: ProviderContext, op: ApplyOp): Promise<Appl
 export const systemdUnit = {
   type: SYSTEMD_UNIT_TYPE,
   plan: planSystemdUnit,
+  planSteps: (action, input) => fileSteps(action, input.observed, contentSha256(input.desired)),
   recordOutputs: (o: Observed) => ({ path: o.id ?? null, sha256: (o.attributes as { sha256?: string }).sha256 ?? null }),
-  apply: applySystemdUnit,
+  apply: removingOld(removeUnit, writeUnit),
   requests,
   read,
-} satisfies NodeResourceType;
+} satisfies NodeResourceType<FileSteps>;
