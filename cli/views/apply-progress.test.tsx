@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import type { EngineEvent } from '../../planner/events.js';
 import { ApplyProgress, createInkSink } from './apply-progress.js';
-import { FAILED_APPLY } from './fixtures/events.js';
+import { FAILED_APPLY } from '../../test/fixtures/views/events.js';
 
 const strip = (s: string | undefined) => (s ?? '').replace(/\x1b\[[0-9;]*m/g, '');
 const frame = (events: EngineEvent[], tick = 0) => strip(render(<ApplyProgress events={events} tick={tick} />).lastFrame());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderNodesJson } from './discovery-json.js';
-import { NODES as nodes, NOW } from './fixtures/discovery-nodes.js';
+import { NODES as nodes, NOW } from '../../test/fixtures/views/discovery-nodes.js';
 
 describe('rendering live nodes as JSON', () => {
   const view = { stack: 'prod', index: 3, now: NOW };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatAge, renderNodesText } from './discovery-text.js';
-import { NODES as nodes, NOW } from './fixtures/discovery-nodes.js';
+import { NODES as nodes, NOW } from '../../test/fixtures/views/discovery-nodes.js';
 
 describe('formatAge', () => {
   it.each([[0, '0s ago'], [4_999, '4s ago'], [59_999, '59s ago'], [60_000, '1m 0s ago'], [192_000, '3m 12s ago'], [7_500_000, '2h 5m ago'], [-3_000, '0s ago'], [Number.NaN, 'unknown']])('%d ms → %s', (ms, text) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createJsonSink } from './events-json.js';
-import { FAILED_APPLY } from './fixtures/events.js';
+import { FAILED_APPLY } from '../../test/fixtures/views/events.js';
 
 function run() {
   let out = '';

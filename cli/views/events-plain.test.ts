@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../planner/events.js';
 import { createPlainSink } from './events-plain.js';
-import { FAILED_APPLY } from './fixtures/events.js';
+import { FAILED_APPLY } from '../../test/fixtures/views/events.js';
 
 function run(events: EngineEvent[]): string {
   let out = '';

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../planner/change.js';
 import { UNKNOWN } from '../../planner/expr.js';
-import { FIXTURE_SECRETS, PLAN_FIXTURES } from './fixtures/plans.js';
+import { FIXTURE_SECRETS, PLAN_FIXTURES } from '../../test/fixtures/views/plans.js';
 import { renderPlanJson } from './plan-json.js';
 import { renderPlanText } from './plan-text.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Json } from '../../planner/expr.js';
 import type { ApplyAction, ApplyOp, Observed } from '../../planner/resource.js';
 import { appRelease, type ReleaseSteps } from './app-release.js';
-import { answer, fakeContext, FakeNode, observeWith, stateRecord, type FakeAnswer } from './test-fakes.js';
+import { answer, fakeContext, FakeNode, observeWith, stateRecord, type FakeAnswer } from '../../test/support/systemd/fakes.js';
 
 const ADDRESS = 'app_release.auth';
 const A = 'a'.repeat(64);

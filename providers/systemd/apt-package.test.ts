@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Json } from '../../planner/expr.js';
 import type { ApplyOp, PlanInput } from '../../planner/resource.js';
 import { aptPackage } from './apt-package.js';
-import { answer, fakeContext, FakeNode, observeWith, stateRecord, type FakeAnswer } from './test-fakes.js';
+import { answer, fakeContext, FakeNode, observeWith, stateRecord, type FakeAnswer } from '../../test/support/systemd/fakes.js';
 
 const ADDRESS = 'apt_package.redis';
 const want = { node: 'db-1', name: 'redis-server', version: '^7.0' };

@@ -3,7 +3,7 @@ import type { Json } from '../../planner/expr.js';
 import type { ApplyOp, Observed } from '../../planner/resource.js';
 import type { FileSteps } from './live-file.js';
 import { nodeArtifact } from './node-artifact.js';
-import { answer, fakeContext, FakeNode, observeWith, sha256hex, stateRecord, type FakeAnswer } from './test-fakes.js';
+import { answer, fakeContext, FakeNode, observeWith, sha256hex, stateRecord, type FakeAnswer } from '../../test/support/systemd/fakes.js';
 
 const ADDRESS = 'node_artifact.node';
 const BINARY = 'pretend this is node';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../planner/expr.js';
 import { nodeDirectory } from './node-directory.js';
-import { answer, fakeContext, FakeNode, observeWith, stateRecord, type FakeAnswer } from './test-fakes.js';
+import { answer, fakeContext, FakeNode, observeWith, stateRecord, type FakeAnswer } from '../../test/support/systemd/fakes.js';
 
 const ADDRESS = 'node_directory.auth_state';
 const PATH = "/srv/a b/it's;$(x)";

@@ -3,7 +3,7 @@ import { UNKNOWN, type Json } from '../../planner/expr.js';
 import type { ApplyAction, ApplyOp, Observed, PlanInput } from '../../planner/resource.js';
 import type { FileSteps } from './live-file.js';
 import { nodeFile } from './node-file.js';
-import { answer, fakeContext, FakeNode, observeWith, sha256hex, stateRecord, type FactTable } from './test-fakes.js';
+import { answer, fakeContext, FakeNode, observeWith, sha256hex, stateRecord, type FactTable } from '../../test/support/systemd/fakes.js';
 
 const ADDRESS = 'node_file.auth_env';
 const PATH = "/srv/a b/it's;$(x).conf";

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Json } from '../../planner/expr.js';
 import type { ApplyOp } from '../../planner/resource.js';
 import { removingOld } from './node-type.js';
-import { fakeContext, stateRecord } from './test-fakes.js';
+import { fakeContext, stateRecord } from '../../test/support/systemd/fakes.js';
 
 describe('removingOld', () => {
   const calls: string[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../planner/expr.js';
 import { nodeUser } from './node-user.js';
-import { answer, fakeContext, FakeNode, observeWith, stateRecord, type FakeAnswer } from './test-fakes.js';
+import { answer, fakeContext, FakeNode, observeWith, stateRecord, type FakeAnswer } from '../../test/support/systemd/fakes.js';
 
 const ADDRESS = 'node_user.auth';
 const want = { node: 'app-1', name: 'omnitron-auth', home: '/var/lib/omnitron/auth', shell: '/usr/sbin/nologin', system: true };

@@ -3,7 +3,7 @@ import type { Json } from '../../planner/expr.js';
 import { ref } from '../../planner/expr.js';
 import type { DesiredResource, ObserveRequest, StateRecord } from '../../planner/resource.js';
 import { systemdProvider } from './index.js';
-import { answer, fakeContext, FakeNode, sha256hex, stateRecord, type FactTable } from './test-fakes.js';
+import { answer, fakeContext, FakeNode, sha256hex, stateRecord, type FactTable } from '../../test/support/systemd/fakes.js';
 import type { ProbeRequest } from './probe.js';
 
 const UNIT = '[Service]\nExecStart=/bin/sleep infinity\n';

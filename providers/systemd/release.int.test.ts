@@ -18,7 +18,7 @@ import { startNodes, type NodeBed } from '../../test/support/nodes/index.js';
 import { NodePool } from '../ssh/pool.js';
 import { fileFact } from './facts.js';
 import { encodeRequests, parseProbeOutput, probeCommand, type ProbeRequest } from './probe.js';
-import { applyAll, CountingTransport, MemoryState, observeAndPlan, summary } from './test-harness.js';
+import { applyAll, CountingTransport, MemoryState, observeAndPlan, summary } from '../../test/support/systemd/harness.js';
 
 const suffix = randomBytes(4).toString('hex');
 const ROOT = `/opt/omnitron/apps/it-${suffix}`;

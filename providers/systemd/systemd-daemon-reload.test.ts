@@ -3,7 +3,7 @@ import type { Json } from '../../planner/expr.js';
 import { UNKNOWN } from '../../planner/expr.js';
 import type { PlanInput } from '../../planner/resource.js';
 import { systemdDaemonReload } from './systemd-daemon-reload.js';
-import { answer, fakeContext, FakeNode, observeWith, sha256hex, stateRecord, type FactTable } from './test-fakes.js';
+import { answer, fakeContext, FakeNode, observeWith, sha256hex, stateRecord, type FactTable } from '../../test/support/systemd/fakes.js';
 
 const ADDRESS = 'systemd_daemon_reload.app-1';
 const AUTH = '[Service]\nExecStart=/bin/sleep infinity\n';

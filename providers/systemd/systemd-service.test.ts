@@ -10,7 +10,7 @@ import type { ApplyAction, ApplyOp, Observed, PlanInput } from '../../planner/re
 import { inputsMarkerPath, writeInputsMarker } from './commands.js';
 import { parseMarker, UNIT_EDITED, type ServiceSteps } from './service-status.js';
 import { serviceSteps, systemdService } from './systemd-service.js';
-import { answer, fakeContext, FakeNode, observeWith, stateRecord, type FakeAnswer } from './test-fakes.js';
+import { answer, fakeContext, FakeNode, observeWith, stateRecord, type FakeAnswer } from '../../test/support/systemd/fakes.js';
 
 const ADDRESS = 'systemd_service.auth';
 const NAME = 'omnitron-auth.service';

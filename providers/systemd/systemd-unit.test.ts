@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Json } from '../../planner/expr.js';
 import type { ApplyOp } from '../../planner/resource.js';
 import { systemdUnit } from './systemd-unit.js';
-import { answer, fakeContext, FakeNode, observeWith, sha256hex, stateRecord } from './test-fakes.js';
+import { answer, fakeContext, FakeNode, observeWith, sha256hex, stateRecord } from '../../test/support/systemd/fakes.js';
 
 const ADDRESS = 'systemd_unit.auth';
 const want = { node: 'app-1', name: 'omnitron-auth.service', content: '[Service]\nExecStart=/bin/sleep infinity\n' };

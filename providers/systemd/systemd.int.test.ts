@@ -17,7 +17,7 @@ import { NodePool } from '../ssh/pool.js';
 import type { Transport } from '../../planner/transport.js';
 import { writeInputsMarker } from './commands.js';
 import { renderServiceUnit, systemdQuote } from '../../planner/desired/render-unit.js';
-import { applyAll, CountingTransport, MemoryState, observeAndPlan, summary } from './test-harness.js';
+import { applyAll, CountingTransport, MemoryState, observeAndPlan, summary } from '../../test/support/systemd/harness.js';
 
 const suffix = randomBytes(4).toString('hex');
 const USER = `omit${suffix}`;

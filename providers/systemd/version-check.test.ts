@@ -3,7 +3,7 @@ import type { Json } from '../../planner/expr.js';
 import { ref, resolve, UNKNOWN, type Value } from '../../planner/expr.js';
 import type { PlanInput } from '../../planner/resource.js';
 import { versionCheck } from './version-check.js';
-import { answer, fakeContext, FakeNode, observeWith, stateRecord, type FakeAnswer } from './test-fakes.js';
+import { answer, fakeContext, FakeNode, observeWith, stateRecord, type FakeAnswer } from '../../test/support/systemd/fakes.js';
 
 const ADDRESS = 'version_check.postgres';
 const want = { node: 'db-1', service: 'postgres', command: 'postgres --version', range: '>=15' };

@@ -2,13 +2,13 @@
  * For this provider's integration tests (no test runner imports): the real planner and apply walker
  * over an in-memory state, and a transport wrapper that counts round trips per node.
  */
-import { applyPlan, type ApplyOutcome } from '../../planner/apply.js';
-import type { Plan } from '../../planner/change.js';
-import type { EngineEvent } from '../../planner/events.js';
-import { makePlan } from '../../planner/plan.js';
-import type { DesiredResource, ObservedSet, ProviderContext, StateRecord } from '../../planner/resource.js';
-import type { ExecOptions, ExecResult, PutOptions, PutSource, Transport } from '../../planner/transport.js';
-import { systemdProvider } from './index.js';
+import { applyPlan, type ApplyOutcome } from '../../../planner/apply.js';
+import type { Plan } from '../../../planner/change.js';
+import type { EngineEvent } from '../../../planner/events.js';
+import { makePlan } from '../../../planner/plan.js';
+import type { DesiredResource, ObservedSet, ProviderContext, StateRecord } from '../../../planner/resource.js';
+import type { ExecOptions, ExecResult, PutOptions, PutSource, Transport } from '../../../planner/transport.js';
+import { systemdProvider } from '../../../providers/systemd/index.js';
 
 /** Counts exec/put/get (each one SSH round trip or more) made through it. */
 export class CountingTransport implements Transport {

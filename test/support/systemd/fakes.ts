@@ -4,13 +4,13 @@
  * in the probe's own wire format, and a ProviderContext whose transports are these nodes.
  */
 import { createHash } from 'node:crypto';
-import type { Json } from '../../planner/expr.js';
-import { configHash } from '../../planner/hash.js';
-import { ProviderError, type Observed, type ProviderContext, type ProviderEvent, type StateRecord } from '../../planner/resource.js';
-import { RecordingTransport } from '../ssh/recording-transport.js';
-import type { ExecOptions, ExecResult, Transport } from '../../planner/transport.js';
-import type { Attrs, NodeResourceType, ReadContext } from './node-type.js';
-import { decodeRequests, encodeAnswer, type ProbeRequest, type RawAnswer, type RawStatus } from './probe.js';
+import type { Json } from '../../../planner/expr.js';
+import { configHash } from '../../../planner/hash.js';
+import { ProviderError, type Observed, type ProviderContext, type ProviderEvent, type StateRecord } from '../../../planner/resource.js';
+import { RecordingTransport } from '../../../providers/ssh/recording-transport.js';
+import type { ExecOptions, ExecResult, Transport } from '../../../planner/transport.js';
+import type { Attrs, NodeResourceType, ReadContext } from '../../../providers/systemd/node-type.js';
+import { decodeRequests, encodeAnswer, type ProbeRequest, type RawAnswer, type RawStatus } from '../../../providers/systemd/probe.js';
 
 export interface FakeAnswer { status: RawStatus; fields?: Array<string | Buffer> }
 export type FactTable = (request: ProbeRequest) => FakeAnswer;
