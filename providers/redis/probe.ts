@@ -6,9 +6,8 @@
  */
 import type { Observed, Scope } from '../../planner/resource.js';
 import { describeOwner, isOurs, parseMarker, type Marker } from './marker.js';
-import type { Target } from './targets.js';
+import { REDIS_DATABASE_TYPE, type Target } from './targets.js';
 
-export const REDIS_DATABASE_TYPE = 'redis_database';
 /** Observed.status values. */
 export const OUT_OF_RANGE = 'out-of-range';
 export const IN_USE = 'in-use';

@@ -13,7 +13,8 @@ import { parseAttributes } from '../parse-attributes.js';
 import { configGetDatabases, flushdb, getMarker, select, setMarker } from './commands.js';
 import { describeRedisError, parseRedisConnection, withRedis, type RedisConnection, type RedisSession } from './connection.js';
 import { describeOwner, encodeMarker, isOurs, parseMarker } from './marker.js';
-import { IN_USE, OUT_OF_RANGE, outOfRangeNote, parseDatabases, REDIS_DATABASE_TYPE } from './probe.js';
+import { IN_USE, OUT_OF_RANGE, outOfRangeNote, parseDatabases } from './probe.js';
+import { REDIS_DATABASE_TYPE } from './targets.js';
 
 const attributesSchema = z.object({ index: z.number().int(), app: z.string().min(1), purpose: z.enum(['app', 'discovery', 'notifications']) });
 type Attributes = z.infer<typeof attributesSchema>;

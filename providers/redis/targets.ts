@@ -4,7 +4,8 @@
  */
 import type { Server, ServerKind, TargetInput } from '../server-observe.js';
 import { describeRedisError, parseRedisConnection, serverKey, type RedisConnection } from './connection.js';
-import { REDIS_DATABASE_TYPE } from './probe.js';
+
+export const REDIS_DATABASE_TYPE = 'redis_database';
 
 export interface Target {
   address: string;
