@@ -15,7 +15,7 @@ import { alive, buildAgentBundle, waitFor } from '../../test/support/agent/agent
 import { FIXTURES, testApp, testManifest } from '../../test/support/agent/manifests.js';
 import { readLocalAgent, type AgentTarget } from './local-agent-observe.js';
 import { agentIdentity } from './agent-process.js';
-import { localAgent, planLocalAgent } from './local-agent.js';
+import { localAgent, planLocalAgent, type AgentSteps } from './local-agent.js';
 import { readStatus } from './agent-files.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), `omnitron-local-agent-${Math.random().toString(36).slice(2, 8)}-`));
@@ -58,9 +58,10 @@ const observe = () => readLocalAgent('local_agent.apps', target());
 
 async function converge(want: Json): Promise<{ observed?: Observed; action: string; reason: string; pid?: number }> {
   const observed = await observe();
-  const decision = planLocalAgent({ address: 'local_agent.apps', desired: want, observed, sensitive: ['environment.OMNITRON_TEST_AGENT_ENV'] });
+  const input = { address: 'local_agent.apps', desired: want, observed, sensitive: ['environment.OMNITRON_TEST_AGENT_ENV'] };
+  const decision = planLocalAgent(input);
   if (decision.action === 'noop') return { observed, action: 'noop', reason: decision.reason };
-  const op: ApplyOp = { action: decision.action, address: 'local_agent.apps', attributes: want, observed, startupTimeout: 20 };
+  const op: ApplyOp<AgentSteps> = { action: decision.action, address: 'local_agent.apps', attributes: want, observed, startupTimeout: 20, steps: localAgent.planSteps(decision.action, input) };
   const applied = await localAgent.apply(ctx, op);
   return { observed, action: decision.action, reason: decision.reason, pid: applied?.outputs.pid as number };
 }
@@ -122,7 +123,7 @@ describe('local_agent with the real agent', () => {
     const apps = await appPids();
     const want = desired([ticker('one')], { bundleSha256: 'f'.repeat(64) });
     const observed = await observe();
-    const applied = await localAgent.apply(ctx, { action: 'replace', address: 'local_agent.apps', attributes: want, observed, startupTimeout: 20 });
+    const applied = await localAgent.apply(ctx, { action: 'replace', address: 'local_agent.apps', attributes: want, observed, startupTimeout: 20, steps: localAgent.planSteps('replace', { address: 'local_agent.apps', desired: want, observed, sensitive: [] }) });
     expect(applied?.outputs.pid).not.toBe(old);
     expect(alive(old)).toBe(false);
     for (const pid of apps) expect(alive(pid), `old app pid ${pid}`).toBe(false);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Json } from '../../planner/expr.js';
 import type { Observed, StateRecord } from '../../planner/resource.js';
 import { agentEnvironment } from './agent-process.js';
-import { agentStep, planLocalAgent, reloadRefused } from './local-agent.js';
+import { agentStep, localAgent, planLocalAgent, reloadRefused } from './local-agent.js';
 
 const want = {
   manifestPath: '/p/.omnitron/dev/agent/manifest.json', manifest: '{"apps":[]}\n', bundle: '/omnitron/dist/runtime/agent.bundle.mjs',
@@ -79,6 +79,23 @@ describe('local_agent apply steps', () => {
     expect(agentStep(want, running({ node: '/other/node', environment: {} }))).toBe('restart');
     expect(agentStep(want, running({ manifest: 'x' }))).toBe('reload');
     expect(agentStep(want, running())).toBeUndefined();
+  });
+});
+
+describe('local_agent planned steps', () => {
+  const steps = (action: 'create' | 'update' | 'replace' | 'delete', observed: Observed | undefined) =>
+    localAgent.planSteps(action, { address: 'local_agent.apps', desired: want, observed, sensitive, prior });
+
+  it('carries the step and the pid of the agent observe saw, so apply chooses nothing', () => {
+    expect(steps('update', running({ manifest: 'x' }))).toEqual({ run: 'reload', pid: 4242 });
+    expect(steps('update', running({ node: '/other/node', manifest: 'x' }))).toEqual({ run: 'upgrade', pid: 4242 });
+    expect(steps('create', stopped)).toEqual({ run: 'start', pid: null });
+    expect(steps('update', running())).toEqual({ run: null, pid: 4242 });
+  });
+
+  it('a requested replacement restarts the agent; a delete needs no steps', () => {
+    expect(steps('replace', running())).toEqual({ run: 'restart', pid: 4242 });
+    expect(steps('delete', running())).toBeUndefined();
   });
 });
 

@@ -13,9 +13,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { AttributeDiff } from '../../planner/attribute-diff.js';
 import { defaultDecision, diffAttributes, matchesPath } from '../../planner/diff.js';
-import type { Value } from '../../planner/expr.js';
+import type { Json, Value } from '../../planner/expr.js';
 import { LOCAL_AGENT_NODE } from '../../planner/desired/local-agent.js';
-import { ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext, type ResourceType } from '../../planner/resource.js';
+import { plannedSteps, ProviderError, type ApplyAction, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext, type ResourceType } from '../../planner/resource.js';
 import { parseAttributes } from '../parse-attributes.js';
 import { agentEnvironment, findAgent, signal, spawnAgent, stopProcess } from './agent-process.js';
 import { stopLeftoverApps } from '../../runtime/leftover-apps.js';
@@ -54,13 +54,23 @@ function changed(desired: Value, observed: Observed, sensitive: readonly string[
   return diffAttributes(observed.attributes as Value, desired, { sensitive }).diffs;
 }
 
-/** What apply does, from the plan's own data; undefined when the running agent already matches. */
+/** What apply is to do with the agent observe saw; undefined when the running agent already matches. */
 export function agentStep(desired: Value, observed: Observed | undefined): AgentStep | undefined {
   if (!observed || observed.status !== 'running') return 'start';
   const diffs = changed(desired, observed, []);
   if (diffs.some((d) => matchesPath(d.path, RESTART_ON))) return 'restart';
   if (diffs.some((d) => matchesPath(d.path, UPGRADE_ON))) return 'upgrade';
   return diffs.length > 0 || gaveUp(observed.runtime).length > 0 ? 'reload' : undefined;
+}
+
+/** Decided at plan: the step, and the pid of the agent it acts on (a reload signals it; a stop waits for it). */
+export interface AgentSteps extends Record<string, Json> { run: AgentStep | null; pid: number | null }
+
+function planAgentSteps(action: ApplyAction, input: PlanInput): AgentSteps | undefined {
+  if (action === 'delete' || input.desired === undefined) return undefined;
+  const run = action === 'replace' ? 'restart' : agentStep(input.desired, input.observed) ?? null;
+  const pid = Number(input.observed?.id);
+  return { run, pid: Number.isInteger(pid) && pid > 0 ? pid : null };
 }
 
 function updateReason(diffs: AttributeDiff[]): string {
@@ -196,14 +206,14 @@ async function remove(ctx: ProviderContext, op: ApplyOp): Promise<void> {
   for (const file of [t.manifestPath, t.envFile, markerPath(t.pidFile)]) if (file) await removeFile(file);
 }
 
-async function applyLocalAgent(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined> {
+async function applyLocalAgent(ctx: ProviderContext, op: ApplyOp<AgentSteps>): Promise<Applied | undefined> {
   if (op.action === 'delete') {
     await remove(ctx, op);
     return undefined;
   }
   const a = parseAttributes(schema, op, 'internal');
-  const step = op.action === 'replace' ? 'restart' : agentStep(a, op.observed);
-  let pid = Number(op.observed?.id);
+  const { run: step, pid: livePidAtPlan } = plannedSteps(op);
+  let pid = livePidAtPlan ?? 0;
   if (step === 'reload') await reload(ctx, op, a, pid);
   else if (step) {
     const old = liveTarget(op, a)!;
@@ -220,5 +230,6 @@ async function applyLocalAgent(ctx: ProviderContext, op: ApplyOp): Promise<Appli
 export const localAgent = {
   type: LOCAL_AGENT_TYPE,
   plan: planLocalAgent,
+  planSteps: planAgentSteps,
   apply: applyLocalAgent,
-} satisfies ResourceType;
+} satisfies ResourceType<AgentSteps>;
