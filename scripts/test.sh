@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 export TESTCONTAINERS_RYUK_DISABLED=true
 
 echo "== type check and build"
+tsc -p tsconfig.tests.json
 node scripts/clean-dist.mjs && node lua/embed.mjs --check && tsc -p tsconfig.json && node scripts/bundle.mjs
 echo "== unit tests"
 vitest run --project unit

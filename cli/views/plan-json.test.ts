@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { PLAN_FORMAT_VERSION, type Change, type Plan } from '../../planner/change.js';
+import { PLAN_FORMAT_VERSION, type Plan } from '../../planner/change.js';
 import { UNKNOWN, type Json } from '../../planner/expr.js';
 import { planToJson, renderPlanJson, setPath } from './plan-json.js';
+import { change, type ChangeInit } from '../../test/support/plan-changes.js';
 
-function plan(changes: Array<Partial<Change> & Pick<Change, 'address' | 'action'>>, extra: Partial<Plan> = {}): Plan {
+function plan(changes: Array<Omit<ChangeInit, 'reason'> & { reason?: string }>, extra: Partial<Plan> = {}): Plan {
   return {
     formatVersion: PLAN_FORMAT_VERSION, project: 'p', stack: 's', stackType: 'local', drift: [], runtimeDrift: [], diagnostics: [], mode: 'normal',
     binding: { stateLineage: 'lin', stateSerial: 4, configDigest: 'dig' },
-    changes: changes.map((c) => ({ type: c.address.split('.')[0], reason: 'r', diffs: [], unchanged: 0, dependsOn: [], ...c })),
+    changes: changes.map((c) => change({ reason: 'r', ...c })),
     ...extra,
   };
 }
@@ -87,7 +88,7 @@ describe('planToJson', () => {
 
   it('never serialises desired, prior or observed (they may hold secrets)', () => {
     const json = renderPlanJson(plan([{
-      address: 'a.x', action: 'noop',
+      address: 'a.x', action: 'update',
       prior: { address: 'a.x', type: 'a', attributes: { pw: 'hunter2' }, outputs: {}, dependsOn: [], sensitive: [], hash: 'h', updatedAt: 't' },
       observed: { address: 'a.x', type: 'a', attributes: { pw: 'hunter2' } },
       desired: { attributes: { pw: 'hunter2' }, sensitive: ['pw'] },

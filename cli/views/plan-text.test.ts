@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { PLAN_FORMAT_VERSION, type Change, type Plan } from '../../planner/change.js';
+import { PLAN_FORMAT_VERSION, type Plan } from '../../planner/change.js';
 import { UNKNOWN } from '../../planner/expr.js';
 import { renderPlanText } from './plan-text.js';
+import { change, type ChangeInit } from '../../test/support/plan-changes.js';
 
-function plan(changes: Array<Partial<Change> & Pick<Change, 'address' | 'action'>>, extra: Partial<Plan> = {}): Plan {
+function plan(changes: Array<Omit<ChangeInit, 'reason'> & { reason?: string }>, extra: Partial<Plan> = {}): Plan {
   return {
     formatVersion: PLAN_FORMAT_VERSION, project: 'p', stack: 's', stackType: 'local', drift: [], runtimeDrift: [], diagnostics: [], mode: 'normal',
     binding: { stateLineage: 'l', stateSerial: 1, configDigest: 'd' },
-    changes: changes.map((c) => ({ type: c.address.split('.')[0], reason: '', diffs: [], unchanged: 0, dependsOn: [], ...c })),
+    changes: changes.map((c) => change({ reason: '', ...c })),
     ...extra,
   };
 }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../planner/resource.js';
 import { createDockerClient, dockerEndpoint, dockerUnreachable, isUnreachable } from './client.js';
 import { dockerProvider } from './index.js';
+import { dockerOnlyClients } from '../../test/support/provider-context.js';
 
 const saved = process.env.DOCKER_HOST;
 afterEach(() => {
@@ -33,7 +34,7 @@ describe('docker client', () => {
     process.env.DOCKER_HOST = 'unix:///tmp/omnitron-no-such-docker.sock';
     const ctx = {
       scope: { project: 'p', stack: 's', root: '/tmp', stackDir: '/tmp' },
-      clients: { docker: createDockerClient },
+      clients: dockerOnlyClients(createDockerClient),
       signal: new AbortController().signal,
       emit: () => {},
     };

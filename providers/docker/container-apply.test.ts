@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { Json } from '../../planner/expr.js';
 import { ProviderError, type ProviderContext } from '../../planner/resource.js';
 import { dockerContainer } from './container.js';
+import { dockerOnlyClients } from '../../test/support/provider-context.js';
 
 // An engine that is not there: any call that reached Docker would fail with "cannot reach the Docker engine".
 const ctx: ProviderContext = {
   scope: { project: 'p', stack: 's', root: '/tmp', stackDir: '/tmp' },
-  clients: { docker: () => new Docker({ socketPath: '/tmp/omnitron-no-such-docker.sock' }) },
+  clients: dockerOnlyClients(() => new Docker({ socketPath: '/tmp/omnitron-no-such-docker.sock' })),
   signal: new AbortController().signal,
   emit: () => {},
 };

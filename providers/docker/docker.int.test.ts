@@ -10,11 +10,12 @@ import { configHash } from '../../planner/hash.js';
 import { ProviderError, type ApplyOp, type Decision, type DesiredResource, type ObservedSet, type PlanInput, type ProviderContext, type ProviderEvent, type StateRecord } from '../../planner/resource.js';
 import type { ContainerAttributes } from './container-attributes.js';
 import { createDockerClient, dockerProvider, scopeFilters } from './index.js';
+import { dockerOnlyClients } from '../../test/support/provider-context.js';
 
 const suffix = randomBytes(4).toString('hex');
 const events: ProviderEvent[] = [];
 const scope = { project: `omnitron-it-${suffix}`, stack: 'test', root: '/tmp', stackDir: '/tmp' };
-const ctx: ProviderContext = { scope, clients: { docker: createDockerClient }, signal: new AbortController().signal, emit: (e) => events.push(e) };
+const ctx: ProviderContext = { scope, clients: dockerOnlyClients(createDockerClient), signal: new AbortController().signal, emit: (e) => events.push(e) };
 const docker = createDockerClient();
 const state = new Map<string, StateRecord>();
 

@@ -7,10 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError, type ProviderContext } from '../../planner/resource.js';
 import { createDockerClient } from './client.js';
 import { createImageType, dockerImage } from './image.js';
+import { dockerOnlyClients } from '../../test/support/provider-context.js';
 
 const ctx: ProviderContext = {
   scope: { project: 'omnitron-it-image', stack: 'test', root: '/tmp', stackDir: '/tmp' },
-  clients: { docker: createDockerClient },
+  clients: dockerOnlyClients(createDockerClient),
   signal: new AbortController().signal,
   emit: () => {},
 };

@@ -133,7 +133,7 @@ describe('node_file apply', () => {
 
   it('delete removes the file; failures name the node', async () => {
     const node = new FakeNode('node.app-1', () => answer.missing()).respond(['rm'], { code: 1, stderr: 'rm: Read-only file system' });
-    const del: ApplyOp = { action: 'delete', address: ADDRESS, prior: stateRecord(ADDRESS, 'node_file', want) };
+    const del: ApplyOp<FileSteps> = { action: 'delete', address: ADDRESS, prior: stateRecord(ADDRESS, 'node_file', want) };
     await expect(nodeFile.apply(fakeContext({ 'app-1': node }), del)).rejects.toThrow(/^on node app-1: command rm -f -- .* exited with 1: rm: Read-only file system$/);
     await expect(nodeFile.apply(fakeContext({ 'app-1': 'cannot connect to node app-1 (root@10.0.0.1:22): connection refused' }), op('create'))).rejects.toMatchObject({
       address: ADDRESS, message: 'cannot connect to node app-1 (root@10.0.0.1:22): connection refused',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../planner/expr.js';
-import { UNKNOWN } from '../../planner/expr.js';
+import { UNKNOWN, type Value } from '../../planner/expr.js';
 import type { PlanInput } from '../../planner/resource.js';
 import { systemdDaemonReload } from './systemd-daemon-reload.js';
 import { answer, fakeContext, FakeNode, observeWith, sha256hex, stateRecord, type FactTable } from '../../test/support/systemd/fakes.js';
@@ -26,7 +26,7 @@ const plan = (table: FactTable, extra: Partial<PlanInput> = {}) =>
 
 describe('systemd_daemon_reload plan', () => {
   it('asks for each unit file and its systemd state', () => {
-    expect(systemdDaemonReload.requests(want, { sensitive: [], desired: true })).toEqual([
+    expect(systemdDaemonReload.requests(want)).toEqual([
       { kind: 'file', path: '/etc/systemd/system/omnitron-auth.service', content: true }, { kind: 'unit', name: 'omnitron-auth.service' },
       { kind: 'file', path: '/etc/systemd/system/omnitron-mail.service', content: true }, { kind: 'unit', name: 'omnitron-mail.service' },
     ]);
@@ -45,7 +45,7 @@ describe('systemd_daemon_reload plan', () => {
   });
 
   it('due when content config wants is not known yet', () => {
-    const unknown = { ...want, units: { ...want.units, 'omnitron-mail.service': UNKNOWN } };
+    const unknown: Value = { ...want, units: { ...want.units, 'omnitron-mail.service': UNKNOWN } };
     expect(plan(facts({ 'omnitron-auth.service': AUTH, 'omnitron-mail.service': MAIL }), { desired: unknown }).action).toBe('update');
   });
 

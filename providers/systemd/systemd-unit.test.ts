@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../planner/expr.js';
 import type { ApplyOp } from '../../planner/resource.js';
+import type { FileSteps } from './live-file.js';
 import { systemdUnit } from './systemd-unit.js';
 import { answer, fakeContext, FakeNode, observeWith, sha256hex, stateRecord } from '../../test/support/systemd/fakes.js';
 
@@ -56,7 +57,7 @@ describe('systemd_unit apply', () => {
 
   it('delete removes the file and reloads', async () => {
     const node = new FakeNode('node.app-1', () => answer.missing());
-    const op: ApplyOp = { action: 'delete', address: ADDRESS, prior };
+    const op: ApplyOp<FileSteps> = { action: 'delete', address: ADDRESS, prior };
     expect(await systemdUnit.apply(fakeContext({ 'app-1': node }), op)).toBeUndefined();
     expect(node.commands()).toEqual(['rm -f -- /etc/systemd/system/omnitron-auth.service', 'systemctl daemon-reload']);
   });

@@ -1,7 +1,13 @@
-/** A ProviderContext for provider integration tests: a throwaway scope, events collected, no node or Docker clients. */
-import type { ProviderContext, ProviderEvent } from '../../planner/resource.js';
+/** ProviderContexts and Clients for provider tests: a throwaway scope, events collected, only the clients a test uses. */
+import type Docker from 'dockerode';
+import type { Clients, ProviderContext, ProviderEvent } from '../../planner/resource.js';
 
 const unused = (what: string) => () => { throw new Error(`${what} is not used by this test`); };
+
+/** Clients with a Docker engine and no nodes: reaching a node transport or tunnel throws. */
+export function dockerOnlyClients(docker: () => Docker): Clients {
+  return { docker, transport: unused('a node transport'), forward: unused('a node tunnel') };
+}
 
 export function testProviderContext(project: string): { ctx: ProviderContext; events: ProviderEvent[] } {
   const events: ProviderEvent[] = [];

@@ -9,7 +9,7 @@ import { type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseEnv } from '../../../dist/providers/local/index.js';
+import { parseEnv } from '../../../contract/env-file-format.js';
 import { REPO_ROOT, runCli, startCli, type CliResult, type RunningCli } from './cli.js';
 import { anonymousVolumes, docker, removeProjectObjects } from './docker.js';
 import { freePorts } from './ports.js';
