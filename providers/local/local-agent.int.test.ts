@@ -14,7 +14,7 @@ import type { ManifestApp } from '../../contract/agent/manifest.js';
 import { alive, buildAgentBundle, waitFor } from '../../test/support/agent/agent-process.js';
 import { FIXTURES, testApp, testManifest } from '../../test/support/agent/manifests.js';
 import { readLocalAgent, type AgentTarget } from './local-agent-observe.js';
-import { agentIdentity } from './agent-process.js';
+import { agentIdentity, pidInUse } from './agent-process.js';
 import { localAgent, planLocalAgent, type AgentSteps } from './local-agent.js';
 import { readStatus } from './agent-files.js';
 
@@ -179,7 +179,10 @@ describe('local_agent with the real agent', () => {
   it('delete after the agent was killed still stops the apps it left running', async () => {
     await converge(desired([ticker('one'), ticker('two')]));
     const apps = await appPids();
-    process.kill(agentPid(), 'SIGKILL');
+    const killed = agentPid();
+    process.kill(killed, 'SIGKILL');
+    // The kill lands asynchronously; on a loaded machine the next read can still find the agent running.
+    await waitFor(async () => !(await pidInUse(killed)), `the killed agent (pid ${killed}) to be gone`);
     const observed = await observe();
     expect(observed?.status).toBe('stopped');
     await localAgent.apply(ctx, { action: 'delete', address: 'local_agent.apps', observed });
