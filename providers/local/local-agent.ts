@@ -212,10 +212,13 @@ async function applyLocalAgent(ctx: ProviderContext, op: ApplyOp<AgentSteps>): P
     return undefined;
   }
   const a = parseAttributes(schema, op, 'internal');
-  const { run: step, pid: livePidAtPlan } = plannedSteps(op);
-  let pid = livePidAtPlan ?? 0;
-  if (step === 'reload') await reload(ctx, op, a, pid);
-  else if (step) {
+  const { run: step, pid: planned } = plannedSteps(op);
+  let pid = planned ?? undefined;
+  if (step === 'reload') {
+    // Never a pid of 0: signalling 0 would reach omnitron's own process group.
+    if (!pid) throw new Error(`internal: ${op.address} planned a reload without the agent's pid; please report`);
+    await reload(ctx, op, a, pid);
+  } else if (step) {
     const old = liveTarget(op, a)!;
     const oldManifest = (op.observed?.attributes as Partial<Attributes> | undefined)?.manifest ?? a.manifest;
     if (step === 'upgrade') await handOver(ctx, op, old, oldManifest);
@@ -224,7 +227,7 @@ async function applyLocalAgent(ctx: ProviderContext, op: ApplyOp<AgentSteps>): P
     else await removeFile(old.pidFile);
     pid = await start(ctx, op, a);
   }
-  return { id: String(pid), attributes: a, outputs: { pid } };
+  return { id: String(pid), attributes: a, outputs: { pid: pid ?? null } };
 }
 
 export const localAgent = {

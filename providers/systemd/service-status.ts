@@ -146,8 +146,11 @@ export function serviceSteps(want: StepsWanted, observed: Observed | undefined):
 export function planServiceSteps(action: ApplyAction, input: PlanInput): ServiceSteps | undefined {
   if (action === 'delete' || input.desired === undefined) return undefined;
   // Replaced at the same node and unit (--replace), the unit observe saw is stopped first: the new one starts from nothing.
-  const live = action === 'replace' && sameIdentity(input) ? undefined : input.observed;
-  return serviceSteps(input.desired as unknown as Wanted, live);
+  if (action === 'replace' && sameIdentity(input)) {
+    // Stopping does not clear systemd's start limit: a unit that hit it needs reset-failed to start again.
+    return { ...serviceSteps(input.desired as unknown as Wanted, undefined), resetFailed: input.observed?.status === 'failed' };
+  }
+  return serviceSteps(input.desired as unknown as Wanted, input.observed);
 }
 
 function sameIdentity({ desired, prior, observed }: PlanInput): boolean {

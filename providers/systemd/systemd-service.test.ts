@@ -121,6 +121,12 @@ describe('systemd_service planned steps', () => {
     expect(stepsFor(want, running(), 'replace', { prior })).toEqual({ enable: true, run: 'restart', resetFailed: false });
   });
 
+  it('a --replace of a unit that failed (e.g. hit its start limit) resets it before starting', () => {
+    const prior = stateRecord(ADDRESS, 'systemd_service', want);
+    const failed = observe(answer.unit({ ActiveState: 'failed' }, 'unit-sha'));
+    expect(stepsFor(want, failed, 'replace', { prior })).toEqual({ enable: true, run: 'restart', resetFailed: true });
+  });
+
   it('a replace onto another node goes by what observe found there', () => {
     const prior = stateRecord(ADDRESS, 'systemd_service', { ...want, node: 'app-0' });
     expect(stepsFor(want, running(), 'replace', { prior })).toEqual({ enable: true, run: undefined, resetFailed: false });
