@@ -9,6 +9,8 @@ import { defaultDecision } from './diff.js';
 import { ref, UNKNOWN } from './expr.js';
 import { loadStateKey, sealBytes } from './state/encryption.js';
 import type { ResourceType } from './resource.js';
+import { PLAN_FORMAT_VERSION } from './change.js';
+import { OMNITRON_VERSION } from '../contract/version.js';
 
 const thing: ResourceType = {
   type: 'thing',
@@ -42,5 +44,12 @@ describe('savePlan / loadPlan', () => {
     const file = join(dir, 'old.bin');
     await writeFile(file, await sealBytes(new TextEncoder().encode(JSON.stringify({ formatVersion: 1, changes: [] })), key));
     await expect(loadPlan(file, key)).rejects.toMatchObject({ message: expect.stringContaining(`${file} is not a plan this version of omnitron can apply`) });
+  });
+
+  it('refuses a plan another omnitron version saved: planned steps are private to the version that made them', async () => {
+    const key = await loadStateKey({ env: { OMNITRON_STATE_KEY: randomBytes(32).toString('hex') } });
+    const file = join(dir, 'other.bin');
+    await writeFile(file, await sealBytes(new TextEncoder().encode(JSON.stringify({ formatVersion: PLAN_FORMAT_VERSION, omnitronVersion: '0.0.1-older', changes: [] })), key));
+    await expect(loadPlan(file, key)).rejects.toMatchObject({ message: expect.stringContaining(`saved plan ${file} was made by omnitron 0.0.1-older, and this is omnitron ${OMNITRON_VERSION}`) });
   });
 });

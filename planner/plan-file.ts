@@ -7,11 +7,13 @@ import { UNKNOWN } from './expr.js';
 import { UserError } from './diagnostics.js';
 import { openBytes, sealBytes, type StateKey } from './state/encryption.js';
 import { PLAN_FORMAT_VERSION, type Plan, type PlanBinding } from './change.js';
+import { OMNITRON_VERSION } from '../contract/version.js';
 
 const MARK = '$unknown';
 
 export async function savePlan(plan: Plan, file: string, key: StateKey): Promise<void> {
-  const json = JSON.stringify(plan, (_k, v: unknown) => (v === UNKNOWN ? { [MARK]: true } : v));
+  // Each type's planned steps are its own private shape: only the omnitron that planned them applies them.
+  const json = JSON.stringify({ ...plan, omnitronVersion: OMNITRON_VERSION }, (_k, v: unknown) => (v === UNKNOWN ? { [MARK]: true } : v));
   await writeFile(file, await sealBytes(new TextEncoder().encode(json), key), { mode: 0o600 });
 }
 
@@ -23,8 +25,15 @@ export async function loadPlan(file: string, key: StateKey): Promise<Plan> {
     throw new UserError({ severity: 'error', summary: `cannot read saved plan ${file}`, detail: 'Check the path; make one with `omnitron plan -out FILE`.' });
   }
   const json = new TextDecoder().decode(await openBytes(bytes, key, `saved plan ${file}`));
-  const plan = JSON.parse(json, (_k, v: unknown) => (isUnknownMark(v) ? UNKNOWN : v)) as Plan;
+  const { omnitronVersion, ...plan } = JSON.parse(json, (_k, v: unknown) => (isUnknownMark(v) ? UNKNOWN : v)) as Plan & { omnitronVersion?: string };
   if (plan.formatVersion !== PLAN_FORMAT_VERSION) throw new UserError({ severity: 'error', summary: `${file} is not a plan this version of omnitron can apply` });
+  if (omnitronVersion !== OMNITRON_VERSION) {
+    throw new UserError({
+      severity: 'error',
+      summary: `saved plan ${file} was made by omnitron ${omnitronVersion ?? '(unknown)'}, and this is omnitron ${OMNITRON_VERSION}`,
+      detail: 'Nothing was changed. Make a fresh plan with this omnitron (`omnitron plan -out FILE`), review it, and apply that.',
+    });
+  }
   return plan;
 }
 
