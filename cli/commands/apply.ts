@@ -8,6 +8,7 @@ import { confirmApply } from '../confirm.js';
 import { createSink } from '../event-sink.js';
 import { cleanUp, interruptible, openSession, openStore, runtime, type Session, type StackOptions } from '../session.js';
 import type { StateStore } from '../../planner/state/state-store.js';
+import type { AcquiredLock } from '../../planner/state/backend.js';
 import type { Output } from '../output.js';
 
 export interface ApplyFlags extends StackOptions {
@@ -22,14 +23,25 @@ export interface ApplyFlags extends StackOptions {
 
 export async function applyCommand(planFile: string | undefined, flags: ApplyFlags, out: Output, mode: 'normal' | 'destroy' = 'normal'): Promise<number> {
   const session = await openSession(flags, out);
-  const lock = await session.backend.lock({ operation: mode === 'destroy' ? 'destroy' : 'apply' });
+  let store: StateStore | undefined;
+  let lock: AcquiredLock | undefined;
+  // Installed before the lock is taken and removed after it is released: no signal finds the lock unguarded.
+  const stop = interruptible(out, async () => {
+    await store?.settled();
+    if (lock) await session.backend.unlock(lock.id);
+  });
+  try {
+    lock = await session.backend.lock({ operation: mode === 'destroy' ? 'destroy' : 'apply' });
+  } catch (err) {
+    stop.dispose();
+    throw err;
+  }
   if (lock.takenOver) out.warn(`Warning: took over a stale state lock left by ${lock.takenOver.holder} (pid ${lock.takenOver.pid}, no longer running) from ${lock.takenOver.createdAt}.`);
-  const stop = interruptible(out, () => session.backend.unlock(lock.id));
   // The progress view starts only after the plan is shown and approved: ink must not draw over the prompt.
   let sink: Awaited<ReturnType<typeof createSink>> | undefined;
   let closeClients = async () => {};
   try {
-    const store = await openStore(session);
+    store = await openStore(session);
     const run = runtime(session, store, (e) => sink?.sink(e), stop.signal, flags);
     closeClients = () => run.clients.close();
     const plan = planFile ? await savedPlan(planFile, session, store, run) : await freshPlan(session, store, run, flags, mode, out);
@@ -42,8 +54,12 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
     await store.settled();
     return outcome.failed.length > 0 || outcome.notStarted.length > 0 ? 1 : 0;
   } finally {
-    await cleanUp(out, [['closing connections', closeClients], ['closing the progress view', async () => sink?.done()], ['removing signal handlers', () => stop.dispose()]]);
-    await session.backend.unlock(lock.id);
+    await cleanUp(out, [['closing connections', closeClients], ['closing the progress view', async () => sink?.done()]]);
+    try {
+      await session.backend.unlock(lock.id);
+    } finally {
+      stop.dispose();
+    }
   }
 }
 

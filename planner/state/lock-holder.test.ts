@@ -31,10 +31,16 @@ describe('lock holder liveness', () => {
     expect(holderIsGone({ host: 'another-box', pid })).toBe(false);
   });
 
-  it.runIf(linux)('a reused pid (another start time) or another boot is gone', () => {
+  it.runIf(linux)('a reused pid (another start time) is gone; so is a holder from before a reboot of this machine', () => {
     const me = thisProcess();
     expect(holderIsGone({ ...me, startTime: String(Number(me.startTime) + 1) })).toBe(true);
-    expect(holderIsGone({ ...me, bootId: '00000000-0000-0000-0000-000000000000' })).toBe(true);
+    if (me.machineId) expect(holderIsGone({ ...me, bootId: '00000000-0000-0000-0000-000000000000' })).toBe(true);
+  });
+
+  it('a holder on another machine or in another pid namespace under the same hostname is never judged', () => {
+    const gone = { host: hostname(), pid: exitedPid() };
+    expect(holderIsGone({ ...gone, machineId: 'another-machine', pidNamespace: thisProcess().pidNamespace })).toBe(!thisProcess().machineId);
+    expect(holderIsGone({ ...gone, machineId: thisProcess().machineId, pidNamespace: 'pid:[1]' })).toBe(!thisProcess().pidNamespace);
   });
 
   it.runIf(linux)('a zombie holder is gone', async () => {
