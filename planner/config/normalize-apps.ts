@@ -11,6 +11,7 @@ import { toMs } from './durations.js';
 import { stringValues } from './normalize-docker.js';
 import { noRequirements, readAppRequirements } from './read-app-requirements.js';
 import { schemaPair, type RawApp } from './schema.js';
+import { addressForm } from './name-collisions.js';
 import { checkName } from './service-name.js';
 import { at, within, type SourceContext } from './source-context.js';
 import { checkShape } from './zod-diagnostics.js';
@@ -62,7 +63,27 @@ function normalizeApp(raw: RawApp, index: number, ctx: SourceContext): { app?: A
   }
   const read = readAppRequirements(root, { root: ctx.root, strict: ctx.strict });
   app.requirements = read.requirements;
-  return { app, diagnostics: [...diagnostics, ...read.diagnostics] };
+  return { app, diagnostics: [...diagnostics, ...read.diagnostics, ...checkNameTargets(app, at(ctx, 'apps', index, 'name'))] };
+}
+
+/** Redis DB indexes shared by the stack's apps are addressed like an app's own (`redis_database.<app>`). */
+const SHARED_REDIS_FORMS = ['shared_discovery', 'shared_notifications'];
+/** Postgres cuts longer identifiers short (NAMEDATALEN - 1), and the role would never be found again. */
+const POSTGRES_NAME_BYTES = 63;
+
+/** Limits that depend on what the app asks for: its database and Redis DB index are named after it. */
+function checkNameTargets(app: AppSpec, where: Pick<Diagnostic, 'file' | 'path'>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const bytes = Buffer.byteLength(app.name);
+  if (app.requirements.database && bytes > POSTGRES_NAME_BYTES) {
+    out.push(error(`app name ${JSON.stringify(`${app.name.slice(0, 20)}...`)} is ${bytes} bytes long, more than ${POSTGRES_NAME_BYTES}`, {
+      detail: `the app asks for a database, and its Postgres role and database are named after it; Postgres names are at most ${POSTGRES_NAME_BYTES} bytes, so shorten it`, ...where,
+    }));
+  }
+  if (app.requirements.redis && SHARED_REDIS_FORMS.includes(addressForm(app.name))) {
+    out.push(error(`app name "${app.name}" collides with the stack's shared Redis DB index: resource addresses write both as "redis_database.${addressForm(app.name)}"`, { detail: 'rename the app', ...where }));
+  }
+  return out;
 }
 
 function entryPoint(raw: RawApp, index: number, ctx: SourceContext): { kind: 'bootstrap' | 'script'; path: string } | { diagnostic: Diagnostic } {

@@ -9,6 +9,7 @@ import type { Ecosystem, ServiceRequirement, StackSpec } from './model.js';
 import { quotedList, suggestion } from './did-you-mean.js';
 import { formatPath, type PathSegment } from '../../contract/field-path.js';
 import { isSupportedPreset, presetRequirement } from './presets.js';
+import { addressForm, collisions, inAddresses } from './name-collisions.js';
 
 /** One place a service is declared, with where to point diagnostics. */
 export interface ServiceDeclaration { name: string; requirement: ServiceRequirement; file: string; prefix: PathSegment[]; app?: string; stack?: string }
@@ -60,12 +61,14 @@ function checkApps(eco: Ecosystem): Diagnostic[] {
     const first = eco.apps.find((a) => a.name === cycle[0])!;
     out.push(error(`dependency cycle: ${cycle.join(' → ')}`, { detail: 'apps start after their dependencies; remove one of these dependsOn entries', ...at(eco.file, 'apps', first.index, 'dependsOn') }));
   }
-  return out;
+  const items = eco.apps.map((a) => ({ name: a.name, label: `apps[${a.index}]`, where: at(eco.file, 'apps', a.index, 'name') }));
+  return [...out, ...collisions('app', items, addressForm, inAddresses('env_file'))];
 }
 
 function checkServices(eco: Ecosystem, declarations: ServiceDeclaration[]): Diagnostic[] {
   const known = [...new Set([...autoServiceNames(eco), ...declarations.map((d) => d.name)])];
-  const out: Diagnostic[] = [];
+  const items = declarations.map((d) => ({ name: d.name, label: `${d.app ? `${d.app}'s config/default.json ` : ''}${formatPath(d.prefix)}`, where: at(d.file, ...d.prefix) }));
+  const out: Diagnostic[] = collisions('service', items, addressForm, inAddresses('docker_container'));
   for (const d of declarations) {
     d.requirement.dependsOn.forEach((dep, k) => {
       if (known.includes(dep)) return;
