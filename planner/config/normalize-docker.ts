@@ -9,6 +9,7 @@ import { warning, type Diagnostic } from '../diagnostics.js';
 import type { DockerServiceSpec, VolumeSpec } from './model.js';
 import { toMs } from './durations.js';
 import type { RawDocker, RawDockerOverlay } from './schema.js';
+import { checkBindHost, checkExtraHost } from './network-values.js';
 import { at, within, type SourceContext } from './source-context.js';
 
 export type DockerOverlay = Partial<DockerServiceSpec>;
@@ -54,6 +55,8 @@ export function normalizeDockerOverlay(raw: RawDockerOverlay, ctx: SourceContext
   if (raw.healthCheck) o.healthCheck = healthCheck(raw.healthCheck);
   const diagnostics = IGNORED.filter((k) => raw[k] !== undefined).map((k) =>
     warning(`docker ${k} is not supported yet and is ignored`, { detail: 'remove it, or bake the setting into the image', ...at(ctx, k) }));
+  if (raw.bindHost !== undefined) diagnostics.push(...checkBindHost(raw.bindHost, at(ctx, 'bindHost')));
+  (raw.extraHosts ?? []).forEach((h, i) => diagnostics.push(...checkExtraHost(h, at(ctx, 'extraHosts', i))));
   return { overlay: o, diagnostics };
 }
 

@@ -11,6 +11,7 @@ import { normalizeDockerOverlay, stringValues } from './normalize-docker.js';
 import { normalizeServices } from './normalize-services.js';
 import { schemaPair, type RawNode, type RawOverride, type RawStack } from './schema.js';
 import { addressForm, collisions, inAddresses } from './name-collisions.js';
+import { checkExternalHost, checkNodeAddress, checkSshHost } from './network-values.js';
 import { checkName } from './service-name.js';
 import { at, within, type SourceContext } from './source-context.js';
 import { checkShape } from './zod-diagnostics.js';
@@ -100,7 +101,15 @@ function checkNodes(type: StackSpec['type'], raw: readonly RawNode[], nodes: Nod
     else out.push(error(`duplicate node name "${n.name}" (also nodes[${first}])`, { detail: 'give each node a distinct name or label', ...at(ctx, 'nodes', i) }));
   });
   const items = nodes.map((n, i) => ({ name: n.name, label: `nodes[${i}]`, where: at(ctx, 'nodes', i, nameField(raw[i])) }));
-  return [...out, ...raw.flatMap((r, i) => checkName('node', nodes[i].name, at(ctx, 'nodes', i, nameField(r)), NODE_NAME_HINT)), ...collisions('node', items, addressForm, inAddresses('ssh_known_host'))];
+  return [...out, ...raw.flatMap((r, i) => checkNode(r, nodes[i], within(ctx, 'nodes', i))), ...collisions('node', items, addressForm, inAddresses('ssh_known_host'))];
+}
+
+/** `ctx` points at the node. */
+function checkNode(raw: RawNode, node: NodeSpec, ctx: SourceContext): Diagnostic[] {
+  const out = checkName('node', node.name, at(ctx, nameField(raw)), NODE_NAME_HINT);
+  out.push(...checkSshHost(raw.host, at(ctx, 'host')));
+  if (raw.address !== undefined) out.push(...checkNodeAddress(raw.address, at(ctx, 'address')));
+  return out;
 }
 
 const NODE_NAME_HINT = 'a node is named by its name, else its label, else its host; set name to letters, digits, "_", "." and "-", starting with a letter or digit';
@@ -113,7 +122,10 @@ function nameField(raw: RawNode): 'name' | 'label' | 'host' {
 function normalizeOverride(raw: RawOverride, ctx: SourceContext): { override: ServiceOverride; diagnostics: Diagnostic[] } {
   const override: ServiceOverride = {};
   const diagnostics: Diagnostic[] = [];
-  if (raw.external) override.external = { host: raw.external.host, ports: { ...raw.external.ports }, ...(raw.external.secrets ? { secrets: { ...raw.external.secrets } } : {}) };
+  if (raw.external) {
+    override.external = { host: raw.external.host, ports: { ...raw.external.ports }, ...(raw.external.secrets ? { secrets: { ...raw.external.secrets } } : {}) };
+    diagnostics.push(...checkExternalHost(raw.external.host, at(ctx, 'external', 'host')));
+  }
   if (raw.docker) {
     const normalized = normalizeDockerOverlay(raw.docker, within(ctx, 'docker'));
     override.docker = normalized.overlay as Record<string, unknown>;
