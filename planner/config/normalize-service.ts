@@ -10,7 +10,7 @@ import { quotedList, suggestion } from './did-you-mean.js';
 import { toMs } from './durations.js';
 import { HEALTH_DEFAULTS, normalizeDocker, stringValues, type DockerOverlay } from './normalize-docker.js';
 import type { RawCustomService, RawHealthCheck, RawSecrets } from './schema.js';
-import { checkTemplates } from './templates.js';
+import { checkBareMetalTemplates, checkDockerTemplates, checkTemplates } from './templates.js';
 import { at, within, type SourceContext } from './source-context.js';
 
 export const SERVICE_DEFAULTS = { startupTimeout: 120_000, critical: true } as const;
@@ -28,6 +28,10 @@ export function normalizeService(raw: RawCustomService, ctx: SourceContext): { r
     critical: raw.critical ?? SERVICE_DEFAULTS.critical,
   };
   const diagnostics = checkTemplates(requirement.env, ports, requirement.secrets, ctx);
+  const scope = { ports, secrets: requirement.secrets };
+  if (raw.healthCheck) diagnostics.push(...checkHealthTarget(raw.healthCheck, ports, within(ctx, 'healthCheck')));
+  if (raw.docker) diagnostics.push(...checkDockerTemplates(raw.docker, scope, within(ctx, 'docker')));
+  if (raw.bareMetal) diagnostics.push(...checkBareMetalTemplates(raw.bareMetal, scope, within(ctx, 'bareMetal')));
   if (raw.docker) {
     const normalized = normalizeDocker(raw.docker, within(ctx, 'docker'));
     requirement.docker = normalized.docker;
@@ -59,6 +63,20 @@ export function normalizeHealthCheck(raw: RawHealthCheck): HealthCheckSpec {
     startPeriod: raw.startPeriod === undefined ? HEALTH_DEFAULTS.startPeriod : toMs(raw.startPeriod),
   };
 }
+
+/** A tcp check probes a port by name or number; a jsonrpc check posts to the port named "jsonrpc". `ctx` points at the check. */
+function checkHealthTarget(raw: RawHealthCheck, ports: Record<string, number>, ctx: SourceContext): Diagnostic[] {
+  const names = Object.keys(ports);
+  if (raw.type === 'tcp' && !(raw.target in ports) && !isPort(Number(raw.target))) {
+    return [error(`unknown port "${raw.target}"${suggestion(raw.target, names)}`, { detail: `a tcp health check names one of the service's ports (${quotedList(names)}) or a port number`, ...at(ctx, 'target') })];
+  }
+  if (raw.type === 'jsonrpc' && !('jsonrpc' in ports)) {
+    return [error('a jsonrpc health check needs a port named "jsonrpc"', { detail: `the service's ports are ${quotedList(names)}; add ports.jsonrpc`, ...at(ctx, 'type') })];
+  }
+  return [];
+}
+
+const isPort = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
 
 /** `ctx` points at the docker block holding the mappings. */
 export function checkPortMappings(mappings: DockerOverlay['portMappings'], ports: Record<string, number>, ctx: SourceContext): Diagnostic[] {

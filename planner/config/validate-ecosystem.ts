@@ -4,6 +4,8 @@
  * apps, service overrides and the ports they map). Plain code; the shape was checked by zod.
  */
 import { error, warning, type Diagnostic } from '../diagnostics.js';
+import { checkDockerTemplates } from './templates.js';
+import type { RawDockerOverlay } from './schema.js';
 import { findCycle } from '../graph/dag.js';
 import type { Ecosystem, ServiceRequirement, StackSpec } from './model.js';
 import { quotedList, suggestion } from './did-you-mean.js';
@@ -108,17 +110,32 @@ function checkOverride(eco: Ecosystem, stack: StackSpec, key: string, declaratio
   }
   const target = parts.length === 2 ? appServiceTarget(eco, parts[0], parts[1], declarations) : stackServiceTarget(eco, stack, key, declarations);
   if ('diagnostic' in target) return [{ ...target.diagnostic, ...at(eco.file, ...path) }];
-  return checkOverridePorts(eco.file, path, stack.serviceOverrides[key], target.ports);
+  const override = stack.serviceOverrides[key];
+  return [...checkOverridePorts(eco.file, path, override, target.ports), ...checkOverrideTemplates(eco, path, override, target), ...unappliedBareMetal(eco.file, path, override)];
 }
 
 /** `ports` undefined: a planned-later preset whose ports are not known yet. */
-type Target = { ports?: Record<string, number> } | { diagnostic: Diagnostic };
+type Target = { ports?: Record<string, number>; secrets?: Record<string, unknown> } | { diagnostic: Diagnostic };
+
+function checkOverrideTemplates(eco: Ecosystem, path: PathSegment[], override: StackSpec['serviceOverrides'][string], target: { ports?: Record<string, number>; secrets?: Record<string, unknown> }): Diagnostic[] {
+  if (!target.ports || !override.docker) return [];
+  const scope = { ports: target.ports, secrets: { ...target.secrets, ...override.external?.secrets } };
+  return checkDockerTemplates(override.docker as RawDockerOverlay, scope, { file: eco.file, root: eco.root, prefix: [...path, 'docker'], strict: false });
+}
+
+/** Nothing reads a stack's bareMetal override yet; saying so beats a silent no-op. */
+function unappliedBareMetal(file: string, path: PathSegment[], override: StackSpec['serviceOverrides'][string]): Diagnostic[] {
+  if (!override.bareMetal) return [];
+  return [warning('a bareMetal override is not applied yet; the service keeps the bareMetal block it declares', {
+    detail: 'set these fields in the service\'s own bareMetal block (or its variants[networkMode]) instead', ...at(file, ...path, 'bareMetal'),
+  })];
+}
 
 function stackServiceTarget(eco: Ecosystem, stack: StackSpec, name: string, declarations: ServiceDeclaration[]): Target {
   const visible = declarations.filter((d) => !d.stack || d.stack === stack.name);
   const decl = visible.find((d) => d.stack === stack.name && d.name === name) ?? visible.find((d) => d.name === name);
-  if (decl) return { ports: isSupported(decl.requirement) ? decl.requirement.ports : undefined };
-  if (autoServiceNames(eco).includes(name)) return { ports: presetRequirement(name as 'postgres' | 'redis').ports };
+  if (decl) return { ports: isSupported(decl.requirement) ? decl.requirement.ports : undefined, secrets: decl.requirement.secrets };
+  if (autoServiceNames(eco).includes(name)) return { ports: presetRequirement(name as 'postgres' | 'redis').ports, secrets: {} };
   const known = [...new Set([...autoServiceNames(eco), ...visible.map((d) => d.name)])];
   return { diagnostic: error(`unknown service "${name}"${suggestion(name, known)}`, { detail: `services of stack "${stack.name}" are ${quotedList(known)}` }) };
 }
@@ -130,7 +147,7 @@ function appServiceTarget(eco: Ecosystem, appName: string, service: string, decl
   }
   const own = declarations.filter((d) => d.app === appName);
   const decl = own.find((d) => d.name === service);
-  if (decl) return { ports: decl.requirement.ports };
+  if (decl) return { ports: decl.requirement.ports, secrets: decl.requirement.secrets };
   const declared = own.length > 0 ? `declares ${quotedList(own.map((d) => d.name))}` : 'declares no services';
   return { diagnostic: error(`app "${appName}" declares no service "${service}"${suggestion(service, own.map((d) => d.name))}`, {
     detail: `"${appName}" ${declared} in its config/default.json; key other services by name alone ("${service}")`,
