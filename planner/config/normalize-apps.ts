@@ -12,6 +12,7 @@ import { stringValues } from './normalize-docker.js';
 import { noRequirements, readAppRequirements } from './read-app-requirements.js';
 import { schemaPair, type RawApp } from './schema.js';
 import { addressForm } from './name-collisions.js';
+import { checkEnvFileNames } from './env-names.js';
 import { checkName } from './service-name.js';
 import { at, within, type SourceContext } from './source-context.js';
 import { checkShape } from './zod-diagnostics.js';
@@ -34,7 +35,7 @@ export function normalizeApps(raw: readonly unknown[], ctx: SourceContext): { ap
 }
 
 function normalizeApp(raw: RawApp, index: number, ctx: SourceContext): { app?: AppSpec; diagnostics: Diagnostic[] } {
-  const diagnostics = checkName('app', raw.name, at(ctx, 'apps', index, 'name'));
+  const diagnostics = [...checkName('app', raw.name, at(ctx, 'apps', index, 'name')), ...checkEnvFileNames(raw.env ?? {}, within(ctx, 'apps', index, 'env'))];
   const entry = entryPoint(raw, index, ctx);
   if ('diagnostic' in entry) return { diagnostics: [...diagnostics, entry.diagnostic] };
   const root = resolve(dirname(entry.path), '..');

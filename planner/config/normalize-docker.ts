@@ -10,6 +10,7 @@ import type { DockerServiceSpec, VolumeSpec } from './model.js';
 import { toMs } from './durations.js';
 import type { RawDocker, RawDockerOverlay } from './schema.js';
 import { checkBindHost, checkExtraHost } from './network-values.js';
+import { checkContainerEnvNames } from './env-names.js';
 import { at, within, type SourceContext } from './source-context.js';
 
 export type DockerOverlay = Partial<DockerServiceSpec>;
@@ -56,6 +57,7 @@ export function normalizeDockerOverlay(raw: RawDockerOverlay, ctx: SourceContext
   const diagnostics = IGNORED.filter((k) => raw[k] !== undefined).map((k) =>
     warning(`docker ${k} is not supported yet and is ignored`, { detail: 'remove it, or bake the setting into the image', ...at(ctx, k) }));
   if (raw.bindHost !== undefined) diagnostics.push(...checkBindHost(raw.bindHost, at(ctx, 'bindHost')));
+  if (raw.environment) diagnostics.push(...checkContainerEnvNames(raw.environment, within(ctx, 'environment')));
   (raw.extraHosts ?? []).forEach((h, i) => diagnostics.push(...checkExtraHost(h, at(ctx, 'extraHosts', i))));
   return { overlay: o, diagnostics };
 }

@@ -11,6 +11,9 @@ import { toMs } from './durations.js';
 import { HEALTH_DEFAULTS, normalizeDocker, stringValues, type DockerOverlay } from './normalize-docker.js';
 import type { RawCustomService, RawHealthCheck, RawSecrets } from './schema.js';
 import { checkBareMetalTemplates, checkDockerTemplates, checkTemplates } from './templates.js';
+import { checkBareMetal } from './bare-metal-values.js';
+import { checkEnvFileNames } from './env-names.js';
+import validRange from 'semver/ranges/valid.js';
 import { at, within, type SourceContext } from './source-context.js';
 
 export const SERVICE_DEFAULTS = { startupTimeout: 120_000, critical: true } as const;
@@ -30,6 +33,8 @@ export function normalizeService(raw: RawCustomService, ctx: SourceContext): { r
   const diagnostics = checkTemplates(requirement.env, ports, requirement.secrets, ctx);
   const scope = { ports, secrets: requirement.secrets };
   if (raw.healthCheck) diagnostics.push(...checkHealthTarget(raw.healthCheck, ports, within(ctx, 'healthCheck')));
+  if (raw.bareMetal) diagnostics.push(...checkBareMetal(raw.bareMetal, within(ctx, 'bareMetal')));
+  diagnostics.push(...checkEnvFileNames(raw.env ?? {}, within(ctx, 'env')), ...checkVersion(raw.version, ctx));
   if (raw.docker) diagnostics.push(...checkDockerTemplates(raw.docker, scope, within(ctx, 'docker')));
   if (raw.bareMetal) diagnostics.push(...checkBareMetalTemplates(raw.bareMetal, scope, within(ctx, 'bareMetal')));
   if (raw.docker) {
@@ -74,6 +79,12 @@ function checkHealthTarget(raw: RawHealthCheck, ports: Record<string, number>, c
     return [error('a jsonrpc health check needs a port named "jsonrpc"', { detail: `the service's ports are ${quotedList(names)}; add ports.jsonrpc`, ...at(ctx, 'type') })];
   }
   return [];
+}
+
+/** Compared with what validateCommand prints (version_check) and with Debian package versions. */
+function checkVersion(version: string | undefined, ctx: SourceContext): Diagnostic[] {
+  if (version === undefined || validRange(version) !== null) return [];
+  return [error(`invalid version range ${JSON.stringify(version)}`, { detail: 'write a semver range, e.g. ">=8.10.0", "^8.11" or "8.x"; omnitron checks what validateCommand prints against it', ...at(ctx, 'version') })];
 }
 
 const isPort = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;

@@ -13,6 +13,7 @@ import { schemaPair, type RawNode, type RawOverride, type RawStack } from './sch
 import { addressForm, collisions, inAddresses } from './name-collisions.js';
 import { checkExternalHost, checkNodeAddress, checkSshHost } from './network-values.js';
 import { checkName } from './service-name.js';
+import { checkEnvFileNames } from './env-names.js';
 import { at, within, type SourceContext } from './source-context.js';
 import { checkShape } from './zod-diagnostics.js';
 
@@ -37,7 +38,7 @@ export function normalizeStacks(raw: Record<string, unknown> | undefined, ctx: S
 function normalizeStack(name: string, raw: RawStack, ctx: SourceContext): { stack: StackSpec; diagnostics: Diagnostic[] } {
   const nodes = (raw.nodes ?? []).map((n) => normalizeNode(n, ctx.root));
   const services = normalizeServices(raw.infrastructure?.services, within(ctx, 'infrastructure', 'services'));
-  const diagnostics = [...checkNodes(raw.type, raw.nodes ?? [], nodes, ctx), ...services.diagnostics];
+  const diagnostics = [...checkNodes(raw.type, raw.nodes ?? [], nodes, ctx), ...services.diagnostics, ...checkEnvFileNames(raw.settings?.env ?? {}, within(ctx, 'settings', 'env'))];
   const serviceOverrides: Record<string, ServiceOverride> = {};
   for (const [key, override] of Object.entries(raw.serviceOverrides ?? {})) {
     const result = normalizeOverride(override, within(ctx, 'serviceOverrides', key));

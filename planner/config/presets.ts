@@ -14,6 +14,7 @@ import { SERVICE_DEFAULTS, checkPortMappings, normalizeSecrets } from './normali
 import type { RawPresetService } from './schema.js';
 import { at, within, type SourceContext } from './source-context.js';
 import { checkBareMetalTemplates, checkDockerTemplates } from './templates.js';
+import { checkBareMetal } from './bare-metal-values.js';
 
 export const SUPPORTED_PRESETS = ['postgres', 'redis'] as const;
 export const PLANNED_PRESETS = ['minio', 'openresty', 'tor'] as const;
@@ -106,6 +107,6 @@ function customize(req: ServiceRequirement, raw: RawPresetService, ctx: SourceCo
   };
   const scope = { ports: requirement.ports, secrets: requirement.secrets };
   if (raw.docker) diagnostics.push(...checkDockerTemplates(raw.docker, scope, within(ctx, 'docker')));
-  if (raw.bareMetal) diagnostics.push(...checkBareMetalTemplates(raw.bareMetal, scope, within(ctx, 'bareMetal')));
+  if (raw.bareMetal) diagnostics.push(...checkBareMetalTemplates(raw.bareMetal, scope, within(ctx, 'bareMetal')), ...checkBareMetal(raw.bareMetal, within(ctx, 'bareMetal')));
   return { requirement, diagnostics };
 }
