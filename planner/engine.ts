@@ -13,7 +13,7 @@ import { buildDesiredGraph } from './desired/desired-graph.js';
 import { makePlan } from './plan.js';
 import { prepareNodeArtifacts } from './artifacts/prepare.js';
 import { nodeMachines } from './artifacts/node-machines.js';
-import { place } from './desired/placement.js';
+import { place } from './config/placement.js';
 import { prepareLocalAgent } from './desired/local-agent.js';
 import { closestMatch } from './config/did-you-mean.js';
 import type { Ecosystem, StackModel } from './config/model.js';

@@ -28,7 +28,7 @@ export function resolveStack(eco: Ecosystem, stackName?: string): ResolveResult 
     apps: selected.apps, services: services.services,
     supervision: eco.supervision, monitoring: eco.monitoring, logging: eco.logging,
   };
-  diagnostics.push(...checkStackModel(model));
+  diagnostics.push(...checkStackModel(eco, model));
   return hasErrors(diagnostics) ? { diagnostics } : { model, diagnostics };
 }
 

@@ -90,8 +90,19 @@ function checkStack(eco: Ecosystem, stack: StackSpec, declarations: ServiceDecla
   const base: PathSegment[] = ['stacks', stack.name];
   const out = stack.apps === 'all' ? [] : stack.apps.flatMap((name, i) => checkAppRef(eco, name, stack, [...base, 'apps', i]));
   stack.nodes.forEach((node, n) => (node.apps ?? []).forEach((name, i) => out.push(...checkAppRef(eco, name, stack, [...base, 'nodes', n, 'apps', i]))));
-  for (const key of Object.keys(stack.serviceOverrides)) out.push(...checkOverride(eco, stack, key, declarations));
+  for (const key of Object.keys(stack.serviceOverrides)) out.push(...checkOverride(eco, stack, key, declarations), ...checkPlacementNode(eco.file, stack, key));
   return out;
+}
+
+/** `placement` names a node of the stack; a local stack has none and runs everything here. */
+function checkPlacementNode(file: string, stack: StackSpec, key: string): Diagnostic[] {
+  const placement = stack.serviceOverrides[key].placement;
+  if (placement === undefined) return [];
+  const where = at(file, 'stacks', stack.name, 'serviceOverrides', key, 'placement');
+  if (stack.type === 'local') return [warning(`a local stack ignores placement; "${key}" runs on this machine`, { detail: 'remove placement, or use it on a remote or cluster stack', ...where })];
+  const nodes = stack.nodes.map((n) => n.name);
+  if (nodes.includes(placement)) return [];
+  return [error(`unknown node "${placement}"${suggestion(placement, nodes)}`, { detail: `placement names a node of stack "${stack.name}": ${quotedList(nodes)}`, ...where })];
 }
 
 function checkAppRef(eco: Ecosystem, name: string, stack: StackSpec, path: PathSegment[]): Diagnostic[] {

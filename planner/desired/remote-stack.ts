@@ -13,7 +13,7 @@ import { customOnNode, postgresOnNode, redisOnNode, type ServiceOnNode } from '.
 import { serviceSecretNames } from './docker-service.js';
 import { agentServiceAddress, appsOnNode, type NodeArtifacts } from './node-apps.js';
 import { discoveryTarget } from './discovery-target.js';
-import { place, reachableAddress } from './placement.js';
+import { place, reachableAddress } from '../config/placement.js';
 import { allocateRedisDbs } from './redis-allocation.js';
 import { AGENT_KEY_ADDRESS, AGENT_KEY_PURPOSE } from './agent-key.js';
 
