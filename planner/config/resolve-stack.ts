@@ -8,7 +8,6 @@ import type { AppSpec, Ecosystem, StackModel, StackSpec } from './model.js';
 import { quotedList, suggestion } from './did-you-mean.js';
 import { formatPath } from '../../contract/field-path.js';
 import { resolveServices } from './resolve-services.js';
-import { checkStackModel } from './stack-checks.js';
 
 export const DEFAULT_STACK = 'dev';
 
@@ -28,8 +27,7 @@ export function resolveStack(eco: Ecosystem, stackName?: string): ResolveResult 
     apps: selected.apps, services: services.services,
     supervision: eco.supervision, monitoring: eco.monitoring, logging: eco.logging,
   };
-  diagnostics.push(...checkStackModel(eco, model));
-  return hasErrors(diagnostics) ? { diagnostics } : { model, diagnostics };
+  return { model, diagnostics };
 }
 
 export function implicitStack(): StackSpec {

@@ -1,20 +1,22 @@
 /**
- * Checks of one stack as `plan` would run it, made before anything is observed: what connecting to
+ * Checks of one resolved stack as `plan` would run it, made before anything is observed (engine's
+ * loadStack runs them after resolveStack, for validate, plan, apply and graph alike): what connecting to
  * its nodes needs (a pinned hostKey in the form ssh reads), where everything is placed (the same
- * `place` the desired graph uses, so plan can fail no differently), and that a custom service placed
- * on a node has a unit to run it.
+ * `place` the desired graph uses, so plan can fail no differently), that a custom service placed
+ * on a node has a unit to run it, and that no two listeners claim one port of one host.
  */
 import { error, type Diagnostic } from '../diagnostics.js';
-import type { Ecosystem, ResolvedService, StackModel } from './model.js';
+import type { Ecosystem, StackModel } from './model.js';
 import { formatPath } from '../../contract/field-path.js';
 import { checkHostKey } from './network-values.js';
 import { place, type Placement } from './placement.js';
-import { serviceDeclarations, type ServiceDeclaration } from './validate-ecosystem.js';
+import { declarationOf } from './validate-ecosystem.js';
+import { checkPortClaims } from './port-claims.js';
 
 export function checkStackModel(eco: Ecosystem, model: StackModel): Diagnostic[] {
-  if (model.stack.type === 'local') return [];
+  if (model.stack.type === 'local') return checkPortClaims(eco, model);
   const placement = place(model);
-  return [...hostKeys(model), ...placement.diagnostics, ...unitsOnNodes(eco, model, placement)];
+  return [...hostKeys(model), ...placement.diagnostics, ...unitsOnNodes(eco, model, placement), ...checkPortClaims(eco, model, placement)];
 }
 
 function hostKeys(model: StackModel): Diagnostic[] {
@@ -30,7 +32,7 @@ function unitsOnNodes(eco: Ecosystem, model: StackModel, placement: Placement): 
     const base = svc.requirement.bareMetal;
     const variant = svc.requirement.networkMode ? base?.variants?.[svc.requirement.networkMode] : undefined;
     if (base && { ...base, ...variant }.systemdUnit) return [];
-    const decl = declarationOf(eco, model, svc);
+    const decl = declarationOf(eco, model.stack.name, svc);
     const field = base ? ['bareMetal', 'systemdUnit'] : ['bareMetal'];
     const summary = `service "${svc.name}" runs on node "${node.name}" of stack "${model.stack.name}" but has no ${base ? 'bareMetal.systemdUnit' : 'bareMetal block'}`;
     return [error(summary, {
@@ -38,10 +40,4 @@ function unitsOnNodes(eco: Ecosystem, model: StackModel, placement: Placement): 
       file: decl?.file ?? eco.file, path: formatPath([...(decl?.prefix ?? ['stacks', model.stack.name, 'serviceOverrides', svc.name]), ...field]),
     })];
   });
-}
-
-/** Where the stack's copy of a service was declared: the stack, else the ecosystem, else the first app declaring it. */
-function declarationOf(eco: Ecosystem, model: StackModel, svc: ResolvedService): ServiceDeclaration | undefined {
-  const named = serviceDeclarations(eco).filter((d) => d.name === svc.name);
-  return named.find((d) => d.stack === model.stack.name) ?? named.find((d) => !d.stack && !d.app) ?? named.find((d) => d.app === svc.declaredBy[0]);
 }

@@ -37,6 +37,12 @@ export function serviceDeclarations(eco: Ecosystem): ServiceDeclaration[] {
   return out;
 }
 
+/** Where a stack's copy of a service was declared: the stack, else the ecosystem, else the first app declaring it. */
+export function declarationOf(eco: Ecosystem, stack: string, service: { name: string; declaredBy: readonly string[] }): ServiceDeclaration | undefined {
+  const named = serviceDeclarations(eco).filter((d) => d.name === service.name);
+  return named.find((d) => d.stack === stack) ?? named.find((d) => !d.stack && !d.app) ?? named.find((d) => d.app === service.declaredBy[0]);
+}
+
 /** Services real Omnitron provisions from app requirements when nobody declares them. */
 export function autoServiceNames(eco: Pick<Ecosystem, 'apps'>): string[] {
   const names: string[] = [];
