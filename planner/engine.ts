@@ -8,6 +8,7 @@ import { UserError, hasErrors, type Diagnostic } from './diagnostics.js';
 import { loadEcosystem } from './config/load-ecosystem.js';
 import { resolveStack } from './config/resolve-stack.js';
 import { checkStackModel } from './config/stack-checks.js';
+import { checkEntryPoints } from './config/entry-points.js';
 import { findConfigFile } from './config/find-config.js';
 import { configDigest } from './config/config-digest.js';
 import { buildDesiredGraph } from './desired/desired-graph.js';
@@ -45,7 +46,8 @@ export async function loadStack(req: StackRequest): Promise<LoadedStack> {
   const diagnostics = [...loaded.diagnostics];
   if (!loaded.ecosystem || hasErrors(diagnostics)) throw new UserError(diagnostics.filter((d) => d.severity === 'error'));
   const resolved = resolveStack(loaded.ecosystem, req.stack);
-  const stackDiagnostics = resolved.model ? [...resolved.diagnostics, ...checkStackModel(loaded.ecosystem, resolved.model)] : resolved.diagnostics;
+  const stackDiagnostics = resolved.model
+    ? [...resolved.diagnostics, ...checkStackModel(loaded.ecosystem, resolved.model), ...checkEntryPoints(resolved.model)] : resolved.diagnostics;
   diagnostics.push(...stackDiagnostics);
   if (!resolved.model || hasErrors(stackDiagnostics)) throw new UserError(stackDiagnostics.filter((d) => d.severity === 'error'));
   const eco = loaded.ecosystem;

@@ -3,8 +3,8 @@
  * (enabled, not critical, 30 s startup, one instance), and each app's requirements read from
  * `<appRoot>/config/default.json` where `appRoot = dirname(bootstrap or script)/..`.
  */
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { error, warning, type Diagnostic } from '../diagnostics.js';
 import type { AppSpec } from './model.js';
 import { toMs } from './durations.js';
@@ -55,6 +55,7 @@ function normalizeApp(raw: RawApp, index: number, ctx: SourceContext): { app?: A
   };
   const watch = watchOf(raw.watch, ctx.root);
   if (watch) app.watch = watch;
+  if (outside(root, ctx.root)) return { app, diagnostics: [...diagnostics, outsideProject(root, entry.kind, index, ctx)] };
   if (!existsSync(root)) {
     diagnostics.push(warning(`app directory ${root} does not exist, so the app declares no requirements`, {
       detail: `check the path; requirements are read from ${root}/config/default.json`,
@@ -85,6 +86,20 @@ function checkNameTargets(app: AppSpec, where: Pick<Diagnostic, 'file' | 'path'>
     out.push(error(`app name "${app.name}" collides with the stack's shared Redis DB index: resource addresses write both as "redis_database.${addressForm(app.name)}"`, { detail: 'rename the app', ...where }));
   }
   return out;
+}
+
+/** Whether `dir` (symlinks followed) lies outside `project`; a release packs the whole app root. */
+function outside(dir: string, project: string): boolean {
+  const real = (p: string) => (existsSync(p) ? realpathSync.native(p) : p);
+  const rel = relative(real(project), real(dir));
+  return rel === '..' || rel.startsWith('../') || isAbsolute(rel);
+}
+
+function outsideProject(root: string, kind: 'bootstrap' | 'script', index: number, ctx: SourceContext): Diagnostic {
+  return error(`the app's root ${root} is outside the project ${ctx.root}`, {
+    detail: `the root is dirname(${kind})/.., and a release packs all of it; keep the app under the project, e.g. ${kind}: './apps/NAME/dist/${kind === 'bootstrap' ? 'bootstrap' : 'main'}.js'`,
+    ...at(ctx, 'apps', index, kind),
+  });
 }
 
 function entryPoint(raw: RawApp, index: number, ctx: SourceContext): { kind: 'bootstrap' | 'script'; path: string } | { diagnostic: Diagnostic } {
