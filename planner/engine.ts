@@ -6,9 +6,7 @@
 import path from 'node:path';
 import { UserError, hasErrors, type Diagnostic } from './diagnostics.js';
 import { loadEcosystem } from './config/load-ecosystem.js';
-import { resolveStack } from './config/resolve-stack.js';
-import { checkStackModel } from './config/stack-checks.js';
-import { checkEntryPoints } from './config/entry-points.js';
+import { checkedStack } from './config/stack-checks.js';
 import { findConfigFile } from './config/find-config.js';
 import { configDigest } from './config/config-digest.js';
 import { buildDesiredGraph } from './desired/desired-graph.js';
@@ -45,11 +43,9 @@ export async function loadStack(req: StackRequest): Promise<LoadedStack> {
   const loaded = await loadEcosystem({ file, strict: req.strict ?? false });
   const diagnostics = [...loaded.diagnostics];
   if (!loaded.ecosystem || hasErrors(diagnostics)) throw new UserError(diagnostics.filter((d) => d.severity === 'error'));
-  const resolved = resolveStack(loaded.ecosystem, req.stack);
-  const stackDiagnostics = resolved.model
-    ? [...resolved.diagnostics, ...checkStackModel(loaded.ecosystem, resolved.model), ...checkEntryPoints(resolved.model)] : resolved.diagnostics;
-  diagnostics.push(...stackDiagnostics);
-  if (!resolved.model || hasErrors(stackDiagnostics)) throw new UserError(stackDiagnostics.filter((d) => d.severity === 'error'));
+  const resolved = checkedStack(loaded.ecosystem, req.stack);
+  diagnostics.push(...resolved.diagnostics);
+  if (!resolved.model || hasErrors(resolved.diagnostics)) throw new UserError(resolved.diagnostics.filter((d) => d.severity === 'error'));
   const eco = loaded.ecosystem;
   const model = resolved.model;
   const scope: Scope = { project: eco.project, stack: model.stack.name, root: eco.root, stackDir: path.join(eco.root, '.omnitron', model.stack.name) };

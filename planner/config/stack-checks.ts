@@ -1,17 +1,27 @@
 /**
- * Checks of one resolved stack as `plan` would run it, made before anything is observed (engine's
- * loadStack runs them after resolveStack, for validate, plan, apply and graph alike): what connecting to
+ * Checks of one resolved stack as `plan` would run it, made before anything is observed
+ * (`checkedStack` is what every command loads a stack with): what connecting to
  * its nodes needs (a pinned hostKey in the form ssh reads), where everything is placed (the same
  * `place` the desired graph uses, so plan can fail no differently), that a custom service placed
  * on a node has a unit to run it, and that no two listeners claim one port of one host.
  */
-import { error, type Diagnostic } from '../diagnostics.js';
+import { error, hasErrors, type Diagnostic } from '../diagnostics.js';
+import { checkEntryPoints } from './entry-points.js';
+import { resolveStack, type ResolveResult } from './resolve-stack.js';
 import type { Ecosystem, StackModel } from './model.js';
 import { formatPath } from '../../contract/field-path.js';
 import { checkHostKey } from './network-values.js';
 import { place, type Placement } from './placement.js';
 import { declarationOf } from './validate-ecosystem.js';
 import { checkPortClaims } from './port-claims.js';
+
+/** One stack resolved and checked: a model only when there are no errors. */
+export function checkedStack(eco: Ecosystem, stackName?: string): ResolveResult {
+  const resolved = resolveStack(eco, stackName);
+  if (!resolved.model || hasErrors(resolved.diagnostics)) return resolved;
+  const diagnostics = [...resolved.diagnostics, ...checkStackModel(eco, resolved.model), ...checkEntryPoints(resolved.model)];
+  return hasErrors(diagnostics) ? { diagnostics } : { model: resolved.model, diagnostics };
+}
 
 export function checkStackModel(eco: Ecosystem, model: StackModel): Diagnostic[] {
   if (model.stack.type === 'local') return checkPortClaims(eco, model);
