@@ -16,6 +16,7 @@ import { nodeMachines } from './artifacts/node-machines.js';
 import { place } from './config/placement.js';
 import { prepareLocalAgent } from './desired/local-agent.js';
 import { closestMatch } from './config/did-you-mean.js';
+import { checkEmptyApps } from './empty-stack.js';
 import type { Ecosystem, StackModel } from './config/model.js';
 import type { Plan } from './change.js';
 import type { EventSink } from './events.js';
@@ -64,6 +65,8 @@ export interface PlanOptions {
   replace?: readonly string[];
   targets?: readonly string[];
   keepVolumes?: boolean;
+  /** Plan even when the config runs no apps and state holds resources it would delete. */
+  allowEmpty?: boolean;
 }
 
 export interface StoreView extends RecordStore {
@@ -82,6 +85,8 @@ export async function planStack(stack: LoadedStack, store: StoreView, runtime: R
   // Packaging releases overlaps opening the SSH connections; the Node binary waits for each node's machine type.
   const artifacts = remote ? await prepareNodeArtifacts(stack.model, stack.scope, connectedMachines(stack, runtime)) : await prepareLocalAgent(stack.model);
   const desired = buildDesiredGraph(stack.model, prior, stack.scope, artifacts);
+  const empty = opts.mode === 'normal' && !opts.allowEmpty ? checkEmptyApps(stack.model, desired, prior) : undefined;
+  if (empty) throw new UserError(empty);
   checkAddresses('--target', opts.targets, desired, prior);
   checkAddresses('--replace', opts.replace, desired, prior);
   const { observed, unreadable } = await observeAll(stack.scope, desired, prior, runtime);
