@@ -6,7 +6,7 @@
  * on a node has a unit to run it, and that no two listeners claim one port of one host.
  */
 import { error, hasErrors, type Diagnostic } from '../diagnostics.js';
-import { checkEntryPoints } from './entry-points.js';
+import { checkStackFiles } from './stack-files.js';
 import { resolveStack, type ResolveResult } from './resolve-stack.js';
 import type { Ecosystem, StackModel } from './model.js';
 import { formatPath } from '../../contract/field-path.js';
@@ -19,7 +19,7 @@ import { checkPortClaims } from './port-claims.js';
 export function checkedStack(eco: Ecosystem, stackName?: string): ResolveResult {
   const resolved = resolveStack(eco, stackName);
   if (!resolved.model || hasErrors(resolved.diagnostics)) return resolved;
-  const diagnostics = [...resolved.diagnostics, ...checkStackModel(eco, resolved.model), ...checkEntryPoints(resolved.model)];
+  const diagnostics = [...resolved.diagnostics, ...checkStackModel(eco, resolved.model), ...checkStackFiles(eco, resolved.model)];
   return hasErrors(diagnostics) ? { diagnostics } : { model: resolved.model, diagnostics };
 }
 
