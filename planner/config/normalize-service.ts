@@ -4,6 +4,7 @@
  * mappings (base and variants) against its ports. A networkMode without a variant of that name
  * selects the base docker block (the seed's "single-node" base with a "cluster" variant).
  */
+import validRange from 'semver/ranges/valid.js';
 import { error, type Diagnostic } from '../diagnostics.js';
 import type { HealthCheckSpec, SecretSpec, ServiceRequirement } from './model.js';
 import { quotedList, suggestion } from './did-you-mean.js';
@@ -13,7 +14,6 @@ import type { RawCustomService, RawHealthCheck, RawSecrets } from './schema.js';
 import { checkBareMetalTemplates, checkDockerTemplates, checkTemplates } from './templates.js';
 import { checkBareMetal } from './bare-metal-values.js';
 import { checkEnvFileNames } from './env-names.js';
-import validRange from 'semver/ranges/valid.js';
 import { at, within, type SourceContext } from './source-context.js';
 
 export const SERVICE_DEFAULTS = { startupTimeout: 120_000, critical: true } as const;
@@ -30,13 +30,7 @@ export function normalizeService(raw: RawCustomService, ctx: SourceContext): { r
     dependsOn: [...(raw.dependsOn ?? [])],
     critical: raw.critical ?? SERVICE_DEFAULTS.critical,
   };
-  const diagnostics = checkTemplates(requirement.env, ports, requirement.secrets, ctx);
-  const scope = { ports, secrets: requirement.secrets };
-  if (raw.healthCheck) diagnostics.push(...checkHealthTarget(raw.healthCheck, ports, within(ctx, 'healthCheck')));
-  if (raw.bareMetal) diagnostics.push(...checkBareMetal(raw.bareMetal, within(ctx, 'bareMetal')));
-  diagnostics.push(...checkEnvFileNames(raw.env ?? {}, within(ctx, 'env')), ...checkVersion(raw.version, ctx));
-  if (raw.docker) diagnostics.push(...checkDockerTemplates(raw.docker, scope, within(ctx, 'docker')));
-  if (raw.bareMetal) diagnostics.push(...checkBareMetalTemplates(raw.bareMetal, scope, within(ctx, 'bareMetal')));
+  const diagnostics = [...checkTemplates(requirement.env, ports, requirement.secrets, ctx), ...checkValues(raw, requirement, ctx)];
   if (raw.docker) {
     const normalized = normalizeDocker(raw.docker, within(ctx, 'docker'));
     requirement.docker = normalized.docker;
@@ -67,6 +61,16 @@ export function normalizeHealthCheck(raw: RawHealthCheck): HealthCheckSpec {
     retries: raw.retries ?? HEALTH_DEFAULTS.retries,
     startPeriod: raw.startPeriod === undefined ? HEALTH_DEFAULTS.startPeriod : toMs(raw.startPeriod),
   };
+}
+
+/** What must hold before the service reaches a container, a node or an app's env file. `ctx` points at the service. */
+function checkValues(raw: RawCustomService, requirement: ServiceRequirement, ctx: SourceContext): Diagnostic[] {
+  const scope = { ports: requirement.ports, secrets: requirement.secrets };
+  const out = [...checkEnvFileNames(raw.env ?? {}, within(ctx, 'env')), ...checkVersion(raw.version, ctx)];
+  if (raw.healthCheck) out.push(...checkHealthTarget(raw.healthCheck, requirement.ports, within(ctx, 'healthCheck')));
+  if (raw.docker) out.push(...checkDockerTemplates(raw.docker, scope, within(ctx, 'docker')));
+  if (raw.bareMetal) out.push(...checkBareMetal(raw.bareMetal, within(ctx, 'bareMetal')), ...checkBareMetalTemplates(raw.bareMetal, scope, within(ctx, 'bareMetal')));
+  return out;
 }
 
 /** A tcp check probes a port by name or number; a jsonrpc check posts to the port named "jsonrpc". `ctx` points at the check. */

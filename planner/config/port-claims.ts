@@ -8,7 +8,6 @@ import { error, type Diagnostic } from '../diagnostics.js';
 import type { AppSpec, Ecosystem, ResolvedService, StackModel } from './model.js';
 import { formatPath, type PathSegment } from '../../contract/field-path.js';
 import type { Placement } from './placement.js';
-import { findOverride } from './resolve-services.js';
 import { declarationOf } from './validate-ecosystem.js';
 
 interface Claim {
@@ -71,8 +70,9 @@ function appClaims(eco: Ecosystem, model: StackModel, app: AppSpec, host: string
 
 /** Where a container's host port is set: the stack's override, else the service's docker block or ports. */
 function hostPortOrigin(eco: Ecosystem, model: StackModel, svc: ResolvedService, port: string): Pick<Diagnostic, 'file' | 'path'> {
+  // The override findOverride picks: `app/svc` first, then `svc`.
   const key = [...svc.declaredBy.map((a) => `${a}/${svc.name}`), svc.name].find((k) => model.stack.serviceOverrides[k]);
-  const override = findOverride(model.stack, svc.name, svc.declaredBy)?.docker as { portMappings?: Record<string, number> } | undefined;
+  const override = key ? model.stack.serviceOverrides[key].docker as { portMappings?: Record<string, number> } | undefined : undefined;
   if (key && override?.portMappings?.[port] !== undefined) return { file: eco.file, path: formatPath(['stacks', model.stack.name, 'serviceOverrides', key, 'docker', 'portMappings', port]) };
   return declaredPort(eco, model, svc, port);
 }

@@ -107,6 +107,6 @@ function customize(req: ServiceRequirement, raw: RawPresetService, ctx: SourceCo
   };
   const scope = { ports: requirement.ports, secrets: requirement.secrets };
   if (raw.docker) diagnostics.push(...checkDockerTemplates(raw.docker, scope, within(ctx, 'docker')));
-  if (raw.bareMetal) diagnostics.push(...checkBareMetalTemplates(raw.bareMetal, scope, within(ctx, 'bareMetal')), ...checkBareMetal(raw.bareMetal, within(ctx, 'bareMetal')));
+  if (raw.bareMetal) diagnostics.push(...checkBareMetal(raw.bareMetal, within(ctx, 'bareMetal')), ...checkBareMetalTemplates(raw.bareMetal, scope, within(ctx, 'bareMetal')));
   return { requirement, diagnostics };
 }

@@ -1,17 +1,18 @@
 /**
  * Cross-reference checks over a normalised Ecosystem: app names and dependsOn (unknown targets with
- * "did you mean", cycles named as a path), service dependsOn, and what stacks refer to (apps, node
- * apps, service overrides and the ports they map). Plain code; the shape was checked by zod.
+ * "did you mean", cycles named as a path, names that collide in addresses), service dependsOn and
+ * names, and what stacks refer to (apps, node apps, service overrides with the ports they map, the
+ * templates they render and the node they place on). Plain code; the shape was checked by zod.
  */
 import { error, warning, type Diagnostic } from '../diagnostics.js';
-import { checkDockerTemplates } from './templates.js';
-import type { RawDockerOverlay } from './schema.js';
 import { findCycle } from '../graph/dag.js';
 import type { Ecosystem, ServiceRequirement, StackSpec } from './model.js';
 import { quotedList, suggestion } from './did-you-mean.js';
 import { formatPath, type PathSegment } from '../../contract/field-path.js';
 import { isSupportedPreset, presetRequirement } from './presets.js';
 import { addressForm, collisions, inAddresses } from './name-collisions.js';
+import type { RawDockerOverlay } from './schema.js';
+import { checkDockerTemplates } from './templates.js';
 
 /** One place a service is declared, with where to point diagnostics. */
 export interface ServiceDeclaration { name: string; requirement: ServiceRequirement; file: string; prefix: PathSegment[]; app?: string; stack?: string }
@@ -131,10 +132,12 @@ function checkOverride(eco: Ecosystem, stack: StackSpec, key: string, declaratio
   return [...checkOverridePorts(eco.file, path, override, target.ports), ...checkOverrideTemplates(eco, path, override, target), ...unappliedBareMetal(eco.file, path, override)];
 }
 
-/** `ports` undefined: a planned-later preset whose ports are not known yet. */
-type Target = { ports?: Record<string, number>; secrets?: Record<string, unknown> } | { diagnostic: Diagnostic };
+/** What an override may refer to; `ports` undefined: a planned-later preset whose ports are not known yet. */
+interface Found { ports?: Record<string, number>; secrets?: Record<string, unknown> }
+type Target = Found | { diagnostic: Diagnostic };
 
-function checkOverrideTemplates(eco: Ecosystem, path: PathSegment[], override: StackSpec['serviceOverrides'][string], target: { ports?: Record<string, number>; secrets?: Record<string, unknown> }): Diagnostic[] {
+/** An override's docker.environment renders against the service it overrides (and the secrets its `external` adds). */
+function checkOverrideTemplates(eco: Ecosystem, path: PathSegment[], override: StackSpec['serviceOverrides'][string], target: Found): Diagnostic[] {
   if (!target.ports || !override.docker) return [];
   const scope = { ports: target.ports, secrets: { ...target.secrets, ...override.external?.secrets } };
   return checkDockerTemplates(override.docker as RawDockerOverlay, scope, { file: eco.file, root: eco.root, prefix: [...path, 'docker'], strict: false });
