@@ -39,3 +39,13 @@ describe('checkStackFiles: bind mounts of a local stack', () => {
     expect(checkStackFiles(eco, withBind(p.file('missing.yml'), 'remote'))).toEqual([]);
   });
 });
+
+describe('checkStackFiles: SSH keys of a node stack', () => {
+  const withKey = (privateKey: string): StackModel => ({
+    ...model([]), stack: stack('prod', { type: 'remote', nodes: [{ name: 'app', host: '10.0.0.6', role: 'app', ssh: { user: 'root', port: 22, privateKey } }] }),
+  });
+  it('names a key file that does not exist, and accepts one that does', () => {
+    expect(checkStackFiles(eco, withKey(p.file('keys/none'))).map((d) => [d.path, d.summary])).toEqual([['stacks.prod.nodes[0].ssh.privateKey', `private key ${p.file('keys/none')} does not exist`]]);
+    expect(checkStackFiles(eco, withKey(p.file('apps/auth/dist/bootstrap.js')))).toEqual([]);
+  });
+});

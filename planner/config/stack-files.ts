@@ -1,11 +1,13 @@
 /**
  * The files a stack runs from: each app's bootstrap or script must exist (and be a file) before plan
  * packs or starts anything, or the agent fails on it later; on a local stack each bind mount's
- * source must exist, or Docker refuses to create the container. Separate from loading because it
- * reads build output, which configs are often checked without (checkedStack runs it).
+ * source must exist, or Docker refuses to create the container; on nodes each `ssh.privateKey`
+ * must exist, or connecting fails. Separate from loading because it reads build output and keys,
+ * which configs are often checked without (checkedStack runs it).
  */
 import { statSync } from 'node:fs';
-import { relative } from 'node:path';
+import { homedir } from 'node:os';
+import { join, relative } from 'node:path';
 import { error, type Diagnostic } from '../diagnostics.js';
 import type { Ecosystem, StackModel } from './model.js';
 import { formatPath } from '../../contract/field-path.js';
@@ -13,7 +15,22 @@ import { isBindSource } from './normalize-docker.js';
 import { declarationOf } from './validate-ecosystem.js';
 
 export function checkStackFiles(eco: Ecosystem, model: StackModel): Diagnostic[] {
-  return [...entryPoints(model), ...(model.stack.type === 'local' ? bindSources(eco, model) : [])];
+  return [...entryPoints(model), ...(model.stack.type === 'local' ? bindSources(eco, model) : privateKeys(model))];
+}
+
+/** The SSH provider reads the key file as given, with `~` for the home directory. */
+function privateKeys(model: StackModel): Diagnostic[] {
+  return model.stack.nodes.flatMap((node, i) => {
+    const key = node.ssh.privateKey;
+    if (key === undefined) return [];
+    const file = key === '~' || key.startsWith('~/') ? join(homedir(), key.slice(1)) : key;
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (stat?.isFile()) return [];
+    return [error(`private key ${key} ${stat ? 'is not a file' : 'does not exist'}`, {
+      detail: 'point it at the private key (e.g. "~/.ssh/id_ed25519"), or leave it out to use ~/.ssh/id_ed25519, id_ecdsa, id_rsa or ssh-agent',
+      file: model.file, path: formatPath(['stacks', model.stack.name, 'nodes', i, 'ssh', 'privateKey']),
+    })];
+  });
 }
 
 function entryPoints(model: StackModel): Diagnostic[] {
