@@ -52,6 +52,7 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .option('--target <address>', 'only this resource and what it depends on (repeatable)', collect)
     .option('--replace <address>', 'replace this resource even if it has not changed (repeatable)', collect)
     .option('--destroy', 'show what `omnitron destroy` would delete')
+    .option('--allow-empty', 'plan even when the config runs no apps and would delete what state holds')
     .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/plan.js')).planCommand(flags, out), cmd.opts().color !== false));
 
   stackOptions(program.command('apply'))
@@ -62,6 +63,7 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .option('--target <address>', 'only this resource and what it depends on (repeatable)', collect)
     .option('--replace <address>', 'replace this resource even if it has not changed (repeatable)', collect)
     .option('--json', 'progress as JSON lines')
+    .option('--allow-empty', 'apply even when the config runs no apps and would delete what state holds')
     .action((file: string | undefined, flags, cmd: Command) => onRun(async (out) => (await import('./commands/apply.js')).applyCommand(file, flags, out), cmd.opts().color !== false));
 
   stackOptions(program.command('destroy'))

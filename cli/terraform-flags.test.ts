@@ -10,3 +10,9 @@ describe('normalizeArgv', () => {
     expect(normalizeArgv(['plan', '-c', 'x.ts', '--json', '-nope', 'out'])).toEqual(['plan', '-c', 'x.ts', '--json', '-nope', 'out']);
   });
 });
+
+describe('normalizeArgv: --allow-empty', () => {
+  it('takes the single-dash spelling too', () => {
+    expect(normalizeArgv(['apply', '-allow-empty'])).toEqual(['apply', '--allow-empty']);
+  });
+});

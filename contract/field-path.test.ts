@@ -28,4 +28,9 @@ describe('valueAt / describeValue', () => {
     expect(describeValue(undefined)).toBe('nothing');
     expect(describeValue('y'.repeat(80))).toMatch(/\.\.\.$/);
   });
+  it('prints NaN and infinities as themselves, not as JSON null', () => {
+    expect(describeValue(Number.NaN)).toBe('NaN');
+    expect(describeValue(-Infinity)).toBe('-Infinity');
+    expect(describeValue(null)).toBe('null');
+  });
 });

@@ -23,9 +23,10 @@ export function valueAt(root: unknown, segments: readonly PropertyKey[]): unknow
   return v;
 }
 
-/** A value as messages quote it: `"kubernetes"`, `70000`, `an object`, `nothing`. */
+/** A value as messages quote it: `"kubernetes"`, `70000`, `NaN`, `an object`, `nothing`. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';

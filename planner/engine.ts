@@ -6,16 +6,17 @@
 import path from 'node:path';
 import { UserError, hasErrors, type Diagnostic } from './diagnostics.js';
 import { loadEcosystem } from './config/load-ecosystem.js';
-import { resolveStack } from './config/resolve-stack.js';
+import { checkedStack } from './config/stack-checks.js';
 import { findConfigFile } from './config/find-config.js';
 import { configDigest } from './config/config-digest.js';
 import { buildDesiredGraph } from './desired/desired-graph.js';
 import { makePlan } from './plan.js';
 import { prepareNodeArtifacts } from './artifacts/prepare.js';
 import { nodeMachines } from './artifacts/node-machines.js';
-import { place } from './desired/placement.js';
+import { place } from './config/placement.js';
 import { prepareLocalAgent } from './desired/local-agent.js';
 import { closestMatch } from './config/did-you-mean.js';
+import { checkEmptyApps } from './empty-stack.js';
 import type { Ecosystem, StackModel } from './config/model.js';
 import type { Plan } from './change.js';
 import type { EventSink } from './events.js';
@@ -43,7 +44,7 @@ export async function loadStack(req: StackRequest): Promise<LoadedStack> {
   const loaded = await loadEcosystem({ file, strict: req.strict ?? false });
   const diagnostics = [...loaded.diagnostics];
   if (!loaded.ecosystem || hasErrors(diagnostics)) throw new UserError(diagnostics.filter((d) => d.severity === 'error'));
-  const resolved = resolveStack(loaded.ecosystem, req.stack);
+  const resolved = checkedStack(loaded.ecosystem, req.stack);
   diagnostics.push(...resolved.diagnostics);
   if (!resolved.model || hasErrors(resolved.diagnostics)) throw new UserError(resolved.diagnostics.filter((d) => d.severity === 'error'));
   const eco = loaded.ecosystem;
@@ -64,6 +65,8 @@ export interface PlanOptions {
   replace?: readonly string[];
   targets?: readonly string[];
   keepVolumes?: boolean;
+  /** Plan even when the config runs no apps and state holds resources it would delete. */
+  allowEmpty?: boolean;
 }
 
 export interface StoreView extends RecordStore {
@@ -82,6 +85,8 @@ export async function planStack(stack: LoadedStack, store: StoreView, runtime: R
   // Packaging releases overlaps opening the SSH connections; the Node binary waits for each node's machine type.
   const artifacts = remote ? await prepareNodeArtifacts(stack.model, stack.scope, connectedMachines(stack, runtime)) : await prepareLocalAgent(stack.model);
   const desired = buildDesiredGraph(stack.model, prior, stack.scope, artifacts);
+  const empty = opts.mode === 'normal' && !opts.allowEmpty ? checkEmptyApps(stack.model, desired, prior) : undefined;
+  if (empty) throw new UserError(empty);
   checkAddresses('--target', opts.targets, desired, prior);
   checkAddresses('--replace', opts.replace, desired, prior);
   const { observed, unreadable } = await observeAll(stack.scope, desired, prior, runtime);

@@ -19,6 +19,7 @@ export interface ApplyFlags extends StackOptions {
   json?: boolean;
   /** destroy only: delete data volumes too. */
   volumes?: boolean;
+  allowEmpty?: boolean;
 }
 
 export async function applyCommand(planFile: string | undefined, flags: ApplyFlags, out: Output, mode: 'normal' | 'destroy' = 'normal'): Promise<number> {
@@ -75,7 +76,7 @@ async function savedPlan(file: string, session: Session, store: StateStore, run:
 
 async function freshPlan(session: Session, store: StateStore, run: Runtime, flags: ApplyFlags, mode: 'normal' | 'destroy', out: Output): Promise<Plan | undefined> {
   const plan = await planStack(session.stack, store, { ...run, sink: () => {} }, {
-    mode, targets: flags.target, replace: flags.replace, keepVolumes: !flags.volumes,
+    mode, targets: flags.target, replace: flags.replace, keepVolumes: !flags.volumes, allowEmpty: flags.allowEmpty,
   });
   if (!flags.json) out.print(renderPlanText(plan, { color: out.color }));
   if (!hasChanges(plan)) return undefined;

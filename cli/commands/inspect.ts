@@ -1,23 +1,55 @@
 /** Read-only commands: validate, graph, state list/show, force-unlock. */
 import { buildDesiredGraph, dependenciesOf } from '../../planner/desired/desired-graph.js';
-import { UserError } from '../../planner/diagnostics.js';
+import { UserError, formatDiagnostic, hasErrors, type Diagnostic } from '../../planner/diagnostics.js';
+import { findConfigFile } from '../../planner/config/find-config.js';
+import { loadEcosystem } from '../../planner/config/load-ecosystem.js';
+import { DEFAULT_STACK, chooseStack } from '../../planner/config/resolve-stack.js';
+import { checkedStack } from '../../planner/config/stack-checks.js';
+import type { Ecosystem, StackModel } from '../../planner/config/model.js';
 import { prepareNodeArtifacts } from '../../planner/artifacts/prepare.js';
 import { prepareLocalAgent } from '../../planner/desired/local-agent.js';
 import { maskedRecord } from '../../planner/state/masked-record.js';
 import { openSession, openStore, type StackOptions } from '../session.js';
 import type { Output } from '../output.js';
 
+/**
+ * Every check plan makes before it touches anything, for the named stack or, without --stack, for
+ * every stack of the config. Reads no state and needs no state key.
+ */
 export async function validateCommand(flags: StackOptions & { json?: boolean }, out: Output): Promise<number> {
-  const session = await openSession(flags, out);
-  const { model } = session.stack;
-  const warnings = session.stack.diagnostics.length;
+  const loaded = await loadEcosystem({ file: findConfigFile(process.cwd(), flags.config), strict: flags.strict ?? false });
+  if (!loaded.ecosystem || hasErrors(loaded.diagnostics)) throw new UserError(loaded.diagnostics.filter((d) => d.severity === 'error'));
+  const eco = loaded.ecosystem;
+  const results = stacksToValidate(eco, flags.stack).map((name) => checkedStack(eco, name));
+  const diagnostics = distinct([...loaded.diagnostics, ...results.flatMap((r) => r.diagnostics)]);
+  if (hasErrors(diagnostics)) throw new UserError(diagnostics.filter((d) => d.severity === 'error'));
+  out.diagnostics(diagnostics);
+  const models = results.map((r) => r.model!);
+  const warnings = diagnostics.length;
   if (flags.json) {
-    out.print(JSON.stringify({ format_version: '1.0', valid: true, stack: model.stack.name, warning_count: warnings, diagnostics: session.stack.diagnostics }, null, 2));
+    const chosen = chooseStack(eco, flags.stack);
+    const stacks = models.map((m) => ({ name: m.stack.name, type: m.stack.type, apps: m.apps.length, services: m.services.length }));
+    out.print(JSON.stringify({ format_version: '1.0', valid: true, stack: 'stack' in chosen ? chosen.stack.name : null, stacks, warning_count: warnings, diagnostics }, null, 2));
   } else {
     out.print(`Success! The configuration is valid${warnings ? `, with ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}.`);
-    out.print(`  project ${model.project}, stack ${model.stack.name} (${model.stack.type}): ${model.apps.length} apps, ${model.services.length} services`);
+    for (const m of models) out.print(summaryLine(m));
   }
   return 0;
+}
+
+function stacksToValidate(eco: Ecosystem, named: string | undefined): Array<string | undefined> {
+  if (named !== undefined) return [named];
+  const names = Object.keys(eco.stacks);
+  return names.length > 0 ? names : [DEFAULT_STACK];
+}
+
+/** Stacks share ecosystem-level warnings (e.g. about a service every stack runs); each is shown once. */
+function distinct(diagnostics: Diagnostic[]): Diagnostic[] {
+  return [...new Map(diagnostics.map((d) => [formatDiagnostic(d), d])).values()];
+}
+
+function summaryLine(m: StackModel): string {
+  return `  project ${m.project}, stack ${m.stack.name} (${m.stack.type}): ${m.apps.length} apps, ${m.services.length} services`;
 }
 
 export async function graphCommand(flags: StackOptions, out: Output): Promise<number> {

@@ -14,6 +14,7 @@ export interface PlanFlags extends StackOptions {
   target?: string[];
   replace?: string[];
   destroy?: boolean;
+  allowEmpty?: boolean;
 }
 
 /** Exit code: 0 no changes (or no --detailed-exitcode), 2 changes or runtime drift present; errors throw (→ 1). */
@@ -22,7 +23,7 @@ export async function planCommand(flags: PlanFlags, out: Output): Promise<number
   const store = await openStore(session);
   const run = runtime(session, store, () => {}, new AbortController().signal, flags);
   const plan = await planStack(session.stack, store, run, {
-    mode: flags.destroy ? 'destroy' : 'normal', targets: flags.target, replace: flags.replace, keepVolumes: true,
+    mode: flags.destroy ? 'destroy' : 'normal', targets: flags.target, replace: flags.replace, keepVolumes: true, allowEmpty: flags.allowEmpty,
   }).finally(() => run.clients.close());
   out.print(flags.json ? renderPlanJson(plan, { version: OMNITRON_VERSION }) : renderPlanText(plan, { color: out.color }));
   if (flags.out) {

@@ -41,3 +41,10 @@ describe('rendering helpers', () => {
     expect(listOf(['x'])).toBe('x');
   });
 });
+
+describe('look-alike names', () => {
+  it('finds the ASCII name behind a look-alike and names the odd letter', () => {
+    expect(suggestion('\u0430uth', ['auth', 'media'])).toBe(' (did you mean "auth"? "а" is U+0430, a Cyrillic letter that looks like "a")');
+    expect(suggestion('\u4e2d', ['auth'])).toBe(' ("中" is U+4E2D, not ASCII)');
+  });
+});

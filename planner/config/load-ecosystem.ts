@@ -11,7 +11,7 @@ import { importConfig } from './import-config.js';
 import { normalizeApps } from './normalize-apps.js';
 import { normalizeServices } from './normalize-services.js';
 import { normalizeStacks } from './normalize-stacks.js';
-import { loggingOf, monitoringOf, supervisionOf } from './runtime-settings.js';
+import { checkBackoff, loggingOf, monitoringOf, supervisionOf } from './runtime-settings.js';
 import { schemaPair, type RawEcosystem } from './schema.js';
 import { checkName } from './service-name.js';
 import { at, within, type SourceContext } from './source-context.js';
@@ -74,13 +74,15 @@ function build(raw: RawEcosystem, ctx: SourceContext): { ecosystem: Ecosystem; d
   const services = normalizeServices(infrastructure?.services, within(ctx, 'infrastructure', 'services'));
   const stacks = normalizeStacks(raw.stacks, ctx);
   diagnostics.push(...checkName('project', project, at(ctx, 'project')), ...apps.diagnostics, ...services.diagnostics, ...stacks.diagnostics);
+  const supervisionSpec = supervisionOf(supervision);
+  diagnostics.push(...checkBackoff(supervisionSpec.backoff, supervision?.backoff, (field) => at(ctx, 'supervision', 'backoff', field)));
   const ecosystem: Ecosystem = {
     project,
     file: ctx.file,
     root: ctx.root,
     apps: apps.apps,
     services: services.services,
-    supervision: supervisionOf(supervision),
+    supervision: supervisionSpec,
     monitoring: monitoringOf(monitoring),
     logging: loggingOf(logging),
     stacks: stacks.stacks,

@@ -1,6 +1,8 @@
 /**
  * Golden diagnostics for every case under test/config/malformed/: load the case's config (with its
- * options.json: { strict?, stack? }), resolve the stack when loading succeeds, render every diagnostic
+ * options.json: { strict?, stack?, files? }), resolve the stack when loading succeeds and check it
+ * as plan would (checkStackModel, and with `files` checkStackFiles: checkedStack runs both;
+ * most cases have no build output), render every diagnostic
  * with formatDiagnostic and compare with expected.txt (case directory shown as `<case>`).
  * UPDATE_GOLDENS=1 rewrites the expected files.
  */
@@ -8,20 +10,25 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic, type Diagnostic } from '../diagnostics.js';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../diagnostics.js';
 import { findConfigFile } from './find-config.js';
 import { loadEcosystem } from './load-ecosystem.js';
 import { resolveStack } from './resolve-stack.js';
+import { checkStackModel } from './stack-checks.js';
+import { checkStackFiles } from './stack-files.js';
 
 const casesDir = fileURLToPath(new URL('../../test/config/malformed/', import.meta.url));
 const cases = readdirSync(casesDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
 
 async function render(dir: string): Promise<string> {
   const optionsFile = join(dir, 'options.json');
-  const options = existsSync(optionsFile) ? JSON.parse(readFileSync(optionsFile, 'utf8')) as { strict?: boolean; stack?: string } : {};
+  const options = existsSync(optionsFile) ? JSON.parse(readFileSync(optionsFile, 'utf8')) as { strict?: boolean; stack?: string; files?: boolean } : {};
   const loaded = await loadEcosystem({ file: findConfigFile(dir), strict: options.strict });
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
-  if (loaded.ecosystem) diagnostics.push(...resolveStack(loaded.ecosystem, options.stack).diagnostics);
+  const resolved = loaded.ecosystem && resolveStack(loaded.ecosystem, options.stack);
+  if (resolved) diagnostics.push(...resolved.diagnostics);
+  if (resolved?.model && !hasErrors(resolved.diagnostics)) diagnostics.push(...checkStackModel(loaded.ecosystem!, resolved.model));
+  if (resolved?.model && options.files) diagnostics.push(...checkStackFiles(loaded.ecosystem!, resolved.model));
   return diagnostics.map(formatDiagnostic).join('\n').replaceAll(dir, '<case>');
 }
 

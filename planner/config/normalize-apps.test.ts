@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { symlinkSync } from 'node:fs';
 import { makeProject, type TempProject } from '../../test/config/make-project.js';
 import { normalizeApps } from './normalize-apps.js';
 
@@ -36,5 +37,18 @@ describe('normalizeApps', () => {
     const { apps, diagnostics } = run([{ name: 'a', bootstrap: './apps/typo/src/b.ts' }]);
     expect(apps[0].requirements).toEqual({ discovery: false, notifications: false, infrastructure: {} });
     expect(diagnostics).toEqual([expect.objectContaining({ severity: 'warning', path: 'apps[0].bootstrap' })]);
+  });
+});
+
+describe('normalizeApps: the app root a release packs', () => {
+  it('refuses a root outside the project, following symlinks', () => {
+    const { diagnostics } = run([{ name: 'a', bootstrap: './apps/a/dist/bootstrap.js' }, { name: 'b', script: '/etc/ssh/x/main.js' }], { 'apps/a/dist/bootstrap.js': '' });
+    expect(diagnostics.map((d) => [d.path, d.summary])).toEqual([['apps[1].script', `the app's root /etc/ssh is outside the project ${project!.dir}`]]);
+    symlinkSync('/etc', project!.file('apps/linked'));
+    const linked = normalizeApps([{ name: 'c', bootstrap: './apps/linked/ssh/bootstrap.js' }], { file: project!.file('omnitron.config.ts'), root: project!.dir, prefix: [], strict: false });
+    expect(linked.diagnostics.map((d) => d.summary)).toEqual([`the app's root ${project!.file('apps/linked')} is outside the project ${project!.dir}`]);
+  });
+  it('allows the project root itself (.omnitron is never packed)', () => {
+    expect(run([{ name: 'a', bootstrap: './dist/bootstrap.js' }], { 'dist/bootstrap.js': '' }).diagnostics).toEqual([]);
   });
 });

@@ -3,14 +3,16 @@
  * (enabled, not critical, 30 s startup, one instance), and each app's requirements read from
  * `<appRoot>/config/default.json` where `appRoot = dirname(bootstrap or script)/..`.
  */
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { error, warning, type Diagnostic } from '../diagnostics.js';
 import type { AppSpec } from './model.js';
 import { toMs } from './durations.js';
 import { stringValues } from './normalize-docker.js';
 import { noRequirements, readAppRequirements } from './read-app-requirements.js';
 import { schemaPair, type RawApp } from './schema.js';
+import { addressForm } from './name-collisions.js';
+import { checkEnvFileNames } from './env-names.js';
 import { checkName } from './service-name.js';
 import { at, within, type SourceContext } from './source-context.js';
 import { checkShape } from './zod-diagnostics.js';
@@ -33,7 +35,7 @@ export function normalizeApps(raw: readonly unknown[], ctx: SourceContext): { ap
 }
 
 function normalizeApp(raw: RawApp, index: number, ctx: SourceContext): { app?: AppSpec; diagnostics: Diagnostic[] } {
-  const diagnostics = checkName('app', raw.name, at(ctx, 'apps', index, 'name'));
+  const diagnostics = [...checkName('app', raw.name, at(ctx, 'apps', index, 'name')), ...checkEnvFileNames(raw.env ?? {}, within(ctx, 'apps', index, 'env'))];
   const entry = entryPoint(raw, index, ctx);
   if ('diagnostic' in entry) return { diagnostics: [...diagnostics, entry.diagnostic] };
   const root = resolve(dirname(entry.path), '..');
@@ -53,6 +55,7 @@ function normalizeApp(raw: RawApp, index: number, ctx: SourceContext): { app?: A
   };
   const watch = watchOf(raw.watch, ctx.root);
   if (watch) app.watch = watch;
+  if (outside(root, ctx.root)) return { app, diagnostics: [...diagnostics, outsideProject(root, entry.kind, index, ctx)] };
   if (!existsSync(root)) {
     diagnostics.push(warning(`app directory ${root} does not exist, so the app declares no requirements`, {
       detail: `check the path; requirements are read from ${root}/config/default.json`,
@@ -62,7 +65,41 @@ function normalizeApp(raw: RawApp, index: number, ctx: SourceContext): { app?: A
   }
   const read = readAppRequirements(root, { root: ctx.root, strict: ctx.strict });
   app.requirements = read.requirements;
-  return { app, diagnostics: [...diagnostics, ...read.diagnostics] };
+  return { app, diagnostics: [...diagnostics, ...read.diagnostics, ...checkNameTargets(app, at(ctx, 'apps', index, 'name'))] };
+}
+
+/** Redis DB indexes shared by the stack's apps are addressed like an app's own (`redis_database.<app>`). */
+const SHARED_REDIS_FORMS = ['shared_discovery', 'shared_notifications'];
+/** Postgres cuts longer identifiers short (NAMEDATALEN - 1), and the role would never be found again. */
+const POSTGRES_NAME_BYTES = 63;
+
+/** Limits that depend on what the app asks for: its database and Redis DB index are named after it. */
+function checkNameTargets(app: AppSpec, where: Pick<Diagnostic, 'file' | 'path'>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const bytes = Buffer.byteLength(app.name);
+  if (app.requirements.database && bytes > POSTGRES_NAME_BYTES) {
+    out.push(error(`app name ${JSON.stringify(`${app.name.slice(0, 20)}...`)} is ${bytes} bytes long, more than ${POSTGRES_NAME_BYTES}`, {
+      detail: `the app asks for a database, and its Postgres role and database are named after it; Postgres names are at most ${POSTGRES_NAME_BYTES} bytes, so shorten it`, ...where,
+    }));
+  }
+  if (app.requirements.redis && SHARED_REDIS_FORMS.includes(addressForm(app.name))) {
+    out.push(error(`app name "${app.name}" collides with the stack's shared Redis DB index: resource addresses write both as "redis_database.${addressForm(app.name)}"`, { detail: 'rename the app', ...where }));
+  }
+  return out;
+}
+
+/** Whether `dir` (symlinks followed) lies outside `project`; a release packs the whole app root. */
+function outside(dir: string, project: string): boolean {
+  const real = (p: string) => (existsSync(p) ? realpathSync.native(p) : p);
+  const rel = relative(real(project), real(dir));
+  return rel === '..' || rel.startsWith('../') || isAbsolute(rel);
+}
+
+function outsideProject(root: string, kind: 'bootstrap' | 'script', index: number, ctx: SourceContext): Diagnostic {
+  return error(`the app's root ${root} is outside the project ${ctx.root}`, {
+    detail: `the root is dirname(${kind})/.., and a release packs all of it; keep the app under the project, e.g. ${kind}: './apps/NAME/dist/${kind === 'bootstrap' ? 'bootstrap' : 'main'}.js'`,
+    ...at(ctx, 'apps', index, kind),
+  });
 }
 
 function entryPoint(raw: RawApp, index: number, ctx: SourceContext): { kind: 'bootstrap' | 'script'; path: string } | { diagnostic: Diagnostic } {

@@ -5,10 +5,12 @@
  * they set, so merging them cannot reset anything by accident.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { warning, type Diagnostic } from '../diagnostics.js';
+import { error, warning, type Diagnostic } from '../diagnostics.js';
 import type { DockerServiceSpec, VolumeSpec } from './model.js';
 import { toMs } from './durations.js';
 import type { RawDocker, RawDockerOverlay } from './schema.js';
+import { checkBindHost, checkExtraHost } from './network-values.js';
+import { checkContainerEnvNames } from './env-names.js';
 import { at, within, type SourceContext } from './source-context.js';
 
 export type DockerOverlay = Partial<DockerServiceSpec>;
@@ -54,7 +56,26 @@ export function normalizeDockerOverlay(raw: RawDockerOverlay, ctx: SourceContext
   if (raw.healthCheck) o.healthCheck = healthCheck(raw.healthCheck);
   const diagnostics = IGNORED.filter((k) => raw[k] !== undefined).map((k) =>
     warning(`docker ${k} is not supported yet and is ignored`, { detail: 'remove it, or bake the setting into the image', ...at(ctx, k) }));
+  if (raw.bindHost !== undefined) diagnostics.push(...checkBindHost(raw.bindHost, at(ctx, 'bindHost')));
+  if (raw.environment) diagnostics.push(...checkContainerEnvNames(raw.environment, within(ctx, 'environment')));
+  diagnostics.push(...checkLabels(raw.labels ?? {}, ctx), ...checkVolumeTargets(o.volumes ?? {}, ctx));
+  (raw.extraHosts ?? []).forEach((h, i) => diagnostics.push(...checkExtraHost(h, at(ctx, 'extraHosts', i))));
   return { overlay: o, diagnostics };
+}
+
+/** omnitron's own labels mark what it owns; an Omnitron daemon stops and removes containers labelled omnitron.managed. */
+function checkLabels(labels: Record<string, string>, ctx: SourceContext): Diagnostic[] {
+  return Object.keys(labels).filter((k) => k === 'omnitron.managed' || k.startsWith('dev.omnitron.')).map((k) =>
+    error(`label "${k}" is reserved`, {
+      detail: k === 'omnitron.managed' ? 'a running Omnitron daemon stops and removes containers carrying it; remove it' : 'omnitron sets the dev.omnitron.* labels itself to know what it owns; use another prefix',
+      ...at(ctx, 'labels', k),
+    }));
+}
+
+/** Docker mounts only at absolute container paths. */
+function checkVolumeTargets(volumes: Record<string, VolumeSpec>, ctx: SourceContext): Diagnostic[] {
+  return Object.entries(volumes).filter(([, v]) => !v.target.startsWith('/')).map(([key, v]) =>
+    error(`volume target "${v.target}" is not an absolute path`, { detail: 'Docker mounts at an absolute path inside the container, e.g. "/var/lib/data"', ...at(ctx, 'volumes', key) }));
 }
 
 export function stringValues(env: Record<string, string | number | boolean>): Record<string, string> {

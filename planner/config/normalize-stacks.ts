@@ -10,7 +10,10 @@ import type { NodeSpec, ServiceOverride, StackSpec } from './model.js';
 import { normalizeDockerOverlay, stringValues } from './normalize-docker.js';
 import { normalizeServices } from './normalize-services.js';
 import { schemaPair, type RawNode, type RawOverride, type RawStack } from './schema.js';
+import { addressForm, collisions, inAddresses } from './name-collisions.js';
+import { checkExternalHost, checkNodeAddress, checkSshHost } from './network-values.js';
 import { checkName } from './service-name.js';
+import { checkEnvFileNames } from './env-names.js';
 import { at, within, type SourceContext } from './source-context.js';
 import { checkShape } from './zod-diagnostics.js';
 
@@ -19,7 +22,8 @@ export const NODE_DEFAULTS = { user: 'root', port: 22, role: 'app' } as const;
 /** `ctx` points at the config file's root. */
 export function normalizeStacks(raw: Record<string, unknown> | undefined, ctx: SourceContext): { stacks: Record<string, StackSpec>; diagnostics: Diagnostic[] } {
   const stacks: Record<string, StackSpec> = {};
-  const diagnostics: Diagnostic[] = [];
+  const names = Object.keys(raw ?? {}).map((name) => ({ name, label: `stacks.${name}`, where: at(ctx, 'stacks', name) }));
+  const diagnostics: Diagnostic[] = collisions('stack', names, (n) => n.toLowerCase(), () => 'Docker object names are lower-case ("<project>-<stack>-<service>"), so both stacks would own the same containers');
   for (const [name, value] of Object.entries(raw ?? {})) {
     const shape = checkShape(schemaPair('stack'), value, within(ctx, 'stacks', name));
     diagnostics.push(...checkName('stack', name, at(ctx, 'stacks', name)), ...shape.diagnostics);
@@ -34,7 +38,7 @@ export function normalizeStacks(raw: Record<string, unknown> | undefined, ctx: S
 function normalizeStack(name: string, raw: RawStack, ctx: SourceContext): { stack: StackSpec; diagnostics: Diagnostic[] } {
   const nodes = (raw.nodes ?? []).map((n) => normalizeNode(n, ctx.root));
   const services = normalizeServices(raw.infrastructure?.services, within(ctx, 'infrastructure', 'services'));
-  const diagnostics = [...checkNodes(raw.type, nodes, ctx), ...services.diagnostics];
+  const diagnostics = [...checkNodes(raw.type, raw.nodes ?? [], nodes, ctx), ...services.diagnostics, ...checkEnvFileNames(raw.settings?.env ?? {}, within(ctx, 'settings', 'env'))];
   const serviceOverrides: Record<string, ServiceOverride> = {};
   for (const [key, override] of Object.entries(raw.serviceOverrides ?? {})) {
     const result = normalizeOverride(override, within(ctx, 'serviceOverrides', key));
@@ -80,7 +84,7 @@ function normalizeNode(raw: RawNode, root: string): NodeSpec {
   return node;
 }
 
-function checkNodes(type: StackSpec['type'], nodes: NodeSpec[], ctx: SourceContext): Diagnostic[] {
+function checkNodes(type: StackSpec['type'], raw: readonly RawNode[], nodes: NodeSpec[], ctx: SourceContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (type === 'remote' && nodes.length !== 1) {
     out.push(error(`a remote stack needs exactly one node, got ${nodes.length}`, { detail: 'list one node, or use type: "cluster" for several', ...at(ctx, 'nodes') }));
@@ -97,13 +101,32 @@ function checkNodes(type: StackSpec['type'], nodes: NodeSpec[], ctx: SourceConte
     if (first === undefined) seen.set(n.name, i);
     else out.push(error(`duplicate node name "${n.name}" (also nodes[${first}])`, { detail: 'give each node a distinct name or label', ...at(ctx, 'nodes', i) }));
   });
+  const items = nodes.map((n, i) => ({ name: n.name, label: `nodes[${i}]`, where: at(ctx, 'nodes', i, nameField(raw[i])) }));
+  return [...out, ...raw.flatMap((r, i) => checkNode(r, nodes[i], within(ctx, 'nodes', i))), ...collisions('node', items, addressForm, inAddresses('ssh_known_host'))];
+}
+
+/** `ctx` points at the node. */
+function checkNode(raw: RawNode, node: NodeSpec, ctx: SourceContext): Diagnostic[] {
+  const out = checkName('node', node.name, at(ctx, nameField(raw)), NODE_NAME_HINT);
+  out.push(...checkSshHost(raw.host, at(ctx, 'host')));
+  if (raw.address !== undefined) out.push(...checkNodeAddress(raw.address, at(ctx, 'address')));
   return out;
+}
+
+const NODE_NAME_HINT = 'a node is named by its name, else its label, else its host; set name to letters, digits, "_", "." and "-", starting with a letter or digit';
+
+/** Which field a node's name came from. */
+function nameField(raw: RawNode): 'name' | 'label' | 'host' {
+  return raw.name !== undefined ? 'name' : raw.label !== undefined ? 'label' : 'host';
 }
 
 function normalizeOverride(raw: RawOverride, ctx: SourceContext): { override: ServiceOverride; diagnostics: Diagnostic[] } {
   const override: ServiceOverride = {};
   const diagnostics: Diagnostic[] = [];
-  if (raw.external) override.external = { host: raw.external.host, ports: { ...raw.external.ports }, ...(raw.external.secrets ? { secrets: { ...raw.external.secrets } } : {}) };
+  if (raw.external) {
+    override.external = { host: raw.external.host, ports: { ...raw.external.ports }, ...(raw.external.secrets ? { secrets: { ...raw.external.secrets } } : {}) };
+    diagnostics.push(...checkExternalHost(raw.external.host, at(ctx, 'external', 'host')));
+  }
   if (raw.docker) {
     const normalized = normalizeDockerOverlay(raw.docker, within(ctx, 'docker'));
     override.docker = normalized.overlay as Record<string, unknown>;

@@ -13,6 +13,8 @@ import { DOCKER_DEFAULTS, normalizeDockerOverlay, type DockerWithVariants } from
 import { SERVICE_DEFAULTS, checkPortMappings, normalizeSecrets } from './normalize-service.js';
 import type { RawPresetService } from './schema.js';
 import { at, within, type SourceContext } from './source-context.js';
+import { checkBareMetalTemplates, checkDockerTemplates } from './templates.js';
+import { checkBareMetal } from './bare-metal-values.js';
 
 export const SUPPORTED_PRESETS = ['postgres', 'redis'] as const;
 export const PLANNED_PRESETS = ['minio', 'openresty', 'tor'] as const;
@@ -103,5 +105,8 @@ function customize(req: ServiceRequirement, raw: RawPresetService, ctx: SourceCo
     ...(raw.config ? { presetConfig: raw.config } : {}),
     ...(raw.bareMetal ? { bareMetal: raw.bareMetal } : {}),
   };
+  const scope = { ports: requirement.ports, secrets: requirement.secrets };
+  if (raw.docker) diagnostics.push(...checkDockerTemplates(raw.docker, scope, within(ctx, 'docker')));
+  if (raw.bareMetal) diagnostics.push(...checkBareMetal(raw.bareMetal, within(ctx, 'bareMetal')), ...checkBareMetalTemplates(raw.bareMetal, scope, within(ctx, 'bareMetal')));
   return { requirement, diagnostics };
 }

@@ -58,3 +58,26 @@ describe('parseJson', () => {
     expect(r).toEqual({ diagnostic: expect.objectContaining({ summary: 'not valid JSON: unexpected end of input', line: 2 }) });
   });
 });
+
+describe('parseJson: what JSON.parse refuses, said plainly', () => {
+  it('names a byte order mark, on line 1', () => {
+    expect(parseJson('\uFEFF{}', 'f.json')).toEqual({ diagnostic: expect.objectContaining({ summary: 'not valid JSON: the file starts with a byte order mark (U+FEFF)', line: 1 }) });
+  });
+  it('names a comment, on its own line', () => {
+    expect(parseJson('{\n  "a": 1,\n  // why\n  "b": 2\n}', 'f.json')).toEqual({ diagnostic: expect.objectContaining({ summary: 'not valid JSON: comments are not allowed', line: 3 }) });
+    expect(parseJson('{ "a": 1 /* why */ }', 'f.json')).toEqual({ diagnostic: expect.objectContaining({ summary: 'not valid JSON: comments are not allowed', line: 1 }) });
+  });
+});
+
+describe('readAppRequirements: a config that is a directory', () => {
+  it('says so instead of asking about permissions', () => {
+    const p = makeProject({ 'app/config/default.json/.keep': '' });
+    try {
+      expect(readAppRequirements(p.file('app'), { root: p.dir, strict: false }).diagnostics).toEqual([
+        expect.objectContaining({ severity: 'error', summary: 'the app\'s config is a directory, not a file' }),
+      ]);
+    } finally {
+      p.remove();
+    }
+  });
+});

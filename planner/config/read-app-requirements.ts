@@ -51,21 +51,38 @@ function readText(file: string): string | Diagnostic | undefined {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (code === 'EISDIR') return error('the app\'s config is a directory, not a file', { detail: 'requirements are read from the JSON file config/default.json; replace the directory with that file', file });
     return error(`cannot read the app's config: ${code ?? (e as Error).message}`, { detail: 'check the file permissions', file });
   }
 }
 
+const SYNTAX_FIX = 'fix the syntax (JSON allows no comments or trailing commas)';
+
 export function parseJson(text: string, file: string): { value: unknown } | { diagnostic: Diagnostic } {
+  if (text.startsWith('\uFEFF')) {
+    return { diagnostic: error('not valid JSON: the file starts with a byte order mark (U+FEFF)', { detail: 'save it as UTF-8 without a byte order mark; JSON.parse, and so Omnitron, refuses it', file, line: 1 }) };
+  }
   try {
     return { value: JSON.parse(text) };
   } catch (e) {
     const message = (e as Error).message;
     const position = /at position (\d+)/.exec(message);
-    const line = position ? text.slice(0, Number(position[1])).split('\n').length : text.split('\n').length;
+    const at = position ? Number(position[1]) : text.length;
+    const line = lineOf(text, at);
+    const comment = commentAt(text, at);
+    if (comment) return { diagnostic: error('not valid JSON: comments are not allowed', { detail: 'remove the comment (a "//": "..." key is the usual stand-in)', file, line: lineOf(text, comment) }) };
     const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/^Unexpected end of JSON input$/, 'unexpected end of input');
-    return { diagnostic: error(`not valid JSON: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`, { detail: 'fix the syntax (JSON allows no comments or trailing commas)', file, line }) };
+    return { diagnostic: error(`not valid JSON: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`, { detail: SYNTAX_FIX, file, line }) };
   }
 }
+
+/** Where the `//` or `/*` comment the parser stopped at (with only whitespace before it) starts. */
+function commentAt(text: string, at: number): number | undefined {
+  const rest = text.slice(at).trimStart();
+  return rest.startsWith('//') || rest.startsWith('/*') ? text.length - rest.length : undefined;
+}
+
+const lineOf = (text: string, index: number) => text.slice(0, index).split('\n').length;
 
 function fromRaw(raw: RawAppConfig, ctx: SourceContext): { requirements: AppRequirements; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];

@@ -34,7 +34,8 @@ export function implicitStack(): StackSpec {
   return { name: DEFAULT_STACK, type: 'local', nodes: [], services: {}, settings: { env: {} }, apps: 'all', serviceOverrides: {} };
 }
 
-function chooseStack(eco: Ecosystem, name: string | undefined): { stack: StackSpec } | { diagnostic: Diagnostic } {
+/** The stack a command works on: named, else `dev`, else the only one, else the implicit local `dev`. */
+export function chooseStack(eco: Ecosystem, name: string | undefined): { stack: StackSpec } | { diagnostic: Diagnostic } {
   const names = Object.keys(eco.stacks);
   if (names.length === 0) {
     if (name === undefined || name === DEFAULT_STACK) return { stack: implicitStack() };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOGGING_DEFAULTS, MONITORING_DEFAULTS, SUPERVISION_DEFAULTS, loggingOf, monitoringOf, supervisionOf } from './runtime-settings.js';
+import { LOGGING_DEFAULTS, MONITORING_DEFAULTS, SUPERVISION_DEFAULTS, checkBackoff, loggingOf, monitoringOf, supervisionOf } from './runtime-settings.js';
 
 describe('runtime settings', () => {
   it('default as real Omnitron does', () => {
@@ -12,5 +12,19 @@ describe('runtime settings', () => {
     expect(supervisionOf({ maxRestarts: 3, backoff: { max: '1m' } })).toEqual({ ...SUPERVISION_DEFAULTS, maxRestarts: 3, backoff: { ...SUPERVISION_DEFAULTS.backoff, max: 60_000 } });
     expect(monitoringOf({ healthCheck: { interval: '30s' } })).toEqual({ ...MONITORING_DEFAULTS, healthCheck: { interval: 30_000, timeout: 5_000 } });
     expect(loggingOf({ level: 'debug' })).toEqual({ ...LOGGING_DEFAULTS, level: 'debug' });
+  });
+});
+
+describe('checkBackoff', () => {
+  const where = (field: string) => ({ path: `supervision.backoff.${field}` });
+  it('accepts the defaults and a growing backoff', () => {
+    expect(checkBackoff(SUPERVISION_DEFAULTS.backoff, undefined, where)).toEqual([]);
+    expect(checkBackoff({ type: 'fixed', initial: 1000, max: 1000, factor: 0.5 }, { factor: 0.5 }, where)).toEqual([]);
+  });
+  it('refuses a shrinking factor and a first delay above the ceiling, naming the field to change', () => {
+    expect(checkBackoff({ type: 'exponential', initial: 1000, max: 30_000, factor: 0.9 }, { factor: 0.9 }, where)[0].path).toBe('supervision.backoff.factor');
+    expect(checkBackoff({ type: 'exponential', initial: 1000, max: 500, factor: 2 }, { max: 500 }, where)[0]).toMatchObject({
+      path: 'supervision.backoff.max', summary: 'initial 1000 ms (the default) is longer than max 500 ms, so the delay never backs off',
+    });
   });
 });

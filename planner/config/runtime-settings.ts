@@ -2,6 +2,7 @@
  * `supervision`, `monitoring` and `logging` with real Omnitron's defaults, merged one level deep as
  * its defineEcosystem does (a partial `backoff` keeps the other backoff defaults).
  */
+import { error, type Diagnostic } from '../diagnostics.js';
 import type { LoggingSpec, MonitoringSpec, SupervisionSpec } from './model.js';
 import { toMs } from './durations.js';
 import type { RawLogging, RawMonitoring, RawSupervision } from './schema.js';
@@ -32,6 +33,19 @@ export function supervisionOf(raw: RawSupervision | undefined): SupervisionSpec 
       factor: b?.factor ?? d.backoff.factor,
     },
   };
+}
+
+/** Restart delays that make sense: an exponential backoff grows, and it starts below its ceiling. `where` points at a field of `supervision.backoff`. */
+export function checkBackoff(spec: SupervisionSpec['backoff'], raw: RawSupervision['backoff'], where: (field: string) => Pick<Diagnostic, 'file' | 'path'>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (spec.type === 'exponential' && spec.factor < 1) {
+    out.push(error(`an exponential backoff factor of ${spec.factor} shrinks the delay after every restart`, { detail: 'use a factor of at least 1 (2 doubles the delay), or type: "fixed" for a constant delay', ...where('factor') }));
+  }
+  if (spec.initial > spec.max) {
+    const which = (field: 'initial' | 'max') => `${field} ${spec[field]} ms${raw?.[field] === undefined ? ' (the default)' : ''}`;
+    out.push(error(`${which('initial')} is longer than ${which('max')}, so the delay never backs off`, { detail: 'lower initial or raise max: restarts wait initial, then longer, up to max', ...where(raw?.initial === undefined ? 'max' : 'initial') }));
+  }
+  return out;
 }
 
 export function monitoringOf(raw: RawMonitoring | undefined): MonitoringSpec {

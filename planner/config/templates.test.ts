@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTemplates, templateTokens } from './templates.js';
+import { checkBareMetalTemplates, checkDockerTemplates, checkTemplates, templateTokens } from './templates.js';
 
 const ctx = { file: '/p/apps/media/config/default.json', root: '/p', prefix: ['omnitron', 'infrastructure', 'search'], strict: false };
 
@@ -29,5 +29,20 @@ describe('checkTemplates', () => {
 
   it('warns about other ${...} forms, which stay verbatim', () => {
     expect(checkTemplates({ DB: '${database}' }, {}, {}, ctx)).toEqual([expect.objectContaining({ severity: 'warning', summary: 'unknown template ${database} is left as is' })]);
+  });
+});
+
+describe('templates outside env', () => {
+  const scope = { ports: { main: 6380 }, secrets: { pw: {} } };
+  it('checks docker.environment, variants and commands, and says nothing about known names', () => {
+    const docker = { environment: { A: '${secret:pw}', B: '${port:main}', C: '${HOME}' }, command: ['redis-server', '--port', '${port:main}'], variants: { cluster: { environment: { D: '${secret:nope}' } } } };
+    expect(checkDockerTemplates(docker, scope, { ...ctx, prefix: ['docker'] }).map((d) => [d.path, d.summary])).toEqual([
+      ['docker.command[2]', '${port:main} is not rendered here; the command would get it as written'],
+      ['docker.variants.cluster.environment.D', 'unknown secret "nope" in ${secret:nope}'],
+    ]);
+  });
+  it('checks configTemplate without warning about other ${...} forms, which config files use', () => {
+    expect(checkBareMetalTemplates({ configTemplate: 'port ${port:main}\nupstream ${UPSTREAM}\nrequirepass ${secret:pw}\n' }, scope, ctx)).toEqual([]);
+    expect(checkBareMetalTemplates({ configTemplate: 'port ${port:man}' }, scope, ctx)[0].summary).toBe('unknown port "man" in ${port:man} (did you mean "main"?)');
   });
 });

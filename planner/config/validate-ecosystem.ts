@@ -1,7 +1,8 @@
 /**
  * Cross-reference checks over a normalised Ecosystem: app names and dependsOn (unknown targets with
- * "did you mean", cycles named as a path), service dependsOn, and what stacks refer to (apps, node
- * apps, service overrides and the ports they map). Plain code; the shape was checked by zod.
+ * "did you mean", cycles named as a path, names that collide in addresses), service dependsOn and
+ * names, and what stacks refer to (apps, node apps, service overrides with the ports they map, the
+ * templates they render and the node they place on). Plain code; the shape was checked by zod.
  */
 import { error, warning, type Diagnostic } from '../diagnostics.js';
 import { findCycle } from '../graph/dag.js';
@@ -9,6 +10,9 @@ import type { Ecosystem, ServiceRequirement, StackSpec } from './model.js';
 import { quotedList, suggestion } from './did-you-mean.js';
 import { formatPath, type PathSegment } from '../../contract/field-path.js';
 import { isSupportedPreset, presetRequirement } from './presets.js';
+import { addressForm, collisions, inAddresses } from './name-collisions.js';
+import type { RawDockerOverlay } from './schema.js';
+import { checkDockerTemplates } from './templates.js';
 
 /** One place a service is declared, with where to point diagnostics. */
 export interface ServiceDeclaration { name: string; requirement: ServiceRequirement; file: string; prefix: PathSegment[]; app?: string; stack?: string }
@@ -32,6 +36,12 @@ export function serviceDeclarations(eco: Ecosystem): ServiceDeclaration[] {
     }
   }
   return out;
+}
+
+/** Where a stack's copy of a service was declared: the stack, else the ecosystem, else the first app declaring it. */
+export function declarationOf(eco: Ecosystem, stack: string, service: { name: string; declaredBy: readonly string[] }): ServiceDeclaration | undefined {
+  const named = serviceDeclarations(eco).filter((d) => d.name === service.name);
+  return named.find((d) => d.stack === stack) ?? named.find((d) => !d.stack && !d.app) ?? named.find((d) => d.app === service.declaredBy[0]);
 }
 
 /** Services real Omnitron provisions from app requirements when nobody declares them. */
@@ -60,12 +70,14 @@ function checkApps(eco: Ecosystem): Diagnostic[] {
     const first = eco.apps.find((a) => a.name === cycle[0])!;
     out.push(error(`dependency cycle: ${cycle.join(' → ')}`, { detail: 'apps start after their dependencies; remove one of these dependsOn entries', ...at(eco.file, 'apps', first.index, 'dependsOn') }));
   }
-  return out;
+  const items = eco.apps.map((a) => ({ name: a.name, label: `apps[${a.index}]`, where: at(eco.file, 'apps', a.index, 'name') }));
+  return [...out, ...collisions('app', items, addressForm, inAddresses('env_file'))];
 }
 
 function checkServices(eco: Ecosystem, declarations: ServiceDeclaration[]): Diagnostic[] {
   const known = [...new Set([...autoServiceNames(eco), ...declarations.map((d) => d.name)])];
-  const out: Diagnostic[] = [];
+  const items = declarations.map((d) => ({ name: d.name, label: `${d.app ? `${d.app}'s config/default.json ` : ''}${formatPath(d.prefix)}`, where: at(d.file, ...d.prefix) }));
+  const out: Diagnostic[] = collisions('service', items, addressForm, inAddresses('docker_container'));
   for (const d of declarations) {
     d.requirement.dependsOn.forEach((dep, k) => {
       if (known.includes(dep)) return;
@@ -85,8 +97,19 @@ function checkStack(eco: Ecosystem, stack: StackSpec, declarations: ServiceDecla
   const base: PathSegment[] = ['stacks', stack.name];
   const out = stack.apps === 'all' ? [] : stack.apps.flatMap((name, i) => checkAppRef(eco, name, stack, [...base, 'apps', i]));
   stack.nodes.forEach((node, n) => (node.apps ?? []).forEach((name, i) => out.push(...checkAppRef(eco, name, stack, [...base, 'nodes', n, 'apps', i]))));
-  for (const key of Object.keys(stack.serviceOverrides)) out.push(...checkOverride(eco, stack, key, declarations));
+  for (const key of Object.keys(stack.serviceOverrides)) out.push(...checkOverride(eco, stack, key, declarations), ...checkPlacementNode(eco.file, stack, key));
   return out;
+}
+
+/** `placement` names a node of the stack; a local stack has none and runs everything here. */
+function checkPlacementNode(file: string, stack: StackSpec, key: string): Diagnostic[] {
+  const placement = stack.serviceOverrides[key].placement;
+  if (placement === undefined) return [];
+  const where = at(file, 'stacks', stack.name, 'serviceOverrides', key, 'placement');
+  if (stack.type === 'local') return [warning(`a local stack ignores placement; "${key}" runs on this machine`, { detail: 'remove placement, or use it on a remote or cluster stack', ...where })];
+  const nodes = stack.nodes.map((n) => n.name);
+  if (nodes.includes(placement)) return [];
+  return [error(`unknown node "${placement}"${suggestion(placement, nodes)}`, { detail: `placement names a node of stack "${stack.name}": ${quotedList(nodes)}`, ...where })];
 }
 
 function checkAppRef(eco: Ecosystem, name: string, stack: StackSpec, path: PathSegment[]): Diagnostic[] {
@@ -105,17 +128,34 @@ function checkOverride(eco: Ecosystem, stack: StackSpec, key: string, declaratio
   }
   const target = parts.length === 2 ? appServiceTarget(eco, parts[0], parts[1], declarations) : stackServiceTarget(eco, stack, key, declarations);
   if ('diagnostic' in target) return [{ ...target.diagnostic, ...at(eco.file, ...path) }];
-  return checkOverridePorts(eco.file, path, stack.serviceOverrides[key], target.ports);
+  const override = stack.serviceOverrides[key];
+  return [...checkOverridePorts(eco.file, path, override, target.ports), ...checkOverrideTemplates(eco, path, override, target), ...unappliedBareMetal(eco.file, path, override)];
 }
 
-/** `ports` undefined: a planned-later preset whose ports are not known yet. */
-type Target = { ports?: Record<string, number> } | { diagnostic: Diagnostic };
+/** What an override may refer to; `ports` undefined: a planned-later preset whose ports are not known yet. */
+interface Found { ports?: Record<string, number>; secrets?: Record<string, unknown> }
+type Target = Found | { diagnostic: Diagnostic };
+
+/** An override's docker.environment renders against the service it overrides (and the secrets its `external` adds). */
+function checkOverrideTemplates(eco: Ecosystem, path: PathSegment[], override: StackSpec['serviceOverrides'][string], target: Found): Diagnostic[] {
+  if (!target.ports || !override.docker) return [];
+  const scope = { ports: target.ports, secrets: { ...target.secrets, ...override.external?.secrets } };
+  return checkDockerTemplates(override.docker as RawDockerOverlay, scope, { file: eco.file, root: eco.root, prefix: [...path, 'docker'], strict: false });
+}
+
+/** Nothing reads a stack's bareMetal override yet; saying so beats a silent no-op. */
+function unappliedBareMetal(file: string, path: PathSegment[], override: StackSpec['serviceOverrides'][string]): Diagnostic[] {
+  if (!override.bareMetal) return [];
+  return [warning('a bareMetal override is not applied yet; the service keeps the bareMetal block it declares', {
+    detail: 'set these fields in the service\'s own bareMetal block (or its variants[networkMode]) instead', ...at(file, ...path, 'bareMetal'),
+  })];
+}
 
 function stackServiceTarget(eco: Ecosystem, stack: StackSpec, name: string, declarations: ServiceDeclaration[]): Target {
   const visible = declarations.filter((d) => !d.stack || d.stack === stack.name);
   const decl = visible.find((d) => d.stack === stack.name && d.name === name) ?? visible.find((d) => d.name === name);
-  if (decl) return { ports: isSupported(decl.requirement) ? decl.requirement.ports : undefined };
-  if (autoServiceNames(eco).includes(name)) return { ports: presetRequirement(name as 'postgres' | 'redis').ports };
+  if (decl) return { ports: isSupported(decl.requirement) ? decl.requirement.ports : undefined, secrets: decl.requirement.secrets };
+  if (autoServiceNames(eco).includes(name)) return { ports: presetRequirement(name as 'postgres' | 'redis').ports, secrets: {} };
   const known = [...new Set([...autoServiceNames(eco), ...visible.map((d) => d.name)])];
   return { diagnostic: error(`unknown service "${name}"${suggestion(name, known)}`, { detail: `services of stack "${stack.name}" are ${quotedList(known)}` }) };
 }
@@ -127,7 +167,7 @@ function appServiceTarget(eco: Ecosystem, appName: string, service: string, decl
   }
   const own = declarations.filter((d) => d.app === appName);
   const decl = own.find((d) => d.name === service);
-  if (decl) return { ports: decl.requirement.ports };
+  if (decl) return { ports: decl.requirement.ports, secrets: decl.requirement.secrets };
   const declared = own.length > 0 ? `declares ${quotedList(own.map((d) => d.name))}` : 'declares no services';
   return { diagnostic: error(`app "${appName}" declares no service "${service}"${suggestion(service, own.map((d) => d.name))}`, {
     detail: `"${appName}" ${declared} in its config/default.json; key other services by name alone ("${service}")`,

@@ -53,8 +53,11 @@ function toDiagnostics(issue: Issue, input: unknown, schema: z.ZodType, ctx: Sha
   }
   const value = valueAt(input, issue.path);
   const { summary, detail } = describeIssue(issue, value);
-  return [error(summary, { ...(detail ? { detail } : {}), ...at(issue.path) })];
+  const fix = Number.isNaN(value) ? [detail, NAN_HINT].filter(Boolean).join('\n') : detail;
+  return [error(summary, { ...(fix ? { detail: fix } : {}), ...at(issue.path) })];
 }
+
+const NAN_HINT = 'NaN usually comes from Number() of an environment variable that is not set; give it a default, e.g. Number(process.env.PORT ?? 3000)';
 
 function unknownKey(key: string, known: string[], parent: PathSegment[], ctx: ShapeContext, where: Pick<Diagnostic, 'file' | 'path'>): Diagnostic {
   const hint = KEY_HINTS[`${formatPath(parent.slice(-1))}.${key}`] ?? KEY_HINTS[key];

@@ -3,6 +3,7 @@
  * custom services from their `bareMetal` block (a unit the package provides, a config file rendered
  * from `configTemplate`, a data directory, a version check, an install command).
  */
+import { isIP } from 'node:net';
 import { digest, ref, template, type Expr } from '../expr.js';
 import type { NodeSpec, ResolvedService, StackModel } from '../config/model.js';
 import type { DesiredResource } from '../resource.js';
@@ -55,9 +56,15 @@ function pgHba(model: StackModel, clients: string[]): string {
     'host    all   all   ::1/128        scram-sha-256',
   ];
   for (const app of model.apps.filter((a) => a.requirements.database)) {
-    for (const client of clients) lines.push(`host    ${q(app.name)}   ${q(app.name)}   ${client.includes('/') || !/^[\d.]+$/.test(client) ? client : `${client}/32`}   scram-sha-256`);
+    for (const client of clients) lines.push(`host    ${q(app.name)}   ${q(app.name)}   ${hbaAddress(client)}   scram-sha-256`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** An IP address as its one-host prefix (pg_hba.conf would read a bare one's next field as a netmask); a host name as is. */
+function hbaAddress(client: string): string {
+  const family = isIP(client);
+  return family === 4 ? `${client}/32` : family === 6 ? `${client}/128` : client;
 }
 
 export function redisOnNode(svc: ResolvedService, node: NodeSpec, redisMax: number): ServiceOnNode {

@@ -6,7 +6,7 @@
 import type { NodeSpec } from '../config/model.js';
 import { discoveryRedis, type WiringInput } from './app-wiring.js';
 import { DISCOVERY_URL_ENV } from './node-apps.js';
-import { reachableAddress } from './placement.js';
+import { reachableAddress } from '../config/placement.js';
 
 export const DEFAULT_DAEMON_PORT = 9700;
 

@@ -6,7 +6,7 @@ import { resolveStack } from '../config/resolve-stack.js';
 import type { StackModel } from '../config/model.js';
 import { buildRemoteGraph } from './remote-stack.js';
 import { parseManifest } from '../../contract/agent/manifest.js';
-import { place } from './placement.js';
+import { place } from '../config/placement.js';
 import type { NodeArtifacts } from './node-apps.js';
 import type { DesiredResource } from '../resource.js';
 

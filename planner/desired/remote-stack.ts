@@ -11,7 +11,7 @@ import { appEnvironment, postgresResources, redisResources, type WiringInput } f
 import { customOnNode, postgresOnNode, redisOnNode, type ServiceOnNode } from './baremetal-services.js';
 import { agentServiceAddress, appsOnNode, type NodeArtifacts } from './node-apps.js';
 import { discoveryTarget } from './discovery-target.js';
-import { place, reachableAddress } from './placement.js';
+import { place, reachableAddress } from '../config/placement.js';
 import { allocateRedisDbs } from './redis-allocation.js';
 import { AGENT_KEY_ADDRESS, AGENT_KEY_PURPOSE } from './agent-key.js';
 import { secretResources } from './secret-resources.js';

@@ -6,8 +6,8 @@
  * everything. What cannot be placed is a diagnostic naming the service or app.
  */
 import { error, type Diagnostic } from '../diagnostics.js';
-import { findOverride } from '../config/resolve-services.js';
-import type { AppSpec, NodeSpec, ResolvedService, StackModel } from '../config/model.js';
+import { findOverride } from './resolve-services.js';
+import type { AppSpec, NodeSpec, ResolvedService, StackModel } from './model.js';
 
 export interface Placement {
   /** Service name → node. */
