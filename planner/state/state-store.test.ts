@@ -106,6 +106,16 @@ describe('StateStore', () => {
     expect(store.persistedSerial).toBe(1);
   });
 
+  it('keeps changes in the order they were made, though sealing finishes in any order', async () => {
+    const store = await StateStore.open(backend, key, identity);
+    const upserted = store.upsert(record('random_password.a'));
+    const removed = store.remove('random_password.a');
+    await Promise.all([upserted, removed]);
+    expect(store.records()).toEqual([]);
+    const reopened = await StateStore.open(backend, key, identity);
+    expect(reopened.records()).toEqual([]);
+  });
+
   it('hands out copies, so callers cannot change state behind its back', async () => {
     const store = await StateStore.open(backend, key, identity);
     const input = record('random_password.a');

@@ -23,6 +23,8 @@ export class StateStore {
   private readonly pending: PendingChange[] = [];
   private flushing: Promise<void> | undefined;
   private persisted: number;
+  /** The tail of the chain that keeps submissions in call order. */
+  private ordered: Promise<void> = Promise.resolve();
 
   private constructor(backend: StateBackend, key: StateKey, doc: StateDocument, plain: Map<string, StateRecord>, persisted: number) {
     this.backend = backend;
@@ -65,13 +67,21 @@ export class StateStore {
   /** Stores the record and persists; resolves once a write that includes this change is durable. */
   async upsert(record: StateRecord): Promise<void> {
     const copy = structuredClone(record);
-    const sealed = await sealRecord(copy, this.key);
+    const sealed = await this.inCallOrder(sealRecord(copy, this.key));
     return this.submit({ address: copy.address, sealed, plain: copy });
   }
 
   /** Forgets the record and persists; removing an unknown address is a no-op that writes nothing. */
-  remove(address: string): Promise<void> {
+  async remove(address: string): Promise<void> {
+    await this.inCallOrder(Promise.resolve());
     return this.submit({ address });
+  }
+
+  /** Sealing runs in parallel but finishes in any order: changes are still submitted in the order they were made. */
+  private inCallOrder<T>(work: Promise<T>): Promise<T> {
+    const turn = this.ordered.then(() => work);
+    this.ordered = turn.then(() => {}, () => {});
+    return turn;
   }
 
   /** Resolves when every change submitted so far has been written (or failed). */
