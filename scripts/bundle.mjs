@@ -10,7 +10,7 @@ const common = { bundle: true, platform: 'node', format: 'esm', target: 'node24'
 // Bundled CommonJS dependencies (pg) call require(); give ESM bundles one.
 const requireShim = { js: "import { createRequire as __omnitronCreateRequire } from 'node:module'; const require = __omnitronCreateRequire(import.meta.url);" };
 
-// No package.json beside the agent on a node: its version is compiled in (runtime/agent/version.ts).
+// No package.json beside the agent on a node: its version is compiled in (contract/version.ts).
 const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 await build({
   ...common, entryPoints: [path.join(root, 'runtime/agent/main.ts')], outfile: path.join(root, 'dist/runtime/agent.bundle.mjs'), banner: requireShim,

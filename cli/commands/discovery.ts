@@ -90,7 +90,8 @@ async function readLiveNodes(session: Session, records: readonly StateRecord[], 
       return await (filter ? registry.findNodesByService(filter.name, filter.version) : registry.getActiveNodes());
     }, { db: target.index, commandTimeoutMs: 10_000 });
   } catch (err) {
-    if (err instanceof UserError) throw err;
+    // Before the connection (the SSH tunnel, host-key trust, Redis auth) every failure is one to reach Redis.
+    if (connected && err instanceof UserError) throw err;
     const failed = connected ? 'cannot read discovery at' : 'cannot reach the discovery Redis at';
     throw new UserError(`${failed} ${describeTarget(target)}: ${describeRedisError(err, [target.connection.password ?? ''])}`);
   } finally {

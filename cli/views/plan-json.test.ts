@@ -95,6 +95,16 @@ describe('planToJson', () => {
     }]));
     expect(json).not.toContain('hunter2');
   });
+
+  it('never serialises the prior or observed of a no-op, nor what a recording no-op found', () => {
+    const prior = { address: 'a.x', type: 'a', attributes: { pw: 'hunter2' }, outputs: {}, dependsOn: [], sensitive: [], hash: 'h', updatedAt: 't' };
+    const observed = { address: 'a.y', type: 'a', attributes: { pw: 'hunter2' } };
+    const json = renderPlanJson(plan([
+      { address: 'a.x', action: 'noop', prior, observed: { ...observed, address: 'a.x' } },
+      { address: 'a.y', action: 'noop', record: true, observed, desired: { attributes: { pw: 'hunter2' }, sensitive: ['pw'] } },
+    ]));
+    expect(json).not.toContain('hunter2');
+  });
 });
 
 describe('setPath', () => {

@@ -45,12 +45,3 @@ export function parseAgentStatus(text: string): AgentStatusDoc | undefined {
     return undefined;
   }
 }
-
-const SETTLING = new Set(['pending', 'starting', 'stopping']);
-
-/** The agent has started every app it will start: each is running, failed or blocked (or the agent itself failed). */
-export function agentSettled(doc: AgentStatusDoc): boolean {
-  if (doc.agent?.state === 'failed') return true;
-  if (doc.agent?.state !== 'running') return false;
-  return (doc.apps ?? []).every((a) => !SETTLING.has(a.state ?? 'pending') && a.state !== 'backoff');
-}

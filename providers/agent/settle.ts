@@ -6,9 +6,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runtimeIssues } from './runtime-issues.js';
 import { ProviderError, type ApplyOp, type ProviderContext, type RuntimeIssue } from '../../planner/resource.js';
-import { agentSettled, type AgentStatusDoc } from '../../contract/agent/status.js';
+import type { AgentStatusDoc } from '../../contract/agent/status.js';
 
 const POLL_MS = 250;
+
+const SETTLING = new Set(['pending', 'starting', 'stopping']);
+
+/** The agent has started every app it will start: each is running, failed or blocked (or the agent itself failed). */
+export function agentSettled(doc: AgentStatusDoc): boolean {
+  if (doc.agent?.state === 'failed') return true;
+  if (doc.agent?.state !== 'running') return false;
+  return (doc.apps ?? []).every((a) => !SETTLING.has(a.state ?? 'pending') && a.state !== 'backoff');
+}
 
 export interface SettleWatch<D extends AgentStatusDoc = AgentStatusDoc> {
   /** The node name runtime issues carry (`app`, or `local`). */

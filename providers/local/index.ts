@@ -15,7 +15,6 @@ export { ed25519Key } from './ed25519-key.js';
 export { envFile } from './env-file.js';
 export { localAgent } from './local-agent.js';
 /** The env file format, for whoever loads these files: Node's built-in loader does not undo the escapes. */
-export { formatEnv, parseEnv } from '../../contract/env-file-format.js';
 export { randomPassword } from './random-password.js';
 
 /** Types whose only home is state: observed from the prior record. */

@@ -50,7 +50,7 @@ export function refuseConflict(input: PlanInput, node: string): void {
 }
 
 /** The sha256 observe saw on the node. */
-export function liveSha256(observed: Observed | undefined): string | undefined {
+function liveSha256(observed: Observed | undefined): string | undefined {
   const live = observed?.attributes as { sha256?: unknown } | null | undefined;
   return typeof live?.sha256 === 'string' ? live.sha256 : undefined;
 }

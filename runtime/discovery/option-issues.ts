@@ -22,7 +22,8 @@ export function optionWarning(summary: string, extra: Pick<OptionIssue, 'detail'
 /** Thrown by the client's constructor when an option is unusable; `issues` lists every finding. */
 export class DiscoveryOptionsError extends Error {
   constructor(readonly issues: readonly OptionIssue[]) {
-    super(issues.filter((i) => i.severity === 'error').map((i) => `discovery option ${i.path ? `${i.path}: ` : ''}${i.summary}`).join('\n'));
+    super(issues.filter((i) => i.severity === 'error')
+      .map((i) => `discovery option ${i.path ? `${i.path}: ` : ''}${i.summary}${i.detail ? `\n  ${i.detail}` : ''}`).join('\n'));
     this.name = 'DiscoveryOptionsError';
   }
 }
