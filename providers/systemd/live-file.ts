@@ -55,13 +55,21 @@ function liveSha256(observed: Observed | undefined): string | undefined {
   return typeof live?.sha256 === 'string' ? live.sha256 : undefined;
 }
 
-/** Whether apply uploads the content, or (the node already has it) only fixes owner and mode. */
-export type FileSteps = { upload: boolean };
+/** Whether apply uploads the content, or (the node already has it, with this sha256) only fixes owner and mode. */
+export type FileSteps = { upload: true } | { upload: false; sha256: string };
 
 /** Uploads unless an update finds the wanted sha256 on the node already; content not known until apply is uploaded. */
 export function fileSteps(action: ApplyAction, observed: Observed | undefined, wantedSha256: string | undefined): FileSteps | undefined {
   if (action === 'delete') return undefined;
-  return { upload: action !== 'update' || wantedSha256 === undefined || liveSha256(observed) !== wantedSha256 };
+  const keep = action === 'update' && wantedSha256 !== undefined && liveSha256(observed) === wantedSha256;
+  return keep ? { upload: false, sha256: wantedSha256 } : { upload: true };
+}
+
+/** A plan that kept the node's content must have planned exactly the content apply resolved. */
+export function checkKeptContent(address: string, steps: FileSteps, contentSha256: string): void {
+  if (!steps.upload && steps.sha256 !== contentSha256) {
+    throw new Error(`internal: ${address} was planned to keep content ${steps.sha256.slice(0, 12)}…, but apply resolved other content; please report`);
+  }
 }
 
 /** The sha256 of the desired `content`, when it is known at plan time. */

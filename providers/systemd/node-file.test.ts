@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UNKNOWN, type Json } from '../../planner/expr.js';
 import type { ApplyAction, ApplyOp, Observed, PlanInput } from '../../planner/resource.js';
-import type { FileSteps } from './live-file.js';
+import { checkKeptContent, type FileSteps } from './live-file.js';
 import { nodeFile } from './node-file.js';
 import { answer, fakeContext, FakeNode, observeWith, sha256hex, stateRecord, type FactTable } from '../../test/support/systemd/fakes.js';
 
@@ -81,7 +81,7 @@ describe('node_file planned steps', () => {
 
   it('an update finding the content on the node only fixes owner and mode; other content is uploaded', () => {
     expect(nodeFile.plan(input(sameContent))).toMatchObject({ action: 'update', diffs: [{ path: 'group' }, { path: 'mode' }, { path: 'owner' }] });
-    expect(steps('update', sameContent)).toEqual({ upload: false });
+    expect(steps('update', sameContent)).toEqual({ upload: false, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(steps('update', () => answer.file('A=0\n'))).toEqual({ upload: true });
   });
 
@@ -94,7 +94,7 @@ describe('node_file planned steps', () => {
 
   it('compares secret content by hash without reading it back', () => {
     const facts: FactTable = (r) => (r.kind === 'file' && r.content === false ? answer.file(want.content, { withContent: false }) : answer.missing());
-    expect(steps('update', facts, { sensitive: ['content'] })).toEqual({ upload: false });
+    expect(steps('update', facts, { sensitive: ['content'] })).toEqual({ upload: false, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 });
 
@@ -138,5 +138,14 @@ describe('node_file apply', () => {
     await expect(nodeFile.apply(fakeContext({ 'app-1': 'cannot connect to node app-1 (root@10.0.0.1:22): connection refused' }), op('create'))).rejects.toMatchObject({
       address: ADDRESS, message: 'cannot connect to node app-1 (root@10.0.0.1:22): connection refused',
     });
+  });
+});
+
+describe('kept content', () => {
+  it('apply refuses to record content the plan did not see on the node', () => {
+    const kept = { upload: false as const, sha256: sha256hex('a') };
+    expect(() => checkKeptContent('node_file.x', kept, sha256hex('a'))).not.toThrow();
+    expect(() => checkKeptContent('node_file.x', kept, sha256hex('b'))).toThrow(/internal: node_file.x was planned to keep content .*please report/);
+    expect(() => checkKeptContent('node_file.x', { upload: true }, sha256hex('b'))).not.toThrow();
   });
 });

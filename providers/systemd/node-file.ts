@@ -9,7 +9,7 @@ import type { Json } from '../../planner/expr.js';
 import { sha256 } from '../../planner/hash.js';
 import { plannedSteps, ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext } from '../../planner/resource.js';
 import { chmod, chown, removeFile } from './commands.js';
-import { contentSha256, fileRequest, fileSteps, readLiveFile, type FileSteps } from './live-file.js';
+import { checkKeptContent, contentSha256, fileRequest, fileSteps, readLiveFile, type FileSteps } from './live-file.js';
 import { absolutePath, accountName, fileMode, nodeName, normalizeModes, onNode, progress, removingOld, str, type Attrs, type NodeResourceType, type ReadContext, type Facts } from './node-type.js';
 import { parseAttributes } from '../parse-attributes.js';
 import { planLiveFile } from './plan-file.js';
@@ -53,7 +53,9 @@ async function removeOld(ctx: ProviderContext, op: ApplyOp, old: { [key: string]
 async function writeNodeFile(ctx: ProviderContext, op: ApplyOp<FileSteps>): Promise<Applied> {
   const a = parseAttributes(schema, op);
   const hash = sha256(a.content);
-  const { upload } = plannedSteps(op);
+  const steps = plannedSteps(op);
+  checkKeptContent(op.address, steps, hash);
+  const { upload } = steps;
   await onNode(ctx, op.address, a.node, async (t) => {
     if (upload) {
       progress(ctx, op.address, `uploading ${a.path} (${Buffer.byteLength(a.content)} bytes)`);

@@ -41,7 +41,7 @@ describe('systemd_unit planned steps', () => {
   it('a unit whose content is on the node is only chown-ed and chmod-ed; an edited one is written again', () => {
     const chmodded = observeWith(systemdUnit, ADDRESS, want, () => answer.file(want.content, { mode: '600' }));
     const edited = observeWith(systemdUnit, ADDRESS, want, () => answer.file('[Service]\nExecStart=/bin/false\n'));
-    expect(systemdUnit.planSteps('update', { address: ADDRESS, desired: want, observed: chmodded, prior, sensitive: [] })).toEqual({ upload: false });
+    expect(systemdUnit.planSteps('update', { address: ADDRESS, desired: want, observed: chmodded, prior, sensitive: [] })).toEqual({ upload: false, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(systemdUnit.planSteps('update', { address: ADDRESS, desired: want, observed: edited, prior, sensitive: [] })).toEqual({ upload: true });
     expect(systemdUnit.planSteps('replace', { address: ADDRESS, desired: want, observed: chmodded, prior, sensitive: [] })).toEqual({ upload: true });
   });

@@ -8,7 +8,7 @@ import type { Json, Value } from '../../planner/expr.js';
 import { sha256 } from '../../planner/hash.js';
 import { plannedSteps, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext, type StateRecord } from '../../planner/resource.js';
 import { chmod, chown, daemonReload, removeFile, UNIT_DIR } from './commands.js';
-import { contentSha256, fileRequest, fileSteps, readLiveFile, type FileSteps } from './live-file.js';
+import { checkKeptContent, contentSha256, fileRequest, fileSteps, readLiveFile, type FileSteps } from './live-file.js';
 import { nodeName, onNode, progress, removingOld, str, unitName, type Attrs, type Facts, type NodeResourceType, type ReadContext } from './node-type.js';
 import { parseAttributes } from '../parse-attributes.js';
 import { planLiveFile } from './plan-file.js';
@@ -55,7 +55,9 @@ async function writeUnit(ctx: ProviderContext, op: ApplyOp<FileSteps>): Promise<
   const a = parseAttributes(schema, op);
   const path = unitPath(a.name);
   const hash = sha256(a.content);
-  const { upload } = plannedSteps(op);
+  const steps = plannedSteps(op);
+  checkKeptContent(op.address, steps, hash);
+  const { upload } = steps;
   await onNode(ctx, op.address, a.node, async (t) => {
     if (!upload) {
       await t.execOrThrow(chown(FIXED.owner, FIXED.group, path));
