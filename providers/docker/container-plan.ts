@@ -53,6 +53,7 @@ export function planContainerSteps(action: ApplyAction, input: PlanInput): Conta
   if (action === 'update') {
     const id = live ?? (typeof name === 'string' ? name : undefined);
     if (id !== undefined) return { existing: 'restart', id };
+    throw new Error(`internal: ${input.address} planned an update with no container to restart; please report`);
   }
   return action !== 'create' && live ? { existing: 'remove', id: live } : { existing: 'none' };
 }
