@@ -3,6 +3,7 @@ import { applyPlan } from '../../planner/apply.js';
 import { hasChanges, type Plan } from '../../planner/change.js';
 import { UserError } from '../../planner/diagnostics.js';
 import { checkNotStale, loadPlan } from '../../planner/plan-file.js';
+import { writePlannedReleases } from '../../planner/artifacts/prepare.js';
 import { renderPlanText } from '../views/plan-text.js';
 import { confirmApply } from '../confirm.js';
 import { createSink } from '../event-sink.js';
@@ -47,6 +48,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
     closeClients = () => run.clients.close();
     const plan = planFile ? await savedPlan(planFile, session, store, run) : await freshPlan(session, store, run, flags, mode, out);
     if (!plan) return 0;
+    await writePlannedReleases(plan, session.stack.model);
     sink = await createSink(out, flags.json ?? false);
     const outcome = await applyPlan({
       plan, types: resourceTypes(run.providers), store, parallelism: flags.parallelism ?? 10, sink: sink.sink,

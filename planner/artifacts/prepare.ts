@@ -1,6 +1,7 @@
 /**
  * Everything a remote stack ships to its nodes, prepared before planning so the plan itself stays a
- * pure function: the Node runtime, the agent bundle, and one release tarball per app.
+ * pure function: the Node runtime, the agent bundle, and one release tarball per app. Planning only
+ * computes the releases' digests; apply writes the tarballs it ships (`writePlannedReleases`).
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -10,7 +11,8 @@ import { UserError } from '../diagnostics.js';
 import type { StackModel } from '../config/model.js';
 import type { Scope } from '../resource.js';
 import type { NodeArtifacts } from '../desired/node-apps.js';
-import { appReleaseArtifact } from './app-release.js';
+import { planRelease, writeRelease } from './app-release.js';
+import type { Plan } from '../change.js';
 import { nodeRuntimeFor, ownMachine, supportedMachine, type NodeRuntimeArtifact } from './node-runtime.js';
 
 /** The bundled agent (`npm run build`), beside this module in dist/. */
@@ -36,7 +38,7 @@ export async function prepareNodeArtifacts(model: StackModel, scope: Scope, mach
   const [runtimes, agent, releases] = await Promise.all([
     machines.then((m) => nodeRuntimes(model, m)),
     agentBundleArtifact(),
-    Promise.all(model.apps.map(async (app) => [app.name, await appReleaseArtifact(app.name, app.root, outDir)] as const)),
+    Promise.all(model.apps.map(async (app) => [app.name, await planRelease(app.name, app.root, outDir)] as const)),
   ]);
   return { runtimes, agent, releases: new Map(releases) };
 }
@@ -53,4 +55,21 @@ async function nodeRuntimes(model: StackModel, machines: ReadonlyMap<string, str
   }
   const byMachine = new Map(await Promise.all([...new Set(machineOf.values())].map(async (m) => [m, await nodeRuntimeFor(m)] as const)));
   return new Map([...machineOf].map(([node, m]) => [node, byMachine.get(m)!]));
+}
+
+/** Writes the release tarballs the plan's app_release changes upload, from the apps as they are now. */
+export async function writePlannedReleases(plan: Plan, model: StackModel): Promise<void> {
+  const roots = new Map(model.apps.map((a) => [a.name, a.root]));
+  const wanted = new Map<string, { app: string; sha256: string; path: string }>();
+  for (const c of plan.changes) {
+    if (c.type !== 'app_release' || (c.action !== 'create' && c.action !== 'update' && c.action !== 'replace')) continue;
+    if ((c.steps as { upload?: unknown } | undefined)?.upload === false) continue;
+    const { app, release, source } = (c.desired.attributes ?? {}) as { app?: unknown; release?: unknown; source?: unknown };
+    if (typeof app === 'string' && typeof release === 'string' && typeof source === 'string') wanted.set(source, { app, sha256: release, path: source });
+  }
+  for (const r of wanted.values()) {
+    const root = roots.get(r.app);
+    if (!root) throw new UserError({ severity: 'error', summary: `the plan ships app "${r.app}", which the configuration no longer has`, detail: 'Make a fresh plan and apply that.' });
+    await writeRelease(r.app, root, r);
+  }
 }
