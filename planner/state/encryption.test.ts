@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, stat, symlink } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -125,6 +125,16 @@ describe('loadStateKey', () => {
     const key = await loadStateKey({ env: { HOME: dir, OMNITRON_STATE_KEY_FILE: path } });
     expect(key.source).toBe(path);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses a key file other users can read, naming the fix', async () => {
+    const path = join(dir, 'keys', 'shared.key');
+    await loadStateKey({ env: { HOME: dir, OMNITRON_STATE_KEY_FILE: path } });
+    await chmod(path, 0o644);
+    await expect(loadStateKey({ env: { HOME: dir, OMNITRON_STATE_KEY_FILE: path } }))
+      .rejects.toThrow(/state key file is readable by other users \(mode 0644\)/);
+    await chmod(path, 0o600);
+    await expect(loadStateKey({ env: { HOME: dir, OMNITRON_STATE_KEY_FILE: path } })).resolves.toMatchObject({ created: false });
   });
 
   it('refuses a key file inside the state directory, also through a symlink', async () => {

@@ -3,10 +3,11 @@
  * outside the state directory (created on first use), so a copied state file carries no secrets.
  */
 import { createHash, randomBytes, scrypt } from 'node:crypto';
-import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UserError, error } from '../diagnostics.js';
+import { syncDir } from '../sync-dir.js';
 
 export interface StateKey {
   /** 32 bytes for A256GCM. */
@@ -77,7 +78,7 @@ async function readOrCreateKeyFile(path: string): Promise<StateKey> {
   if (existing !== null) return makeKey(await keyFromText(existing), path, false);
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   try {
-    await writeFile(path, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    await writeKeyDurably(path, `${randomBytes(32).toString('base64url')}\n`);
   } catch (e) {
     // Another process created it first: use theirs.
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
@@ -86,8 +87,21 @@ async function readOrCreateKeyFile(path: string): Promise<StateKey> {
   return makeKey(await keyFromText((await readKeyFile(path)) ?? ''), path, true);
 }
 
+/** The key must survive a crash right after it was made: state sealed with it would otherwise be unreadable. */
+async function writeKeyDurably(path: string, text: string): Promise<void> {
+  const file = await open(path, 'wx', 0o600);
+  try {
+    await file.writeFile(text);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await syncDir(dirname(path));
+}
+
 async function readKeyFile(path: string): Promise<string | null> {
   try {
+    await refuseReadableByOthers(path);
     const text = await readFile(path, 'utf8');
     if (text.trim() === '') throw new UserError(error('state key file is empty', { file: path, detail: 'Restore the key file from your backup.' }));
     return text;
@@ -117,4 +131,14 @@ async function realish(path: string): Promise<string> {
     const parent = dirname(absolute);
     return parent === absolute ? absolute : join(await realish(parent), relative(parent, absolute));
   }
+}
+
+/** A key file other users can read (or write) gives every secret in state to them. */
+async function refuseReadableByOthers(path: string): Promise<void> {
+  const mode = (await stat(path)).mode & 0o777;
+  if ((mode & 0o077) === 0) return;
+  throw new UserError(error(`the state key file is readable by other users (mode ${mode.toString(8).padStart(4, '0')})`, {
+    file: path,
+    detail: `Every secret in state is sealed with it. Run: chmod 600 ${path}`,
+  }));
 }
