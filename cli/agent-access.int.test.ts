@@ -46,7 +46,7 @@ const local = (): AgentEndpoint => endpointFor({ kind: 'local', target: 'local',
 /** What a node runs, with this machine as the node: `node BUNDLE client … --socket S`, token on stdin. */
 const viaClient = (target = 'node-1'): AgentEndpoint => remoteEndpoint({
   node: target, transport: async () => new LocalTransport(`node.${target}`), nodeBinary: process.execPath, paths: { bundle, controlSocket: socket },
-  token: () => signControlToken(keys.privateJwk, { node: 'node-1' }),
+  token: (action) => signControlToken(keys.privateJwk, { node: 'node-1', action }),
 });
 
 /** Agent client processes still running from this test's bundle. */

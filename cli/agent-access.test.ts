@@ -86,8 +86,8 @@ describe('endpointFor (local)', () => {
     const transport = { address: 'node.web-1', exec: async (_argv: readonly string[], opts: { stdin?: string | Buffer } = {}) => { stdin = String(opts.stdin); return { code: 0, stdout: '{"apps":[],"agent":{}}', stderr: '' }; } };
     const access = { key: keys.privateJwk, clients: { transport: async () => transport as never } };
     await endpointFor({ kind: 'node', target: 'web-1', subject: 'web-1', nodeBinary: '/n' }, access).status();
-    await expect((await createControlVerifier(keys.publicJwk, 'web-1'))(`Bearer ${stdin.trim()}`)).resolves.toBeUndefined();
-    await expect((await createControlVerifier(keys.publicJwk, 'web-2'))(`Bearer ${stdin.trim()}`)).rejects.toThrow(/"sub" claim invalid/);
+    await expect((await createControlVerifier(keys.publicJwk, 'web-1'))(`Bearer ${stdin.trim()}`, 'status')).resolves.toBeUndefined();
+    await expect((await createControlVerifier(keys.publicJwk, 'web-2'))(`Bearer ${stdin.trim()}`, 'status')).rejects.toThrow(/"sub" claim invalid/);
   });
 });
 

@@ -62,14 +62,14 @@ export interface AgentAccess {
 }
 
 export function endpointFor(target: AgentTarget, access: AgentAccess): AgentEndpoint {
-  const token = (subject: string): TokenSource => () => signControlToken(access.key, { node: subject, ttlSeconds: TOKEN_TTL_SECONDS });
+  const token = (subject: string): TokenSource => (action) => signControlToken(access.key, { node: subject, action, ttlSeconds: TOKEN_TTL_SECONDS });
   if (target.kind === 'node') {
     return remoteEndpoint({ node: target.target, transport: () => access.clients.transport(target.target), nodeBinary: target.nodeBinary, paths: NODE_AGENT, token: token(target.subject) });
   }
   if (target.kind === 'missing') return unavailable(target.target, new AgentUnavailable(target.problem, target.hint));
   // The local agent's node name is whatever apply wrote into its manifest.
   let subject: Promise<string> | undefined;
-  return socketEndpoint(target.target, target.socket, async () => token(await (subject ??= localSubject(target.manifest)))());
+  return socketEndpoint(target.target, target.socket, async (action) => token(await (subject ??= localSubject(target.manifest)))(action));
 }
 
 async function localSubject(manifest: string): Promise<string> {

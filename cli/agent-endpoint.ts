@@ -6,6 +6,7 @@
  */
 import type { Transport } from '../planner/transport.js';
 import type { AgentPaths } from '../contract/agent/layout.js';
+import type { ControlAction } from '../contract/agent/control-token.js';
 import { agentPaths, agentRequest, AgentHttpError } from '../runtime/agent/client.js';
 import { lineSplitter } from './line-splitter.js';
 import type { AgentStatus } from '../contract/agent/status.js';
@@ -31,12 +32,13 @@ export class AgentUnavailable extends Error {
   }
 }
 
-export type TokenSource = () => Promise<string>;
+/** Mints a fresh control token for one request of that kind (agents accept each token once). */
+export type TokenSource = (action: ControlAction) => Promise<string>;
 
 export function socketEndpoint(target: string, socketPath: string, token: TokenSource): AgentEndpoint {
-  const call = async <T>(path: string, onLine?: (line: string) => void, signal?: AbortSignal) => {
+  const call = async <T>(action: ControlAction, path: string, onLine?: (line: string) => void, signal?: AbortSignal) => {
     try {
-      return (await agentRequest<T>({ socketPath, token: await token(), method: 'GET', path, onLine, signal })).body;
+      return (await agentRequest<T>({ socketPath, token: await token(action), method: 'GET', path, onLine, signal })).body;
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
       if (err instanceof AgentUnavailable) throw err;
@@ -45,9 +47,9 @@ export function socketEndpoint(target: string, socketPath: string, token: TokenS
   };
   return {
     target,
-    status: (signal) => call<AgentStatus>(agentPaths.status, undefined, signal),
+    status: (signal) => call<AgentStatus>('status', agentPaths.status, undefined, signal),
     logs: async (app, request, onLine, signal) => {
-      await call(agentPaths.logs(app, request), onLine, signal).catch((err: unknown) => { if (!signal?.aborted) throw err; });
+      await call('logs', agentPaths.logs(app, request), onLine, signal).catch((err: unknown) => { if (!signal?.aborted) throw err; });
     },
   };
 }
@@ -86,14 +88,14 @@ export function remoteEndpoint(agent: RemoteAgent): AgentEndpoint {
     status: async (signal) => {
       const transport = await reach();
       const argv = clientArgv(agent.nodeBinary, agent.paths, 'status');
-      const result = await transport.exec(argv, { stdin: `${await agent.token()}\n`, signal, label: 'the agent client (status)' }).catch(lost);
+      const result = await transport.exec(argv, { stdin: `${await agent.token('status')}\n`, signal, label: 'the agent client (status)' }).catch(lost);
       if (result.code !== 0) throw clientProblem(agent, result.code, result.stderr);
       return parseStatus(result.stdout);
     },
     logs: async (app, request, onLine, signal) => {
       const transport = await reach();
       const argv = clientArgv(agent.nodeBinary, agent.paths, ['logs', app, request]);
-      const opts = { stdin: `${await agent.token()}\n`, signal, label: `the agent client (logs ${app})` };
+      const opts = { stdin: `${await agent.token('logs')}\n`, signal, label: `the agent client (logs ${app})` };
       if (!transport.execStream) {
         if (request.follow) throw new AgentUnavailable(`cannot follow logs over ${transport.address}: its transport does not stream`);
         const result = await transport.exec(argv, opts).catch(lost);

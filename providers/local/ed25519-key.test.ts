@@ -16,9 +16,9 @@ const jwk = (s: string): JWK => JSON.parse(s) as JWK;
 
 /** True when a token signed with the pair's private key passes the agent's verifier for the pair's public key. */
 async function agentAccepts(signer: Ed25519KeyOutputs, verifier: Ed25519KeyOutputs): Promise<boolean> {
-  const token = await signControlToken(jwk(signer.privateJwk), { node: 'app-1' });
+  const token = await signControlToken(jwk(signer.privateJwk), { node: 'app-1', action: 'status' });
   const verify = await createControlVerifier(jwk(verifier.publicJwk), 'app-1');
-  return verify(`Bearer ${token}`).then(() => true, () => false);
+  return verify(`Bearer ${token}`, 'status').then(() => true, () => false);
 }
 
 function record(outputs: Ed25519KeyOutputs): StateRecord {

@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SignJWT, importJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_AUDIENCE, generateAgentKeyPair, signControlToken, type JWK } from '../../contract/agent/control-token.js';
+import { AGENT_AUDIENCE, generateAgentKeyPair, signControlToken, type ControlAction, type JWK } from '../../contract/agent/control-token.js';
 import { agentPaths, agentRequest, AgentHttpError } from './client.js';
 import type { AgentManifest } from '../../contract/agent/manifest.js';
 import { alive, buildAgentBundle, fetchStatus, pidsOf, runClient, spawnAgent, waitFor, writeManifest, type AgentProcess } from '../../test/support/agent/agent-process.js';
@@ -25,7 +26,7 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const token = (node = 'node-1') => signControlToken(keys.privateJwk, { node });
+const token = (action: ControlAction = 'status', node = 'node-1') => signControlToken(keys.privateJwk, { node, action });
 const byName = (status: AgentStatus, name: string) => status.apps.find((a) => a.name === name);
 
 function setup(name: string, apps: (dir: string) => AgentManifest['apps']): { dir: string; manifestPath: string; manifest: AgentManifest } {
@@ -84,15 +85,15 @@ describe('node agent (bundled, real processes)', () => {
 
     // logs: the env file reached the app; follow streams new lines
     const tail = await waitFor(async () => {
-      const body = (await agentRequest<string>({ socketPath: socket, token: await token(), method: 'GET', path: agentPaths.logs('api', { lines: 1000 }) })).body;
+      const body = (await agentRequest<string>({ socketPath: socket, token: await token('logs'), method: 'GET', path: agentPaths.logs('api', { lines: 1000 }) })).body;
       return body.includes('greeting=hi there') ? body : undefined;
     }, 'api log');
     expect(tail).toMatch(/^api\/main started pid=\d+ uid=0 greeting=hi there$/m);
     // output reaches the log asynchronously (through the process's named pipe): wait for it as for api's
-    await waitFor(async () => /^sys\/worker started/m.test((await agentRequest<string>({ socketPath: socket, token: await token(), method: 'GET', path: agentPaths.logs('sys', { process: 'worker', lines: 1000 }) })).body), 'sys/worker log');
+    await waitFor(async () => /^sys\/worker started/m.test((await agentRequest<string>({ socketPath: socket, token: await token('logs'), method: 'GET', path: agentPaths.logs('sys', { process: 'worker', lines: 1000 }) })).body), 'sys/worker log');
     const followed: string[] = [];
     const abort = new AbortController();
-    const following = agentRequest({ socketPath: socket, token: await token(), method: 'GET', path: agentPaths.logs('api', { lines: 0, follow: true }), onLine: (l) => followed.push(l), signal: abort.signal }).catch(() => undefined);
+    const following = agentRequest({ socketPath: socket, token: await token('logs'), method: 'GET', path: agentPaths.logs('api', { lines: 0, follow: true }), onLine: (l) => followed.push(l), signal: abort.signal }).catch(() => undefined);
     await waitFor(() => followed.some((l) => /^api\/main tick \d+$/.test(l)), 'a followed tick line');
     abort.abort();
     await following;
@@ -100,15 +101,15 @@ describe('node agent (bundled, real processes)', () => {
     // forged, expired and wrong-node tokens are refused
     const other = await generateAgentKeyPair();
     const refused = async (t: string) => ((await agentRequest({ socketPath: socket, token: t, method: 'GET', path: agentPaths.status }).catch((e: unknown) => e)) as AgentHttpError);
-    expect((await refused(await signControlToken(other.privateJwk, { node: 'node-1' }))).status).toBe(401);
+    expect((await refused(await signControlToken(other.privateJwk, { node: 'node-1', action: 'status' }))).status).toBe(401);
     const now = Math.floor(Date.now() / 1000);
-    const expired = await new SignJWT({}).setProtectedHeader({ alg: 'EdDSA' }).setAudience(AGENT_AUDIENCE).setSubject('node-1').setIssuedAt(now - 200).setExpirationTime(now - 100).sign(await importJWK(keys.privateJwk, 'EdDSA'));
+    const expired = await new SignJWT({ act: 'status' }).setProtectedHeader({ alg: 'EdDSA' }).setJti(randomUUID()).setAudience(AGENT_AUDIENCE).setSubject('node-1').setIssuedAt(now - 200).setExpirationTime(now - 100).sign(await importJWK(keys.privateJwk, 'EdDSA'));
     expect((await refused(expired)).body).toEqual({ error: 'unauthorized', reason: 'token expired' });
-    expect((await refused(await token('node-2'))).status).toBe(401);
+    expect((await refused(await token('status', 'node-2'))).status).toBe(401);
 
     // restart: a new pid for api; the others keep theirs
     const apiPid = pidsOf(byName(first, 'api'))[0];
-    const restarted = await agentRequest<{ app: { processes: Array<{ pid: number }> } }>({ socketPath: socket, token: await token(), method: 'POST', path: agentPaths.restart('api') });
+    const restarted = await agentRequest<{ app: { processes: Array<{ pid: number }> } }>({ socketPath: socket, token: await token('restart'), method: 'POST', path: agentPaths.restart('api') });
     expect(restarted.body.app.processes[0].pid).not.toBe(apiPid);
     expect(alive(apiPid)).toBe(false);
     const afterRestart = await allRunning(socket, ['api', 'sys', 'solo']);
@@ -117,7 +118,7 @@ describe('node agent (bundled, real processes)', () => {
     // a broken manifest is refused and changes nothing
     const before = await allRunning(socket, ['api', 'sys', 'solo']);
     writeFileSync(manifestPath, JSON.stringify({ ...manifest, apps: [{ ...manifest.apps[0], restart: undefined }] }));
-    const broken = (await agentRequest({ socketPath: socket, token: await token(), method: 'POST', path: agentPaths.reload }).catch((e: unknown) => e)) as AgentHttpError;
+    const broken = (await agentRequest({ socketPath: socket, token: await token('reload'), method: 'POST', path: agentPaths.reload }).catch((e: unknown) => e)) as AgentHttpError;
     expect(broken.status).toBe(422);
     expect((broken.body as { error: string }).error).toContain(`${manifestPath}: invalid agent manifest\n  apps[0].restart: missing required field`);
     const unchanged = await allRunning(socket, ['api', 'sys', 'solo']);
@@ -129,7 +130,7 @@ describe('node agent (bundled, real processes)', () => {
     // reload: solo removed, api changed (env), sys unchanged
     env(path.join(tmp, 'api.env'), 'GREETING="changed"\n');
     writeManifest(manifestPath, { ...manifest, apps: manifest.apps.filter((a) => a.name !== 'solo') });
-    const reload = await agentRequest({ socketPath: socket, token: await token(), method: 'POST', path: agentPaths.reload });
+    const reload = await agentRequest({ socketPath: socket, token: await token('reload'), method: 'POST', path: agentPaths.reload });
     expect(reload.body).toEqual({ started: [], stopped: ['solo'], restarted: ['api'], unchanged: ['sys'] });
     expect((await fetchStatus(socket, await token())).agent.reloadError).toBeUndefined();
     const reloaded = await allRunning(socket, ['api', 'sys']);
@@ -148,12 +149,12 @@ describe('node agent (bundled, real processes)', () => {
     const ok = await runClient(bundle, ['status', '--socket', socket], await token());
     expect(ok.code).toBe(0);
     expect((JSON.parse(ok.stdout) as AgentStatus).apps.map((a) => a.name)).toEqual(['api', 'sys', 'solo']);
-    const logs = await runClient(bundle, ['logs', 'api', '--lines', '2', '--socket', socket], await token());
+    const logs = await runClient(bundle, ['logs', 'api', '--lines', '2', '--socket', socket], await token('logs'));
     expect(logs.stdout.trim().split('\n')).toHaveLength(2);
-    const denied = await runClient(bundle, ['status', '--socket', socket], await signControlToken(other.privateJwk, { node: 'node-1' }));
+    const denied = await runClient(bundle, ['status', '--socket', socket], await signControlToken(other.privateJwk, { node: 'node-1', action: 'status' }));
     expect(denied.code).toBe(1);
     expect(JSON.parse(denied.stderr)).toEqual({ status: 401, error: 'unauthorized', reason: 'token signature invalid' });
-    expect((await runClient(bundle, ['restart', 'ghost', '--socket', socket], await token())).code).toBe(1);
+    expect((await runClient(bundle, ['restart', 'ghost', '--socket', socket], await token('restart'))).code).toBe(1);
 
     // SIGTERM: every app stops, no orphans, socket removed, final status written, exit 0
     const pids = hup.apps.flatMap(pidsOf);

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createControlVerifier, generateAgentKeyPair, signControlToken, type JWK } from '../../contract/agent/control-token.js';
+import { createControlVerifier, generateAgentKeyPair, signControlToken, type ControlAction, type JWK } from '../../contract/agent/control-token.js';
 import { agentPaths, agentRequest, AgentHttpError } from './client.js';
 import { startControlServer, type ControlServer } from './control-server.js';
 import type { AppStatus, AgentStatus } from '../../contract/agent/status.js';
@@ -16,11 +16,9 @@ const status: AgentStatus = { node: 'node-1', project: 'acme', stack: 'test', up
 const restarted: string[] = [];
 let server: ControlServer;
 let keys: { privateJwk: JWK; publicJwk: JWK };
-let token: string;
 
 beforeAll(async () => {
   keys = await generateAgentKeyPair();
-  token = await signControlToken(keys.privateJwk, { node: 'node-1' });
   writeFileSync(logFile, 'a\nb\nc\n');
   const verifier = await createControlVerifier(keys.publicJwk, 'node-1');
   server = await startControlServer({
@@ -39,7 +37,11 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const call = (method: 'GET' | 'POST', p: string, t = token) => agentRequest({ socketPath, token: t, method, path: p });
+/** A fresh token per request (agents accept each once), for the action the request needs. */
+const token = (action: ControlAction = 'status') => signControlToken(keys.privateJwk, { node: 'node-1', action });
+const actionFor = (method: 'GET' | 'POST', p: string): ControlAction =>
+  method === 'POST' ? (p.endsWith('/restart') ? 'restart' : 'reload') : p.endsWith('/logs') || p.includes('/logs?') ? 'logs' : 'status';
+const call = async (method: 'GET' | 'POST', p: string, t?: string) => agentRequest({ socketPath, token: t ?? await token(actionFor(method, p)), method, path: p });
 
 describe('control server', () => {
   it('listens on an owner-only socket', () => {
@@ -57,7 +59,7 @@ describe('control server', () => {
 
   it('refuses a forged token with 401 and a short reason, before routing', async () => {
     const other = await generateAgentKeyPair();
-    const forged = await signControlToken(other.privateJwk, { node: 'node-1' });
+    const forged = await signControlToken(other.privateJwk, { node: 'node-1', action: 'status' });
     const err = await call('GET', '/v1/anything', forged).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AgentHttpError);
     expect((err as AgentHttpError).status).toBe(401);
@@ -80,7 +82,7 @@ describe('control server', () => {
     expect((await call('GET', agentPaths.logs('api', { lines: 2 }))).body).toBe('b\nc\n');
     const lines: string[] = [];
     const abort = new AbortController();
-    const streaming = agentRequest({ socketPath, token, method: 'GET', path: agentPaths.logs('api', { lines: 1, follow: true }), onLine: (l) => lines.push(l), signal: abort.signal }).catch((e: Error) => e);
+    const streaming = agentRequest({ socketPath, token: await token('logs'), method: 'GET', path: agentPaths.logs('api', { lines: 1, follow: true }), onLine: (l) => lines.push(l), signal: abort.signal }).catch((e: Error) => e);
     await waitFor(() => lines.length === 1);
     appendFileSync(logFile, 'd\ne\n');
     await waitFor(() => lines.length === 3);
@@ -100,7 +102,7 @@ describe('control server', () => {
     await killedListener(stale);
     expect(statSync(stale).isSocket()).toBe(true);
     const second = await startControlServer({ socketPath: stale, verifier, handlers });
-    expect((await agentRequest({ socketPath: stale, token, method: 'GET', path: agentPaths.status })).status).toBe(200);
+    expect((await agentRequest({ socketPath: stale, token: await token(), method: 'GET', path: agentPaths.status })).status).toBe(200);
     await second.close();
   });
 });

@@ -8,7 +8,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { ReconcileResult } from '../supervisor/supervisor.js';
-import { AuthError, type ControlVerifier } from '../../contract/agent/control-token.js';
+import { AuthError, type ControlAction, type ControlVerifier } from '../../contract/agent/control-token.js';
 import { followLines, tailLines } from './log-tail.js';
 import { claimSocketPath, listenOwnerOnly, removeSocketFile } from './socket-file.js';
 import type { AppStatus, AgentStatus } from '../../contract/agent/status.js';
@@ -52,14 +52,14 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, opts: ControlServerOptions): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://agent');
   try {
-    await opts.verifier()(req.headers.authorization);
+    await opts.verifier()(req.headers.authorization, actionOf(req.method, url.pathname));
   } catch (err) {
     if (!(err instanceof AuthError)) throw err;
     res.setHeader('WWW-Authenticate', 'Bearer');
     return json(res, 401, { error: 'unauthorized', reason: err.message });
   }
-  const url = new URL(req.url ?? '/', 'http://agent');
   const route = `${req.method} ${url.pathname}`;
   const h = opts.handlers;
   if (route === 'GET /v1/status') return json(res, 200, h.status());
@@ -71,6 +71,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: ControlSe
   if (m[2] === 'restart' && req.method === 'POST') return json(res, 200, { app: await h.restart(app.name) });
   if (m[2] === 'logs' && req.method === 'GET') return streamLogs(req, res, h, app, url.searchParams);
   return json(res, 405, { error: `method ${req.method} not allowed on ${url.pathname}` });
+}
+
+/** The action a request needs its token to allow; undefined for what no route serves (a 404 or 405 after auth). */
+function actionOf(method: string | undefined, pathname: string): ControlAction | undefined {
+  if (method === 'GET' && pathname === '/v1/status') return 'status';
+  if (method === 'POST' && pathname === '/v1/reload') return 'reload';
+  const m = /^\/v1\/apps\/[^/]+\/(restart|logs)$/.exec(pathname);
+  if (m?.[1] === 'restart' && method === 'POST') return 'restart';
+  if (m?.[1] === 'logs' && method === 'GET') return 'logs';
+  return undefined;
 }
 
 function knownApp(h: ControlHandlers, name: string): AppStatus {

@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscoveryClient, discoveryKeys, type DiscoveryEvent } from '../discovery/index.js';
 import { freePort, restartRedis, startRedis, type TestRedis } from '../../test/support/discovery/redis-servers.js';
-import { generateAgentKeyPair, signControlToken, type JWK } from '../../contract/agent/control-token.js';
+import { generateAgentKeyPair, signControlToken, type ControlAction, type JWK } from '../../contract/agent/control-token.js';
 import { agentPaths, agentRequest } from './client.js';
 import type { AgentManifest, ManifestApp, ManifestDiscovery } from '../../contract/agent/manifest.js';
 import { alive, buildAgentBundle, fetchStatus, pidsOf, spawnAgent, waitFor, writeManifest, type AgentProcess } from '../../test/support/agent/agent-process.js';
@@ -60,7 +60,7 @@ function connect(db = DB): Redis {
   return c;
 }
 
-const token = () => signControlToken(keys.privateJwk, { node: 'node-1' });
+const token = (action: ControlAction = 'status') => signControlToken(keys.privateJwk, { node: 'node-1', action });
 const envFile = (name: string, text = '') => { const f = path.join(tmp, `${name}.env`); writeFileSync(f, text); return f; };
 
 interface Setup { manifest: AgentManifest; manifestPath: string; discovery: ManifestDiscovery }
@@ -145,14 +145,14 @@ describe('node agent registering in discovery (bundled, real Redis)', () => {
 
     // flaky crashes with no restart budget: its service goes; a manual restart brings it back
     await servicesAre(d, [{ name: 'api' }, { name: 'sys', version: '1.0.0' }]);
-    await agentRequest({ socketPath: manifest.controlSocket, token: await token(), method: 'POST', path: agentPaths.restart('flaky') });
+    await agentRequest({ socketPath: manifest.controlSocket, token: await token('restart'), method: 'POST', path: agentPaths.restart('flaky') });
     await servicesAre(d, [{ name: 'api' }, { name: 'sys', version: '1.0.0' }, { name: 'flaky' }]);
     await servicesAre(d, [{ name: 'api' }, { name: 'sys', version: '1.0.0' }]);
 
     // reload: a new nodeId, address and app list are picked up in place; the old id is gone
     const renamed = { ...d, nodeId: `${d.nodeId}-b`, address: '127.0.0.1:7002', apps: ['sys', 'hidden'] };
     writeManifest(manifestPath, { ...manifest, discovery: renamed });
-    await agentRequest({ socketPath: manifest.controlSocket, token: await token(), method: 'POST', path: agentPaths.reload });
+    await agentRequest({ socketPath: manifest.controlSocket, token: await token('reload'), method: 'POST', path: agentPaths.reload });
     await servicesAre(d, [{ name: 'sys', version: '1.0.0' }, { name: 'hidden' }], renamed.nodeId);
     expect(await raw.hget(k.node(renamed.nodeId), 'address')).toBe('127.0.0.1:7002');
     await waitFor(() => keysGone(d), 'the old node id deregistered');

@@ -33,7 +33,7 @@ const byName = (s: AgentStatus, name: string) => s.apps.find((a) => a.name === n
 
 async function running(socket: string, names: string[]): Promise<AgentStatus> {
   return waitFor(async () => {
-    const s = await fetchStatus(socket, await signControlToken(keys.privateJwk, { node: 'node-1' }));
+    const s = await fetchStatus(socket, await signControlToken(keys.privateJwk, { node: 'node-1', action: 'status' }));
     return names.every((n) => byName(s, n)?.state === 'running') ? s : undefined;
   }, `${names.join(', ')} running`);
 }

@@ -164,7 +164,7 @@ describe('production stack on bare-metal nodes', () => {
   });
 
   it('refuses a control request with a forged token', async () => {
-    const forged = await signControlToken((await generateAgentKeyPair()).privateJwk, { node: 'app' });
+    const forged = await signControlToken((await generateAgentKeyPair()).privateJwk, { node: 'app', action: 'status' });
     const r = await ssh('app', 'sh', '-c', 'printf %s "$1" | /opt/omnitron/node/*/bin/node /opt/omnitron/runtime/agent.mjs client status --socket /run/omnitron/agent.sock', 'sh', forged);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('"status":401');
