@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cleanupStack } from './lib/cleanup.js';
 import { freePorts } from './lib/free-ports.js';
@@ -18,7 +18,9 @@ import { fmt, median, table, verdict } from './lib/stats.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const BUNDLE = join(REPO, 'dist', 'runtime', 'agent.bundle.mjs');
-const AGENT_DIST = join(REPO, 'dist', 'runtime', 'agent');
+const CONTRACT_AGENT = join(REPO, 'dist', 'contract', 'agent');
+/** What this part imports from the contract the CLI and the agent share (the control key, the manifest format, the node flags). */
+const CONTRACT_MODULES = ['control-token.js', 'manifest-version.js', 'layout.js'];
 const APPS_DIR = join(REPO, 'examples', 'platform', 'apps');
 const MARKER = 'OMNITRON_BENCH_AGENT_RUN';
 const RSS_TARGET_MB = 40;
@@ -53,7 +55,9 @@ function exampleApps() {
 
 function problem() {
   if (!existsSync('/proc/self/status')) return 'no /proc here (Linux only)';
-  if (!existsSync(BUNDLE) || !existsSync(join(AGENT_DIST, 'auth.js'))) return 'the agent is not built (npm run build)';
+  const built = [BUNDLE, ...CONTRACT_MODULES.map((m) => join(CONTRACT_AGENT, m))];
+  const missing = built.filter((f) => !existsSync(f)).map((f) => relative(REPO, f));
+  if (missing.length) return `the agent is not built (npm run build): ${missing.join(', ')} missing`;
   if (exampleApps().length === 0) return 'examples/platform/apps/*/dist is not built (npm run build)';
   return undefined;
 }
@@ -308,9 +312,9 @@ async function context(cleanup) {
   cleanup.add('remove temp dir', () => rmSync(root, { recursive: true, force: true }));
   const marker = randomBytes(6).toString('hex');
   cleanup.add('kill every process this part started', () => killMarked(marker)); // runs first: steps run in reverse
-  const { generateAgentKeyPair } = await import(join(AGENT_DIST, 'auth.js'));
-  const { MANIFEST_FORMAT_VERSION } = await import(join(AGENT_DIST, 'manifest.js'));
-  const { AGENT_NODE_FLAGS } = await import(join(REPO, 'dist', 'contract', 'agent', 'layout.js'));
+  const { generateAgentKeyPair } = await import(join(CONTRACT_AGENT, 'control-token.js'));
+  const { MANIFEST_FORMAT_VERSION } = await import(join(CONTRACT_AGENT, 'manifest-version.js'));
+  const { AGENT_NODE_FLAGS } = await import(join(CONTRACT_AGENT, 'layout.js'));
   const { publicJwk } = await generateAgentKeyPair();
   return { marker, root, publicKey: publicJwk, formatVersion: MANIFEST_FORMAT_VERSION, nodeFlags: AGENT_NODE_FLAGS };
 }

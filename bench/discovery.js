@@ -2,16 +2,16 @@
  * Service discovery (runtime/discovery, built into dist/): Redis commands per heartbeat, counted by
  * MONITOR (what the client sends) and INFO commandstats (what Redis executes, script body included),
  * and findNodesByService latency with 100 registered nodes, read from Redis and from the event-fed
- * cache. One throwaway Redis container from the local image, removed afterwards. Skips itself, saying
- * why, without Docker, the image or the build.
+ * cache. One throwaway Redis container from the local image (lib/redis-server.js), removed afterwards.
+ * Skips itself, saying why, without Docker, the image or the build.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { Redis } from 'ioredis';
 import { cleanupStack } from './lib/cleanup.js';
 import { dockerProblem } from './lib/preflight.js';
+import { REDIS_IMAGE, removeRedisServerNow, startRedisServer } from './lib/redis-server.js';
 import { fmt, median, nowMs, table, verdict } from './lib/stats.js';
 
 const DIST = fileURLToPath(new URL('../dist/runtime/discovery/', import.meta.url));
@@ -139,19 +139,19 @@ async function measure(print, lib, server, resources) {
 
 export async function discoveryPart(print) {
   print(`Part: service discovery (runtime/discovery): Redis commands per heartbeat, findNodesByService latency with ${NODES} nodes`);
-  const why = existsSync(`${DIST}index.js`) ? await dockerProblem(new Docker(), ['omnitron-local/redis:7'], 'bash scripts/build-images.sh redis')
+  const docker = new Docker();
+  const why = existsSync(`${DIST}index.js`) ? await dockerProblem(docker, [REDIS_IMAGE], 'bash scripts/build-images.sh redis')
     : 'dist/runtime/discovery is not built (npx tsc -p tsconfig.json)';
   if (why) {
     print(`  skipped: ${why}`);
     return;
   }
   const lib = await import(`${DIST}index.js`);
-  const { startRedis } = await import(`${DIST}test-redis.js`);
   const cleanup = cleanupStack(print);
   const resources = [];
   try {
-    const server = await startRedis();
-    cleanup.add('remove the Redis container', () => spawnSync('docker', ['rm', '-f', '-v', server.container.getId()], { stdio: 'ignore' }));
+    const onCreated = (id) => cleanup.add('remove the Redis container', () => removeRedisServerNow(id));
+    const server = await startRedisServer(docker, { onCreated });
     await measure(print, lib, server, resources);
   } catch (e) {
     print(`  FAILED: ${e.message}`);

@@ -1,5 +1,5 @@
 /**
- * Redis servers for the discovery integration tests and bench, from the local image, published on
+ * Redis servers for the discovery integration tests, from the local image, published on
  * 127.0.0.1 only: a single server (optionally on a fixed host port, so it survives a restart) and a
  * three-node Redis Cluster inside one container.
  */
