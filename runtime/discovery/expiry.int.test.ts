@@ -1,5 +1,5 @@
 /**
- * A registering node in its own process (the esbuild bundle of test-node-main.ts), killed with SIGKILL:
+ * A registering node in its own process (the esbuild bundle of test/support/discovery/registering-node.ts), killed with SIGKILL:
  * it sends no goodbye, so peers must drop it by TTL alone, within heartbeatTTL + one interval.
  */
 import { spawn } from 'node:child_process';
@@ -27,7 +27,7 @@ beforeAll(async () => {
   bundle = path.join(dir, 'node.mjs');
   const [started] = await Promise.all([startRedis(), build({
     bundle: true, platform: 'node', format: 'esm', target: 'node24', logLevel: 'warning', outfile: bundle,
-    entryPoints: [path.join(import.meta.dirname, 'test-node-main.ts')],
+    entryPoints: [path.join(import.meta.dirname, '../../test/support/discovery/registering-node.ts')],
     banner: { js: "import { createRequire as __omnitronCreateRequire } from 'node:module'; const require = __omnitronCreateRequire(import.meta.url);" },
   })]);
   server = started;

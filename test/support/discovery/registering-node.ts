@@ -4,7 +4,7 @@
  * Writes the discovery log as JSON lines on stdout and heartbeats until killed.
  */
 import { Redis } from 'ioredis';
-import { DiscoveryClient } from './registry.js';
+import { DiscoveryClient } from '../../../runtime/discovery/registry.js';
 
 const [port, redisPrefix, pubSubChannel, nodeId, interval, ttl] = process.argv.slice(2);
 const redis = new Redis({ host: '127.0.0.1', port: Number(port) });
