@@ -6,6 +6,7 @@
  * carries a marker in its environment and is killed afterwards, also on failure or Ctrl-C. Skips
  * itself, saying why, without the build or /proc.
  */
+import './lib/node24.js';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -2,6 +2,7 @@
  * Part 2: what the apply walker costs per resource as n grows (in-memory type and store), then what
  * durable state costs per change (StateStore over the real LocalBackend).
  */
+import './lib/node24.js';
 import { fileURLToPath } from 'node:url';
 import { fmt, runChild, table } from './lib/stats.js';
 

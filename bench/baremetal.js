@@ -5,6 +5,7 @@
  * alternated in the same run. Removes the nodes, their network and every temp dir afterwards, also on
  * Ctrl-C. Skips itself, saying why, without Docker, the node image, an ssh client or the CLI.
  */
+import './lib/node24.js';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

@@ -5,6 +5,7 @@
  * cache. One throwaway Redis container from the local image (lib/redis-server.js), removed afterwards.
  * Skips itself, saying why, without Docker, the image or the build.
  */
+import './lib/node24.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';

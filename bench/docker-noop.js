@@ -4,6 +4,7 @@
  * and beside `docker-compose up -d` of an equivalent compose file, all in the same run. Applies the
  * stack first and removes everything afterwards. Skips itself, saying why, without Docker or a CLI.
  */
+import './lib/node24.js';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -3,6 +3,7 @@
  * size in a fresh process, with growth against the 1,000 figure; then, when terraform is installed,
  * Terraform's own plan of 5,000 terraform_data resources measured in the same run as the baseline.
  */
+import './lib/node24.js';
 import { fileURLToPath } from 'node:url';
 import { fmt, nowMs, runChild, table, verdict } from './lib/stats.js';
 import { terraformBaseline } from './terraform-baseline.js';

@@ -2,6 +2,7 @@
  * `npm run bench`: builds, then prints every benchmark figure in order. Figures only, nothing asserted:
  * PASS/MISS compares a figure with its target or with a baseline measured in this same run.
  */
+import './lib/node24.js';
 import os from 'node:os';
 import { planTimePart } from './plan-time.js';
 import { applyOverheadPart } from './apply-overhead.js';
