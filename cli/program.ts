@@ -96,7 +96,7 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .option('--process <name>', 'only this process of a multi-process app')
     .action((app: string, flags, cmd: Command) => onRun(async (out) => (await import('./commands/logs.js')).logsCommand(app, flags, out), cmd.opts().color !== false));
 
-  const state = program.command('state').description('read the recorded state');
+  const state = program.command('state').description('read the recorded state, or forget parts of it');
   stackOptions(state.command('list'))
     .description('list every resource address in state')
     .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/inspect.js')).stateListCommand(flags, out), cmd.opts().color !== false));
@@ -104,6 +104,10 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .argument('<address>', 'resource address, e.g. docker_container.postgres')
     .description('show one resource as state records it (secrets masked)')
     .action((address: string, flags, cmd: Command) => onRun(async (out) => (await import('./commands/inspect.js')).stateShowCommand(address, flags, out), cmd.opts().color !== false));
+  stackOptions(state.command('rm'))
+    .argument('<address...>', 'resource addresses, e.g. ssh_known_host.web-1')
+    .description('forget resources: state stops tracking them, nothing on any node is touched')
+    .action((addresses: string[], flags, cmd: Command) => onRun(async (out) => (await import('./commands/state-rm.js')).stateRmCommand(addresses, flags, out), cmd.opts().color !== false));
 
   const discovery = program.command('discovery').description('read the stack\'s service discovery registry');
   stackOptions(discovery.command('ls'), { newHosts: false })

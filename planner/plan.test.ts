@@ -175,4 +175,19 @@ describe('makePlan', () => {
     });
     expect(p.changes.map((c) => [c.address, c.action])).toEqual([['thing.a', 'delete'], ['docker_volume.pg', 'noop']]);
   });
+
+  it('destroy keeps what its type keeps while it is still configured (host-key pins); a normal plan forgets it once unconfigured', () => {
+    const pinType: ResourceType = {
+      type: 'pin', keptByDestroy: 'pin kept', apply: async () => undefined,
+      plan: (i) => (i.desired === undefined ? { action: 'delete', reason: 'node no longer in config' } : { action: 'noop', reason: 'pinned' }),
+    };
+    const pin = { ...record('pin.web', { node: 'web' }), type: 'pin' };
+    const gonePin = { ...record('pin.old', { node: 'old' }), type: 'pin' };
+    const base = { types: new Map([['thing', fake], ['pin', pinType]]), prior: new Map([['pin.web', pin], ['pin.old', gonePin]]), observed: new Map() };
+    const destroyed = plan({ ...base, mode: 'destroy', desired: [{ ...desired('pin.web', { node: 'web' }), type: 'pin' }] });
+    const rows = (p: ReturnType<typeof plan>) => p.changes.map((c) => [c.address, c.action, c.reason]).sort();
+    expect(rows(destroyed)).toEqual([['pin.old', 'delete', 'node no longer in config'], ['pin.web', 'noop', 'pin kept']]);
+    const normal = plan({ ...base, mode: 'normal', desired: [] });
+    expect(rows(normal)).toEqual([['pin.old', 'delete', 'node no longer in config'], ['pin.web', 'delete', 'node no longer in config']]);
+  });
 });

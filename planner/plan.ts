@@ -100,6 +100,7 @@ function planRemovals(req: PlanRequest, desired: ReadonlySet<string>): Change[] 
   const gone = [...new Set([...req.prior.keys(), ...req.observed.keys()])].filter((a) => !desired.has(a)).sort();
   const depsOf = (a: string) => req.prior.get(a)?.dependsOn ?? [];
   const kept = req.keepVolumes ? keptWithVolumes(req.prior, gone) : new Set<string>();
+  const configured = new Set(req.desired.map((d) => d.address));
   const order = topoOrder(gone, depsOf).reverse();
   return order.map((address): Change => {
     const prior = req.prior.get(address);
@@ -111,6 +112,8 @@ function planRemovals(req: PlanRequest, desired: ReadonlySet<string>): Change[] 
     if (kept.has(address) && decision.action === 'delete') {
       decision = { action: 'noop', reason: typeName === 'docker_volume' ? 'data volume kept (pass --volumes to delete it)' : 'kept with the data volume that needs it (pass --volumes to delete it)' };
     }
+    const keptByDestroy = typeOf(req, typeName).keptByDestroy;
+    if (keptByDestroy && req.mode === 'destroy' && configured.has(address) && decision.action === 'delete') decision = { action: 'noop', reason: keptByDestroy };
     const base = { address, type: typeName, reason: decision.reason, unchanged: 0, dependsOn: depsOf(address), ...(prior ? { prior } : {}), ...(observed ? { observed } : {}) };
     if (decision.action === 'noop') return { ...base, action: 'noop', diffs: [] };
     if (decision.action !== 'delete') throw new Error(`internal: ${typeName} planned ${decision.action} for ${address}, which is not in config; please report`);

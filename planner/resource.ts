@@ -173,6 +173,11 @@ export interface ResourceType<S extends Json = Json> {
    * at all: apply has nothing to choose.
    */
   planSteps?(action: ApplyAction, input: PlanInput): S | undefined;
+  /**
+   * Set for records that are trust, not infrastructure (a node's pinned host key): `destroy` keeps them
+   * while their config stays, so the next apply need not trust a key blindly again. Says why, for the plan.
+   */
+  keptByDestroy?: string;
   /** Outputs of an object found live that state had lost (a `record` no-op); types without it record none. */
   recordOutputs?(observed: Observed): Record<string, Json>;
   /** For create/update/replace returns the record to store; for delete returns undefined. */

@@ -27,7 +27,10 @@ async function apply(_ctx: ProviderContext, op: ApplyOp): Promise<Applied | unde
   return { attributes: op.attributes as Json, outputs: { fingerprint } };
 }
 
-export const sshKnownHost = { type: KNOWN_HOST_TYPE, plan, apply } satisfies ResourceType;
+export const sshKnownHost = {
+  type: KNOWN_HOST_TYPE, plan, apply,
+  keptByDestroy: 'host key pin kept while the node is in the config (forget it with `omnitron state rm ADDRESS`)',
+} satisfies ResourceType;
 
 async function observe(ctx: ProviderContext, request: ObserveRequest): Promise<ObservedSet> {
   const out: ObservedSet = { objects: new Map(), unreadable: new Map() };

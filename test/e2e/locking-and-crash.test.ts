@@ -141,6 +141,19 @@ describe('locking and crash safety', () => {
       expect(recorded, `state id of docker_container.${s}`).toBe((await inspectContainer(p.containerName(s))).Id);
     }
   });
+
+  it('state rm forgets a resource without touching it; the next apply finds it by its labels and records it again', async () => {
+    const removed = expectExit(await p.run('state', 'rm', 'docker_container.redis'), 0);
+    expect(removed.stdout).toContain('Removed docker_container.redis');
+    expect(expectExit(await p.run('state', 'list'), 0).stdout).not.toContain('docker_container.redis');
+    expect((await inspectContainer(p.containerName('redis'))).State.Running).toBe(true);
+    const unknown = expectExit(await p.run('state', 'rm', 'docker_container.nope'), 1);
+    expect(unknown.stderr).toContain('not in state: docker_container.nope');
+    expect(existsSync(p.lockPath)).toBe(false);
+    await applyOk(p);
+    expect(expectExit(await p.run('state', 'list'), 0).stdout).toContain('docker_container.redis');
+    await expectNoChanges(p);
+  });
 });
 
 async function stateIsJson(p: E2eProject): Promise<boolean> {
