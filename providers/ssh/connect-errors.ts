@@ -44,10 +44,9 @@ export function connectFailed(t: Target, err: unknown, context: { timeoutMs: num
 
 export function hostKeyRejected(t: Target, decision: Exclude<HostKeyDecision, { status: 'trusted' }>): ProviderError {
   if (decision.status === 'unknown') {
-    const others = decision.otherTypes.length > 0 ? ` (keys of other types are known for it: ${decision.otherTypes.join(', ')})` : '';
     return new ProviderError(
       t.address,
-      `host key of ${where(t)} is not known${others}: ${decision.type} ${decision.fingerprint}`,
+      `host key of ${where(t)} is not known: ${decision.type} ${decision.fingerprint}`,
       `verify the fingerprint out of band, then pin it with hostKey: '${decision.fingerprint}' in the node config, ` +
         `or add this line to ~/.ssh/known_hosts:\n  ${decision.knownHostsLine}\n(or run with trustNewHosts to accept it on first use)`,
     );

@@ -102,16 +102,17 @@ function targetOf(node: SshNode): Target {
 }
 
 async function loadTrust(target: Target, pinned: string | undefined, knownHostsPath: string): Promise<HostKeyTrust> {
-  if (pinned !== undefined) {
-    const fingerprint = normalizeFingerprint(pinned);
-    if (!fingerprint) throw new ProviderError(target.address, `hostKey of node ${target.name} is not a SHA256 fingerprint: expected SHA256: and 43 base64 characters, as ssh-keygen -lf prints`);
-    return { kind: 'pinned', fingerprint };
-  }
   const text = await readFile(knownHostsPath, 'utf8').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return '';
     throw new ProviderError(target.address, `cannot read ${knownHostsPath}: ${err.code ?? err.message}`);
   });
-  return { kind: 'known-hosts', path: knownHostsPath, entries: parseKnownHosts(text) };
+  const knownHosts = { path: knownHostsPath, entries: parseKnownHosts(text) };
+  if (pinned !== undefined) {
+    const fingerprint = normalizeFingerprint(pinned);
+    if (!fingerprint) throw new ProviderError(target.address, `hostKey of node ${target.name} is not a SHA256 fingerprint: expected SHA256: and 43 base64 characters, as ssh-keygen -lf prints`);
+    return { kind: 'pinned', fingerprint, knownHosts };
+  }
+  return { kind: 'known-hosts', ...knownHosts };
 }
 
 function handshake(client: SshClient, config: ConnectConfig, signal?: AbortSignal): Promise<void> {

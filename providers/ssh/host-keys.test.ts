@@ -98,12 +98,18 @@ describe('decideHostKey', () => {
 
   it('calls a host with no entry unknown and gives the line to add', () => {
     expect(decideHostKey(blob(NODE_KEY), node, known(`[127.0.0.1]:9999 ssh-ed25519 ${OTHER_KEY}\n`)))
-      .toEqual({ status: 'unknown', type: 'ssh-ed25519', fingerprint: NODE_FP, knownHostsLine: `${node} ssh-ed25519 ${NODE_KEY}`, otherTypes: [] });
+      .toEqual({ status: 'unknown', type: 'ssh-ed25519', fingerprint: NODE_FP, knownHostsLine: `${node} ssh-ed25519 ${NODE_KEY}` });
     expect(decideHostKey(blob(NODE_KEY), node, known(''))).toMatchObject({ status: 'unknown' });
   });
 
-  it('calls a key of a type not yet known unknown, naming the types that are', () => {
-    expect(decideHostKey(blob(NODE_KEY), node, known(`${node} ssh-rsa ${RSA_KEY}`))).toMatchObject({ status: 'unknown', otherTypes: ['ssh-rsa'] });
+  it('calls a key of a type the host is not known under a changed key, naming the keys it is known by', () => {
+    expect(decideHostKey(blob(NODE_KEY), node, known(`${node} ssh-rsa ${RSA_KEY}`)))
+      .toMatchObject({ status: 'changed', type: 'ssh-ed25519', expected: [expect.stringMatching(/^ssh-rsa SHA256:/)], revoked: false });
+  });
+
+  it('a @revoked line in known_hosts wins over a pinned fingerprint', () => {
+    const pinned: HostKeyTrust = { kind: 'pinned', fingerprint: NODE_FP, knownHosts: { path: '/home/me/.ssh/known_hosts', entries: parseKnownHosts(`@revoked * ssh-ed25519 ${NODE_KEY}`) } };
+    expect(decideHostKey(blob(NODE_KEY), node, pinned)).toMatchObject({ status: 'changed', revoked: true, source: '/home/me/.ssh/known_hosts:1' });
   });
 
   it('refuses a revoked key even when another line trusts it', () => {

@@ -18,11 +18,12 @@ export interface KnownHostEntry {
 
 export type HostKeyDecision =
   | { status: 'trusted'; type: string; fingerprint: string; source: string }
-  | { status: 'unknown'; type: string; fingerprint: string; knownHostsLine: string; otherTypes: string[] }
+  | { status: 'unknown'; type: string; fingerprint: string; knownHostsLine: string }
   | { status: 'changed'; type: string; fingerprint: string; expected: string[]; source: string; revoked: boolean };
 
 export type HostKeyTrust =
-  | { kind: 'pinned'; fingerprint: string }
+  /** `knownHosts`: the user's known_hosts, if any: its `@revoked` lines win over any pin. */
+  | { kind: 'pinned'; fingerprint: string; knownHosts?: { path: string; entries: readonly KnownHostEntry[] } }
   | { kind: 'known-hosts'; path: string; entries: readonly KnownHostEntry[] };
 
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
@@ -104,15 +105,16 @@ function globMatches(pattern: string, name: string): boolean {
 export function decideHostKey(blob: Buffer, name: string, trust: HostKeyTrust): HostKeyDecision {
   const type = keyType(blob);
   const actual = fingerprint(blob);
+  const known = trust.kind === 'pinned' ? trust.knownHosts : trust;
+  const at = (e: KnownHostEntry) => `${known!.path}:${e.lineNumber}`;
+  const revoked = known?.entries.find((e) => e.marker === 'revoked' && e.key.equals(blob));
+  if (revoked) return { status: 'changed', type, fingerprint: actual, expected: [], source: at(revoked), revoked: true };
   if (trust.kind === 'pinned') {
     return actual === trust.fingerprint
       ? { status: 'trusted', type, fingerprint: actual, source: 'pinned hostKey' }
       : { status: 'changed', type, fingerprint: actual, expected: [trust.fingerprint], source: 'pinned hostKey', revoked: false };
   }
   const matching = trust.entries.filter((e) => e.marker !== 'cert-authority' && hostsFieldMatches(e.hosts, name));
-  const at = (e: KnownHostEntry) => `${trust.path}:${e.lineNumber}`;
-  const revoked = trust.entries.find((e) => e.marker === 'revoked' && e.key.equals(blob));
-  if (revoked) return { status: 'changed', type, fingerprint: actual, expected: [], source: at(revoked), revoked: true };
   const usable = matching.filter((e) => e.marker === undefined);
   const same = usable.find((e) => e.key.equals(blob));
   if (same) return { status: 'trusted', type, fingerprint: actual, source: at(same) };
@@ -120,8 +122,11 @@ export function decideHostKey(blob: Buffer, name: string, trust: HostKeyTrust): 
   if (sameType.length > 0) {
     return { status: 'changed', type, fingerprint: actual, expected: sameType.map((e) => fingerprint(e.key)), source: sameType.map(at).join(', '), revoked: false };
   }
-  const otherTypes = [...new Set(usable.map((e) => keyType(e.key)))];
-  return { status: 'unknown', type, fingerprint: actual, knownHostsLine: knownHostsLine(name, blob), otherTypes };
+  // Known under another key type: a server offering a new type is how a man in the middle would look (OpenSSH warns too).
+  if (usable.length > 0) {
+    return { status: 'changed', type, fingerprint: actual, expected: usable.map((e) => `${keyType(e.key)} ${fingerprint(e.key)}`), source: usable.map(at).join(', '), revoked: false };
+  }
+  return { status: 'unknown', type, fingerprint: actual, knownHostsLine: knownHostsLine(name, blob) };
 }
 
 /** Host key algorithms to offer, the types already known for the host first (as OpenSSH orders them). */
