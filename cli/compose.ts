@@ -23,6 +23,8 @@ export interface ClientOptions {
   records: readonly StateRecord[];
   trustNewHosts: boolean;
   signal: AbortSignal;
+  /** Host keys a saved plan saw, by node: pinned where nothing else pins the node. */
+  planned?: ReadonlyMap<string, string>;
 }
 
 export interface RunClients extends Clients {
@@ -38,7 +40,7 @@ export function createClients(opts: ClientOptions): RunClients {
   let docker: Docker | undefined;
   // ssh2 is loaded only by stacks that have nodes: a local plan should not pay for it.
   let pooled: Promise<NodePool> | undefined;
-  const pool = () => (pooled ??= import('../providers/ssh/pool.js').then(({ NodePool: Pool }) => new Pool(opts.nodes.map((n) => sshNode(n, opts.records)), {
+  const pool = () => (pooled ??= import('../providers/ssh/pool.js').then(({ NodePool: Pool }) => new Pool(opts.nodes.map((n) => sshNode(n, opts.records, opts.planned)), {
     timeoutMs: CONNECT_TIMEOUT_MS, trustNewHosts: opts.trustNewHosts, concurrency: NODES_AT_ONCE, signal: opts.signal,
   })));
   const forwards = new Map<string, Promise<{ host: string; port: number }>>();
@@ -65,9 +67,9 @@ export function createClients(opts: ClientOptions): RunClients {
   };
 }
 
-function sshNode(node: NodeSpec, records: readonly StateRecord[]): SshNode {
+export function sshNode(node: NodeSpec, records: readonly StateRecord[], planned?: ReadonlyMap<string, string>): SshNode {
   const recorded = records.find((r) => r.type === KNOWN_HOST_TYPE && (r.attributes as { node?: string }).node === node.name);
-  const pinned = node.hostKey ?? (recorded?.outputs.fingerprint as string | undefined);
+  const pinned = node.hostKey ?? (recorded?.outputs.fingerprint as string | undefined) ?? planned?.get(node.name);
   return {
     name: node.name, host: node.host, port: node.ssh.port, user: node.ssh.user,
     ...(node.ssh.privateKey ? { privateKey: node.ssh.privateKey } : {}),

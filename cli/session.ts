@@ -43,8 +43,9 @@ export interface RunHandle extends Runtime {
 }
 
 /** Providers and their clients for one command: node connections are opened lazily and closed by `close`. */
-export function runtime(session: Session, store: StateStore, sink: EventSink, signal: AbortSignal, opts: { trustNewHosts?: boolean } = {}): RunHandle {
-  const clients = createClients({ nodes: session.stack.model.stack.nodes, records: store.records(), trustNewHosts: opts.trustNewHosts ?? false, signal });
+/** `hostKeys`: node → the host key a saved plan saw, pinned for its apply (a node seen first in that plan included). */
+export function runtime(session: Session, store: StateStore, sink: EventSink, signal: AbortSignal, opts: { trustNewHosts?: boolean; hostKeys?: ReadonlyMap<string, string> } = {}): RunHandle {
+  const clients = createClients({ nodes: session.stack.model.stack.nodes, records: store.records(), trustNewHosts: opts.trustNewHosts ?? false, signal, ...(opts.hostKeys ? { planned: opts.hostKeys } : {}) });
   return { providers: PROVIDERS, clients, sink, signal };
 }
 

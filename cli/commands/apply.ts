@@ -44,9 +44,11 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
   let closeClients = async () => {};
   try {
     store = await openStore(session);
-    const run = runtime(session, store, (e) => sink?.sink(e), stop.signal, flags);
+    const saved = planFile ? await loadSavedPlan(planFile, session, store) : undefined;
+    const run = runtime(session, store, (e) => sink?.sink(e), stop.signal, { ...flags, ...(saved ? { hostKeys: plannedHostKeys(saved) } : {}) });
     closeClients = () => run.clients.close();
-    const plan = planFile ? await savedPlan(planFile, session, store, run) : await freshPlan(session, store, run, flags, mode, out);
+    if (saved && session.stack.model.stack.nodes.length > 0) await run.clients.connectAll?.();
+    const plan = saved ?? await freshPlan(session, store, run, flags, mode, out);
     if (!plan) return 0;
     await writePlannedReleases(plan, session.stack.model);
     sink = await createSink(out, flags.json ?? false);
@@ -66,14 +68,24 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
   }
 }
 
-async function savedPlan(file: string, session: Session, store: StateStore, run: Runtime): Promise<Plan> {
+async function loadSavedPlan(file: string, session: Session, store: StateStore): Promise<Plan> {
   const plan = await loadPlan(file, session.key);
   if (plan.stack !== session.stack.scope.stack || plan.project !== session.stack.scope.project) {
     throw new UserError({ severity: 'error', summary: `saved plan ${file} is for ${plan.project}/${plan.stack}, not ${session.stack.scope.project}/${session.stack.scope.stack}`, detail: 'Pass the matching --stack, or make a new plan.' });
   }
   checkNotStale(file, plan.binding, { stateLineage: store.lineage, stateSerial: store.persistedSerial, configDigest: session.stack.digest });
-  if (session.stack.model.stack.nodes.length > 0) await run.clients.connectAll?.();
   return plan;
+}
+
+/** The host key each node showed when the plan was made: apply of that plan talks only to those servers. */
+export function plannedHostKeys(plan: Plan): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const c of plan.changes) {
+    if (c.type !== 'ssh_known_host' || !('observed' in c) || !c.observed) continue;
+    const { node, fingerprint } = (c.observed.attributes ?? {}) as { node?: unknown; fingerprint?: unknown };
+    if (typeof node === 'string' && typeof fingerprint === 'string') keys.set(node, fingerprint);
+  }
+  return keys;
 }
 
 async function freshPlan(session: Session, store: StateStore, run: Runtime, flags: ApplyFlags, mode: 'normal' | 'destroy', out: Output): Promise<Plan | undefined> {
