@@ -4,6 +4,7 @@ import { makePlan } from './plan.js';
 import { defaultDecision } from './diff.js';
 import { configHash } from './hash.js';
 import type { ApplyOp, ResourceType, StateRecord } from './resource.js';
+import { loadStateKey, openRecord, sealRecord } from './state/encryption.js';
 
 describe('applyPlan', () => {
   it('hands every change its planned steps unchanged, deletes included', async () => {
@@ -33,5 +34,26 @@ describe('applyPlan', () => {
       ['thing.old', 'delete', { action: 'delete', live: 'live-1' }],
       ['thing.a', 'create', { action: 'create', live: null }],
     ]);
+  });
+
+  it('records an external server connection\'s password as a secret, so state seals it', async () => {
+    const thing: ResourceType = { type: 'thing', plan: (input) => defaultDecision(input), apply: async (_ctx, op) => ({ attributes: op.attributes ?? null, outputs: {} }) };
+    const connection = { host: 'db.example.com', port: 5432, user: 'admin', password: 'hunter2' };
+    const plan = makePlan({
+      project: 'p', stack: 's', stackType: 'remote', mode: 'normal', unreadable: new Map(), types: new Map([['thing', thing]]), prior: new Map(), observed: new Map(),
+      desired: [{ address: 'thing.a', type: 'thing', attributes: { name: 'a' }, connection, dependsOn: [], sensitive: [] }],
+      binding: { stateLineage: 'l', stateSerial: 0, configDigest: 'd' },
+    });
+    const records = new Map<string, StateRecord>();
+    await applyPlan({
+      plan, types: new Map([['thing', thing]]), parallelism: 1, sink: () => {},
+      store: { get: (a) => records.get(a), upsert: async (r) => { records.set(r.address, r); }, remove: async (a) => { records.delete(a); } },
+      context: { scope: { project: 'p', stack: 's', root: '/tmp', stackDir: '/tmp' }, clients: { docker: () => { throw new Error('unused'); }, transport: () => { throw new Error('unused'); }, forward: () => { throw new Error('unused'); } }, signal: new AbortController().signal },
+    });
+    expect(records.get('thing.a')?.sensitive).toContain('connection.password');
+    const key = await loadStateKey({ env: { OMNITRON_STATE_KEY: 'a'.repeat(64) } });
+    const sealed = await sealRecord(records.get('thing.a')!, key);
+    expect(JSON.stringify(sealed)).not.toContain('hunter2');
+    expect((await openRecord(sealed, key)).connection).toEqual(connection);
   });
 });

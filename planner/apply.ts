@@ -4,7 +4,7 @@
  * `parallelism` at a time. State is written after every resource. A failure stops its branch only:
  * dependents are reported once as skipped, independent work finishes.
  */
-import { known, resolve, type Json } from './expr.js';
+import { known, resolve, type Expr, type Json } from './expr.js';
 import { configHash } from './hash.js';
 import { walk, type WalkResult } from './graph/dag.js';
 import { ProviderError, type ApplyOp, type ProviderContext, type ResourceType, type StateRecord } from './resource.js';
@@ -104,7 +104,7 @@ async function execute(req: ApplyRequest, ctx: ProviderContext, change: Work): P
   const attributes = known(resolve(desired.attributes, lookup), change.address);
   const hash = configHash(attributes);
   const base = { address: change.address, type: change.type, attributes, dependsOn: change.dependsOn, hash, updatedAt: new Date().toISOString(), ...(desired.connection !== undefined ? { connection: desired.connection } : {}) };
-  const sensitive = [...desired.sensitive.map((p) => `attributes.${p}`), ...(type.sensitiveOutputs ?? []).map((o) => `outputs.${o}`)];
+  const sensitive = [...desired.sensitive.map((p) => `attributes.${p}`), ...(type.sensitiveOutputs ?? []).map((o) => `outputs.${o}`), ...connectionSecrets(desired.connection)];
   if (change.action === 'noop') {
     await req.store.upsert({ ...base, ...(change.observed.id ? { id: change.observed.id } : {}), outputs: type.recordOutputs?.(change.observed) ?? {}, sensitive });
     return;
@@ -121,6 +121,11 @@ async function execute(req: ApplyRequest, ctx: ProviderContext, change: Work): P
 
 function stepsOf(change: Exclude<Work, RecordChange>): Pick<ApplyOp, 'steps'> {
   return change.steps !== undefined ? { steps: change.steps } : {};
+}
+
+/** An external server's admin password is written in the config as it is: state keeps it sealed like any secret. */
+function connectionSecrets(connection: Expr | undefined): string[] {
+  return connection !== null && typeof connection === 'object' && !Array.isArray(connection) && 'password' in connection ? ['connection.password'] : [];
 }
 
 function describeFailure(err: unknown): { message: string; hint?: string } {

@@ -43,7 +43,7 @@ export interface StateRecord {
   id?: string;
   attributes: Json;
   outputs: Record<string, Json>;
-  /** How to reach the object's server, unresolved (refs, never secret values), so a delete can still connect. */
+  /** How to reach the object's server, unresolved (refs; a literal password is sealed like any secret), so a delete can still connect. */
   connection?: Expr;
   dependsOn: string[];
   /** Paths, prefixed `attributes.` or `outputs.`, whose values are secret. */

@@ -102,7 +102,7 @@ function putSecret(record: StateRecord, secret: Secret): void {
  * Returns the container holding the value and the actual keys leading to it.
  */
 function locate(root: Container, segments: string[]): { parent: Container; keys: string[] } | undefined {
-  if (segments[0] !== 'attributes' && segments[0] !== 'outputs') return undefined;
+  if (segments[0] !== 'attributes' && segments[0] !== 'outputs' && segments[0] !== 'connection') return undefined;
   return walk(root, segments, []);
 }
 
