@@ -7,8 +7,8 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
-import { utils } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sshKeyPair } from '../../test/support/ssh-key-pair.js';
 import { ProviderError } from '../../planner/resource.js';
 import { startNodes, type NodeBed, type TestNode } from '../../test/support/nodes/index.js';
 import { startTestAgent } from '../../test/support/nodes/test-agent.js';
@@ -152,14 +152,14 @@ describe('credentials', () => {
 
   it('says authentication failed, and what was offered, for a key the node does not accept', async () => {
     const stranger = path.join(dir, 'stranger');
-    await writeFile(stranger, utils.generateKeyPairSync('ed25519').private, { mode: 0o600 });
+    await writeFile(stranger, sshKeyPair().private, { mode: 0o600 });
     const error = await failure(spec(stable, { privateKey: stranger, user: 'deploy', hostKey: stable.hostKeyFingerprint }));
     expect(error.message).toBe(`cannot log in to node ${stable.name} (deploy@127.0.0.1:${stable.sshPort}): authentication failed (offered: key ${stranger})`);
   });
 
   it('names the key file that cannot be used, and the lack of any credentials', async () => {
     const encrypted = path.join(dir, 'encrypted');
-    await writeFile(encrypted, utils.generateKeyPairSync('ed25519', { passphrase: 'pw', cipher: 'aes256-ctr', rounds: 16 }).private, { mode: 0o600 });
+    await writeFile(encrypted, sshKeyPair({ passphrase: 'pw', cipher: 'aes256-ctr', rounds: 16 }).private, { mode: 0o600 });
     expect((await failure(spec(stable, { privateKey: encrypted }))).message).toMatch(new RegExp(`^private key ${encrypted} cannot be used: .*passphrase`));
     expect((await failure(spec(stable, { privateKey: path.join(dir, 'nope') }))).message).toBe(`cannot read private key ${path.join(dir, 'nope')}: ENOENT`);
     const saved = process.env.SSH_AUTH_SOCK;

@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
-import { utils } from 'ssh2';
+import { sshKeyPair } from '../ssh-key-pair.js';
 import { fingerprint } from '../../../providers/ssh/host-keys.js';
 import { dockerExec, dockerExecOrThrow } from './docker-exec.js';
 
@@ -63,7 +63,7 @@ export async function startNodes(opts: StartNodesOptions): Promise<NodeBed> {
   const network = opts.network ?? `${opts.namePrefix}-net`;
   if (!opts.network) await docker.createNetwork({ Name: network, Driver: 'bridge', Labels: labels });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'omnitron-nodes-'));
-  const keyPair = utils.generateKeyPairSync('ed25519', { comment: `${opts.namePrefix}@omnitron-test` });
+  const keyPair = sshKeyPair({ comment: `${opts.namePrefix}@omnitron-test` });
   const privateKeyPath = path.join(dir, 'id_ed25519');
   await writeFile(privateKeyPath, keyPair.private, { mode: 0o600 });
   const nodes: TestNode[] = [];
