@@ -13,10 +13,12 @@ import { startAgent } from './agent.js';
 import { jsonLineLog } from './agent-log.js';
 import { agentPaths, agentRequest, AgentHttpError, type AgentRequestOptions } from './client.js';
 import { readManifest } from '../../contract/agent/manifest.js';
+import { loadSystemDefinition } from './system-definition.js';
 import { stopLeftoverApps } from '../leftover-apps.js';
 
 const USAGE = `usage:
   agent run --manifest PATH
+  agent system --bootstrap PATH  (prints an app's defineSystem as JSON; the agent runs it as the app's user)
   agent reap --manifest PATH    (ExecStopPost: stops the apps a timed-out agent left running)
   agent client (status | restart APP | logs APP [--follow] [--lines N] [--process P] | reload) --socket PATH   (token on stdin)`;
 
@@ -70,6 +72,19 @@ async function client(args: string[]): Promise<number> {
   }
 }
 
+/** Prints an app's defineSystem as JSON: run by the agent as the app's user, so the app's code never runs as root. */
+async function system(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { bootstrap: { type: 'string' } } });
+  if (!values.bootstrap) return usage('missing --bootstrap');
+  try {
+    process.stdout.write(`${JSON.stringify(await loadSystemDefinition(values.bootstrap))}\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 1;
+  }
+}
+
 type ClientFlags = { follow?: boolean; lines?: string; process?: string };
 
 function clientRequest(command: string | undefined, app: string | undefined, flags: ClientFlags): Pick<AgentRequestOptions, 'method' | 'path'> | string {
@@ -100,6 +115,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'run') return run(rest);
   if (command === 'client') return client(rest);
   if (command === 'reap') return reap(rest);
+  if (command === 'system') return system(rest);
   return usage(command ? `unknown command ${JSON.stringify(command)}` : 'missing command');
 }
 

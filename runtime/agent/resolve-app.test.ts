@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, copyFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { overrideShutdown, resolveApp, resolveApps, resolveManifestApps, SETPRIV } from './resolve-app.js';
+import { overrideShutdown, resolveApp, resolveApps, resolveManifestApps } from './resolve-app.js';
+import { SETPRIV } from './run-as.js';
 import type { SystemDefinition } from './system-definition.js';
 import { FIXTURES, testApp, testManifest } from '../../test/support/agent/manifests.js';
 

@@ -10,15 +10,17 @@ import { readEnvFile } from './env-file.js';
 import type { AgentManifest, ManifestApp } from '../../contract/agent/manifest.js';
 import { lookupUser, type OsUser } from './os-user.js';
 import { loadSystemDefinition, type SystemDefinition, type SystemShutdown } from './system-definition.js';
+import { readSystemAs } from './system-as-user.js';
+import { runAs } from './run-as.js';
 
 export interface ResolveDeps {
   loadSystem?: (bootstrap: string) => Promise<SystemDefinition>;
+  /** The agent bundle, for reading an app's defineSystem as the app's user (default: the running script). */
+  bundle?: string;
   readEnv?: (file: string) => Record<string, string>;
   lookupUser?: (name: string) => OsUser;
   execPath?: string;
 }
-
-export const SETPRIV = '/usr/bin/setpriv';
 
 /** What the agent runs, plus each bootstrap app's defineSystem version (the version discovery announces). */
 export interface ResolvedApps {
@@ -51,7 +53,7 @@ export async function resolveApp(app: ManifestApp, logDir: string, deps: Resolve
 async function resolveAppWithVersion(app: ManifestApp, logDir: string, deps: ResolveDeps): Promise<{ spec: AppSpec; version?: string }> {
   const user = app.user ? (deps.lookupUser ?? lookupUser)(app.user) : undefined;
   const env = { ...(user ? userEnvironment(user) : {}), ...(deps.readEnv ?? readEnvFile)(app.envFile) };
-  const { entries, system } = await processEntries(app, deps);
+  const { entries, system } = await processEntries(app, user, deps);
   const node = deps.execPath ?? process.execPath;
   const processes: ProcessSpec[] = entries.map((e) => ({ name: e.name, argv: runAs(user, [node, e.file]), ipc: e.ipc }));
   const health = system?.health?.enabled === false ? undefined : app.health;
@@ -74,11 +76,18 @@ async function resolveAppWithVersion(app: ManifestApp, logDir: string, deps: Res
 interface Entry { name: string; file: string; ipc: boolean }
 
 /** A script is one process; a bootstrap's defineSystem lists the processes and may tune shutdown and health. */
-async function processEntries(app: ManifestApp, deps: ResolveDeps): Promise<{ entries: Entry[]; system?: SystemDefinition }> {
+async function processEntries(app: ManifestApp, user: OsUser | undefined, deps: ResolveDeps): Promise<{ entries: Entry[]; system?: SystemDefinition }> {
   if (app.script) return { entries: [{ name: 'main', file: real(app.script, 'script'), ipc: false }] };
   const bootstrap = real(app.bootstrap!, 'bootstrap');
-  const system = await (deps.loadSystem ?? loadSystemDefinition)(bootstrap);
+  const system = await loadSystem(bootstrap, app, user, deps);
   return { system, entries: system.processes.map((p) => ({ name: p.name, file: path.resolve(path.dirname(bootstrap), p.module), ipc: true })) };
+}
+
+/** The app's code never runs as root: an agent running as root reads it in a child under the app's user. */
+function loadSystem(bootstrap: string, app: ManifestApp, user: OsUser | undefined, deps: ResolveDeps): Promise<SystemDefinition> {
+  if (deps.loadSystem) return deps.loadSystem(bootstrap);
+  if (!user || process.getuid?.() !== 0) return loadSystemDefinition(bootstrap);
+  return readSystemAs(bootstrap, user, real(app.cwd, 'cwd'), { execPath: deps.execPath ?? process.execPath, bundle: deps.bundle ?? process.argv[1]! });
 }
 
 /** defineSystem's shutdown wins field by field; a field it leaves out keeps the manifest's value. */
@@ -97,10 +106,4 @@ function real(file: string, field: string): string {
 /** The supervisor starts from the agent's environment (root's); an app run as a user gets that user's. */
 function userEnvironment(user: OsUser): Record<string, string> {
   return { HOME: user.home, USER: user.name, LOGNAME: user.name };
-}
-
-/** setpriv (util-linux) switches uid, gid and supplementary groups, then execs: same pid, no shell. */
-export function runAs(user: OsUser | undefined, argv: string[]): string[] {
-  if (!user) return argv;
-  return [SETPRIV, '--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--', ...argv];
 }
