@@ -7,6 +7,9 @@ import type { DesiredResource } from '../resource.js';
 import type { DockerServiceSpec, HealthCheckSpec, ResolvedService, StackModel } from '../config/model.js';
 import { addr, objectPrefix } from './addresses.js';
 import { sensitivePaths } from './sensitive.js';
+
+/** The generated password is alphanumeric, so it needs no quoting inside the config line. */
+const REQUIREPASS_ON_STDIN = 'exec "$@" - <<EOF\nrequirepass "$REDIS_PASSWORD"\nEOF';
 import { renderServiceTemplate, generatedSecretKeys } from './service-templates.js';
 
 export const POSTGRES_SUPERUSER = 'postgres';
@@ -102,9 +105,9 @@ function presetWiring(service: ResolvedService, docker: DockerServiceSpec, redis
     const secret = ref(addr.secret(REDIS_SECRET), 'result');
     const base = docker.command ?? ['redis-server'];
     return {
-      // requirepass comes from the environment so the password is never part of the command line we diff and print.
+      // requirepass reaches redis-server as config on stdin (`-`), never in its argv, which any user on the host can list.
       env: { REDIS_PASSWORD: secret, REDISCLI_AUTH: secret },
-      command: ['sh', '-c', 'exec "$@" --requirepass "$REDIS_PASSWORD"', 'redis', ...base, '--databases', String(Math.max(16, redisMaxIndex + 1))],
+      command: ['sh', '-c', REQUIREPASS_ON_STDIN, 'redis', ...base, '--databases', String(Math.max(16, redisMaxIndex + 1))],
       healthcheck: docker.healthCheck ?? probe(['CMD-SHELL', 'redis-cli ping | grep -q PONG']),
     };
   }
