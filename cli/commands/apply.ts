@@ -1,4 +1,4 @@
-import { planStack, resourceTypes, type Runtime } from '../../planner/engine.js';
+import { ownedScope, planStack, resourceTypes, type Runtime } from '../../planner/engine.js';
 import { applyPlan } from '../../planner/apply.js';
 import { hasChanges, type Plan } from '../../planner/change.js';
 import { UserError } from '../../planner/diagnostics.js';
@@ -54,7 +54,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
     sink = await createSink(out, flags.json ?? false);
     const outcome = await applyPlan({
       plan, types: resourceTypes(run.providers), store, parallelism: flags.parallelism ?? 10, sink: sink.sink,
-      context: { scope: session.stack.scope, clients: run.clients, signal: stop.signal },
+      context: { scope: ownedScope(session.stack.scope, store), clients: run.clients, signal: stop.signal },
     });
     await store.settled();
     return outcome.failed.length > 0 || outcome.notStarted.length > 0 ? 1 : 0;

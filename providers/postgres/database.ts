@@ -67,6 +67,7 @@ function recordDatabaseOutputs(observed: Observed): Record<string, Json> {
 
 export const postgresDatabase = {
   type: DATABASE_TYPE,
+  claimsObjects: true,
   plan: planDatabase,
   recordOutputs: recordDatabaseOutputs,
   apply: applyDatabase,

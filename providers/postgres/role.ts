@@ -92,6 +92,7 @@ async function deleteRole(ctx: ProviderContext, op: ApplyOp): Promise<undefined>
 
 export const postgresRole = {
   type: ROLE_TYPE,
+  claimsObjects: true,
   sensitiveOutputs: ['password'],
   plan: planRole,
   apply: applyRole,

@@ -105,7 +105,7 @@ describe('redis provider against a real server', () => {
   });
 
   it('refuses an index marked by another stack, and adopts unmarked data at a wanted index', async () => {
-    await db(5).set(MARKER_KEY, encodeMarker({ project: ctx.scope.project, stack: 'other', address: 'redis_database.x', hash: 'h', app: 'x', purpose: 'app' }));
+    await db(5).set(MARKER_KEY, encodeMarker({ project: ctx.scope.project, stack: 'other', lineage: 'L-other', address: 'redis_database.x', hash: 'h', app: 'x', purpose: 'app' }));
     await db(7).set(`legacy:${suffix}`, 'v');
     const seen = await redisProvider.observe(ctx, request([desired('redis_database.web', attrs(5, 'web')), desired('redis_database.legacy', attrs(7, 'legacy'))]));
     expect(seen.objects.get('redis_database.web')?.status).toBe('in-use');

@@ -33,7 +33,7 @@ const healthy: FactTable = (r) => {
 };
 
 const request = (resources: DesiredResource[], prior: StateRecord[] = []): ObserveRequest => ({
-  scope: { project: 'shop', stack: 'prod', root: '/w', stackDir: '/w/.omnitron/prod' }, desired: resources, prior, lookup: () => undefined,
+  scope: { project: 'shop', stack: 'prod', root: '/w', stackDir: '/w/.omnitron/prod', lineage: 'test-lineage' }, desired: resources, prior, lookup: () => undefined,
 });
 
 describe('observe', () => {
