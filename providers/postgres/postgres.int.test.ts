@@ -107,8 +107,8 @@ describe('postgres provider against a real server', () => {
     expect(role.outputs.name).toBe(roleName);
 
     const seen = await postgresProvider.observe(ctx, request([desired(roleAddr, roleAttrs), desired(dbAddr, dbAttrs())], [role, db]));
-    expect(seen.objects.get(roleAddr)).toEqual({ address: roleAddr, type: 'postgres_role', id: roleName, attributes: roleAttrs, hash: role.hash });
-    expect(seen.objects.get(dbAddr)).toEqual({ address: dbAddr, type: 'postgres_database', id: dbName, attributes: dbAttrs(), hash: db.hash });
+    expect(seen.objects.get(roleAddr)).toEqual({ address: roleAddr, type: 'postgres_role', id: roleName, attributes: roleAttrs, hash: role.hash, owner: { kind: 'this' } });
+    expect(seen.objects.get(dbAddr)).toEqual({ address: dbAddr, type: 'postgres_database', id: dbName, attributes: dbAttrs(), hash: db.hash, owner: { kind: 'this' } });
     const input = (address: string, attrs: Json, prior: StateRecord) =>
       ({ address, desired: attrs, desiredHash: configHash(attrs), prior, observed: seen.objects.get(address), sensitive: [] });
     expect(postgresRole.plan(input(roleAddr, roleAttrs, role))).toEqual({ action: 'noop', reason: 'matches config' });
@@ -178,6 +178,31 @@ describe('postgres provider against a real server', () => {
     await apply(postgresRole, { action: 'delete', address: 'postgres_role.orphan', observed: seen.objects.get('postgres_role.orphan'), connection: admin as never });
     const after = await postgresProvider.observe(ctx, request([desired(roleAddr, roleAttrs), desired(dbAddr, dbAttrs())], [role, db]));
     expect([...after.objects.keys()].sort()).toEqual([dbAddr, roleAddr]);
+  });
+
+  it('a create that races a concurrent CREATE of the same role (a killed apply\'s, still running) adopts it instead of failing', async () => {
+    const { default: pg } = await import('pg');
+    const name = `race_${suffix}`;
+    const other = new pg.Client({ ...admin, database: 'postgres' });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(`CREATE ROLE ${quoteIdent(name)} LOGIN`);
+      const ours = apply(postgresRole, { action: 'create', address: 'postgres_role.race', attributes: { name, login: true }, connection: admin as never });
+      // Ours is blocked on the catalog's unique index until the other session commits.
+      await new Promise((r) => setTimeout(r, 300));
+      await other.query('COMMIT');
+      const applied = await ours;
+      expect(applied?.id).toBe(name);
+      const seen = await postgresProvider.observe(ctx, request([desired('postgres_role.race', { name, login: true })]));
+      expect(seen.objects.get('postgres_role.race')?.owner).toEqual({ kind: 'this' });
+      const who = await withPg(undefined, { ...admin, user: name, password: applied!.outputs.password as string, database: 'postgres' },
+        (run) => run<{ who: string }>({ text: 'SELECT current_user AS who', values: [] }));
+      expect(who).toEqual([{ who: name }]);
+    } finally {
+      await other.end();
+      await adminSql(`DROP ROLE IF EXISTS ${quoteIdent(name)}`);
+    }
   });
 
   it('tells objects of another stack apart from ours', async () => {
