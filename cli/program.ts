@@ -109,6 +109,12 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .description('forget resources: state stops tracking them, nothing on any node is touched')
     .action((addresses: string[], flags, cmd: Command) => onRun(async (out) => (await import('./commands/state-rm.js')).stateRmCommand(addresses, flags, out), cmd.opts().color !== false));
 
+  stackOptions(program.command('import'))
+    .argument('<address>', 'the config\'s resource address, e.g. postgres_database.ledger')
+    .argument('<id>', 'the live object: its name (database, role, container, user, unit), path, DB index or id')
+    .description('bring an existing object this state did not create under its management; changes nothing live')
+    .action((address: string, id: string, flags, cmd: Command) => onRun(async (out) => (await import('./commands/import.js')).importCommand(address, id, flags, out), cmd.opts().color !== false));
+
   const discovery = program.command('discovery').description('read the stack\'s service discovery registry');
   stackOptions(discovery.command('ls'), { newHosts: false })
     .description('list the live nodes in discovery: id, address, services (name@version), last heartbeat')

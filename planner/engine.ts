@@ -80,17 +80,27 @@ export function resourceTypes(providers: readonly Provider[]): Map<string, Resou
   return new Map(providers.flatMap((p) => p.types.map((t) => [t.type, t] as const)));
 }
 
-export async function planStack(stack: LoadedStack, store: StoreView, runtime: Runtime, opts: PlanOptions): Promise<Plan> {
-  const prior = new Map(store.records().map((r) => [r.address, r]));
+/** The config's resources for this stack, with what state says they depend on. */
+export async function desiredResources(stack: LoadedStack, prior: ReadonlyMap<string, StateRecord>, runtime: Runtime): Promise<DesiredResource[]> {
   const remote = stack.model.stack.type !== 'local';
   // Packaging releases overlaps opening the SSH connections; the Node binary waits for each node's machine type.
   const artifacts = remote ? await prepareNodeArtifacts(stack.model, stack.scope, connectedMachines(stack, runtime)) : await prepareLocalAgent(stack.model);
-  const desired = buildDesiredGraph(stack.model, prior, stack.scope, artifacts);
+  return buildDesiredGraph(stack.model, prior, stack.scope, artifacts);
+}
+
+/** Everything the stack's providers see live, for the config's resources and state's. */
+export function observeStack(stack: LoadedStack, store: StoreView, desired: DesiredResource[], prior: Map<string, StateRecord>, runtime: Runtime) {
+  return observeAll(ownedScope(stack.scope, store), desired, prior, runtime);
+}
+
+export async function planStack(stack: LoadedStack, store: StoreView, runtime: Runtime, opts: PlanOptions): Promise<Plan> {
+  const prior = new Map(store.records().map((r) => [r.address, r]));
+  const desired = await desiredResources(stack, prior, runtime);
   const empty = opts.mode === 'normal' && !opts.allowEmpty ? checkEmptyApps(stack.model, desired, prior) : undefined;
   if (empty) throw new UserError(empty);
   checkAddresses('--target', opts.targets, desired, prior);
   checkAddresses('--replace', opts.replace, desired, prior);
-  const { observed, unreadable } = await observeAll(ownedScope(stack.scope, store), desired, prior, runtime);
+  const { observed, unreadable } = await observeStack(stack, store, desired, prior, runtime);
   if (opts.mode === 'normal') {
     const foreign = ownershipProblems(desired, prior, observed);
     if (foreign.length > 0) throw new UserError(foreign);

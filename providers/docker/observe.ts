@@ -36,7 +36,8 @@ async function readAll(ctx: ProviderContext, request: ObserveRequest): Promise<O
     ...(await readContainers(docker, containers.map((c) => c.Id), request.desired)).map(([o, labels]) => owned(o, labels)),
   ];
   const objects = keyByAddress(ctx, found.filter((o) => o.address));
-  for (const [o, labels] of await readByName(docker, request.desired, objects)) objects.set(o.address, owned(o, labels));
+  // Images are shared by every stack that names them: nobody owns one.
+  for (const [o, labels] of await readByName(docker, request.desired, objects)) objects.set(o.address, o.type === IMAGE_TYPE ? o : owned(o, labels));
   return { objects, unreadable: new Map() };
 }
 

@@ -14,9 +14,27 @@ import { systemdDaemonReload } from './systemd-daemon-reload.js';
 import { systemdService } from './systemd-service.js';
 import { systemdUnit } from './systemd-unit.js';
 import { versionCheck } from './version-check.js';
+import { claimed } from './owner-marker.js';
+import { str, type Attrs } from './node-type.js';
+
+/** Files under /etc/omnitron are omnitron's alone; any other file it manages may be a package's that it takes over. */
+const OMNITRON_ETC = '/etc/omnitron/';
+const by = (kind: string, key: string, exclusive: (id: string) => boolean = () => true) => (attrs: Attrs) => {
+  const id = str(attrs, key);
+  return id === undefined ? undefined : { kind, id, exclusive: exclusive(id) };
+};
 
 export const systemdTypes: readonly NodeResourceType[] = [
-  aptPackage, nodeUser, nodeDirectory, nodeFile, nodeEnvFile, nodeCommand, nodeArtifact, appRelease, systemdUnit, systemdDaemonReload, systemdService, versionCheck,
+  aptPackage,
+  claimed(nodeUser, by('user', 'name')),
+  nodeDirectory,
+  claimed(nodeFile, by('file', 'path', (path) => path.startsWith(OMNITRON_ETC))),
+  claimed(nodeEnvFile, by('file', 'path')),
+  nodeCommand,
+  claimed(nodeArtifact, by('file', 'path')),
+  claimed(appRelease, by('release', 'root')),
+  claimed(systemdUnit, by('unit', 'name')),
+  systemdDaemonReload, systemdService, versionCheck,
 ];
 
 export const systemdProvider: Provider = {
