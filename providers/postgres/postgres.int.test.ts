@@ -12,6 +12,9 @@ import {
   type ResourceType, type StateRecord,
 } from '../../planner/resource.js';
 import { withPg, type PgConnection } from './connection.js';
+import { ownershipProblems } from '../../planner/ownership.js';
+import { makePlan } from '../../planner/plan.js';
+import { applyPlan } from '../../planner/apply.js';
 import { postgresProvider } from './index.js';
 import { postgresDatabase } from './database.js';
 import { postgresRole } from './role.js';
@@ -178,6 +181,39 @@ describe('postgres provider against a real server', () => {
     await apply(postgresRole, { action: 'delete', address: 'postgres_role.orphan', observed: seen.objects.get('postgres_role.orphan'), connection: admin as never });
     const after = await postgresProvider.observe(ctx, request([desired(roleAddr, roleAttrs), desired(dbAddr, dbAttrs())], [role, db]));
     expect([...after.objects.keys()].sort()).toEqual([dbAddr, roleAddr]);
+  });
+
+  it('a role and database that exist with an app\'s name but were not made by this state are refused at plan and survive destroy', async () => {
+    const name = `billing_${suffix}`;
+    await adminSql(`CREATE ROLE ${quoteIdent(name)} LOGIN`);
+    await adminSql(`CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(name)}`);
+    await withPg(undefined, { ...admin, database: name }, (run) => run({ text: 'CREATE TABLE invoices (id int); INSERT INTO invoices VALUES (1)', values: [] }));
+    const wanted = [desired('postgres_role.billing', { name, login: true }), desired('postgres_database.billing', { name, owner: name }, admin as never)];
+    wanted[1].dependsOn = ['postgres_role.billing'];
+    // A stack of its own, so the other tests' objects on this server are not its orphans.
+    const own = { ...ctx, scope: { ...ctx.scope, stack: 'billing', lineage: `L-${suffix}` } };
+    try {
+      const seen = await postgresProvider.observe(own, { ...request(wanted), scope: own.scope });
+      const problems = ownershipProblems(wanted, new Map(), seen.objects);
+      expect(problems.map((p) => p.summary)).toEqual([
+        `postgres role ${JSON.stringify(name)} already exists and is not created by omnitron`,
+        `postgres database ${JSON.stringify(name)} already exists and is not created by omnitron`,
+      ]);
+      expect(problems[1].detail).toContain(`omnitron import postgres_database.billing ${name}`);
+
+      const types = new Map<string, ResourceType>([[postgresRole.type, postgresRole], [postgresDatabase.type, postgresDatabase]]);
+      const destroy = makePlan({
+        project: own.scope.project, stack: own.scope.stack, stackType: 'remote', mode: 'destroy', desired: wanted, prior: new Map(), observed: seen.objects,
+        unreadable: seen.unreadable, types, binding: { stateLineage: own.scope.lineage, stateSerial: 0, configDigest: 'd' },
+      });
+      expect(destroy.changes.filter((c) => c.action !== 'noop')).toEqual([]);
+      await applyPlan({ plan: destroy, types, store: { get: () => undefined, upsert: async () => {}, remove: async () => {} }, context: own, parallelism: 2, sink: () => {} });
+      const [{ n }] = await withPg(undefined, { ...admin, database: name }, (run) => run<{ n: number }>({ text: 'SELECT count(*)::int AS n FROM invoices', values: [] }));
+      expect(n).toBe(1);
+    } finally {
+      await adminSql(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
+      await adminSql(`DROP ROLE IF EXISTS ${quoteIdent(name)}`);
+    }
   });
 
   it('a create that races a concurrent CREATE of the same role (a killed apply\'s, still running) adopts it instead of failing', async () => {
