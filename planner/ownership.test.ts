@@ -44,10 +44,10 @@ describe('ownershipProblems', () => {
   it('refuses an object in the way that this state did not make, naming it and the ways out', () => {
     const [problem, ...rest] = ownershipProblems([desired('thing.db')], new Map(), byAddress(live('thing.db', { kind: 'none' }, 'app')));
     expect(rest).toEqual([]);
-    expect(problem).toMatchObject({ severity: 'error', address: 'thing.db', summary: 'thing "app" already exists and is not created by omnitron' });
-    expect(problem.detail).toContain('omnitron import thing.db app');
+    expect(problem).toMatchObject({ severity: 'error', address: 'thing.db', summary: 'thing "thing.db" already exists and is not created by omnitron' });
+    expect(problem.detail).toContain('omnitron import thing.db thing.db');
     expect(ownershipProblems([desired('thing.db')], new Map(), byAddress(live('thing.db', other)))[0].summary)
-      .toBe('thing "live" already exists and is stamped by omnitron project "p", stack "s", state lineage L2');
+      .toBe('thing "thing.db" already exists and is stamped by omnitron project "p", stack "s", state lineage L2');
     expect(ownershipProblems([desired('thing.db')], new Map(), byAddress(live('thing.db', { kind: 'unversioned' })))[0].summary)
       .toContain('by an older omnitron, but not recorded in this state');
   });

@@ -60,7 +60,7 @@ export function ownershipProblems(desired: readonly DesiredResource[], prior: Re
     if (!why || !live) continue;
     problems.push(error(`${describeObject(live)} already exists and is ${why}`, {
       address: d.address,
-      detail: `${extraDetail(live)}${WAYS_OUT.replace('ADDRESS', d.address).replace('ID', live.id ?? '<id>')}`,
+      detail: `${extraDetail(live)}${WAYS_OUT.replace('ADDRESS', d.address).replace('ID', shownId(live) ?? '<id>')}`,
     }));
   }
   return problems;
@@ -71,9 +71,17 @@ export function deletable(prior: StateRecord | undefined, observed: Observed | u
   return notOurs(prior, observed) === undefined;
 }
 
+/** The name an operator knows the object by (a container's name, not its id). */
+function shownId(o: Observed): string | undefined {
+  const attrs = (o.attributes ?? {}) as { name?: unknown; path?: unknown };
+  for (const v of [attrs.name, attrs.path, o.id]) if (typeof v === 'string' && v) return v;
+  return undefined;
+}
+
 function describeObject(o: Observed): string {
   const kind = o.type.replace(/_/g, ' ');
-  return o.id ? `${kind} ${JSON.stringify(o.id)}` : kind;
+  const id = shownId(o);
+  return id ? `${kind} ${JSON.stringify(id)}` : kind;
 }
 
 /** A data volume made by another state holds data initialised with secrets this state does not have. */
