@@ -216,6 +216,28 @@ describe('postgres provider against a real server', () => {
     }
   });
 
+  it('after a kill between CREATE and stamp, the intents let a rerun adopt the objects and a destroy drop them, database first', async () => {
+    const name = `killed_${suffix}`;
+    const own = { ...ctx, scope: { ...ctx.scope, stack: 'killed', lineage: `L-${suffix}` } };
+    // What the killed apply left: its intents in state, and the objects, created but never stamped or recorded.
+    await adminSql(`CREATE ROLE ${quoteIdent(name)} LOGIN`);
+    await adminSql(`CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(name)}`);
+    const wanted = [desired('postgres_role.killed', { name, login: true }), { ...desired('postgres_database.killed', { name, owner: name }), dependsOn: ['postgres_role.killed'] }];
+    const intents = new Map(wanted.map((d) => [d.address, { ...record(d.address, { attributes: d.attributes as Json, outputs: {} }), dependsOn: d.dependsOn, intent: true as const }]));
+    const types = new Map<string, ResourceType>([[postgresRole.type, postgresRole], [postgresDatabase.type, postgresDatabase]]);
+    const planFor = async (mode: 'normal' | 'destroy') => {
+      const seen = await postgresProvider.observe(own, { ...request(mode === 'normal' ? wanted : [], [...intents.values()]), scope: own.scope });
+      expect(ownershipProblems(mode === 'normal' ? wanted : [], intents, seen.objects)).toEqual([]);
+      return makePlan({ project: own.scope.project, stack: own.scope.stack, stackType: 'remote', mode, desired: wanted, prior: intents, observed: seen.objects, unreadable: seen.unreadable, types, binding: { stateLineage: own.scope.lineage, stateSerial: 0, configDigest: 'd' } });
+    };
+    expect((await planFor('normal')).changes.map((c) => [c.address, c.action])).toEqual([['postgres_role.killed', 'create'], ['postgres_database.killed', 'update']]);
+    const destroy = await planFor('destroy');
+    expect(destroy.changes.map((c) => [c.address, c.action])).toEqual([['postgres_database.killed', 'delete'], ['postgres_role.killed', 'delete']]);
+    const outcome = await applyPlan({ plan: destroy, types, store: { get: () => undefined, upsert: async () => {}, remove: async () => {} }, context: own, parallelism: 2, sink: () => {} });
+    expect(outcome.failed).toEqual([]);
+    expect(await adminSql(`SELECT 1 FROM pg_roles WHERE rolname = ${quoteLiteral(name)}`)).toEqual([]);
+  });
+
   it('a create that races a concurrent CREATE of the same role (a killed apply\'s, still running) adopts it instead of failing', async () => {
     const { default: pg } = await import('pg');
     const name = `race_${suffix}`;
