@@ -17,8 +17,12 @@ import { versionCheck } from './version-check.js';
 import { claimed } from './owner-marker.js';
 import { str, type Attrs } from './node-type.js';
 
-/** Files under /etc/omnitron are omnitron's alone; any other file it manages may be a package's that it takes over. */
-const OMNITRON_ETC = '/etc/omnitron/';
+/**
+ * The configuration files of the Debian packages behind the Postgres and Redis presets exist before
+ * omnitron writes them, and are taken over; any other file (a service's configFile included) that
+ * exists without omnitron's marker is someone else's.
+ */
+const PACKAGE_FILES = /^\/etc\/(postgresql\/[^/]+\/main\/(postgresql|pg_hba)\.conf|redis\/redis\.conf)$/;
 const by = (kind: string, key: string, exclusive: (id: string) => boolean = () => true) => (attrs: Attrs) => {
   const id = str(attrs, key);
   return id === undefined ? undefined : { kind, id, exclusive: exclusive(id) };
@@ -28,7 +32,7 @@ export const systemdTypes: readonly NodeResourceType[] = [
   aptPackage,
   claimed(nodeUser, by('user', 'name')),
   nodeDirectory,
-  claimed(nodeFile, by('file', 'path', (path) => path.startsWith(OMNITRON_ETC))),
+  claimed(nodeFile, by('file', 'path', (path) => !PACKAGE_FILES.test(path))),
   claimed(nodeEnvFile, by('file', 'path')),
   nodeCommand,
   claimed(nodeArtifact, by('file', 'path')),

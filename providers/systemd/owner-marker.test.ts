@@ -37,6 +37,16 @@ describe('node ownership markers', () => {
     expect(set.objects.get('node_user.app-1.omnitron')?.owner).toEqual({ kind: 'none' });
   });
 
+  it('takes over the preset packages\' config files, but no other file it did not write', async () => {
+    const facts = (r: ProbeRequest) => r.kind === 'file' ? answer.file('x\n') : answer.missing();
+    const file = (name: string, path: string) => ({ address: `node_file.app-1.${name}`, type: 'node_file', attributes: { node: 'app-1', path, content: 'y\n', owner: 'root', group: 'root', mode: '0644' }, dependsOn: [], sensitive: [] });
+    const request: ObserveRequest = { scope: { ...scope, root: '/w', stackDir: '/w/.omnitron/prod' }, desired: [file('redis_conf', '/etc/redis/redis.conf'), file('hba', '/etc/postgresql/15/main/pg_hba.conf'), file('search_config', '/etc/passwd')], prior: [], lookup: () => undefined };
+    const set = await systemdProvider.observe(fakeContext({ 'app-1': new FakeNode('node.app-1', facts) }), request);
+    expect(set.objects.get('node_file.app-1.redis_conf')?.owner).toBeUndefined();
+    expect(set.objects.get('node_file.app-1.hba')?.owner).toBeUndefined();
+    expect(set.objects.get('node_file.app-1.search_config')?.owner).toEqual({ kind: 'none' });
+  });
+
   it('a claimed create writes the marker before the object, and a delete removes it after', async () => {
     const node = new FakeNode('node.app-1', () => answer.missing());
     const ctx = fakeContext({ 'app-1': node });
