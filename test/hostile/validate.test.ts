@@ -3,6 +3,7 @@
  * rule, to escape a directory through a unit or path, to run a command through a name, or to read a
  * secret that is not the service's. Each class is one config; every hostile value must be refused
  * with its file and field path, exit 1, one message per value (no stack trace, no "please report"),
+ * nothing else refused (a bind mount inside the project, a secret key of the service's own),
  * and nothing written (no state directory, no state key). The secrets half of the hostile suite greps
  * a live stack: test/e2e/secrets-and-plans.test.ts (local) and test/e2e/baremetal.test.ts (nodes).
  */
@@ -107,20 +108,28 @@ const CASES: Record<string, Case> = {
       ['stacks.prod.nodes[2].ssh.user', '"-oProxyCommand=sh -c id"'], ['stacks.prod.nodes[2].hostKey', '"SHA256:short"'],
     ],
   },
-  'a service taking a secret that is not its own': {
-    config: { apps: [{ name: 'web', bootstrap: `./${BOOTSTRAP}` }] },
+  'an app\'s config reaching for secrets that are not its service\'s, or for the host': {
+    config: { apps: [{ name: 'web', bootstrap: `./${BOOTSTRAP}` }], stacks: { dev: { type: 'local' } } },
     appConfig: {
       omnitron: {
         database: true,
         infrastructure: {
           spy: {
-            ports: { p: 9001 }, env: { ROOT_PW: '${secret:pw}', K: '${secret:k}' }, docker: { image: 'x:1' },
+            ports: { p: 9001 }, env: { ROOT_PW: '${secret:pw}', K: '${secret:k}' },
+            docker: {
+              image: 'x:1',
+              volumes: { sock: { source: '/var/run/docker.sock', target: '/s' }, root: { source: '/', target: '/host' }, up: { source: './../..', target: '/up' }, own: { source: './apps/web', target: '/app' } },
+            },
             secrets: { pw: { secret: 'postgres_superuser' }, k: { secret: '../../x' } },
           },
         },
       },
     },
-    refused: [['omnitron.infrastructure.spy.secrets.pw.secret', '"postgres_superuser"'], ['omnitron.infrastructure.spy.secrets.k.secret', '"../../x"']],
+    refused: [
+      ['omnitron.infrastructure.spy.secrets.pw.secret', '"postgres_superuser"'], ['omnitron.infrastructure.spy.secrets.k.secret', '"../../x"'],
+      ['omnitron.infrastructure.spy.docker.volumes.sock', '/var/run/docker.sock'], ['omnitron.infrastructure.spy.docker.volumes.root', 'bind-mount /,'],
+      ['omnitron.infrastructure.spy.docker.volumes.up', 'outside the project'],
+    ],
   },
 };
 
@@ -143,6 +152,7 @@ describe('hostile input is refused at validate, naming the file and field', () =
     for (const [path, value] of c.refused) {
       expect(errors.filter((l) => l.includes(`: ${path}: `) && l.includes(value)), `${path} ${value}\n${describeRun(r)}`).toHaveLength(1);
     }
+    expect(errors, describeRun(r)).toHaveLength(c.refused.length);
     expect(r.stderr, describeRun(r)).not.toMatch(/please report|\n\s+at .*\(.*:\d+:\d+\)/);
     expect(r.stdout).not.toContain('Success');
     expect(existsSync(join(p.dir, '.omnitron')), 'no state directory').toBe(false);
