@@ -59,7 +59,7 @@ export function normalizeDockerOverlay(raw: RawDockerOverlay, ctx: SourceContext
   if (raw.bindHost !== undefined) diagnostics.push(...checkBindHost(raw.bindHost, at(ctx, 'bindHost')));
   if (raw.environment) diagnostics.push(...checkContainerEnvNames(raw.environment, within(ctx, 'environment')));
   diagnostics.push(...checkLabels(raw.labels ?? {}, ctx), ...checkVolumeTargets(o.volumes ?? {}, ctx));
-  if (ctx.fromApp) diagnostics.push(...checkAppBindSources(o.volumes ?? {}, ctx));
+  if (ctx.fromApp) diagnostics.push(...checkAppBindSources(raw.volumes ?? {}, ctx));
   (raw.extraHosts ?? []).forEach((h, i) => diagnostics.push(...checkExtraHost(h, at(ctx, 'extraHosts', i))));
   return { overlay: o, diagnostics };
 }
@@ -92,12 +92,14 @@ function argv(value: string | string[]): string[] {
  * An app's config/default.json comes with the app, not from the operator: its services may bind only
  * paths inside the project, as a release packs only the app's root.
  */
-function checkAppBindSources(volumes: Record<string, VolumeSpec>, ctx: SourceContext): Diagnostic[] {
-  return Object.entries(volumes).filter(([, v]) => isBindSource(v.source) && outside(ctx.root, v.source)).map(([key, v]) =>
-    error(`an app's config cannot bind-mount ${v.source}, outside the project`, {
-      detail: `a bind mount gives the container that part of this machine; mount something inside ${ctx.root}, or declare the service in the project's omnitron.config under infrastructure.services if it really needs ${v.source}`,
+function checkAppBindSources(raw: NonNullable<RawDockerOverlay['volumes']>, ctx: SourceContext): Diagnostic[] {
+  return Object.entries(raw).flatMap(([key, v]) => {
+    if (typeof v === 'string' || !isBindSource(v.source) || !outside(ctx.root, bindSource(v.source, ctx.root))) return [];
+    return [error(`an app's config cannot bind-mount ${JSON.stringify(v.source)}, outside the project`, {
+      detail: `a bind mount gives the container that part of this machine; mount a path inside the project, or declare the service in the project's omnitron.config under infrastructure.services if it really needs ${JSON.stringify(v.source)}`,
       ...at(ctx, 'volumes', key),
-    }));
+    })];
+  });
 }
 
 function outside(root: string, source: string): boolean {

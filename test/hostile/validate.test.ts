@@ -127,7 +127,7 @@ const CASES: Record<string, Case> = {
     },
     refused: [
       ['omnitron.infrastructure.spy.secrets.pw.secret', '"postgres_superuser"'], ['omnitron.infrastructure.spy.secrets.k.secret', '"../../x"'],
-      ['omnitron.infrastructure.spy.docker.volumes.sock', '/var/run/docker.sock'], ['omnitron.infrastructure.spy.docker.volumes.root', 'bind-mount /,'],
+      ['omnitron.infrastructure.spy.docker.volumes.sock', '/var/run/docker.sock'], ['omnitron.infrastructure.spy.docker.volumes.root', 'bind-mount "/",'],
       ['omnitron.infrastructure.spy.docker.volumes.up', 'outside the project'],
     ],
   },
