@@ -25,7 +25,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           globalSetup: ['test/support/reap-agent-apps.ts'],
-          include: ['{cli,providers,planner,runtime,contract}/**/*.int.test.ts', 'test/e2e/**/*.test.ts'],
+          include: ['{cli,providers,planner,runtime,contract}/**/*.int.test.ts', 'test/e2e/**/*.test.ts', 'test/hostile/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
           fileParallelism: false,

@@ -89,7 +89,7 @@ describe('loadEcosystemFromObject', () => {
       stacks: {
         prod: {
           type: 'cluster', apps: 'all',
-          nodes: [{ host: 'db.internal', name: 'db', role: 'database', ssh: { user: 'deploy', port: 2222 }, hostKey: 'ssh-ed25519 AAAA', labels: { zone: 'a' } }],
+          nodes: [{ host: 'db.internal', name: 'db', role: 'database', ssh: { user: 'deploy', port: 2222 }, hostKey: 'SHA256:auIVUi4eS/Bv3aa8VKwaca5C5m0/INEEBv+OywjRP1I', labels: { zone: 'a' } }],
           settings: { env: { LOG: 1 }, redisDbOffset: 15, containerPrefix: 'p' },
           serviceOverrides: { cache: { docker: { portMappings: { main: 16379 }, environment: { A: 1 } } } },
           infrastructure: { services: { mq: { ports: { amqp: 5672 }, docker: { image: 'rabbitmq:3' } } } },
@@ -99,7 +99,7 @@ describe('loadEcosystemFromObject', () => {
     expect(diagnostics).toEqual([]);
     expect(ecosystem!.stacks.prod).toEqual({
       name: 'prod', type: 'cluster', apps: 'all',
-      nodes: [{ name: 'db', host: 'db.internal', role: 'database', ssh: { user: 'deploy', port: 2222 }, hostKey: 'ssh-ed25519 AAAA', labels: { zone: 'a' } }],
+      nodes: [{ name: 'db', host: 'db.internal', role: 'database', ssh: { user: 'deploy', port: 2222 }, hostKey: 'SHA256:auIVUi4eS/Bv3aa8VKwaca5C5m0/INEEBv+OywjRP1I', labels: { zone: 'a' } }],
       settings: { env: { LOG: '1' }, redisDbOffset: 15, containerPrefix: 'p' },
       serviceOverrides: { cache: { docker: { portMappings: { main: 16379 }, environment: { A: '1' } } } },
       services: { mq: expect.objectContaining({ ports: { amqp: 5672 } }) },

@@ -4,7 +4,7 @@
  * Docker call or a line of pg_hba.conf (a node address once could carry a `host all all 0.0.0.0/0
  * trust` line there).
  */
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { error, type Diagnostic } from '../diagnostics.js';
 import { describeValue } from '../../contract/field-path.js';
 import { oddCharacters } from './look-alikes.js';
@@ -31,6 +31,31 @@ const HBA_KEYWORDS = ['all', 'samehost', 'samenet'];
 
 const HOST_FORMS = 'a host name (db.example.com), an IPv4 address (10.0.0.5) or an IPv6 address (fd00::5)';
 
+const UNSPECIFIED = new BlockList();
+UNSPECIFIED.addSubnet('0.0.0.0', 8, 'ipv4');
+UNSPECIFIED.addAddress('::', 'ipv6');
+const MANY_HOSTS = new BlockList();
+MANY_HOSTS.addSubnet('224.0.0.0', 4, 'ipv4');
+MANY_HOSTS.addAddress('255.255.255.255', 'ipv4');
+MANY_HOSTS.addSubnet('ff00::', 8, 'ipv6');
+
+/** Why an IP address cannot stand for one host the others reach (pg_hba.conf, URLs, SSH); undefined when it can. */
+function notOneHost(value: string): string | undefined {
+  const family = isIP(value);
+  if (family === 0) return undefined;
+  if (value.includes('%')) return 'an IPv6 address with a zone (%…) names an interface of one machine, and pg_hba.conf and URLs cannot carry it';
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  if (UNSPECIFIED.check(value, type)) return `${value} is the unspecified address: a server reads it as every interface, a client as this machine`;
+  if (MANY_HOSTS.check(value, type)) return `${value} is a multicast or broadcast address, which reaches many hosts`;
+  return undefined;
+}
+
+function checkOneHost(what: string, value: string, detail: string, where: Where): Diagnostic[] {
+  const why = notOneHost(value);
+  if (why !== undefined) return [invalid(what, value, `${why}; ${detail}`, where)];
+  return isHost(value) ? [] : [invalid(what, value, detail, where)];
+}
+
 function invalid(what: string, value: string, detail: string, where: Where): Diagnostic {
   const odd = oddCharacters(value);
   return error(`invalid ${what} ${describeValue(value)}${odd ? `: ${odd}` : ''}`, { detail, ...where });
@@ -41,19 +66,19 @@ export function checkSshHost(value: string, where: Where): Diagnostic[] {
   const detail = `write ${HOST_FORMS}; the SSH port goes in ssh.port and the user in ssh.user`;
   // Without an address, the host is where the other nodes reach this one, pg_hba.conf included.
   if (HBA_KEYWORDS.includes(value.toLowerCase())) return [invalid('host', value, `pg_hba.conf reads "${value}" as a keyword, not a host; ${detail}`, where)];
-  return isHost(value) ? [] : [invalid('host', value, detail, where)];
+  return checkOneHost('host', value, detail, where);
 }
 
 /** `address`: where the other nodes reach the node; it becomes `${host}` in app env and a line of pg_hba.conf. */
 export function checkNodeAddress(value: string, where: Where): Diagnostic[] {
   const detail = `write ${HOST_FORMS}, with no port or prefix length: it becomes \${host} in the apps' env and the client address in pg_hba.conf`;
   if (HBA_KEYWORDS.includes(value.toLowerCase())) return [invalid('address', value, `pg_hba.conf reads "${value}" as a keyword, not a host; ${detail}`, where)];
-  return isHost(value) ? [] : [invalid('address', value, detail, where)];
+  return checkOneHost('address', value, detail, where);
 }
 
 /** An external service's `host`: apps get it as `${host}` (in DATABASE_URL, REDIS_URL, ...). */
 export function checkExternalHost(value: string, where: Where): Diagnostic[] {
-  return isHost(value) ? [] : [invalid('host', value, `write ${HOST_FORMS}; the port goes in ports`, where)];
+  return checkOneHost('host', value, `write ${HOST_FORMS}; the port goes in ports`, where);
 }
 
 export function checkHostKey(value: string, where: Where): Diagnostic[] {
@@ -74,4 +99,13 @@ export function checkExtraHost(value: string, where: Where): Diagnostic[] {
   const target = value.slice(colon + 1);
   if (colon > 0 && isHostname(name) && (isIP(target) !== 0 || target === 'host-gateway')) return [];
   return [invalid('extra host', value, 'write "name:address", e.g. "metrics.internal:10.0.0.9" or "host.docker.internal:host-gateway"', where)];
+}
+
+/** A login name as sshd and sudo take it: no spaces, control characters or leading "-" (ssh would read it as an option). */
+const LOGIN = /^[A-Za-z0-9_.][A-Za-z0-9_.@$-]{0,31}$/;
+
+/** `ssh.user`: the account omnitron logs in as (root, or a user with passwordless sudo). */
+export function checkSshUser(value: string, where: Where): Diagnostic[] {
+  if (LOGIN.test(value)) return [];
+  return [invalid('ssh user', value, 'an account name on the node: letters, digits, "_", ".", "@", "$" and "-", not starting with "-", at most 32 characters (e.g. "root" or "deploy")', where)];
 }

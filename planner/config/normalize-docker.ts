@@ -4,7 +4,7 @@
  * against the config root. Overlays (variants, preset tweaks, stack overrides) keep only the fields
  * they set, so merging them cannot reset anything by accident.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { error, warning, type Diagnostic } from '../diagnostics.js';
 import type { DockerServiceSpec, VolumeSpec } from './model.js';
 import { toMs } from './durations.js';
@@ -59,6 +59,7 @@ export function normalizeDockerOverlay(raw: RawDockerOverlay, ctx: SourceContext
   if (raw.bindHost !== undefined) diagnostics.push(...checkBindHost(raw.bindHost, at(ctx, 'bindHost')));
   if (raw.environment) diagnostics.push(...checkContainerEnvNames(raw.environment, within(ctx, 'environment')));
   diagnostics.push(...checkLabels(raw.labels ?? {}, ctx), ...checkVolumeTargets(o.volumes ?? {}, ctx));
+  if (ctx.fromApp) diagnostics.push(...checkAppBindSources(raw.volumes ?? {}, ctx));
   (raw.extraHosts ?? []).forEach((h, i) => diagnostics.push(...checkExtraHost(h, at(ctx, 'extraHosts', i))));
   return { overlay: o, diagnostics };
 }
@@ -84,6 +85,26 @@ export function stringValues(env: Record<string, string | number | boolean>): Re
 
 function argv(value: string | string[]): string[] {
   return typeof value === 'string' ? [value] : [...value];
+}
+
+/**
+ * A bind mount gives the container that part of the host (`/` or the Docker socket is root on the host).
+ * An app's config/default.json comes with the app, not from the operator: its services may bind only
+ * paths inside the project, as a release packs only the app's root.
+ */
+function checkAppBindSources(raw: NonNullable<RawDockerOverlay['volumes']>, ctx: SourceContext): Diagnostic[] {
+  return Object.entries(raw).flatMap(([key, v]) => {
+    if (typeof v === 'string' || !isBindSource(v.source) || !outside(ctx.root, bindSource(v.source, ctx.root))) return [];
+    return [error(`an app's config cannot bind-mount ${JSON.stringify(v.source)}, outside the project`, {
+      detail: `a bind mount gives the container that part of this machine; mount a path inside the project, or declare the service in the project's omnitron.config under infrastructure.services if it really needs ${JSON.stringify(v.source)}`,
+      ...at(ctx, 'volumes', key),
+    })];
+  });
+}
+
+function outside(root: string, source: string): boolean {
+  const rel = relative(root, source);
+  return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
 }
 
 /** A string value is the container path of a named volume called by its key. */

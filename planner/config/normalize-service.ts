@@ -13,6 +13,7 @@ import { HEALTH_DEFAULTS, normalizeDocker, stringValues, type DockerOverlay } fr
 import type { RawCustomService, RawHealthCheck, RawSecrets } from './schema.js';
 import { checkBareMetalTemplates, checkDockerTemplates, checkTemplates } from './templates.js';
 import { checkBareMetal } from './bare-metal-values.js';
+import { checkSecretKeys } from './secret-keys.js';
 import { checkEnvFileNames } from './env-names.js';
 import { at, within, type SourceContext } from './source-context.js';
 
@@ -66,7 +67,7 @@ export function normalizeHealthCheck(raw: RawHealthCheck): HealthCheckSpec {
 /** What must hold before the service reaches a container, a node or an app's env file. `ctx` points at the service. */
 function checkValues(raw: RawCustomService, requirement: ServiceRequirement, ctx: SourceContext): Diagnostic[] {
   const scope = { ports: requirement.ports, secrets: requirement.secrets };
-  const out = [...checkEnvFileNames(raw.env ?? {}, within(ctx, 'env')), ...checkVersion(raw.version, ctx)];
+  const out = [...checkEnvFileNames(raw.env ?? {}, within(ctx, 'env')), ...checkVersion(raw.version, ctx), ...checkSecretKeys(raw.secrets, ctx)];
   if (raw.healthCheck) out.push(...checkHealthTarget(raw.healthCheck, requirement.ports, within(ctx, 'healthCheck')));
   if (raw.docker) out.push(...checkDockerTemplates(raw.docker, scope, within(ctx, 'docker')));
   if (raw.bareMetal) out.push(...checkBareMetal(raw.bareMetal, within(ctx, 'bareMetal')), ...checkBareMetalTemplates(raw.bareMetal, scope, within(ctx, 'bareMetal')));

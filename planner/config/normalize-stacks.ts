@@ -11,7 +11,7 @@ import { normalizeDockerOverlay, stringValues } from './normalize-docker.js';
 import { normalizeServices } from './normalize-services.js';
 import { schemaPair, type RawNode, type RawOverride, type RawStack } from './schema.js';
 import { addressForm, collisions, inAddresses } from './name-collisions.js';
-import { checkExternalHost, checkNodeAddress, checkSshHost } from './network-values.js';
+import { checkExternalHost, checkHostKey, checkNodeAddress, checkSshUser, checkSshHost } from './network-values.js';
 import { checkName } from './service-name.js';
 import { checkEnvFileNames } from './env-names.js';
 import { at, within, type SourceContext } from './source-context.js';
@@ -110,6 +110,8 @@ function checkNode(raw: RawNode, node: NodeSpec, ctx: SourceContext): Diagnostic
   const out = checkName('node', node.name, at(ctx, nameField(raw)), NODE_NAME_HINT);
   out.push(...checkSshHost(raw.host, at(ctx, 'host')));
   if (raw.address !== undefined) out.push(...checkNodeAddress(raw.address, at(ctx, 'address')));
+  if (raw.ssh?.user !== undefined) out.push(...checkSshUser(raw.ssh.user, at(ctx, 'ssh', 'user')));
+  if (raw.hostKey !== undefined) out.push(...checkHostKey(raw.hostKey, at(ctx, 'hostKey')));
   return out;
 }
 

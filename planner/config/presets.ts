@@ -15,6 +15,7 @@ import type { RawPresetService } from './schema.js';
 import { at, within, type SourceContext } from './source-context.js';
 import { checkBareMetalTemplates, checkDockerTemplates } from './templates.js';
 import { checkBareMetal } from './bare-metal-values.js';
+import { checkSecretKeys } from './secret-keys.js';
 
 export const SUPPORTED_PRESETS = ['postgres', 'redis'] as const;
 export const PLANNED_PRESETS = ['minio', 'openresty', 'tor'] as const;
@@ -106,6 +107,7 @@ function customize(req: ServiceRequirement, raw: RawPresetService, ctx: SourceCo
     ...(raw.bareMetal ? { bareMetal: raw.bareMetal } : {}),
   };
   const scope = { ports: requirement.ports, secrets: requirement.secrets };
+  diagnostics.push(...checkSecretKeys(raw.secrets, ctx));
   if (raw.docker) diagnostics.push(...checkDockerTemplates(raw.docker, scope, within(ctx, 'docker')));
   if (raw.bareMetal) diagnostics.push(...checkBareMetal(raw.bareMetal, within(ctx, 'bareMetal')), ...checkBareMetalTemplates(raw.bareMetal, scope, within(ctx, 'bareMetal')));
   return { requirement, diagnostics };

@@ -37,7 +37,7 @@ export function readAppRequirements(appRoot: string, opts: ReadOptions): { requi
   if (section === undefined || parsed.value === null || typeof parsed.value !== 'object') {
     return { requirements: { ...noRequirements(), configFile: file }, diagnostics: [] };
   }
-  const ctx: SourceContext = { file, root: opts.root, prefix: ['omnitron'], strict: opts.strict };
+  const ctx: SourceContext = { file, root: opts.root, prefix: ['omnitron'], strict: opts.strict, fromApp: true };
   const shape = checkShape(schemaPair('appConfig'), section, ctx);
   if (!shape.data) return { requirements: { ...noRequirements(), configFile: file }, diagnostics: shape.diagnostics };
   const built = fromRaw(shape.data, ctx);

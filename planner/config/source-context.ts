@@ -12,6 +12,8 @@ export interface SourceContext {
   root: string;
   prefix: PathSegment[];
   strict: boolean;
+  /** Set for an app's config/default.json: the app's repository, not the operator, wrote it. */
+  fromApp?: boolean;
 }
 
 export function within(ctx: SourceContext, ...segments: PathSegment[]): SourceContext {

@@ -1,7 +1,6 @@
 /**
  * Checks of one resolved stack as `plan` would run it, made before anything is observed
- * (`checkedStack` is what every command loads a stack with): what connecting to
- * its nodes needs (a pinned hostKey in the form ssh reads), where everything is placed (the same
+ * (`checkedStack` is what every command loads a stack with): where everything is placed (the same
  * `place` the desired graph uses, so plan can fail no differently), that a custom service placed
  * on a node has a unit to run it, and that no two listeners claim one port of one host.
  */
@@ -10,7 +9,6 @@ import { checkStackFiles } from './stack-files.js';
 import { resolveStack, type ResolveResult } from './resolve-stack.js';
 import type { Ecosystem, StackModel } from './model.js';
 import { formatPath } from '../../contract/field-path.js';
-import { checkHostKey } from './network-values.js';
 import { place, type Placement } from './placement.js';
 import { declarationOf } from './validate-ecosystem.js';
 import { checkPortClaims } from './port-claims.js';
@@ -26,12 +24,7 @@ export function checkedStack(eco: Ecosystem, stackName?: string): ResolveResult 
 export function checkStackModel(eco: Ecosystem, model: StackModel): Diagnostic[] {
   if (model.stack.type === 'local') return checkPortClaims(eco, model);
   const placement = place(model);
-  return [...hostKeys(model), ...placement.diagnostics, ...unitsOnNodes(eco, model, placement), ...checkPortClaims(eco, model, placement)];
-}
-
-function hostKeys(model: StackModel): Diagnostic[] {
-  return model.stack.nodes.flatMap((node, i) => (node.hostKey === undefined ? []
-    : checkHostKey(node.hostKey, { file: model.file, path: formatPath(['stacks', model.stack.name, 'nodes', i, 'hostKey']) })));
+  return [...placement.diagnostics, ...unitsOnNodes(eco, model, placement), ...checkPortClaims(eco, model, placement)];
 }
 
 /** On a node a custom service is a systemd unit (presets bring their own); without one nothing would run it. */

@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import { digest, ref, template, type Expr } from '../expr.js';
 import type { NodeSpec, ResolvedService, StackModel } from '../config/model.js';
+import type { BareMetalServiceConfig } from '../config/define.js';
 import type { DesiredResource } from '../resource.js';
 import { addr, nodeAddress } from './addresses.js';
 import { POSTGRES_SUPERUSER, POSTGRES_SUPERUSER_SECRET, REDIS_SECRET } from './docker-service.js';
@@ -91,10 +92,12 @@ export function customOnNode(svc: ResolvedService, node: NodeSpec, hostFor: (s: 
   const bm = { ...base, ...(svc.requirement.networkMode ? base.variants?.[svc.requirement.networkMode] : undefined) };
   const n = node.name;
   // Before an install command has run there is nothing to ask for a version; the check then waits for the next plan.
-  const out: DesiredResource[] = bm.installCommand ? [] : versionCheck(svc, n);
+  const out: DesiredResource[] = bm.installCommand ? [] : versionCheck(svc, bm, n);
   const after: string[] = out.map((r) => r.address);
   if (bm.installCommand) {
-    out.push(res(nodeAddress('node_command', n, `${svc.name}_install`), 'node_command', { node: n, command: bm.installCommand, ...(bm.validateCommand ? { unless: bm.validateCommand } : {}) }));
+    out.push(res(nodeAddress('node_command', n, `${svc.name}_install`), 'node_command', {
+      node: n, command: bm.installCommand, ...(bm.validateCommand ? { unless: bm.validateCommand, ...(bm.user ? { unlessUser: bm.user } : {}) } : {}),
+    }));
     after.push(out[out.length - 1].address);
   }
   if (bm.dataDir) out.push(res(nodeAddress('node_directory', n, `${svc.name}_data`), 'node_directory', { node: n, path: bm.dataDir, owner: bm.user ?? 'root', group: bm.user ?? 'root', mode: '0750' }, [...after]));
@@ -115,9 +118,10 @@ export function customOnNode(svc: ResolvedService, node: NodeSpec, hostFor: (s: 
 }
 
 /** Presets check their version through apt_package's range instead. */
-function versionCheck(svc: ResolvedService, node: string): DesiredResource[] {
-  const command = svc.requirement.bareMetal?.validateCommand;
+/** The command runs as the service's user when it exists on the node, else as nobody (never as root). */
+function versionCheck(svc: ResolvedService, bm: BareMetalServiceConfig, node: string): DesiredResource[] {
+  const { validateCommand: command, user } = bm;
   if (!svc.requirement.version || !command) return [];
-  return [res(nodeAddress('version_check', node, svc.name), 'version_check', { node, service: svc.name, command, range: svc.requirement.version })];
+  return [res(nodeAddress('version_check', node, svc.name), 'version_check', { node, service: svc.name, command, range: svc.requirement.version, ...(user ? { user } : {}) })];
 }
 

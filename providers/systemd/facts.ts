@@ -14,7 +14,8 @@ export type UserFact = { state: 'missing' } | { state: 'present'; name: string; 
 export type PackageFact = { state: 'missing' } | { state: 'present'; installed: boolean; status: string; version: string };
 export type MarkerFact = { state: 'missing' } | { state: 'present'; content: string };
 export type ReleaseFact = Absent | { state: 'present'; current?: string; releases: string[] };
-export interface CommandFact { code: number; stdout: string; stderr: string }
+/** `user`: the account the command ran as (never root when the probe ran as root). */
+export interface CommandFact { code: number; stdout: string; stderr: string; user?: string }
 
 export interface UnitFact {
   loadState: string;
@@ -112,5 +113,6 @@ export function releaseFact(a: RawAnswer): ReleaseFact {
 
 export function commandFact(a: RawAnswer): CommandFact {
   settle(a);
-  return { code: Number(text(a, 0)), stdout: text(a, 1), stderr: text(a, 2) };
+  const user = text(a, 3);
+  return { code: Number(text(a, 0)), stdout: text(a, 1), stderr: text(a, 2), ...(user ? { user } : {}) };
 }

@@ -1,31 +1,34 @@
 /**
  * `node_command`: a service's `bareMetal.installCommand`, run once. Its `unless` command (the
- * service's validateCommand) is run by the probe; when it succeeds the install is satisfied. Both
- * are shell command strings by definition (config writes them so) and run as `sh -c <command>`.
+ * service's validateCommand) is run by the probe, never as root (as `unlessUser`, the service's
+ * user, when that account exists, else as nobody); when it succeeds the install is satisfied. Both
+ * are shell command strings by definition (config writes them so) and run as `sh -c <command>`; the
+ * install command runs as root, at apply only.
  */
 import { z } from 'zod';
 import type { Json } from '../../planner/expr.js';
 import type { ApplyOp, Applied, Decision, Observed, PlanInput, ProviderContext } from '../../planner/resource.js';
 import { commandFact } from './facts.js';
+import { checkRequest } from './version-check.js';
 import { nodeName, onNode, progress, str, type Attrs, type Facts, type NodeResourceType, type ReadContext } from './node-type.js';
 import { parseAttributes } from '../parse-attributes.js';
 
 export const NODE_COMMAND_TYPE = 'node_command';
 
-const schema = z.object({ node: nodeName, command: z.string().min(1), unless: z.string().min(1).optional() });
+const schema = z.object({ node: nodeName, command: z.string().min(1), unless: z.string().min(1).optional(), unlessUser: z.string().min(1).optional() });
 
 export const shell = (command: string): string[] => ['sh', '-c', command];
 
 function requests(attrs: Attrs, rc: ReadContext) {
   const unless = str(attrs, 'unless');
-  return unless && rc.desired ? [{ kind: 'command' as const, command: unless }] : [];
+  return unless && rc.desired ? [checkRequest(unless, str(attrs, 'unlessUser'))] : [];
 }
 
 function read(address: string, attrs: Attrs, facts: Facts, rc: ReadContext): Observed | undefined {
   const unless = str(attrs, 'unless');
   if (!unless || !rc.desired) return undefined;
-  const fact = commandFact(facts({ kind: 'command', command: unless }));
-  return fact.code === 0 ? { address, type: NODE_COMMAND_TYPE, attributes: { node: str(attrs, 'node')!, command: str(attrs, 'command')!, unless } } : undefined;
+  const fact = commandFact(facts(checkRequest(unless, str(attrs, 'unlessUser'))));
+  return fact.code === 0 ? { address, type: NODE_COMMAND_TYPE, attributes: { node: str(attrs, 'node')!, command: str(attrs, 'command')!, unless, ...(str(attrs, 'unlessUser') ? { unlessUser: str(attrs, 'unlessUser')! } : {}) } } : undefined;
 }
 
 function plan(input: PlanInput): Decision {

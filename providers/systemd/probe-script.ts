@@ -1,8 +1,12 @@
 /**
  * The one script every observe runs on a node (`sh -c PROBE_SCRIPT` with requests on stdin). It is a
  * constant: hostile paths and commands only ever arrive on stdin (as text or base64) and live in
- * quoted variables, so nothing user-supplied is parsed as shell code, except a version_check command,
- * which is shell code by definition and runs as `sh -c "$command"` (as root, with a 30 s timeout).
+ * quoted variables, so nothing user-supplied is parsed as shell code, except a validateCommand (a
+ * `command` request), which is shell code by definition. It runs as `sh -c "$command"` with a 30 s
+ * timeout and never as root: as the service's user when that account exists and is not root, else as
+ * `nobody`, through `setpriv` with no new privileges (so no setuid program such as sudo regains root),
+ * an environment of PATH, HOME, USER and LC_ALL only, in `/`. When neither account exists, or setpriv
+ * is missing, the command is not run and answers exit status 126 with the reason.
  */
 export const PROBE_SCRIPT = String.raw`# omnitron probe (POSIX sh)
 # stdin:  one request per line: ID TAB KIND TAB ARG [TAB ARG], each ARG base64, or "=" and the value
@@ -15,6 +19,7 @@ export LC_ALL=C
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 MAX_CONTENT=65536
 TAB=$(printf '\t')
+old_ifs=$IFS
 
 arg() {
   case $1 in
@@ -98,11 +103,37 @@ probe_release() {
   start ok; put "$cur"; put "$rels"; finish
 }
 
+# Sets run_uid, run_gid, run_home and run_user to the first of the service's user ($1) and nobody
+# that exists and is not root; fails when neither does.
+unprivileged_user() {
+  for u in "$1" nobody; do
+    [ -n "$u" ] || continue
+    ent=$(getent passwd -- "$u") || continue
+    IFS=:; set -- $ent; IFS=$old_ifs
+    [ "$3" != 0 ] || continue
+    run_user=$1; run_uid=$3; run_gid=$4; run_home=$6
+    return 0
+  done
+  return 1
+}
+
+# A validateCommand, never as root (see the header). Answers: exit status, stdout, stderr, the user it ran as.
 probe_command() {
-  arg "$1"
+  arg "$1"; cmd=$v; arg "$2"; want_user=$v
   errfile=$(mktemp) || { fail 'mktemp failed'; return; }
-  got=$(timeout 30 sh -c "$v" </dev/null 2>"$errfile"); rc=$?
-  start ok; putsafe "$rc"; put "$got"; put "$(cat -- "$errfile")"; finish
+  run_user=
+  if [ "$(id -u)" != 0 ]; then
+    run_user=$(id -un 2>/dev/null || id -u)
+    got=$(cd / && timeout 30 sh -c "$cmd" </dev/null 2>"$errfile"); rc=$?
+  elif ! command -v setpriv >/dev/null 2>&1; then
+    got=; rc=126; printf '%s' 'omnitron runs validateCommand only as an unprivileged user, through setpriv (util-linux), which is not installed' >"$errfile"
+  elif ! unprivileged_user "$want_user"; then
+    got=; rc=126; printf '%s' "omnitron runs validateCommand only as an unprivileged user: ${"$"}{want_user:+the service user $want_user does not exist or is root, and }there is no user nobody" >"$errfile"
+  else
+    got=$(cd / && timeout 30 setpriv --reuid="$run_uid" --regid="$run_gid" --init-groups --no-new-privs -- \
+      env -i PATH="$PATH" LC_ALL=C HOME="$run_home" USER="$run_user" LOGNAME="$run_user" sh -c "$cmd" </dev/null 2>"$errfile"); rc=$?
+  fi
+  start ok; putsafe "$rc"; put "$got"; put "$(cat -- "$errfile")"; putsafe "$run_user"; finish
   rm -f -- "$errfile"
 }
 
@@ -115,7 +146,7 @@ while IFS=$TAB read -r id kind a b; do
     unit) probe_unit "$a" ;;
     marker) probe_marker "$a" ;;
     release) probe_release "$a" ;;
-    command) probe_command "$a" ;;
+    command) probe_command "$a" "$b" ;;
     *) fail "unknown request kind $kind" ;;
   esac
 done

@@ -8,6 +8,9 @@ import { commandFact, dirFact, FactError, fileFact, markerFact, packageFact, rel
 import { decodeRequests, encodeAnswer, encodeRequests, parseProbeOutput, probeCommand, type ProbeRequest } from './probe.js';
 
 const HOSTILE = "a b/it's;$(touch pwned)`x`\"q\".conf";
+const IS_ROOT = process.getuid?.() === 0;
+/** A validateCommand never runs as root: as root the probe drops to nobody; as anyone else it already is unprivileged. */
+const UNPRIVILEGED = IS_ROOT ? 'nobody' : os.userInfo().username;
 
 describe('encoding requests', () => {
   it('writes one line per request: values as =text, or base64 when they hold a tab or line break', () => {
@@ -115,7 +118,7 @@ describe('the probe script, run by sh', () => {
     expect(userFact(answers[6])).toEqual({ state: 'missing' });
     expect(markerFact(answers[7])).toEqual({ state: 'present', content: 'inputs abc\nunit ' });
     expect(releaseFact(answers[8])).toEqual({ state: 'present', current: 'releases/aaa', releases: ['aaa'] });
-    expect(commandFact(answers[9])).toEqual({ code: 4, stdout: 'v 1.2.3', stderr: 'oops' });
+    expect(commandFact(answers[9])).toEqual({ code: 4, stdout: 'v 1.2.3', stderr: 'oops', user: UNPRIVILEGED });
     expect(fileFact(answers[10])).toMatchObject({ state: 'present', content: 'tricky' });
     expect(spawnSync('ls', [dir], { encoding: 'utf8' }).stdout).not.toContain('pwned');
   });
@@ -129,6 +132,20 @@ describe('the probe script, run by sh', () => {
     expect(cached()).toBe('f'.repeat(64));
     writeFileSync(file, 'edited by hand!');
     expect(cached()).toBe(createHash('sha256').update('edited by hand!').digest('hex'));
+  });
+
+  it.runIf(IS_ROOT)('runs a validateCommand as the service user or nobody, never root, with no new privileges and a bare environment', () => {
+    const report = 'id -u; id -un; pwd; grep NoNewPrivs /proc/self/status; env | cut -d= -f1 | sort | tr "\\n" " "; touch /root/omnitron-probe-test';
+    const answers = run([
+      { kind: 'command', command: report }, { kind: 'command', command: report, user: 'daemon' },
+      { kind: 'command', command: report, user: 'root' }, { kind: 'command', command: report, user: 'no-such-user-omnitron' },
+    ]);
+    const [nobody, daemon, root, missing] = answers.map(commandFact);
+    expect(nobody).toMatchObject({ user: 'nobody', stdout: '65534\nnobody\n/\nNoNewPrivs:\t1\nHOME LC_ALL LOGNAME PATH PWD USER ' });
+    expect(nobody.code).not.toBe(0);
+    expect(nobody.stderr).toContain('Permission denied');
+    expect(daemon).toMatchObject({ user: 'daemon', stdout: expect.stringMatching(/^1\ndaemon\n/) });
+    for (const fact of [root, missing]) expect(fact).toMatchObject({ user: 'nobody', stdout: nobody.stdout });
   });
 
   it('keeps going after a command that kills itself or reads stdin', () => {

@@ -12,7 +12,8 @@ export type ProbeRequest =
   | { kind: 'unit'; name: string }
   | { kind: 'marker'; path: string }
   | { kind: 'release'; root: string }
-  | { kind: 'command'; command: string };
+  /** A validateCommand, run as `user` when that account exists and is not root, else as nobody (never as root). */
+  | { kind: 'command'; command: string; user?: string };
 
 export type RawStatus = 'ok' | 'missing' | 'conflict' | 'error';
 export interface RawAnswer { status: RawStatus; fields: Buffer[] }
@@ -30,7 +31,7 @@ function args(r: ProbeRequest): string[] {
     case 'dir': case 'marker': return [r.path];
     case 'user': case 'package': case 'unit': return [r.name];
     case 'release': return [r.root];
-    case 'command': return [r.command];
+    case 'command': return r.user ? [r.command, r.user] : [r.command];
   }
 }
 
@@ -52,7 +53,7 @@ export function decodeRequests(stdin: string): ProbeRequest[] {
       case 'dir': case 'marker': return { kind, path: a };
       case 'user': case 'package': case 'unit': return { kind, name: a };
       case 'release': return { kind, root: a };
-      case 'command': return { kind, command: a };
+      case 'command': return { kind, command: a, ...(b ? { user: b } : {}) };
       default: throw new Error(`unknown probe request kind ${kind}`);
     }
   });

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../planner/expr.js';
 import { ref, resolve, UNKNOWN, type Value } from '../../planner/expr.js';
-import type { PlanInput } from '../../planner/resource.js';
+import type { PlanInput, ProviderError } from '../../planner/resource.js';
 import { versionCheck } from './version-check.js';
 import { answer, fakeContext, FakeNode, observeWith, stateRecord, type FakeAnswer } from '../../test/support/systemd/fakes.js';
 
 const ADDRESS = 'version_check.postgres';
-const want = { node: 'db-1', service: 'postgres', command: 'postgres --version', range: '>=15' };
+const want = { node: 'db-1', service: 'postgres', command: 'postgres --version', range: '>=15', user: 'postgres' };
 const plan = (fact: FakeAnswer, extra: Partial<PlanInput> = {}) => {
   const observed = observeWith(versionCheck, ADDRESS, want, (r) => {
-    expect(r).toEqual({ kind: 'command', command: 'postgres --version' });
+    expect(r).toEqual({ kind: 'command', command: 'postgres --version', user: 'postgres' });
     return fact;
   });
   return versionCheck.plan({ address: ADDRESS, desired: want, prior: stateRecord(ADDRESS, 'version_check', want), sensitive: [], ...(observed ? { observed } : {}), ...extra });
@@ -30,6 +30,15 @@ describe('version_check plan', () => {
     expect(() => plan(answer.command(0, 'ok\n'))).toThrow('printed no version (x.y or x.y.z)');
   });
 
+  it('a failure says which unprivileged user the command ran as', () => {
+    try {
+      plan(answer.command(1, '', 'cat: /root/v: Permission denied', 'nobody'));
+      expect.unreachable();
+    } catch (err) {
+      expect((err as ProviderError).hint).toBe('is the service installed on the node, and validateCommand right (it runs as nobody, not root)?');
+    }
+  });
+
   it('a sensitive command is not shown', () => {
     expect(() => plan(answer.command(1, '', 'denied'), { sensitive: ['command'] })).toThrow('postgres version check `(sensitive command)` exited with 1: denied');
   });
@@ -48,12 +57,15 @@ describe('version_check plan', () => {
 });
 
 describe('version_check apply', () => {
-  it('runs the command with sh -c and records the version, or fails like the plan', async () => {
-    const node = new FakeNode('node.db-1', () => answer.missing()).respond(['sh', '-c', 'postgres --version'], { stdout: 'postgres (PostgreSQL) 15.8\n' });
+  it('runs the command through the probe, as plan does (unprivileged, on stdin), and records the version, or fails like the plan', async () => {
+    const asked: unknown[] = [];
+    const node = new FakeNode('node.db-1', (r) => { asked.push(r); return answer.command(0, 'postgres (PostgreSQL) 15.8\n', '', 'postgres'); });
     const applied = await versionCheck.apply(fakeContext({ 'db-1': node }), { action: 'create', address: ADDRESS, attributes: want as unknown as Json });
     expect(applied?.outputs).toEqual({ version: '15.8' });
-    expect(node.calls[0]).toMatchObject({ argv: ['sh', '-c', 'postgres --version'] });
-    const old = new FakeNode('node.db-1', () => answer.missing()).respond(['sh'], { stdout: '14.1' });
+    expect(asked).toEqual([{ kind: 'command', command: 'postgres --version', user: 'postgres' }]);
+    expect(node.commands()).toHaveLength(1);
+    expect(node.commands()[0]).not.toContain('postgres --version');
+    const old = new FakeNode('node.db-1', () => answer.command(0, '14.1'));
     await expect(versionCheck.apply(fakeContext({ 'db-1': old }), { action: 'create', address: ADDRESS, attributes: want as unknown as Json })).rejects.toThrow('printed postgres 14.1, which does not satisfy >=15');
   });
 });

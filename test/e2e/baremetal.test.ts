@@ -2,6 +2,7 @@
  * The `production` stack of examples/platform on three real nodes (systemd + sshd containers reached
  * over SSH on 127.0.0.1): Postgres on db, Redis and realtime's pubsub on cache, the five apps on app.
  * The `it`s share one stack and run in order: apply from nothing, independent checks over plain ssh,
+ * no generated secret in any command line (sampled during the first apply), journal, log or state,
  * drift of each kind, a node stopped mid-apply, and a changed host key.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,10 +14,15 @@ import { startNodes, type NodeBed } from '../support/nodes/index.js';
 import { describeRun, requireNode24, type CliResult } from './support/cli.js';
 import { createProject, type E2eProject } from './support/project.js';
 import { sshRun } from './support/ssh.js';
+import { docker } from './support/docker.js';
+import { leakedSecrets } from './support/secrets.js';
+import { sampleCommandLines, type CommandLineSamples } from './support/process-sampler.js';
+import { parseEnv } from '../../contract/env-file-format.js';
 import { waitFor } from '../support/wait.js';
 
 let bed: NodeBed;
 let p: E2eProject;
+let duringFirstApply: CommandLineSamples;
 const prefix = `e2ebm${randomBytes(3).toString('hex')}`;
 const prod = (...args: string[]) => p.run(...args, '--stack', 'production');
 
@@ -66,6 +72,25 @@ async function waitForStatus<T>(pick: (s: StatusDoc) => T | undefined, timeoutMs
   }
 }
 
+/** The stack's generated secrets, read where they are meant to be: the apps' env files and the Redis configs (the Postgres superuser's is only a verifier on the node). */
+async function nodeSecrets(): Promise<Map<string, string>> {
+  const secrets = new Map<string, string>();
+  for (const app of ['auth', 'media', 'analytics', 'ledger', 'realtime']) {
+    const env = parseEnv((await ssh('app', 'cat', `/etc/omnitron/env/${app}.env`)).stdout);
+    for (const key of ['DATABASE_URL', 'REDIS_URL', 'DISCOVERY_REDIS_URL', 'PUBSUB_URL']) {
+      if (env[key]) secrets.set(`${app}.env ${key} password`, decodeURIComponent(new URL(env[key]).password));
+    }
+    if (env.JWT_SECRET) secrets.set(`${app}.env JWT_SECRET`, env.JWT_SECRET);
+  }
+  for (const conf of ['redis.conf', 'redis-pubsub.conf']) {
+    const pass = /^requirepass "?([^"\n]+)"?$/m.exec((await ssh('cache', 'cat', `/etc/redis/${conf}`)).stdout)?.[1];
+    if (pass) secrets.set(`cache ${conf} requirepass`, pass);
+  }
+  expect([...secrets.keys()]).toEqual(expect.arrayContaining(['ledger.env DATABASE_URL password', 'auth.env JWT_SECRET', 'cache redis.conf requirepass', 'cache redis-pubsub.conf requirepass']));
+  for (const [name, value] of secrets) expect(value.length, name).toBeGreaterThanOrEqual(16);
+  return secrets;
+}
+
 describe('production stack on bare-metal nodes', () => {
   beforeAll(async () => {
     requireNode24();
@@ -95,7 +120,13 @@ describe('production stack on bare-metal nodes', () => {
 
   it('applies the stack from nothing', async () => {
     const started = Date.now();
-    const r = await applyProd('--trust-new-hosts');
+    const sampler = sampleCommandLines();
+    let r: CliResult;
+    try {
+      r = await applyProd('--trust-new-hosts');
+    } finally {
+      duringFirstApply = await sampler.stop();
+    }
     console.log(`first apply of the production stack: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(r.stdout).toMatch(/ssh_known_host\.db/);
   });
@@ -122,6 +153,24 @@ describe('production stack on bare-metal nodes', () => {
     expect(env.stdout.trim()).toBe('600 root');
     const url = (await ssh('app', 'grep', '^DATABASE_URL=', '/etc/omnitron/env/ledger.env')).stdout;
     expect(url).toContain(`@${node('db').address}:5432/ledger`);
+  });
+
+  it('no generated secret is in any command line during the first apply, on a node, in its journal or logs, or in state', async () => {
+    const secrets = await nodeSecrets();
+    // The node containers share this machine's kernel: the sampler saw the commands run on them over SSH.
+    expect([...duringFirstApply.lines].some((l) => l.includes('omnitron-probe')), 'the probe on the nodes was sampled').toBe(true);
+    expect(leakedSecrets([...duringFirstApply.lines].join('\n'), secrets), 'every command line during the first apply').toEqual([]);
+    for (const name of ['db', 'cache', 'app'] as const) {
+      const ps = await docker('exec', node(name).container, 'ps', '-eo', 'user,args');
+      expect(ps).toMatch(name === 'db' ? /postgres/ : name === 'cache' ? /redis-server/ : /omnitron\s.*\/bin\/node/);
+      expect(leakedSecrets(ps, secrets), `ps on ${name}`).toEqual([]);
+      const logs = await ssh(name, 'sh', '-c', 'journalctl --no-pager -o cat; cat /var/log/omnitron/*/*.log /var/log/postgresql/*.log /var/log/redis/*.log /etc/omnitron/agent/manifest.json /var/lib/omnitron/agent/status.json 2>/dev/null; true');
+      expect(logs.stdout.length).toBeGreaterThan(1_000);
+      expect(leakedSecrets(logs.stdout, secrets), `journal, logs and agent files on ${name}`).toEqual([]);
+    }
+    const stateDir = join(p.dir, '.omnitron', 'production');
+    expect(leakedSecrets((await readFile(join(stateDir, 'state.json'))).toString('latin1'), secrets), 'state.json').toEqual([]);
+    expect(leakedSecrets(p.transcript.join('\n'), secrets), 'CLI output').toEqual([]);
   });
 
   it('omnitron status asks the agent over SSH and lists every app', async () => {

@@ -1,15 +1,18 @@
 /**
  * Scenarios 4, 7 and 8: approval without a terminal, saved plans (exact, and refused when stale), and
- * that no generated secret shows up anywhere it should not. The `it`s run in order and share one
- * stack on purpose (one apply from nothing for the file); the secrets check comes last so it covers
- * every command the file ran.
+ * that no generated secret shows up anywhere it should not: CLI output, state, saved plans, docker
+ * labels, `docker inspect` (but the env the images read), container logs, the agent's and the apps'
+ * logs and files, and the command line of every process on the machine during the first apply. The
+ * `it`s run in order and share one stack on purpose (one apply from nothing for the file); the secrets
+ * check comes last so it covers every command the file ran.
  */
 import { readFile, readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireNode24 } from './support/cli.js';
-import { allProjectLabels, docker, inspectContainer } from './support/docker.js';
-import { createProject, type E2eProject } from './support/project.js';
+import { allProjectLabels, containerLogs, docker, inspectContainer } from './support/docker.js';
+import { SERVICES, createProject, type E2eProject } from './support/project.js';
+import { sampleCommandLines, type CommandLineSamples } from './support/process-sampler.js';
 import { collectSecrets, leakedSecrets } from './support/secrets.js';
 import { applyOk, expectDrift, expectExit, expectNoChanges, expectOutput, parsePlanJson } from './support/expect-cli.js';
 
@@ -17,6 +20,7 @@ describe('secrets and saved plans', () => {
   let p: E2eProject;
   const secrets = new Map<string, string>();
   const planFiles: string[] = [];
+  let duringApply: CommandLineSamples;
 
   beforeAll(async () => {
     requireNode24();
@@ -27,7 +31,15 @@ describe('secrets and saved plans', () => {
   const redis = () => inspectContainer(p.containerName('redis'));
 
   it('applies the stack from nothing', async () => {
-    await applyOk(p);
+    const sampler = sampleCommandLines();
+    try {
+      await applyOk(p);
+    } finally {
+      duringApply = await sampler.stop();
+    }
+    const seen = [...duringApply.lines];
+    expect(seen.some((l) => l.includes('dist/cli/main.js apply')), 'the sampler saw the apply').toBe(true);
+    expect(seen.some((l) => /\bpostgres\b/.test(l) && !l.includes('main.js')), 'and the processes in its containers').toBe(true);
     for (const [k, v] of await collectSecrets(p)) secrets.set(k, v);
     expect(secrets.size).toBeGreaterThanOrEqual(10);
   });
@@ -152,5 +164,26 @@ describe('secrets and saved plans', () => {
     expect(leakedSecrets(labels, secrets), 'docker labels').toEqual([]);
     // The env files and container env are where the secrets are meant to be: proves the check can see them.
     expect(leakedSecrets(await readFile(p.envPath('ledger'), 'utf8'), secrets).length).toBeGreaterThan(0);
+  });
+
+  it('no generated secret is in any command line during the apply, docker inspect, container logs, or the agent\'s and apps\' files', async () => {
+    expect(leakedSecrets([...duringApply.lines].join('\n'), secrets), 'ps -eo args during the first apply').toEqual([]);
+    expect(duringApply.passes).toBeGreaterThan(1);
+    for (const service of SERVICES) {
+      const inspected = await inspectContainer(p.containerName(service));
+      // The env is how the images take their passwords (POSTGRES_PASSWORD, ...): collectSecrets reads them there.
+      const { Env, ...config } = inspected.Config;
+      expect(Env?.length).toBeGreaterThan(0);
+      expect(leakedSecrets(JSON.stringify({ ...inspected, Config: config }), secrets), `docker inspect ${service} (but Config.Env)`).toEqual([]);
+      expect(leakedSecrets(await containerLogs(p.containerName(service)), secrets), `docker logs ${service}`).toEqual([]);
+    }
+    // Everything omnitron keeps for the stack (the agent's log, the apps' logs under agent/logs once they print) but
+    // the env files meant for the apps and the agent (0600).
+    const files = (await readdir(p.stackDir, { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name))
+      .filter((f) => !relative(p.stackDir, f).startsWith('env/') && !f.endsWith('/agent/agent.env'));
+    const shown = files.map((f) => relative(p.stackDir, f));
+    expect(shown).toEqual(expect.arrayContaining(['agent/agent.log', 'agent/manifest.json', 'state.json']));
+    for (const file of files) expect(leakedSecrets((await readFile(file)).toString('latin1'), secrets), relative(p.stackDir, file)).toEqual([]);
   });
 });

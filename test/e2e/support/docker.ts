@@ -20,6 +20,12 @@ export interface ContainerInfo {
   NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[] | null> | null };
 }
 
+/** Everything a container wrote (docker logs: its stdout and stderr). */
+export async function containerLogs(name: string): Promise<string> {
+  const { stdout, stderr } = await exec('docker', ['logs', name], { maxBuffer: 64 * 1024 * 1024 });
+  return `${stdout}\n${stderr}`;
+}
+
 export async function inspectContainer(name: string): Promise<ContainerInfo> {
   return (JSON.parse(await docker('container', 'inspect', name)) as ContainerInfo[])[0];
 }

@@ -36,7 +36,7 @@ export const answer = {
     status: 'ok', fields: [`inputs ${inputs}\nunit ${unitSha}${reload === undefined ? '' : `\nreload ${reload}`}`],
   }),
   release: (current: string | undefined, releases: string[]): FakeAnswer => ({ status: 'ok', fields: [current ? `releases/${current}` : '', releases.join('\n')] }),
-  command: (code: number, stdout: string, stderr = ''): FakeAnswer => ({ status: 'ok', fields: [String(code), stdout, stderr] }),
+  command: (code: number, stdout: string, stderr = '', user = ''): FakeAnswer => ({ status: 'ok', fields: [String(code), stdout, stderr, user] }),
 };
 
 /** A node: the probe is answered from `facts`, everything else is recorded (and scripted with respond()). */
