@@ -10,7 +10,7 @@ import { checkedStack } from './config/stack-checks.js';
 import { findConfigFile } from './config/find-config.js';
 import { configDigest } from './config/config-digest.js';
 import { buildDesiredGraph } from './desired/desired-graph.js';
-import { makePlan } from './plan.js';
+import { makePlan, type PlanRequest } from './plan.js';
 import { prepareNodeArtifacts } from './artifacts/prepare.js';
 import { nodeMachines } from './artifacts/node-machines.js';
 import { place } from './config/placement.js';
@@ -80,6 +80,11 @@ export function resourceTypes(providers: readonly Provider[]): Map<string, Resou
 }
 
 export async function planStack(stack: LoadedStack, store: StoreView, runtime: Runtime, opts: PlanOptions): Promise<Plan> {
+  return makePlan(await observeStack(stack, store, runtime, opts));
+}
+
+/** Everything a plan is made from (config, state, one observation of the live world), for makePlan and the drift report. */
+export async function observeStack(stack: LoadedStack, store: StoreView, runtime: Runtime, opts: PlanOptions): Promise<PlanRequest> {
   const prior = new Map(store.records().map((r) => [r.address, r]));
   const remote = stack.model.stack.type !== 'local';
   // Packaging releases overlaps opening the SSH connections; the Node binary waits for each node's machine type.
@@ -90,13 +95,13 @@ export async function planStack(stack: LoadedStack, store: StoreView, runtime: R
   checkAddresses('--target', opts.targets, desired, prior);
   checkAddresses('--replace', opts.replace, desired, prior);
   const { observed, unreadable } = await observeAll(stack.scope, desired, prior, runtime);
-  return makePlan({
+  return {
     project: stack.scope.project, stack: stack.scope.stack, stackType: stack.model.stack.type, mode: opts.mode,
     desired, prior, observed, unreadable, types: resourceTypes(runtime.providers),
     replace: new Set(opts.replace ?? []), targets: new Set(opts.targets ?? []), keepVolumes: opts.keepVolumes ?? false,
     binding: { stateLineage: store.lineage, stateSerial: store.persistedSerial, configDigest: stack.digest },
     diagnostics: stack.diagnostics,
-  });
+  };
 }
 
 /** Only nodes that run apps get a Node binary, so only they are asked. */
