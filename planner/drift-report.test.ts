@@ -122,6 +122,14 @@ describe('classifyDrift', () => {
     expect(r.pending[2].attributes).toEqual([{ path: 'url', before: 'x:old', afterUnknown: true }]);
   });
 
+  it('a removal the plan keeps is nothing pending', () => {
+    const kept: ResourceType = { type: 'vol', plan: () => ({ action: 'noop', reason: 'data volume kept (pass --volumes to delete it)' }), apply: async () => undefined };
+    const req = { ...request({ prior: [record('vol.data', { name: 'data' })], observed: [live('vol.data', { name: 'data' })] }), types: new Map([['vol', kept]]) };
+    const r = classifyDrift(req, makePlan(req), { nodes: [] });
+    expect(r.pending).toEqual([]);
+    expect(r.outside).toEqual([]);
+  });
+
   it('names unreadable objects and judges nothing about them', () => {
     const r = classify({ desired: [desired('thing.a', { size: 1 })], prior: [record('thing.a', { size: 1 })], unreadable: [['thing.a', 'connection refused']] });
     expect(r.outside).toEqual([]);

@@ -77,10 +77,18 @@ export function classifyDrift(req: PlanRequest, plan: Plan, opts: DriftOptions):
   const outside: OutsideChange[] = [];
   const pending: PendingChange[] = [];
   for (const c of plan.changes) {
-    const ctx = { address: c.address, type: c.type, target: targetOf(c.address), prior: req.prior.get(c.address), observed: req.observed.get(c.address), unreadable: req.unreadable.get(c.address), desired: desired.get(c.address) };
-    const out = ctx.prior ? outsideChange(req, ctx) : undefined;
+    const want = desired.get(c.address);
+    const value = want && resolve(want.attributes, lookup);
+    const ctx: Subject = {
+      address: c.address, type: c.type, target: targetOf(c.address), prior: req.prior.get(c.address), observed: req.observed.get(c.address),
+      unreadable: req.unreadable.get(c.address), desired: want, value,
+    };
+    // The plan found live matching the config, and the config is what state recorded: nothing to ask the type.
+    const settled = c.action === 'noop' && !c.record && configIsState(ctx);
+    const out = ctx.prior && !ctx.unreadable && !settled ? outsideChange(req, ctx) : undefined;
     if (out) outside.push(out);
-    const cfg = pendingChange(ctx, c.reason, lookup);
+    // A removal the plan keeps (a data volume, a pinned host key) or finds already gone is nothing pending.
+    const cfg = !want && c.action === 'noop' ? undefined : pendingChange(ctx, c.reason);
     if (cfg) pending.push(cfg);
   }
   const unreadable = [...req.unreadable].filter(([a]) => req.prior.has(a) || desired.has(a)).map(([address, why]) => ({ address, why })).sort((a, b) => a.address.localeCompare(b.address));
@@ -95,6 +103,12 @@ interface Subject {
   observed?: Observed;
   unreadable?: string;
   desired?: DesiredResource;
+  /** The desired attributes, resolved against state (UNKNOWN where apply creates the value). */
+  value?: Value;
+}
+
+function configIsState(s: Subject): boolean {
+  return s.prior !== undefined && s.value !== undefined && !containsUnknown(s.value) && configHash(s.value as Json) === s.prior.hash;
 }
 
 function outsideChange(req: PlanRequest, s: Subject): OutsideChange | undefined {
@@ -115,14 +129,13 @@ function outsideChange(req: PlanRequest, s: Subject): OutsideChange | undefined 
   return { ...base, kind: 'changed', attributes, recordable: !sameValue(prior.attributes as Value, s.observed.attributes as Value) };
 }
 
-function pendingChange(s: Subject, reason: string, lookup: (a: string, o: string) => Json | undefined): PendingChange | undefined {
+function pendingChange(s: Subject, reason: string): PendingChange | undefined {
   const base = { address: s.address, type: s.type, target: s.target };
-  if (!s.desired) return { ...base, kind: 'delete', summary: s.prior ? 'no longer in config' : reason, attributes: [] };
+  if (!s.desired || s.value === undefined) return { ...base, kind: 'delete', summary: s.prior ? 'no longer in config' : reason, attributes: [] };
   if (!s.prior) return { ...base, kind: 'create', summary: reason, attributes: [] };
-  const value = resolve(s.desired.attributes, lookup);
-  if (!containsUnknown(value) && configHash(value as Json) === s.prior.hash) return undefined;
+  if (configIsState(s)) return undefined;
   const sensitive = sensitivePaths(s.prior, s.desired);
-  const { diffs } = diffAttributes(s.prior.attributes as Value, value, { sensitive });
+  const { diffs } = diffAttributes(s.prior.attributes as Value, s.value, { sensitive });
   if (diffs.length === 0) return undefined;
   return { ...base, kind: 'update', summary: 'config changed', attributes: diffs.map((d) => attributeDrift(d, sensitive)) };
 }

@@ -18,8 +18,9 @@ export function renderDriftMarkdown(report: DriftReport): string {
   if (rows.length === 0) {
     out.push('**No drift.** The real infrastructure matches the state, and the state matches the configuration.');
   } else {
-    out.push(`**Drift:** ${summaryCounts(report)}.`, '');
-    out.push('Values read state → live for changes outside omnitron, state → config for changes not yet applied.');
+    out.push(`**Drift:** ${summaryCounts(report)}.`);
+    const legend = valuesLegend(report);
+    if (legend) out.push('', legend);
     for (const target of [...new Set(rows.map((r) => r.target))]) out.push('', ...table(target, rows.filter((r) => r.target === target)));
   }
   if (report.unreadable.length > 0) {
@@ -28,6 +29,13 @@ export function renderDriftMarkdown(report: DriftReport): string {
   const ignored = ignoredNote(report);
   if (ignored) out.push('', cell(ignored));
   return `${out.join('\n')}\n`;
+}
+
+function valuesLegend(report: DriftReport): string | undefined {
+  if (report.outside.length > 0 && report.pending.length > 0) return 'Values read state → live for changes outside omnitron, state → config for changes not yet applied.';
+  if (report.outside.length > 0) return 'Values read state → live.';
+  if (report.pending.length > 0) return 'Values read state → config.';
+  return undefined;
 }
 
 function table(target: string, rows: Row[]): string[] {

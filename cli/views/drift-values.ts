@@ -42,13 +42,13 @@ export function describeIssue(i: RuntimeIssue): string {
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-/** `2 changed outside omnitron, 1 app not running as configured, 1 config change not yet applied`. */
+/** `2 objects changed outside omnitron, 1 config change not yet applied`: the non-zero counts. */
 export function summaryCounts(report: Pick<DriftReport, 'outside' | 'runtime' | 'pending'>): string {
   return [
-    plural(report.outside.length, 'object changed outside omnitron', 'objects changed outside omnitron'),
-    plural(report.runtime.length, 'app not running as configured', 'apps not running as configured'),
-    plural(report.pending.length, 'config change not yet applied', 'config changes not yet applied'),
-  ].join(', ');
+    [report.outside.length, 'object changed outside omnitron', 'objects changed outside omnitron'] as const,
+    [report.runtime.length, 'app not running as configured', 'apps not running as configured'] as const,
+    [report.pending.length, 'config change not yet applied', 'config changes not yet applied'] as const,
+  ].filter(([n]) => n > 0).map(([n, one, many]) => plural(n, one, many)).join(', ') || 'nothing';
 }
 
 export function ignoredNote(report: Pick<DriftReport, 'ignored'>): string | undefined {
