@@ -100,6 +100,21 @@ describe('classifyDrift', () => {
     expect(JSON.stringify(r)).not.toMatch(/S3cret/);
   });
 
+  it('masks live values nobody configured when their name says secret or they are URLs with a password', () => {
+    const r = classify({
+      desired: [desired('thing.env', { vars: { LOG: 'debug' } })],
+      prior: [record('thing.env', { vars: { LOG: 'debug' } })],
+      observed: [live('thing.env', { vars: { LOG: 'debug', STRIPE_API_KEY: 'sk-live-S3cret', BACKUP: 'postgres://u:S3cret@db/x', SITE: 'https://example.org/a@b', NOTE: 'plain' } })],
+    });
+    expect(r.outside[0].attributes).toEqual([
+      { path: 'vars.BACKUP', sensitive: true },
+      { path: 'vars.NOTE', after: 'plain' },
+      { path: 'vars.SITE', after: 'https://example.org/a@b' },
+      { path: 'vars.STRIPE_API_KEY', sensitive: true },
+    ]);
+    expect(JSON.stringify(r)).not.toMatch(/S3cret/);
+  });
+
   it('an app that gave up is runtime drift only, not also its agent changed outside omnitron', () => {
     const issue: RuntimeIssue = { target: 'local', app: 'ledger', state: 'failed', restarts: 5, lastExit: 'exit code 1' };
     const req = request({ desired: [desired('agent.apps', { m: 1 })], prior: [record('agent.apps', { m: 1 })], observed: [live('agent.apps', { m: 1 }, { runtime: [issue] })] });

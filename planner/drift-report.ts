@@ -14,6 +14,7 @@
 import { containsUnknown, resolve, type Json, type Value } from './expr.js';
 import { configHash } from './hash.js';
 import { diffAttributes, matchesPath, sameValue } from './diff.js';
+import { sensitivePaths as secretPaths } from './desired/sensitive.js';
 import type { AttributeDiff } from './attribute-diff.js';
 import type { Plan } from './change.js';
 import type { PlanRequest } from './plan.js';
@@ -140,9 +141,22 @@ function pendingChange(s: Subject, reason: string): PendingChange | undefined {
   return { ...base, kind: 'update', summary: 'config changed', attributes: diffs.map((d) => attributeDrift(d, sensitive)) };
 }
 
-/** Drops secret values and turns unknowns into a flag: what is left is safe to print anywhere. */
+/** A URL carrying a password (`scheme://user:pass@host`): a value typed outside omnitron is in no sensitive list. */
+const CREDENTIALS_IN_URL = /[a-z][a-z0-9+.-]*:\/\/[^/\s@]*:[^/\s@]+@/i;
+
+function looksSecret(d: AttributeDiff): boolean {
+  const last = d.path.slice(d.path.lastIndexOf('.') + 1);
+  return secretPaths(last === '' ? null : { [last]: 'x' }).length > 0
+    || [d.before, d.after].some((v) => typeof v === 'string' && CREDENTIALS_IN_URL.test(v));
+}
+
+/**
+ * Drops secret values and turns unknowns into a flag: what is left is safe to print anywhere. Besides the
+ * paths config and state mark sensitive, a live value is masked when its name says secret (as for config
+ * literals) or it is a URL with a password: drift reports values nobody configured.
+ */
 function attributeDrift(d: AttributeDiff, sensitive: readonly string[]): AttributeDrift {
-  if (d.sensitive || matchesPath(d.path, sensitive)) return { path: d.path, sensitive: true };
+  if (d.sensitive || matchesPath(d.path, sensitive) || looksSecret(d)) return { path: d.path, sensitive: true };
   const out: AttributeDrift = { path: d.path };
   if (d.before !== undefined && !containsUnknown(d.before)) out.before = d.before as Json;
   if (d.after !== undefined && containsUnknown(d.after)) out.afterUnknown = true;
