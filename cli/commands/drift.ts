@@ -16,8 +16,8 @@ import { openSession, openStore, runtime, type Session, type StackOptions } from
 import type { StateStore } from '../../planner/state/state-store.js';
 import type { Output } from '../output.js';
 
-export const DRIFT_FORMATS = ['text', 'json', 'markdown'] as const;
-export type DriftFormat = (typeof DRIFT_FORMATS)[number];
+/** `--format` (commander checks the choice in cli/program.ts, which loads no command module up front). */
+export type DriftFormat = 'text' | 'json' | 'markdown';
 
 export interface DriftFlags extends Omit<StackOptions, 'trustNewHosts'> {
   format?: DriftFormat;
