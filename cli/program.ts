@@ -53,6 +53,7 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .option('--replace <address>', 'replace this resource even if it has not changed (repeatable)', collect)
     .option('--destroy', 'show what `omnitron destroy` would delete')
     .option('--allow-empty', 'plan even when the config runs no apps and would delete what state holds')
+    .option('--refresh-only', 'show only what changed outside omnitron (with --detailed-exitcode: 2 only for that)')
     .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/plan.js')).planCommand(flags, out), cmd.opts().color !== false));
 
   stackOptions(program.command('apply'))
@@ -64,7 +65,15 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .option('--replace <address>', 'replace this resource even if it has not changed (repeatable)', collect)
     .option('--json', 'progress as JSON lines')
     .option('--allow-empty', 'apply even when the config runs no apps and would delete what state holds')
+    .option('--refresh-only', 'record what changed outside omnitron in state; changes nothing live')
     .action((file: string | undefined, flags, cmd: Command) => onRun(async (out) => (await import('./commands/apply.js')).applyCommand(file, flags, out), cmd.opts().color !== false));
+
+  stackOptions(program.command('drift'), { newHosts: false })
+    .description('report what changed outside omnitron, apps not running as configured, and config changes not yet applied; read-only, no lock')
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
+    .option('--ignore <address>', 'leave out this resource (or app.NAME: an app\'s runtime drift) in this run (repeatable)', collect)
+    .addHelpText('after', '\nExit codes: 0 no drift; 1 error; 2 changed outside omnitron or apps not running as configured; 3 only config changes not yet applied.')
+    .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/drift.js')).driftCommand(flags, out), cmd.opts().color !== false));
 
   stackOptions(program.command('destroy'))
     .description('delete everything this stack created (data volumes only with --volumes)')

@@ -2,10 +2,13 @@
  * What every stack command shares: load the stack, open its state with the key, and the runtime the
  * engine needs (providers, clients, event sink, an abort signal tied to Ctrl-C).
  */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { UserError, error } from '../planner/diagnostics.js';
 import { loadStack, type LoadedStack, type Runtime, type StackRequest } from '../planner/engine.js';
 import { LocalBackend } from '../planner/state/local-backend.js';
-import { loadStateKey, type StateKey } from '../planner/state/encryption.js';
+import { keyFilePath, loadStateKey, type StateKey } from '../planner/state/encryption.js';
 import { StateStore } from '../planner/state/state-store.js';
 import type { StateBackend } from '../planner/state/backend.js';
 import type { EventSink } from '../planner/events.js';
@@ -26,12 +29,25 @@ export interface Session {
   key: StateKey;
 }
 
-export async function openSession(opts: StackOptions, out: Output): Promise<Session> {
+/** `createKey: false` (drift): never create a key file; an existing key is read, a missing one is an error only when state needs it. */
+export async function openSession(opts: StackOptions, out: Output, mode: { createKey?: boolean } = {}): Promise<Session> {
   const request: StackRequest = { cwd: process.cwd(), config: opts.config, stack: opts.stack, strict: opts.strict };
   const stack = await loadStack(request);
   out.diagnostics(stack.diagnostics);
   const backend = new LocalBackend({ stackDir: stack.scope.stackDir, stack: stack.scope.stack });
-  return { stack, backend, key: await loadStateKey({ stateDir: path.join(stack.scope.root, '.omnitron') }) };
+  const stateDir = path.join(stack.scope.root, '.omnitron');
+  const key = mode.createKey === false ? await existingStateKey(stateDir, backend) : await loadStateKey({ stateDir });
+  return { stack, backend, key };
+}
+
+async function existingStateKey(stateDir: string, backend: StateBackend): Promise<StateKey> {
+  const file = keyFilePath(process.env);
+  if (process.env.OMNITRON_STATE_KEY !== undefined || existsSync(file)) return loadStateKey({ stateDir });
+  // No state yet: nothing to open and nothing will be sealed, so a throwaway key that is never stored will do.
+  if ((await backend.get()) === null) return { bytes: new Uint8Array(randomBytes(32)), source: 'none (no state yet)', kid: 'none', created: false };
+  throw new UserError(error(`no state key: state ${backend.describe()} needs the key it was written with, and the key file ${file} does not exist`, {
+    detail: 'Set OMNITRON_STATE_KEY (or OMNITRON_STATE_KEY_FILE) to that key. This command only reads: it never creates a key.',
+  }));
 }
 
 export function openStore(session: Session): Promise<StateStore> {

@@ -10,7 +10,7 @@ import { checkedStack } from './config/stack-checks.js';
 import { findConfigFile } from './config/find-config.js';
 import { configDigest } from './config/config-digest.js';
 import { buildDesiredGraph } from './desired/desired-graph.js';
-import { makePlan } from './plan.js';
+import { makePlan, type PlanRequest } from './plan.js';
 import { prepareNodeArtifacts } from './artifacts/prepare.js';
 import { nodeMachines } from './artifacts/node-machines.js';
 import { place } from './config/placement.js';
@@ -80,6 +80,10 @@ export function resourceTypes(providers: readonly Provider[]): Map<string, Resou
   return new Map(providers.flatMap((p) => p.types.map((t) => [t.type, t] as const)));
 }
 
+export async function planStack(stack: LoadedStack, store: StoreView, runtime: Runtime, opts: PlanOptions): Promise<Plan> {
+  return makePlan(await observeStack(stack, store, runtime, opts));
+}
+
 /** The config's resources for this stack, with what state says they depend on. */
 export async function desiredResources(stack: LoadedStack, prior: ReadonlyMap<string, StateRecord>, runtime: Runtime): Promise<DesiredResource[]> {
   const remote = stack.model.stack.type !== 'local';
@@ -89,29 +93,33 @@ export async function desiredResources(stack: LoadedStack, prior: ReadonlyMap<st
 }
 
 /** Everything the stack's providers see live, for the config's resources and state's. */
-export function observeStack(stack: LoadedStack, store: StoreView, desired: DesiredResource[], prior: Map<string, StateRecord>, runtime: Runtime) {
+export function observeLive(stack: LoadedStack, store: StoreView, desired: DesiredResource[], prior: Map<string, StateRecord>, runtime: Runtime) {
   return observeAll(ownedScope(stack.scope, store), desired, prior, runtime);
 }
 
-export async function planStack(stack: LoadedStack, store: StoreView, runtime: Runtime, opts: PlanOptions): Promise<Plan> {
+/**
+ * Everything a plan is made from (config, state, one observation of the live world), for makePlan and
+ * the drift report. An object in the way that this state did not make stops it here, before any plan.
+ */
+export async function observeStack(stack: LoadedStack, store: StoreView, runtime: Runtime, opts: PlanOptions): Promise<PlanRequest> {
   const prior = new Map(store.records().map((r) => [r.address, r]));
   const desired = await desiredResources(stack, prior, runtime);
   const empty = opts.mode === 'normal' && !opts.allowEmpty ? checkEmptyApps(stack.model, desired, prior) : undefined;
   if (empty) throw new UserError(empty);
   checkAddresses('--target', opts.targets, desired, prior);
   checkAddresses('--replace', opts.replace, desired, prior);
-  const { observed, unreadable } = await observeStack(stack, store, desired, prior, runtime);
+  const { observed, unreadable } = await observeLive(stack, store, desired, prior, runtime);
   if (opts.mode === 'normal') {
     const foreign = ownershipProblems(desired, prior, observed);
     if (foreign.length > 0) throw new UserError(foreign);
   }
-  return makePlan({
+  return {
     project: stack.scope.project, stack: stack.scope.stack, stackType: stack.model.stack.type, mode: opts.mode,
     desired, prior, observed, unreadable, types: resourceTypes(runtime.providers),
     replace: new Set(opts.replace ?? []), targets: new Set(opts.targets ?? []), keepVolumes: opts.keepVolumes ?? false,
     binding: { stateLineage: store.lineage, stateSerial: store.persistedSerial, configDigest: stack.digest },
     diagnostics: stack.diagnostics,
-  });
+  };
 }
 
 /** The scope providers work in: objects they create are stamped with this state's lineage. */

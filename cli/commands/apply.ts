@@ -10,6 +10,7 @@ import { createSink } from '../event-sink.js';
 import { cleanUp, interruptible, openSession, openStore, runtime, type Session, type StackOptions } from '../session.js';
 import type { StateStore } from '../../planner/state/state-store.js';
 import type { AcquiredLock } from '../../planner/state/backend.js';
+import { applyRefreshOnly, refuseWithRefreshOnly } from './refresh-only.js';
 import type { Output } from '../output.js';
 
 export interface ApplyFlags extends StackOptions {
@@ -21,9 +22,14 @@ export interface ApplyFlags extends StackOptions {
   /** destroy only: delete data volumes too. */
   volumes?: boolean;
   allowEmpty?: boolean;
+  refreshOnly?: boolean;
 }
 
 export async function applyCommand(planFile: string | undefined, flags: ApplyFlags, out: Output, mode: 'normal' | 'destroy' = 'normal'): Promise<number> {
+  if (flags.refreshOnly) {
+    refuseWithRefreshOnly('apply', { 'a saved plan file': planFile, '--target': flags.target, '--replace': flags.replace, '--allow-empty': flags.allowEmpty, '--json': flags.json, '--trust-new-hosts': flags.trustNewHosts });
+    return applyRefreshOnly(flags, out);
+  }
   const session = await openSession(flags, out);
   let store: StateStore | undefined;
   let lock: AcquiredLock | undefined;

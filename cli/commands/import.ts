@@ -2,7 +2,7 @@
  * `omnitron import ADDRESS ID`: bring an existing object under this state (Terraform's import). Takes
  * the lock, observes the stack, records the object as it is; changes nothing live.
  */
-import { desiredResources, observeStack, resourceTypes } from '../../planner/engine.js';
+import { desiredResources, observeLive, resourceTypes } from '../../planner/engine.js';
 import { importRecord } from '../../planner/import-object.js';
 import { openSession, openStore, runtime, type StackOptions } from '../session.js';
 import type { Output } from '../output.js';
@@ -18,7 +18,7 @@ export async function importCommand(address: string, id: string, flags: StackOpt
     close = () => run.clients.close();
     const prior = new Map(store.records().map((r) => [r.address, r]));
     const desired = await desiredResources(session.stack, prior, run);
-    const { observed, unreadable } = await observeStack(session.stack, store, desired, prior, run);
+    const { observed, unreadable } = await observeLive(session.stack, store, desired, prior, run);
     const record = importRecord({ address, id, desired, prior, observed, unreadable, types: resourceTypes(run.providers) });
     await store.upsert(record);
     out.print(`${address}: imported ${record.type} ${JSON.stringify(record.id ?? id)}.`);

@@ -5,6 +5,7 @@ import { renderPlanText } from '../views/plan-text.js';
 import { renderPlanJson } from '../views/plan-json.js';
 import { OMNITRON_VERSION } from '../../contract/version.js';
 import { openSession, openStore, runtime, type StackOptions } from '../session.js';
+import { planRefreshOnly, refuseWithRefreshOnly } from './refresh-only.js';
 import type { Output } from '../output.js';
 
 export interface PlanFlags extends StackOptions {
@@ -15,10 +16,15 @@ export interface PlanFlags extends StackOptions {
   replace?: string[];
   destroy?: boolean;
   allowEmpty?: boolean;
+  refreshOnly?: boolean;
 }
 
-/** Exit code: 0 no changes (or no --detailed-exitcode), 2 changes or runtime drift present; errors throw (→ 1). */
+/** Exit code: 0 no changes (or no --detailed-exitcode), 2 changes or runtime drift present (--refresh-only: changes outside omnitron); errors throw (→ 1). */
 export async function planCommand(flags: PlanFlags, out: Output): Promise<number> {
+  if (flags.refreshOnly) {
+    refuseWithRefreshOnly('plan', { '--out': flags.out, '--target': flags.target, '--replace': flags.replace, '--destroy': flags.destroy, '--allow-empty': flags.allowEmpty, '--trust-new-hosts': flags.trustNewHosts });
+    return planRefreshOnly(flags, out);
+  }
   const session = await openSession(flags, out);
   const store = await openStore(session);
   const run = runtime(session, store, () => {}, new AbortController().signal, flags);

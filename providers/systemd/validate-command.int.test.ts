@@ -32,7 +32,7 @@ function context(login: 'root' | 'deploy'): ProviderContext {
   const pool = new NodePool([{ name: n.name, host: '127.0.0.1', port: n.sshPort, user: login, privateKey: bed.privateKeyPath, hostKey: n.hostKeyFingerprint }], { concurrency: 1, timeoutMs: 10_000, sshDir });
   pools.push(pool);
   return {
-    scope: { project: 'it', stack: suffix, root: '/tmp', stackDir: '/tmp' }, signal: new AbortController().signal, emit: () => undefined,
+    scope: { project: 'it', stack: suffix, root: '/tmp', stackDir: '/tmp', lineage: 'test-lineage' }, signal: new AbortController().signal, emit: () => undefined,
     clients: {
       docker: () => { throw new Error('not used'); },
       forward: () => { throw new Error('not used'); },

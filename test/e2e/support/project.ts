@@ -133,7 +133,7 @@ async function rewrite(file: string, replacements: [string, string][]): Promise<
   await writeFile(file, text);
 }
 
-function appPortEnv(app: AppName): string {
+export function appPortEnv(app: AppName): string {
   return `OMNITRON_E2E_${app.toUpperCase()}_PORT`;
 }
 
