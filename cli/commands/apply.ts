@@ -59,7 +59,11 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
     await store.settled();
     return outcome.failed.length > 0 || outcome.notStarted.length > 0 ? 1 : 0;
   } finally {
-    await cleanUp(out, [['closing connections', closeClients], ['closing the progress view', async () => sink?.done()]]);
+    await cleanUp(out, [
+      ['closing connections', closeClients], ['closing the progress view', async () => sink?.done()],
+      // The journal written during the run is folded into the document while the lock is still held.
+      ['compacting the state', async () => { await store?.settled(); await store?.compact(); }],
+    ]);
     try {
       await session.backend.unlock(lock.id);
     } finally {

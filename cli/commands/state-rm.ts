@@ -22,6 +22,7 @@ export async function stateRmCommand(addresses: readonly string[], flags: StackO
       await store.remove(address);
       out.print(`Removed ${address}`);
     }
+    await store.compact();
     out.print(`Successfully removed ${addresses.length} resource instance(s).`);
     return 0;
   } finally {

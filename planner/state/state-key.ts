@@ -18,6 +18,8 @@ export interface StateKey {
   kid: string;
   /** True when the key file did not exist and was just created. */
   created: boolean;
+  /** Keys replaced by `state rekey`, still accepted for reading (never for sealing). */
+  previous?: StateKey[];
 }
 
 export interface LoadStateKeyOptions {
