@@ -4,10 +4,12 @@
  */
 import path from 'node:path';
 import { loadStack, type LoadedStack, type Runtime, type StackRequest } from '../planner/engine.js';
-import { LocalBackend } from '../planner/state/local-backend.js';
+import { openBackend } from '../planner/state/open-backend.js';
+import { resolveStateLocation, type StateLocation } from '../planner/state/state-url.js';
 import { loadStateKey, type StateKey } from '../planner/state/encryption.js';
 import { StateStore } from '../planner/state/state-store.js';
-import type { StateBackend } from '../planner/state/backend.js';
+import { type AcquiredLock, type LockInfo, type LockOperation, type StateBackend, describeHolder, formatDuration, lockAge } from '../planner/state/backend.js';
+import { acquireLock } from '../planner/state/acquire-lock.js';
 import type { EventSink } from '../planner/events.js';
 import { createClients, PROVIDERS, type RunClients } from './compose.js';
 import type { Output } from './output.js';
@@ -22,6 +24,8 @@ export interface StackOptions {
 
 export interface Session {
   stack: LoadedStack;
+  /** Where the state lives: OMNITRON_STATE_URL, else the stack's or the ecosystem's `state`, else the file. */
+  location: StateLocation;
   backend: StateBackend;
   key: StateKey;
 }
@@ -30,8 +34,9 @@ export async function openSession(opts: StackOptions, out: Output): Promise<Sess
   const request: StackRequest = { cwd: process.cwd(), config: opts.config, stack: opts.stack, strict: opts.strict };
   const stack = await loadStack(request);
   out.diagnostics(stack.diagnostics);
-  const backend = new LocalBackend({ stackDir: stack.scope.stackDir, stack: stack.scope.stack });
-  return { stack, backend, key: await loadStateKey({ stateDir: path.join(stack.scope.root, '.omnitron') }) };
+  const location = resolveStateLocation(stack.model.stack.state ?? stack.ecosystem.state);
+  const backend = openBackend(location, stack.scope);
+  return { stack, location, backend, key: await loadStateKey({ stateDir: path.join(stack.scope.root, '.omnitron') }) };
 }
 
 export function openStore(session: Session): Promise<StateStore> {
@@ -47,6 +52,31 @@ export interface RunHandle extends Runtime {
 export function runtime(session: Session, store: StateStore, sink: EventSink, signal: AbortSignal, opts: { trustNewHosts?: boolean; hostKeys?: ReadonlyMap<string, string> } = {}): RunHandle {
   const clients = createClients({ nodes: session.stack.model.stack.nodes, records: store.records(), trustNewHosts: opts.trustNewHosts ?? false, signal, ...(opts.hostKeys ? { planned: opts.hostKeys } : {}) });
   return { providers: PROVIDERS, clients, sink, signal };
+}
+
+export interface LockFlags {
+  /** `--lock-wait`: how long to wait for a held lock, in ms (0: fail at once). */
+  lockWait?: number;
+}
+
+/**
+ * Takes the stack's lock for a command that writes state, waiting up to `--lock-wait` with a line
+ * every 10 s naming the holder; warns when it took over the lock of a holder that is gone.
+ */
+export async function lockState(session: Session, operation: LockOperation, flags: LockFlags, out: Output, signal?: AbortSignal): Promise<AcquiredLock> {
+  const waitMs = flags.lockWait ?? 0;
+  const lock = await acquireLock(session.backend, { operation }, {
+    waitMs, signal,
+    onWaiting: (held, waited) => out.warn(`Waiting for the state lock: held by ${describeHolder(held)} running "${held.operation}" (${lockAge(held)}); waited ${formatDuration(waited)} of ${formatDuration(waitMs)}.`),
+  });
+  if (lock.takenOver) out.warn(takeoverWarning(session, lock.takenOver));
+  return lock;
+}
+
+function takeoverWarning(session: Session, dead: LockInfo): string {
+  const why = session.location.backend === 'postgres' ? 'its database connection is gone' : 'no longer running';
+  const beat = dead.heartbeatAt ? `, last heartbeat ${dead.heartbeatAt}` : '';
+  return `Warning: took over a stale state lock left by ${dead.holder} (pid ${dead.pid}, ${why}) running "${dead.operation}" since ${dead.createdAt}${beat}.`;
 }
 
 const EXIT_ON: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };

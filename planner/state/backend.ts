@@ -109,9 +109,11 @@ export class LockHeldError extends UserError {
   /** The stack name (not `stack`, which Error uses for the trace). */
   readonly stackName: string;
   readonly lock: LockInfo;
-  constructor(stack: string, lock: LockInfo) {
-    super(error(`state for stack "${stack}" is locked by ${describeHolder(lock)} running "${lock.operation}" since ${lock.createdAt} (${lockAge(lock)}; lock id ${lock.id})`, {
-      detail: `If that process is gone, run: omnitron force-unlock ${lock.id} --stack ${stack}`,
+  /** `waitedMs`: how long --lock-wait waited before giving up. */
+  constructor(stack: string, lock: LockInfo, waitedMs?: number) {
+    const waited = waitedMs !== undefined ? `; waited ${formatDuration(waitedMs)} for it` : '';
+    super(error(`state for stack "${stack}" is locked by ${describeHolder(lock)} running "${lock.operation}" since ${lock.createdAt} (${lockAge(lock)}${waited}; lock id ${lock.id})`, {
+      detail: `${waitedMs === undefined ? 'To wait for it, add --lock-wait 5m. ' : ''}If that process is gone, run: omnitron force-unlock ${lock.id} --stack ${stack}`,
     }));
     this.name = 'LockHeldError';
     this.stackName = stack;

@@ -133,7 +133,7 @@ describe('LocalBackend files', () => {
     const message = String((await backend.lock({ operation: 'apply' }).catch((e: unknown) => e) as Error).message);
     expect(message.replace(/held \d+d\d\dh/, 'held AGE')).toBe(
       'Error: state for stack "dev" is locked by root@box (pid 4242) running "apply" since 2026-11-22T18:01:00.000Z (held AGE; lock id 3f2c)\n'
-      + '  If that process is gone, run: omnitron force-unlock 3f2c --stack dev',
+      + '  To wait for it, add --lock-wait 5m. If that process is gone, run: omnitron force-unlock 3f2c --stack dev',
     );
   });
 });
