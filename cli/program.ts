@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createOutput, type Output } from './output.js';
 import { OMNITRON_VERSION } from '../contract/version.js';
+import { parseDuration } from '../planner/config/durations.js';
 
 export type Run = (out: Output) => Promise<number>;
 
@@ -13,6 +14,23 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
+function lockWait(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new InvalidArgumentError('expected a duration like "30s", "5m" or "1h"');
+  return ms;
+}
+
+/** For every command that takes the state lock. */
+function lockWaitOption(cmd: Command): Command {
+  return cmd.addOption(new Option('--lock-wait <duration>', 'wait this long (e.g. 5m) for a state lock another omnitron holds, instead of failing at once').argParser(lockWait));
+}
+
+function serial(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a serial (a whole number of at least 1)');
   return n;
 }
 
@@ -56,7 +74,7 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .option('--refresh-only', 'show only what changed outside omnitron (with --detailed-exitcode: 2 only for that)')
     .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/plan.js')).planCommand(flags, out), cmd.opts().color !== false));
 
-  stackOptions(program.command('apply'))
+  lockWaitOption(stackOptions(program.command('apply')))
     .argument('[plan-file]', 'a plan saved with `omnitron plan -out FILE`; applied exactly, without a prompt')
     .description('make the real infrastructure match the config (asks for "yes" first)')
     .option('--auto-approve', 'skip the confirmation prompt')
@@ -75,7 +93,7 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .addHelpText('after', '\nExit codes: 0 no drift; 1 error; 2 changed outside omnitron or apps not running as configured; 3 only config changes not yet applied.')
     .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/drift.js')).driftCommand(flags, out), cmd.opts().color !== false));
 
-  stackOptions(program.command('destroy'))
+  lockWaitOption(stackOptions(program.command('destroy')))
     .description('delete everything this stack created (data volumes only with --volumes)')
     .option('--auto-approve', 'skip the confirmation prompt')
     .option('--volumes', 'also delete data volumes (databases, Redis data): this loses data')
@@ -105,7 +123,7 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .option('--process <name>', 'only this process of a multi-process app')
     .action((app: string, flags, cmd: Command) => onRun(async (out) => (await import('./commands/logs.js')).logsCommand(app, flags, out), cmd.opts().color !== false));
 
-  const state = program.command('state').description('read the recorded state, or forget parts of it');
+  const state = program.command('state').description('read, move and reorganise the recorded state');
   stackOptions(state.command('list'))
     .description('list every resource address in state')
     .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/inspect.js')).stateListCommand(flags, out), cmd.opts().color !== false));
@@ -113,10 +131,37 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .argument('<address>', 'resource address, e.g. docker_container.postgres')
     .description('show one resource as state records it (secrets masked)')
     .action((address: string, flags, cmd: Command) => onRun(async (out) => (await import('./commands/inspect.js')).stateShowCommand(address, flags, out), cmd.opts().color !== false));
-  stackOptions(state.command('rm'))
+  lockWaitOption(stackOptions(state.command('rm')))
     .argument('<address...>', 'resource addresses, e.g. ssh_known_host.web-1')
     .description('forget resources: state stops tracking them, nothing on any node is touched')
     .action((addresses: string[], flags, cmd: Command) => onRun(async (out) => (await import('./commands/state-rm.js')).stateRmCommand(addresses, flags, out), cmd.opts().color !== false));
+  lockWaitOption(stackOptions(state.command('mv')))
+    .argument('<from>', 'the address state records, e.g. docker_container.cache')
+    .argument('<to>', 'the new address, of the same type, e.g. docker_container.redis')
+    .description('rename a resource in state without touching it (the next plan sees it at the new address)')
+    .action((from: string, to: string, flags, cmd: Command) => onRun(async (out) => (await import('./commands/state.js')).stateMvCommand(from, to, flags, out), cmd.opts().color !== false));
+  stackOptions(state.command('history'))
+    .description('list the versions of the stack\'s state kept (serial, time, size, lineage)')
+    .option('--json', 'print one JSON document')
+    .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/state.js')).stateHistoryCommand(flags, out), cmd.opts().color !== false));
+  stackOptions(state.command('pull'))
+    .description('print the stack\'s state document (secrets stay sealed), or one version from its history')
+    .option('--out <file>', 'write it to this file (mode 0600) instead of stdout')
+    .addOption(new Option('--serial <n>', 'a version from `state history` instead of the current state').argParser(serial))
+    .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/state.js')).statePullCommand(flags, out), cmd.opts().color !== false));
+  lockWaitOption(stackOptions(state.command('push')))
+    .argument('<file>', 'a state document, as `state pull` writes it')
+    .description('replace the stack\'s state with FILE: same lineage, a higher serial, readable with the state key')
+    .action((file: string, flags, cmd: Command) => onRun(async (out) => (await import('./commands/state.js')).statePushCommand(file, flags, out), cmd.opts().color !== false));
+  lockWaitOption(stackOptions(state.command('migrate')))
+    .description('move the stack\'s state and its history to Postgres or back to the local file')
+    .requiredOption('--to <target>', '"postgres://USER:PASSWORD@HOST:PORT/DATABASE", or "file" for .omnitron/<stack>/state.json')
+    .option('--schema <name>', 'schema for omnitron\'s tables at a Postgres target (default: omnitron)')
+    .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/state-migrate.js')).stateMigrateCommand(flags, out), cmd.opts().color !== false));
+  lockWaitOption(stackOptions(state.command('rekey')))
+    .description('re-seal the stack\'s secrets with the current state key (the previous key is still read meanwhile)')
+    .option('--new-key', 'first make a new key file, keeping the old key as <key file>.previous')
+    .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/state-rekey.js')).stateRekeyCommand(flags, out), cmd.opts().color !== false));
 
   stackOptions(program.command('import'))
     .argument('<address>', 'the config\'s resource address, e.g. postgres_database.ledger')

@@ -7,10 +7,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UserError, error } from '../planner/diagnostics.js';
 import { loadStack, type LoadedStack, type Runtime, type StackRequest } from '../planner/engine.js';
-import { LocalBackend } from '../planner/state/local-backend.js';
+import { openBackend } from '../planner/state/open-backend.js';
+import { resolveStateLocation, type StateLocation } from '../planner/state/state-url.js';
 import { keyFilePath, loadStateKey, type StateKey } from '../planner/state/encryption.js';
 import { StateStore } from '../planner/state/state-store.js';
-import type { StateBackend } from '../planner/state/backend.js';
+import { type AcquiredLock, type LockInfo, type LockOperation, type StateBackend, describeHolder, formatDuration, lockAge } from '../planner/state/backend.js';
+import { acquireLock } from '../planner/state/acquire-lock.js';
 import type { EventSink } from '../planner/events.js';
 import { createClients, PROVIDERS, type RunClients } from './compose.js';
 import type { Output } from './output.js';
@@ -25,6 +27,8 @@ export interface StackOptions {
 
 export interface Session {
   stack: LoadedStack;
+  /** Where the state lives: OMNITRON_STATE_URL, else the stack's or the ecosystem's `state`, else the file. */
+  location: StateLocation;
   backend: StateBackend;
   key: StateKey;
 }
@@ -34,17 +38,18 @@ export async function openSession(opts: StackOptions, out: Output, mode: { creat
   const request: StackRequest = { cwd: process.cwd(), config: opts.config, stack: opts.stack, strict: opts.strict };
   const stack = await loadStack(request);
   out.diagnostics(stack.diagnostics);
-  const backend = new LocalBackend({ stackDir: stack.scope.stackDir, stack: stack.scope.stack });
+  const location = resolveStateLocation(stack.model.stack.state ?? stack.ecosystem.state);
+  const backend = openBackend(location, stack.scope);
   const stateDir = path.join(stack.scope.root, '.omnitron');
   const key = mode.createKey === false ? await existingStateKey(stateDir, backend) : await loadStateKey({ stateDir });
-  return { stack, backend, key };
+  return { stack, location, backend, key };
 }
 
 async function existingStateKey(stateDir: string, backend: StateBackend): Promise<StateKey> {
   const file = keyFilePath(process.env);
   if (process.env.OMNITRON_STATE_KEY !== undefined || existsSync(file)) return loadStateKey({ stateDir });
   // No state yet: nothing to open and nothing will be sealed, so a throwaway key that is never stored will do.
-  if ((await backend.get()) === null) return { bytes: new Uint8Array(randomBytes(32)), source: 'none (no state yet)', kid: 'none', created: false };
+  if ((await backend.read()) === null) return { bytes: new Uint8Array(randomBytes(32)), source: 'none (no state yet)', kid: 'none', created: false };
   throw new UserError(error(`no state key: state ${backend.describe()} needs the key it was written with, and the key file ${file} does not exist`, {
     detail: 'Set OMNITRON_STATE_KEY (or OMNITRON_STATE_KEY_FILE) to that key. This command only reads: it never creates a key.',
   }));
@@ -63,6 +68,31 @@ export interface RunHandle extends Runtime {
 export function runtime(session: Session, store: StateStore, sink: EventSink, signal: AbortSignal, opts: { trustNewHosts?: boolean; hostKeys?: ReadonlyMap<string, string> } = {}): RunHandle {
   const clients = createClients({ nodes: session.stack.model.stack.nodes, records: store.records(), trustNewHosts: opts.trustNewHosts ?? false, signal, ...(opts.hostKeys ? { planned: opts.hostKeys } : {}) });
   return { providers: PROVIDERS, clients, sink, signal };
+}
+
+export interface LockFlags {
+  /** `--lock-wait`: how long to wait for a held lock, in ms (0: fail at once). */
+  lockWait?: number;
+}
+
+/**
+ * Takes the stack's lock for a command that writes state, waiting up to `--lock-wait` with a line
+ * every 10 s naming the holder; warns when it took over the lock of a holder that is gone.
+ */
+export async function lockState(session: Session, operation: LockOperation, flags: LockFlags, out: Output, signal?: AbortSignal): Promise<AcquiredLock> {
+  const waitMs = flags.lockWait ?? 0;
+  const lock = await acquireLock(session.backend, { operation }, {
+    waitMs, signal,
+    onWaiting: (held, waited) => out.warn(`Waiting for the state lock: held by ${describeHolder(held)} running "${held.operation}" (${lockAge(held)}); waited ${formatDuration(waited)} of ${formatDuration(waitMs)}.`),
+  });
+  if (lock.takenOver) out.warn(takeoverWarning(session, lock.takenOver));
+  return lock;
+}
+
+function takeoverWarning(session: Session, dead: LockInfo): string {
+  const why = session.location.backend === 'postgres' ? 'its database connection is gone' : 'no longer running';
+  const beat = dead.heartbeatAt ? `, last heartbeat ${dead.heartbeatAt}` : '';
+  return `Warning: took over a stale state lock left by ${dead.holder} (pid ${dead.pid}, ${why}) running "${dead.operation}" since ${dead.createdAt}${beat}.`;
 }
 
 const EXIT_ON: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };

@@ -1,5 +1,5 @@
 import { ownedScope, planStack, resourceTypes, type Runtime } from '../../planner/engine.js';
-import { applyPlan } from '../../planner/apply.js';
+import { applyPlan, type RecordStore } from '../../planner/apply.js';
 import { hasChanges, type Plan } from '../../planner/change.js';
 import { UserError } from '../../planner/diagnostics.js';
 import { checkNotStale, loadPlan } from '../../planner/plan-file.js';
@@ -7,13 +7,13 @@ import { writePlannedReleases } from '../../planner/artifacts/prepare.js';
 import { renderPlanText } from '../views/plan-text.js';
 import { confirmApply } from '../confirm.js';
 import { createSink } from '../event-sink.js';
-import { cleanUp, interruptible, openSession, openStore, runtime, type Session, type StackOptions } from '../session.js';
+import { cleanUp, interruptible, lockState, openSession, openStore, runtime, type LockFlags, type Session, type StackOptions } from '../session.js';
 import type { StateStore } from '../../planner/state/state-store.js';
-import type { AcquiredLock } from '../../planner/state/backend.js';
+import { type AcquiredLock, LockLostError } from '../../planner/state/backend.js';
 import { applyRefreshOnly, refuseWithRefreshOnly } from './refresh-only.js';
 import type { Output } from '../output.js';
 
-export interface ApplyFlags extends StackOptions {
+export interface ApplyFlags extends StackOptions, LockFlags {
   autoApprove?: boolean;
   parallelism?: number;
   target?: string[];
@@ -39,19 +39,22 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
     if (lock) await session.backend.unlock(lock.id);
   });
   try {
-    lock = await session.backend.lock({ operation: mode === 'destroy' ? 'destroy' : 'apply' });
+    lock = await lockState(session, mode === 'destroy' ? 'destroy' : 'apply', flags, out, stop.signal);
   } catch (err) {
     stop.dispose();
+    await session.backend.close();
     throw err;
   }
-  if (lock.takenOver) out.warn(`Warning: took over a stale state lock left by ${lock.takenOver.holder} (pid ${lock.takenOver.pid}, no longer running) from ${lock.takenOver.createdAt}.`);
+  // A write refused because the lock was lost stops the run: nothing new starts, since it could not be recorded.
+  const fenced = new AbortController();
+  const signal = AbortSignal.any([stop.signal, fenced.signal]);
   // The progress view starts only after the plan is shown and approved: ink must not draw over the prompt.
   let sink: Awaited<ReturnType<typeof createSink>> | undefined;
   let closeClients = async () => {};
   try {
     store = await openStore(session);
     const saved = planFile ? await loadSavedPlan(planFile, session, store) : undefined;
-    const run = runtime(session, store, (e) => sink?.sink(e), stop.signal, { ...flags, ...(saved ? { hostKeys: plannedHostKeys(saved) } : {}) });
+    const run = runtime(session, store, (e) => sink?.sink(e), signal, { ...flags, ...(saved ? { hostKeys: plannedHostKeys(saved) } : {}) });
     closeClients = () => run.clients.close();
     if (saved && session.stack.model.stack.nodes.length > 0) await run.clients.connectAll?.();
     const plan = saved ?? await freshPlan(session, store, run, flags, mode, out);
@@ -59,19 +62,38 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
     await writePlannedReleases(plan, session.stack.model);
     sink = await createSink(out, flags.json ?? false);
     const outcome = await applyPlan({
-      plan, types: resourceTypes(run.providers), store, parallelism: flags.parallelism ?? 10, sink: sink.sink,
-      context: { scope: ownedScope(session.stack.scope, store), clients: run.clients, signal: stop.signal },
+      plan, types: resourceTypes(run.providers), store: fencedStore(store, fenced), parallelism: flags.parallelism ?? 10, sink: sink.sink,
+      context: { scope: ownedScope(session.stack.scope, store), clients: run.clients, signal },
     });
     await store.settled();
+    if (fenced.signal.aborted) throw fenced.signal.reason;
     return outcome.failed.length > 0 || outcome.notStarted.length > 0 ? 1 : 0;
   } finally {
-    await cleanUp(out, [['closing connections', closeClients], ['closing the progress view', async () => sink?.done()]]);
+    await cleanUp(out, [
+      ['closing connections', closeClients], ['closing the progress view', async () => sink?.done()],
+      // The journal written during the run is folded into the document while the lock is still held.
+      ['compacting the state', async () => { await store?.settled(); await store?.compact(); }],
+    ]);
     try {
-      await session.backend.unlock(lock.id);
+      if (!fenced.signal.aborted) await session.backend.unlock(lock.id);
     } finally {
       stop.dispose();
+      await session.backend.close();
     }
   }
+}
+
+/** The store as apply sees it: a write refused with LockLostError aborts the run before anything else starts. */
+function fencedStore(store: StateStore, fenced: AbortController): RecordStore {
+  const fence = (err: unknown): never => {
+    if (err instanceof LockLostError && !fenced.signal.aborted) fenced.abort(err);
+    throw err;
+  };
+  return {
+    get: (address) => store.get(address),
+    upsert: (record) => store.upsert(record).catch(fence),
+    remove: (address) => store.remove(address).catch(fence),
+  };
 }
 
 async function loadSavedPlan(file: string, session: Session, store: StateStore): Promise<Plan> {

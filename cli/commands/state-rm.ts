@@ -3,12 +3,12 @@
  * e.g. a node's pinned host key after the server was reinstalled. Takes the lock; every address must be in state.
  */
 import { UserError } from '../../planner/diagnostics.js';
-import { openSession, openStore, type StackOptions } from '../session.js';
+import { lockState, openSession, openStore, type LockFlags, type StackOptions } from '../session.js';
 import type { Output } from '../output.js';
 
-export async function stateRmCommand(addresses: readonly string[], flags: StackOptions, out: Output): Promise<number> {
+export async function stateRmCommand(addresses: readonly string[], flags: StackOptions & LockFlags, out: Output): Promise<number> {
   const session = await openSession(flags, out);
-  const lock = await session.backend.lock({ operation: 'state rm' });
+  const lock = await lockState(session, 'state rm', flags, out);
   try {
     const store = await openStore(session);
     const unknown = addresses.filter((a) => !store.get(a));
@@ -22,9 +22,10 @@ export async function stateRmCommand(addresses: readonly string[], flags: StackO
       await store.remove(address);
       out.print(`Removed ${address}`);
     }
+    await store.compact();
     out.print(`Successfully removed ${addresses.length} resource instance(s).`);
     return 0;
   } finally {
-    await session.backend.unlock(lock.id);
+    await session.backend.unlock(lock.id).finally(() => session.backend.close());
   }
 }

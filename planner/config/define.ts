@@ -205,8 +205,24 @@ export interface StackSettingsConfig {
   allowDegradedInfra?: boolean;
 }
 
+/**
+ * Where a stack's state lives: the local file `.omnitron/<stack>/state.json` (the default), or a
+ * Postgres database shared by the team. `OMNITRON_STATE_URL` wins over both (CI sets it).
+ */
+export type StateBackendConfig =
+  | { backend: 'file' }
+  | {
+    backend: 'postgres';
+    /** `postgres://USER:PASSWORD@HOST:PORT/DATABASE`; e.g. `process.env.OMNITRON_STATE_URL`. Never printed with its password. */
+    url: string;
+    /** Schema for omnitron's tables (created on first use); default `omnitron`. */
+    schema?: string;
+  };
+
 export interface StackConfig {
   type: 'local' | 'remote' | 'cluster';
+  /** Where this stack's state lives; overrides the ecosystem's `state`. */
+  state?: StateBackendConfig;
   nodes?: StackNodeConfig[];
   infrastructure?: InfrastructureConfig;
   settings?: StackSettingsConfig;
@@ -225,6 +241,8 @@ export interface EcosystemConfig {
   monitoring?: MonitoringConfig;
   logging?: LoggingConfig;
   stacks?: Record<string, StackConfig>;
+  /** Where every stack's state lives unless a stack says otherwise (default: the local file). */
+  state?: StateBackendConfig;
   /** Real Omnitron keys omnitron accepts and ignores (with a warning). */
   gateway?: { port?: number; configDir?: string; image?: string };
   daemon?: Record<string, unknown>;

@@ -17,6 +17,8 @@ import { checkName } from './service-name.js';
 import { at, within, type SourceContext } from './source-context.js';
 import { validateEcosystem } from './validate-ecosystem.js';
 import { checkShape } from './zod-diagnostics.js';
+import { normalizeState } from './state-config.js';
+import type { StateConfig } from '../state/state-url.js';
 
 export interface LoadOptions {
   /** The config file (absolute, or relative to the process cwd). */
@@ -69,6 +71,7 @@ function build(raw: RawEcosystem, ctx: SourceContext): { ecosystem: Ecosystem; d
   const supervision = section('supervision');
   const monitoring = section('monitoring');
   const logging = section('logging');
+  const state = stateOf(raw.state, ctx, diagnostics);
   const project = raw.project ?? DEFAULT_PROJECT;
   const apps = normalizeApps(raw.apps, ctx);
   const services = normalizeServices(infrastructure?.services, within(ctx, 'infrastructure', 'services'));
@@ -86,6 +89,17 @@ function build(raw: RawEcosystem, ctx: SourceContext): { ecosystem: Ecosystem; d
     monitoring: monitoringOf(monitoring),
     logging: loggingOf(logging),
     stacks: stacks.stacks,
+    ...(state ? { state } : {}),
   };
   return { ecosystem, diagnostics };
+}
+
+function stateOf(raw: unknown, ctx: SourceContext, diagnostics: Diagnostic[]): StateConfig | undefined {
+  if (raw === undefined) return undefined;
+  const shape = checkShape(schemaPair('state'), raw, within(ctx, 'state'));
+  diagnostics.push(...shape.diagnostics);
+  if (!shape.data) return undefined;
+  const normalized = normalizeState(shape.data, within(ctx, 'state'));
+  diagnostics.push(...normalized.diagnostics);
+  return normalized.state;
 }

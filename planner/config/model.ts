@@ -5,6 +5,7 @@
  * requirements, variants and overrides applied). Nothing here touches Docker or a node.
  */
 import type { BareMetalServiceConfig } from './define.js';
+import type { StateConfig } from '../state/state-url.js';
 
 export type StackType = 'local' | 'remote' | 'cluster';
 
@@ -163,6 +164,8 @@ export interface StackSpec {
   apps: 'all' | string[];
   /** Keyed `svc` or `app/svc`. */
   serviceOverrides: Record<string, ServiceOverride>;
+  /** Where this stack's state lives, when the stack says (else the ecosystem's `state`, else the file). */
+  state?: StateConfig;
 }
 
 export interface Ecosystem {
@@ -177,6 +180,8 @@ export interface Ecosystem {
   monitoring: MonitoringSpec;
   logging: LoggingSpec;
   stacks: Record<string, StackSpec>;
+  /** Where every stack's state lives unless the stack says otherwise. */
+  state?: StateConfig;
 }
 
 /** One service as a stack runs it: effective docker config, where its ports are, who declared it. */

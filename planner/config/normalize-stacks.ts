@@ -16,6 +16,7 @@ import { checkName } from './service-name.js';
 import { checkEnvFileNames } from './env-names.js';
 import { at, within, type SourceContext } from './source-context.js';
 import { checkShape } from './zod-diagnostics.js';
+import { normalizeState } from './state-config.js';
 
 export const NODE_DEFAULTS = { user: 'root', port: 22, role: 'app' } as const;
 
@@ -60,6 +61,11 @@ function normalizeStack(name: string, raw: RawStack, ctx: SourceContext): { stac
     apps: raw.apps === undefined || raw.apps === 'all' ? 'all' : [...raw.apps],
     serviceOverrides,
   };
+  if (raw.state) {
+    const state = normalizeState(raw.state, within(ctx, 'state'));
+    stack.state = state.state;
+    diagnostics.push(...state.diagnostics);
+  }
   return { stack, diagnostics };
 }
 

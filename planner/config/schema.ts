@@ -131,6 +131,11 @@ function appSchemas<C extends z.ZodType>(obj: ObjectOf, customService: C) {
   return { app, appConfig };
 }
 
+/** Where state lives; the URL's shape is checked in code (state-config.ts) so its message can mask the password. */
+function stateSchema(obj: ObjectOf) {
+  return obj({ backend: z.enum(['file', 'postgres']), url: z.string().optional(), schema: z.string().optional() });
+}
+
 function stackSchemas<D extends z.ZodType, B extends z.ZodType>(obj: ObjectOf, dockerOverlay: D, bareMetal: B) {
   const infrastructure = obj({ services: z.record(z.string(), z.unknown()).optional() });
   const node = obj({
@@ -165,6 +170,7 @@ function stackSchemas<D extends z.ZodType, B extends z.ZodType>(obj: ObjectOf, d
     settings: settings.optional(),
     apps: z.union([z.literal('all'), names]).optional(),
     serviceOverrides: z.record(z.string(), override).optional(),
+    state: stateSchema(obj).optional(),
   });
   return { stack, infrastructure };
 }
@@ -195,8 +201,9 @@ function ecosystemSchemas(obj: ObjectOf) {
     monitoring: z.unknown().optional(),
     logging: z.unknown().optional(),
     stacks: z.record(z.string(), z.unknown()).optional(),
+    state: z.unknown().optional(),
   });
-  return { ecosystem, supervision, monitoring, logging };
+  return { ecosystem, supervision, monitoring, logging, state: stateSchema(obj) };
 }
 
 function build(strict: boolean) {
@@ -226,6 +233,7 @@ export type RawSupervision = z.output<Built['supervision']>;
 export type RawMonitoring = z.output<Built['monitoring']>;
 export type RawLogging = z.output<Built['logging']>;
 export type RawStack = z.output<Built['stack']>;
+export type RawState = z.output<Built['state']>;
 export type RawNode = NonNullable<RawStack['nodes']>[number];
 export type RawOverride = NonNullable<RawStack['serviceOverrides']>[string];
 export type RawCustomService = z.output<Built['customService']>;

@@ -39,7 +39,7 @@ export function emptyState(project: string, stack: string): StateDocument {
 }
 
 // Loose, so a field added to StateRecord later is kept rather than silently dropped on the next write.
-const recordSchema = z.looseObject({
+export const recordSchema = z.looseObject({
   address: z.string().min(1),
   type: z.string().min(1),
   id: z.string().optional(),

@@ -47,6 +47,17 @@ function encrypt(bytes: Uint8Array, key: StateKey): Promise<string> {
   return new CompactEncrypt(bytes).setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: key.kid }).encrypt(key.bytes);
 }
 
+/** The id of the key a record's secrets are sealed with; undefined for a record without secrets or a damaged seal. */
+export function sealedKeyId(record: SealedRecord): string | undefined {
+  if (record.sealed === undefined) return undefined;
+  try {
+    const { kid } = decodeProtectedHeader(record.sealed);
+    return typeof kid === 'string' ? kid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function decrypt(jwe: string, key: StateKey, what: string, address?: string): Promise<Uint8Array> {
   let kid: unknown;
   try {
@@ -54,9 +65,11 @@ async function decrypt(jwe: string, key: StateKey, what: string, address?: strin
   } catch {
     throw new UserError(error(`cannot decrypt ${what}: the encrypted value is damaged`, { address }));
   }
-  if (kid !== key.kid) throw wrongKey(what, key, address);
+  // The current key, else a previous one kept while state sealed with it remains (see `state rekey`).
+  const match = [key, ...(key.previous ?? [])].find((k) => k.kid === kid);
+  if (!match) throw wrongKey(what, key, address);
   try {
-    const { plaintext } = await compactDecrypt(jwe, key.bytes, { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] });
+    const { plaintext } = await compactDecrypt(jwe, match.bytes, { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] });
     return plaintext;
   } catch {
     // The key id matched, so the ciphertext itself was altered.

@@ -3,7 +3,7 @@
  * outside the state directory (created on first use), so a copied state file carries no secrets.
  */
 import { createHash, randomBytes, scrypt } from 'node:crypto';
-import { mkdir, open, readFile, realpath, stat } from 'node:fs/promises';
+import { link, mkdir, open, readFile, realpath, rename, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UserError, error } from '../diagnostics.js';
@@ -18,6 +18,8 @@ export interface StateKey {
   kid: string;
   /** True when the key file did not exist and was just created. */
   created: boolean;
+  /** Keys replaced by `state rekey`, still accepted for reading (never for sealing). */
+  previous?: StateKey[];
 }
 
 export interface LoadStateKeyOptions {
@@ -32,16 +34,65 @@ export interface LoadStateKeyOptions {
  */
 export const PASSPHRASE_SALT = 'omnitron-state-key/v1';
 
+/**
+ * The current key, with the previous one (after `state rekey`) accepted for reading: OMNITRON_STATE_KEY_PREVIOUS,
+ * or the key file's `.previous` beside it.
+ */
 export async function loadStateKey(options: LoadStateKeyOptions = {}): Promise<StateKey> {
   const env = options.env ?? process.env;
+  const current = await loadCurrentKey(env, options.stateDir);
+  const previous = await loadPreviousKey(env, current.source === 'OMNITRON_STATE_KEY' ? undefined : current.source);
+  return previous && previous.kid !== current.kid ? { ...current, previous: [previous] } : current;
+}
+
+async function loadCurrentKey(env: NodeJS.ProcessEnv, stateDir: string | undefined): Promise<StateKey> {
   const fromEnv = env.OMNITRON_STATE_KEY;
   if (fromEnv !== undefined) {
     if (fromEnv.trim() === '') throw new UserError(error('OMNITRON_STATE_KEY is set but empty', { detail: 'Set it to the state key, or unset it to use the key file.' }));
     return makeKey(await keyFromText(fromEnv), 'OMNITRON_STATE_KEY', false);
   }
   const path = keyFilePath(env);
-  if (options.stateDir) await refuseInside(options.stateDir, path);
+  if (stateDir) await refuseInside(stateDir, path);
   return readOrCreateKeyFile(path);
+}
+
+async function loadPreviousKey(env: NodeJS.ProcessEnv, keyFile: string | undefined): Promise<StateKey | undefined> {
+  const fromEnv = env.OMNITRON_STATE_KEY_PREVIOUS;
+  if (fromEnv !== undefined && fromEnv.trim() !== '') return makeKey(await keyFromText(fromEnv), 'OMNITRON_STATE_KEY_PREVIOUS', false);
+  if (keyFile === undefined) return undefined;
+  const text = await readKeyFile(previousKeyPath(keyFile));
+  return text === null ? undefined : makeKey(await keyFromText(text), previousKeyPath(keyFile), false);
+}
+
+export function previousKeyPath(keyFile: string): string {
+  return `${keyFile}.previous`;
+}
+
+/**
+ * `state rekey --new-key`: the key file's key becomes `<file>.previous` (still accepted for reading) and a
+ * new random key takes its place. Refused while an earlier rotation's `.previous` is still there.
+ */
+export async function rotateKeyFile(current: StateKey): Promise<StateKey> {
+  if (current.source === 'OMNITRON_STATE_KEY') {
+    throw new UserError(error('--new-key makes a new key file, but the key comes from OMNITRON_STATE_KEY', {
+      detail: 'Set OMNITRON_STATE_KEY to the new key and OMNITRON_STATE_KEY_PREVIOUS to the old one, then run `omnitron state rekey` for each stack.',
+    }));
+  }
+  const path = current.source;
+  const previous = previousKeyPath(path);
+  if ((await readKeyFile(previous)) !== null) {
+    throw new UserError(error(`an earlier key rotation is not finished: ${previous} still exists`, {
+      file: previous,
+      detail: 'Run `omnitron state rekey` (without --new-key) for every stack still sealed with it, then delete that file.',
+    }));
+  }
+  await link(path, previous);
+  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeKeyDurably(temp, `${randomBytes(32).toString('base64url')}\n`);
+  await rename(temp, path);
+  await syncDir(dirname(path));
+  const fresh = makeKey(await keyFromText((await readKeyFile(path)) ?? ''), path, false);
+  return { ...fresh, previous: [{ bytes: current.bytes, kid: current.kid, source: previous, created: false }] };
 }
 
 export function keyFilePath(env: NodeJS.ProcessEnv): string {

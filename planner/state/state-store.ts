@@ -1,13 +1,18 @@
 /**
- * The one owner of serial and lineage. Holds the stack's records decrypted in memory and persists the
- * whole sealed document after every change, one write at a time, so each completed resource is on
- * disk before the next write starts and concurrent completions never interleave.
+ * The one owner of serial and lineage. Holds the stack's records decrypted in memory and persists
+ * every change before the next one starts, one write at a time, so each completed resource is durable
+ * and concurrent completions never interleave.
+ *
+ * A write is normally one journal entry holding only the records that changed (sealed), so its cost
+ * does not grow with the state; when the journal outgrows the document, or on `compact`, the whole
+ * sealed document is written instead and the backend drops the journal.
  */
 import { UserError, error } from '../diagnostics.js';
 import type { StateRecord } from '../resource.js';
-import type { StateBackend } from './backend.js';
+import type { StateBackend, WriteVersion } from './backend.js';
 import { type SealedRecord, type StateDocument, emptyState, parseState, serializeState } from './document.js';
-import { openRecord, sealRecord } from './encryption.js';
+import { type JournalEntry, applyEntry, encodeEntry, parseEntry } from './journal.js';
+import { openRecord, sealRecord, sealedKeyId } from './encryption.js';
 import type { StateKey } from './state-key.js';
 
 export interface StateIdentity {
@@ -15,41 +20,64 @@ export interface StateIdentity {
   stack: string;
 }
 
+/** The journal is folded into the document once it is larger than this or than the document. */
+const MIN_JOURNAL_BYTES = 256 * 1024;
+
+/** One change: a record to store (sealed, and in clear for memory), or an address to forget. */
+interface Change {
+  address: string;
+  sealed?: SealedRecord;
+  plain?: StateRecord;
+}
+
+interface PendingWrite {
+  changes: Change[];
+  /** Write the whole document even when nothing changed (compact, rekey). */
+  whole?: 'compact' | 'rewrite';
+  done: { resolve(): void; reject(err: unknown): void };
+}
+
 export class StateStore {
   private readonly backend: StateBackend;
   private readonly key: StateKey;
   private readonly doc: StateDocument;
   private plain: Map<string, StateRecord>;
-  private readonly pending: PendingChange[] = [];
+  private readonly pending: PendingWrite[] = [];
   private flushing: Promise<void> | undefined;
   private persisted: number;
+  /** Whether the backend holds a document; the first write is always a whole one. */
+  private stored: boolean;
+  private documentBytes: number;
+  private journalBytes: number;
   /** The tail of the chain that keeps submissions in call order. */
   private ordered: Promise<void> = Promise.resolve();
 
-  private constructor(backend: StateBackend, key: StateKey, doc: StateDocument, plain: Map<string, StateRecord>, persisted: number) {
+  private constructor(backend: StateBackend, key: StateKey, doc: StateDocument, plain: Map<string, StateRecord>, sizes: { document: number; journal: number } | null) {
     this.backend = backend;
     this.key = key;
     this.doc = doc;
     this.plain = plain;
-    this.persisted = persisted;
+    this.persisted = doc.serial;
+    this.stored = sizes !== null;
+    this.documentBytes = sizes?.document ?? 0;
+    this.journalBytes = sizes?.journal ?? 0;
   }
 
   /** Loads and decrypts the stack's state, or starts an empty one (written on the first change). */
   static async open(backend: StateBackend, key: StateKey, identity: StateIdentity): Promise<StateStore> {
-    const bytes = await backend.get();
-    if (bytes === null) return new StateStore(backend, key, emptyState(identity.project, identity.stack), new Map(), 0);
-    const doc = parseState(bytes, backend.describe());
-    checkIdentity(doc, identity, backend.describe());
+    const loaded = await readDocument(backend);
+    if (loaded === null) return new StateStore(backend, key, emptyState(identity.project, identity.stack), new Map(), null);
+    checkIdentity(loaded.doc, identity, backend.describe());
     const plain = new Map<string, StateRecord>();
-    for (const [address, record] of Object.entries(doc.resources)) plain.set(address, await openRecord(record, key));
-    return new StateStore(backend, key, doc, plain, doc.serial);
+    for (const [address, record] of Object.entries(loaded.doc.resources)) plain.set(address, await openRecord(record, key));
+    return new StateStore(backend, key, loaded.doc, plain, loaded.sizes);
   }
 
   get lineage(): string {
     return this.doc.lineage;
   }
 
-  /** Serial of the last document the backend accepted (0: nothing written yet). */
+  /** Serial of the last write the backend accepted (0: nothing written yet). */
   get persistedSerial(): number {
     return this.persisted;
   }
@@ -64,17 +92,57 @@ export class StateStore {
     return record && structuredClone(record);
   }
 
+  /** The current state as one sealed document (no secret in clear), as `state pull` prints it. */
+  sealedDocument(): Uint8Array {
+    return serializeState(this.doc);
+  }
+
+  /** The ids of the keys the stored records are sealed with (the current key's, a previous key's). */
+  keyIds(): Set<string> {
+    return new Set(Object.values(this.doc.resources).map(sealedKeyId).filter((kid): kid is string => kid !== undefined));
+  }
+
   /** Stores the record and persists; resolves once a write that includes this change is durable. */
   async upsert(record: StateRecord): Promise<void> {
     const copy = structuredClone(record);
     const sealed = await this.inCallOrder(sealRecord(copy, this.key));
-    return this.submit({ address: copy.address, sealed, plain: copy });
+    return this.submit([{ address: copy.address, sealed, plain: copy }]);
   }
 
   /** Forgets the record and persists; removing an unknown address is a no-op that writes nothing. */
   async remove(address: string): Promise<void> {
     await this.inCallOrder(Promise.resolve());
-    return this.submit({ address });
+    return this.submit([{ address }]);
+  }
+
+  /**
+   * Renames a record in one write, with the records that depend on it pointing at the new address.
+   * The caller checks that `from` exists and `to` does not.
+   */
+  async rename(from: string, to: string): Promise<void> {
+    const moved = this.plain.get(from);
+    if (!moved || this.plain.has(to)) throw new Error(`internal: rename ${from} → ${to} needs ${from} and no ${to}`);
+    const renamed = [{ ...structuredClone(moved), address: to }];
+    for (const record of this.plain.values()) {
+      if (record.address !== from && record.dependsOn.includes(from)) {
+        renamed.push({ ...structuredClone(record), dependsOn: record.dependsOn.map((d) => (d === from ? to : d)) });
+      }
+    }
+    const sealed = await this.inCallOrder(Promise.all(renamed.map((r) => sealRecord(r, this.key))));
+    return this.submit([{ address: from }, ...renamed.map((plain, i) => ({ address: plain.address, sealed: sealed[i], plain }))]);
+  }
+
+  /** Re-seals every record with the store's current key and writes the whole document. */
+  async reseal(): Promise<void> {
+    const records = [...this.plain.values()];
+    const sealed = await this.inCallOrder(Promise.all(records.map((r) => sealRecord(r, this.key))));
+    return this.submit(records.map((plain, i) => ({ address: plain.address, sealed: sealed[i], plain })), 'rewrite');
+  }
+
+  /** Folds the journal into the document (one whole write at the same serial); nothing to do without a journal. */
+  async compact(): Promise<void> {
+    await this.inCallOrder(Promise.resolve());
+    return this.submit([], 'compact');
   }
 
   /** Sealing runs in parallel but finishes in any order: changes are still submitted in the order they were made. */
@@ -89,52 +157,79 @@ export class StateStore {
     while (this.flushing) await this.flushing;
   }
 
-  private submit(change: Omit<PendingChange, 'done'>): Promise<void> {
+  private submit(changes: Change[], whole?: PendingWrite['whole']): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ ...change, done: { resolve, reject } });
+      this.pending.push({ changes, ...(whole ? { whole } : {}), done: { resolve, reject } });
       this.flushing ??= this.flush().finally(() => { this.flushing = undefined; });
     });
   }
 
   /**
    * Group commit: changes that arrive while a write is in flight go out together in the next one.
-   * Each caller still resolves only once its change is on disk, so "after every resource" holds, but
-   * a parallel apply writes the document once per batch rather than once per resource.
+   * Each caller still resolves only once its change is durable, so "after every resource" holds, but
+   * a parallel apply writes once per batch rather than once per resource.
    */
   private async flush(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0);
       try {
         await this.write(batch);
-        for (const c of batch) c.done.resolve();
+        for (const w of batch) w.done.resolve();
       } catch (err) {
-        for (const c of batch) c.done.reject(err);
+        for (const w of batch) w.done.reject(err);
       }
     }
   }
 
-  /** Builds the next document, writes it, and only then adopts it in memory. */
-  private async write(batch: PendingChange[]): Promise<void> {
-    const resources = { ...this.doc.resources };
+  /** Builds the next document, writes it (an entry or the whole), and only then adopts it in memory. */
+  private async write(batch: PendingWrite[]): Promise<void> {
+    const changes = batch.flatMap((w) => w.changes);
+    const whole = batch.some((w) => w.whole === 'rewrite') ? 'rewrite' : batch.some((w) => w.whole === 'compact') ? 'compact' : undefined;
+    const changed = changes.some((c) => c.sealed || this.plain.has(c.address));
+    if (!changed && !(whole === 'rewrite' && this.stored) && !(whole === 'compact' && this.journalBytes > 0)) return;
     const plain = new Map(this.plain);
-    for (const c of batch) {
-      if (c.sealed && c.plain) { resources[c.address] = c.sealed; plain.set(c.address, c.plain); }
-      else { delete resources[c.address]; plain.delete(c.address); }
+    const entry: JournalEntry = { serial: this.doc.serial + (changed || whole === 'rewrite' ? 1 : 0), lineage: this.doc.lineage, at: new Date().toISOString(), upserts: {}, removes: [] };
+    for (const c of changes) {
+      if (c.sealed && c.plain) { entry.upserts[c.address] = c.sealed; entry.removes = entry.removes.filter((a) => a !== c.address); plain.set(c.address, c.plain); }
+      else { delete entry.upserts[c.address]; entry.removes.push(c.address); plain.delete(c.address); }
     }
-    if (batch.every((c) => !c.sealed && !this.plain.has(c.address))) return;
-    const next: StateDocument = { ...this.doc, resources, serial: this.doc.serial + 1, updatedAt: new Date().toISOString() };
-    await this.backend.put(serializeState(next));
+    const next = applyEntry(this.doc, entry);
+    const version: WriteVersion = { lineage: this.doc.lineage, serial: next.serial, previous: this.persisted };
+    const line = whole ? undefined : encodeEntry(entry);
+    if (line && this.stored && this.journalBytes + line.length <= Math.max(MIN_JOURNAL_BYTES, this.documentBytes)) {
+      await this.backend.append(line, version);
+      this.journalBytes += line.length;
+    } else {
+      const bytes = serializeState(next);
+      await this.backend.put(bytes, version);
+      this.stored = true;
+      this.documentBytes = bytes.length;
+      this.journalBytes = 0;
+    }
     Object.assign(this.doc, next);
     this.plain = plain;
     this.persisted = next.serial;
   }
 }
 
-interface PendingChange {
-  address: string;
-  sealed?: SealedRecord;
-  plain?: StateRecord;
-  done: { resolve(): void; reject(err: unknown): void };
+/** The document with the journal read back into it, and their sizes (which decide when to compact). */
+export async function readDocument(backend: StateBackend): Promise<{ doc: StateDocument; sizes: { document: number; journal: number } } | null> {
+  const stored = await backend.read();
+  if (stored === null) return null;
+  const where = backend.describe();
+  let doc = parseState(stored.document, where);
+  for (const bytes of stored.journal) {
+    const entry = parseEntry(bytes, where);
+    // Entries a whole write already holds (it was written, the journal not yet dropped) are skipped.
+    if (entry.serial <= doc.serial && entry.lineage === doc.lineage) continue;
+    if (entry.lineage !== doc.lineage || entry.serial !== doc.serial + 1) {
+      throw new UserError(error(`state journal is not valid: entry for serial ${entry.serial} of lineage ${entry.lineage} follows serial ${doc.serial} of lineage ${doc.lineage}`, {
+        file: where, detail: 'The state may be damaged; do not run apply against it. `omnitron state history` lists earlier whole versions.',
+      }));
+    }
+    doc = applyEntry(doc, entry);
+  }
+  return { doc, sizes: { document: stored.document.length, journal: stored.journal.reduce((n, e) => n + e.length + 1, 0) } };
 }
 
 function checkIdentity(doc: StateDocument, identity: StateIdentity, where: string): void {
