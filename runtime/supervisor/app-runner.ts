@@ -9,8 +9,9 @@ import { sampleProcess } from './proc-metrics.js';
 import { describeExit, waitReady } from './readiness.js';
 import { RestartWindow } from './restart-window.js';
 import { livePid, newSlot, pipeOutput, pipePath, pipeStream, slotStatus, type Slot } from './slot.js';
-import { DEFAULT_STARTUP_TIMEOUT_MS, type AppSpec, type SupervisorEvent } from './types.js';
+import type { AppSpec, SupervisorEvent } from './types.js';
 import { Watchers } from './watchers.js';
+import { gaveUp, overallHealth, pause, startupTimeoutOf } from './runner-policy.js';
 import { explainStartFailure } from './module-check.js';
 import type { ProcessSpec } from './types.js';
 import type { AppState, AppStatus } from '../../contract/agent/status.js';
@@ -357,29 +358,4 @@ export class AppRunner {
     this.#watchers.wake();
     this.ctx.changed();
   }
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = (): void => { clearTimeout(timer); signal.removeEventListener('abort', done); resolve(); };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-function startupTimeoutOf(spec: AppSpec, proc: ProcessSpec): number {
-  const ms = proc.startupTimeout ?? spec.startupTimeout;
-  return Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_STARTUP_TIMEOUT_MS;
-}
-
-function gaveUp(slot: Slot): boolean {
-  return slot.gaveUp === true;
-}
-
-/** Failing when any check fails, ok when every check has passed, otherwise unknown. */
-function overallHealth(monitors: Array<HealthMonitor | undefined>): AppStatus['health'] {
-  const states = monitors.filter((m): m is HealthMonitor => m !== undefined).map((m) => m.health);
-  if (states.includes('failing')) return 'failing';
-  return states.length > 0 && states.every((h) => h === 'ok') ? 'ok' : 'unknown';
 }
