@@ -1,7 +1,9 @@
 // Bundles what ships to nodes as single files: the node agent, and each example app's build output
 // (apps/<app>/dist/{bootstrap,main}.js with its dependencies inlined), like a real app's `dist/`.
 import { build } from 'esbuild';
-import { readdirSync, existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,10 +19,28 @@ await build({
   define: { __OMNITRON_VERSION__: JSON.stringify(version) },
 });
 
-const apps = path.join(root, 'examples/platform/apps');
+// An app with a package.json (ledger) is built without bundling: its release carries the node_modules
+// installed from the workspace lockfile, which `npm run build` keeps installed for the dev stack.
+const example = path.join(root, 'examples/platform');
+installExampleDependencies(example);
+const apps = path.join(example, 'apps');
 for (const app of readdirSync(apps)) {
   const src = path.join(apps, app, 'src');
   if (!existsSync(path.join(src, 'main.js'))) continue;
+  if (existsSync(path.join(apps, app, 'package.json'))) {
+    await build({ entryPoints: [path.join(src, 'main.js'), path.join(src, 'bootstrap.js')], outdir: path.join(apps, app, 'dist'), platform: 'node', format: 'esm', target: 'node24', logLevel: 'warning' });
+    continue;
+  }
   await build({ ...common, entryPoints: [path.join(src, 'main.js')], outfile: path.join(apps, app, 'dist/main.js'), banner: requireShim, external: ['pg-native'] });
   await build({ ...common, entryPoints: [path.join(src, 'bootstrap.js')], outfile: path.join(apps, app, 'dist/bootstrap.js'), external: ['@omnitron-dev/omnitron'] });
+}
+
+/** `npm ci` in the example's workspace when its lockfile changed since the last install (from the npm registry). */
+function installExampleDependencies(dir) {
+  const lock = readFileSync(path.join(dir, 'package-lock.json'));
+  const stamp = path.join(dir, 'node_modules', '.omnitron-lock-sha256');
+  const sha = createHash('sha256').update(lock).digest('hex');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === sha) return;
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  writeFileSync(stamp, sha);
 }

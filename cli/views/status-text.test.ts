@@ -39,11 +39,13 @@ describe('renderStatusText', () => {
   it('prints the agent line and an aligned table per target, and one line for a target that did not answer', () => {
     expect(renderStatusText(targets, { color: false, now: NOW })).toBe([
       'node web-1: agent running (pid 812, up 2h 14m, v0.1.0)',
-      '  APP     STATE              PID    UPTIME  RESTARTS  LAST EXIT                    HEALTH',
-      '  api     running            4312   2h 13m  0         -                            ok',
-      '  worker  backoff            -      -       4         exited with code 1, 12s ago  unknown',
-      '  sys     running            10,11  1m 1s   0         -                            failing',
-      '  mailer  blocked by worker  -      -       0         -                            unknown',
+      '  APP       STATE              PID    UPTIME  RESTARTS  LAST EXIT                    HEALTH',
+      '  api       running            4312   2h 13m  0         -                            ok',
+      '  worker    backoff            -      -       4         exited with code 1, 12s ago  unknown',
+      '  sys       running            10,11  1m 1s   0         -                            failing',
+      '    web     running            10     -       0         -',
+      '    worker  running            11     -       0         -',
+      '  mailer    blocked by worker  -      -       0         -                            unknown',
       '',
       'node web-2: unreachable: node web-2 (root@10.0.0.2:22): connection refused',
       '  Check that sshd runs.',

@@ -4,7 +4,7 @@
  */
 import type { TargetStatus } from '../agent-access.js';
 import { painter, type Painter, type Style } from './ansi.js';
-import type { AppState, AppStatus, AgentStatus } from '../../contract/agent/status.js';
+import type { AppState, AppStatus, AgentStatus, ProcessStatus } from '../../contract/agent/status.js';
 
 export interface StatusTextOptions {
   color: boolean;
@@ -34,8 +34,26 @@ function problemBlock(target: string, problem: string, hint: string | undefined,
 function agentBlock(target: string, status: AgentStatus, now: number, paint: Painter): string {
   const head = `${paint('bold', targetLabel(target))}: ${agentLine(status, now, paint)}`;
   if (status.apps.length === 0) return `${head}\n  (no apps)`;
-  const rows = status.apps.map((app) => appRow(app, now));
-  return [head, ...table([HEADER, ...rows], (row, col, cell) => (row === 0 ? paint('dim', cell) : cellStyle(status.apps[row - 1], col, cell, paint)))].join('\n');
+  // An app of several processes (or instances) gets one row more per process, under its own.
+  const lines = status.apps.flatMap((app) => [
+    { row: appRow(app, now), state: app.state, health: app.health as AppStatus['health'] | undefined },
+    ...(app.processes.length > 1 ? app.processes.map((p) => ({ row: processRow(p, now), state: p.state, health: undefined })) : []),
+  ]);
+  const notes = status.apps.flatMap((app) => (app.notes ?? []).map((note) => `  ${paint('yellow', 'note')}: ${app.name}: ${note}`));
+  const rows = table([HEADER, ...lines.map((l) => l.row)], (row, col, cell) => (row === 0 ? paint('dim', cell) : cellStyle(lines[row - 1], col, cell, paint)));
+  return [head, ...rows, ...notes].join('\n');
+}
+
+function processRow(p: ProcessStatus, now: number): string[] {
+  return [
+    `  ${p.name}`,
+    p.state,
+    p.pid === undefined ? '-' : String(p.pid),
+    p.pid === undefined || p.startedAt === undefined ? '-' : duration(now - p.startedAt),
+    String(p.restarts),
+    p.lastExit ? `${p.lastExit.reason}, ${duration(now - p.lastExit.at)} ago` : '-',
+    '',
+  ];
 }
 
 function agentLine(status: AgentStatus, now: number, paint: Painter): string {
@@ -58,8 +76,8 @@ function appRow(app: AppStatus, now: number): string[] {
   ];
 }
 
-function cellStyle(app: AppStatus, col: number, cell: string, paint: Painter): string {
-  const style = col === 1 ? STATE_STYLE[app.state] : col === 6 ? HEALTH_STYLE[app.health] : undefined;
+function cellStyle(line: { state: AppState; health?: AppStatus['health'] }, col: number, cell: string, paint: Painter): string {
+  const style = col === 1 ? STATE_STYLE[line.state] : col === 6 && line.health ? HEALTH_STYLE[line.health] : undefined;
   return style ? paint(style, cell) : cell;
 }
 

@@ -70,7 +70,8 @@ describe('parseManifest', () => {
   });
 
   it('says when the manifest is newer than the agent', () => {
-    expect(errorOf({ ...valid(), formatVersion: 2 })).toBe('/etc/omnitron/agent.json: manifest format 2 is newer than this agent understands (1); update the agent');
+    expect(errorOf({ ...valid(), formatVersion: 3 })).toBe('/etc/omnitron/agent.json: manifest format 3 is newer than this agent understands (2); update the agent');
+    expect(parseManifest({ ...JSON.parse(JSON.stringify(valid())), formatVersion: 1 }, 'agent.json').formatVersion).toBe(1);
   });
 });
 

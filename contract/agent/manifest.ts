@@ -9,7 +9,7 @@ import path from 'node:path';
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
 import { formatPath, type PathSegment } from '../field-path.js';
-import { MANIFEST_FORMAT_VERSION } from './manifest-version.js';
+import { MANIFEST_FORMAT_VERSION, OLDEST_MANIFEST_FORMAT_VERSION } from './manifest-version.js';
 
 export { MANIFEST_FORMAT_VERSION };
 
@@ -61,6 +61,8 @@ const appSchema = z.strictObject({
   revision: z.optional(nonEmpty),
   dependsOn: z.array(name),
   critical: z.boolean(),
+  /** Copies of a single-process app, each with PORT offset by its index (format 2). */
+  instances: z.optional(positive),
   startupTimeout: positive,
   health: z.optional(healthSchema),
   shutdown: z.strictObject({ priority: z.int(), timeout: positive }),
@@ -69,7 +71,7 @@ const appSchema = z.strictObject({
 });
 
 export const manifestSchema = z.strictObject({
-  formatVersion: z.literal(MANIFEST_FORMAT_VERSION),
+  formatVersion: z.int().check(z.gte(OLDEST_MANIFEST_FORMAT_VERSION), z.lte(MANIFEST_FORMAT_VERSION)),
   project: nonEmpty,
   stack: nonEmpty,
   node: name,

@@ -11,7 +11,11 @@ export type AppState = 'pending' | 'blocked' | 'starting' | 'running' | 'backoff
 export type AgentState = 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
 
 export interface ProcessStatus { name: string; pid?: number; state: AppState; startedAt?: number; restarts: number; lastExit?: { code: number | null; signal: string | null; at: number; reason: string }; cpu?: number; rss?: number }
-export interface AppStatus { name: string; state: AppState; restarts: number; uptimeMs?: number; health: 'ok' | 'failing' | 'unknown'; blockedBy?: string; processes: ProcessStatus[]; lastExit?: ProcessStatus['lastExit'] }
+export interface AppStatus {
+  name: string; state: AppState; restarts: number; uptimeMs?: number; health: 'ok' | 'failing' | 'unknown'; blockedBy?: string; processes: ProcessStatus[]; lastExit?: ProcessStatus['lastExit'];
+  /** Warnings about the app's definition, e.g. defineSystem fields the agent does not use. */
+  notes?: string[];
+}
 
 export interface AgentStatus {
   node: string;

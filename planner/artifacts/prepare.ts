@@ -11,7 +11,9 @@ import { UserError } from '../diagnostics.js';
 import type { StackModel } from '../config/model.js';
 import type { StackScope } from '../resource.js';
 import type { NodeArtifacts } from '../desired/node-apps.js';
-import { planRelease, writeRelease } from './app-release.js';
+import { planRelease, writeRelease, type ReleaseSource } from './app-release.js';
+import { readAppDependencies } from '../config/app-dependencies.js';
+import type { AppSpec } from '../config/model.js';
 import type { Plan } from '../change.js';
 import { nodeRuntimeFor, ownMachine, supportedMachine, type NodeRuntimeArtifact } from './node-runtime.js';
 
@@ -38,9 +40,35 @@ export async function prepareNodeArtifacts(model: StackModel, scope: StackScope,
   const [runtimes, agent, releases] = await Promise.all([
     machines.then((m) => nodeRuntimes(model, m)),
     agentBundleArtifact(),
-    Promise.all(model.apps.map(async (app) => [app.name, await planRelease(app.name, app.root, outDir)] as const)),
+    machines.then((m) => Promise.all(model.apps.map(async (app) => {
+      const source = releaseSource(model, app, appMachine(model, app, m));
+      return [app.name, { ...(await planRelease(source, outDir)), machine: source.machine }] as const;
+    }))),
   ]);
   return { runtimes, agent, releases: new Map(releases) };
+}
+
+/** What an app's release is made of; its dependencies were checked with the stack (checkStackFiles). */
+export function releaseSource(model: StackModel, app: AppSpec, machine: string): ReleaseSource {
+  const read = readAppDependencies(app.name, app.root, model.root, { file: model.file, path: `apps[${app.index}]` });
+  if (read.kind === 'error') throw new UserError(read.diagnostics);
+  return { app: app.name, root: app.root, ...(read.kind === 'npm' ? { deps: read.deps } : {}), cacheDir: path.join(model.root, '.omnitron', 'cache'), machine };
+}
+
+/**
+ * The machine type the app's dependencies are installed for: the app nodes' (this machine's when none
+ * was asked). Packages built for some platforms only cannot serve nodes of different types at once.
+ */
+function appMachine(model: StackModel, app: AppSpec, machines: ReadonlyMap<string, string>): string {
+  const kinds = [...new Set(machines.values())];
+  if (kinds.length <= 1) return kinds[0] ?? ownMachine();
+  const read = readAppDependencies(app.name, app.root, model.root, { file: model.file, path: `apps[${app.index}]` });
+  const specific = read.kind === 'npm' ? read.deps.packages.filter((p) => p.os || p.cpu).map((p) => p.name) : [];
+  if (specific.length === 0) return ownMachine();
+  throw new UserError({
+    severity: 'error', summary: `app "${app.name}" depends on packages built for some platforms only (${specific.join(', ')}), and the stack's app nodes are of different types (${kinds.join(', ')})`,
+    detail: 'run the app on nodes of one machine type (stacks.NAME.nodes[].apps), or replace those packages with portable ones',
+  });
 }
 
 async function nodeRuntimes(model: StackModel, machines: ReadonlyMap<string, string>): Promise<Map<string, NodeRuntimeArtifact>> {
@@ -59,17 +87,17 @@ async function nodeRuntimes(model: StackModel, machines: ReadonlyMap<string, str
 
 /** Writes the release tarballs the plan's app_release changes upload, from the apps as they are now. */
 export async function writePlannedReleases(plan: Plan, model: StackModel): Promise<void> {
-  const roots = new Map(model.apps.map((a) => [a.name, a.root]));
-  const wanted = new Map<string, { app: string; sha256: string; path: string }>();
+  const apps = new Map(model.apps.map((a) => [a.name, a]));
+  const wanted = new Map<string, { app: string; sha256: string; path: string; machine: string }>();
   for (const c of plan.changes) {
     if (c.type !== 'app_release' || (c.action !== 'create' && c.action !== 'update' && c.action !== 'replace')) continue;
     if ((c.steps as { upload?: unknown } | undefined)?.upload === false) continue;
-    const { app, release, source } = (c.desired.attributes ?? {}) as { app?: unknown; release?: unknown; source?: unknown };
-    if (typeof app === 'string' && typeof release === 'string' && typeof source === 'string') wanted.set(source, { app, sha256: release, path: source });
+    const { app, release, source, machine } = (c.desired.attributes ?? {}) as { app?: unknown; release?: unknown; source?: unknown; machine?: unknown };
+    if (typeof app === 'string' && typeof release === 'string' && typeof source === 'string') wanted.set(source, { app, sha256: release, path: source, machine: typeof machine === 'string' ? machine : ownMachine() });
   }
   for (const r of wanted.values()) {
-    const root = roots.get(r.app);
-    if (!root) throw new UserError({ severity: 'error', summary: `the plan ships app "${r.app}", which the configuration no longer has`, detail: 'Make a fresh plan and apply that.' });
-    await writeRelease(r.app, root, r);
+    const app = apps.get(r.app);
+    if (!app) throw new UserError({ severity: 'error', summary: `the plan ships app "${r.app}", which the configuration no longer has`, detail: 'Make a fresh plan and apply that.' });
+    await writeRelease(releaseSource(model, app, r.machine), r);
   }
 }

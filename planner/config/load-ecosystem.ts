@@ -11,8 +11,8 @@ import { importConfig } from './import-config.js';
 import { normalizeApps } from './normalize-apps.js';
 import { normalizeServices } from './normalize-services.js';
 import { normalizeStacks } from './normalize-stacks.js';
-import { checkBackoff, loggingOf, monitoringOf, supervisionOf } from './runtime-settings.js';
-import { schemaPair, type RawEcosystem } from './schema.js';
+import { checkBackoff, loggingOf, monitoringOf, restartPolicyOf, supervisionOf } from './runtime-settings.js';
+import { schemaPair, type RawEcosystem, type RawSupervision } from './schema.js';
 import { checkName } from './service-name.js';
 import { at, within, type SourceContext } from './source-context.js';
 import { validateEcosystem } from './validate-ecosystem.js';
@@ -79,6 +79,10 @@ function build(raw: RawEcosystem, ctx: SourceContext): { ecosystem: Ecosystem; d
   diagnostics.push(...checkName('project', project, at(ctx, 'project')), ...apps.diagnostics, ...services.diagnostics, ...stacks.diagnostics);
   const supervisionSpec = supervisionOf(supervision);
   diagnostics.push(...checkBackoff(supervisionSpec.backoff, supervision?.backoff, (field) => at(ctx, 'supervision', 'backoff', field)));
+  for (const app of apps.apps.filter((a) => a.restartPolicy?.backoff)) {
+    const raw = app.restartPolicy!.backoff as RawSupervision['backoff'];
+    diagnostics.push(...checkBackoff(restartPolicyOf(supervisionSpec, app.restartPolicy).backoff, raw, (field) => at(ctx, 'apps', app.index, 'restartPolicy', 'backoff', field)));
+  }
   const ecosystem: Ecosystem = {
     project,
     file: ctx.file,

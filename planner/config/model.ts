@@ -121,9 +121,21 @@ export interface AppSpec {
   startupTimeout: number;
   enabled: boolean;
   env: Record<string, string>;
+  /** Copies of a single-process app, each with PORT offset by its index. */
   instances: number;
   watch?: { directory: string; include?: string[]; ignore?: string[]; debounce: number };
+  /** Per-field override of the ecosystem's `supervision` for this app (durations in ms). */
+  restartPolicy?: RestartPolicySpec;
   requirements: AppRequirements;
+}
+
+export interface RestartPolicySpec {
+  enabled?: boolean;
+  maxRestarts?: number;
+  window?: number;
+  /** A fixed delay between restarts, when no backoff is given. */
+  delay?: number;
+  backoff?: Partial<SupervisionSpec['backoff']>;
 }
 
 export interface NodeSpec {

@@ -27,6 +27,19 @@ describe('normalizeApps', () => {
     expect(apps[1].watch).toBeUndefined();
   });
 
+  it('warns, naming the field, that watch is not used', () => {
+    const { diagnostics } = run([{ name: 'a', script: './apps/a/dist/main.js', watch: './apps/a' }], { 'apps/a/dist/main.js': '' });
+    expect(diagnostics.map((d) => [d.severity, d.path, d.summary])).toEqual([['warning', 'apps[0].watch', 'watch is not used: omnitron does not watch files']]);
+  });
+
+  it('reads restartPolicy, durations in ms, and refuses what supervision would refuse', () => {
+    const { apps, diagnostics } = run([{ name: 'a', script: './apps/a/dist/main.js', restartPolicy: { maxRestarts: 2, window: '30s', delay: '2s', backoff: { type: 'linear', max: '1m' } } }], { 'apps/a/dist/main.js': '' });
+    expect(diagnostics).toEqual([]);
+    expect(apps[0].restartPolicy).toEqual({ maxRestarts: 2, window: 30_000, delay: 2_000, backoff: { type: 'linear', max: 60_000 } });
+    const bad = run([{ name: 'a', script: './apps/a/dist/main.js', restartPolicy: { maxRestarts: -1, retries: 3 } }], { 'apps/a/dist/main.js': '' });
+    expect(bad.diagnostics.map((d) => `${d.severity} ${d.path}`)).toEqual(['error apps[0].restartPolicy.maxRestarts', 'warning apps[0].restartPolicy.retries']);
+  });
+
   it('keeps the config index for diagnostics and drops entries that fail', () => {
     const { apps, diagnostics } = run([{ name: 1 }, { name: 'ok', script: './apps/ok/dist/m.js' }, { name: 'x/y', script: './apps/x/dist/m.js' }], { 'apps/ok/dist/m.js': '', 'apps/x/dist/m.js': '' });
     expect(apps.map((a) => [a.name, a.index])).toEqual([['ok', 1], ['x/y', 2]]);

@@ -6,7 +6,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { error, warning, type Diagnostic } from '../diagnostics.js';
-import type { AppSpec } from './model.js';
+import type { AppSpec, RestartPolicySpec } from './model.js';
 import { toMs } from './durations.js';
 import { stringValues } from './normalize-docker.js';
 import { noRequirements, readAppRequirements } from './read-app-requirements.js';
@@ -54,7 +54,11 @@ function normalizeApp(raw: RawApp, index: number, ctx: SourceContext): { app?: A
     requirements: noRequirements(),
   };
   const watch = watchOf(raw.watch, ctx.root);
-  if (watch) app.watch = watch;
+  if (watch) {
+    app.watch = watch;
+    diagnostics.push(warning('watch is not used: omnitron does not watch files', { detail: 'after you rebuild an app, `omnitron apply` restarts exactly the rebuilt apps (their revision changed); remove watch to silence this', ...at(ctx, 'apps', index, 'watch') }));
+  }
+  if (raw.restartPolicy) app.restartPolicy = restartPolicyOf(raw.restartPolicy);
   if (outside(root, ctx.root)) return { app, diagnostics: [...diagnostics, outsideProject(root, entry.kind, index, ctx)] };
   if (!existsSync(root)) {
     diagnostics.push(warning(`app directory ${root} does not exist, so the app declares no requirements`, {
@@ -117,6 +121,12 @@ function entryPoint(raw: RawApp, index: number, ctx: SourceContext): { kind: 'bo
     return { diagnostic: error('neither bootstrap nor script is set', { detail: `add bootstrap: './apps/${raw.name}/src/bootstrap.ts' (or script: ...)`, ...at(ctx, 'apps', index) }) };
   }
   return raw.bootstrap ? { kind: 'bootstrap', path: resolve(ctx.root, raw.bootstrap) } : { kind: 'script', path: resolve(ctx.root, raw.script!) };
+}
+
+function restartPolicyOf(raw: NonNullable<RawApp['restartPolicy']>): RestartPolicySpec {
+  const ms = (v: number | string | undefined) => (v === undefined ? undefined : toMs(v));
+  const backoff = raw.backoff && Object.fromEntries(Object.entries({ type: raw.backoff.type, initial: ms(raw.backoff.initial), max: ms(raw.backoff.max), factor: raw.backoff.factor }).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(Object.entries({ enabled: raw.enabled, maxRestarts: raw.maxRestarts, window: ms(raw.window), delay: ms(raw.delay), backoff }).filter(([, v]) => v !== undefined)) as RestartPolicySpec;
 }
 
 function watchOf(raw: RawApp['watch'], root: string): AppSpec['watch'] {

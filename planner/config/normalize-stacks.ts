@@ -47,6 +47,9 @@ function normalizeStack(name: string, raw: RawStack, ctx: SourceContext): { stac
     diagnostics.push(...result.diagnostics);
   }
   const settings = raw.settings ?? {};
+  if (settings.containerPrefix !== undefined) {
+    diagnostics.push(warning('settings.containerPrefix is not used: omnitron names containers <project>-<stack>-<service>, as the Omnitron daemon does', { detail: 'remove it to silence this', ...at(ctx, 'settings', 'containerPrefix') }));
+  }
   const stack: StackSpec = {
     name,
     type: raw.type,

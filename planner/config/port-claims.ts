@@ -58,14 +58,17 @@ function nodeClaims(eco: Ecosystem, model: StackModel, placement: Placement): Cl
   return [...services, ...apps];
 }
 
-/** An app's PORT (the stack's settings.env wins over the app's env, as in its env file). */
+/** An app's PORT (the stack's settings.env wins over the app's env, as in its env file), one more per extra instance. */
 function appClaims(eco: Ecosystem, model: StackModel, app: AppSpec, host: string): Claim[] {
   const fromStack = model.stack.settings.env.PORT !== undefined;
   const port = Number(fromStack ? model.stack.settings.env.PORT : app.env.PORT);
   if (!Number.isInteger(port) || port < 1 || port > 65535) return [];
   const path: PathSegment[] = fromStack ? ['stacks', model.stack.name, 'settings', 'env', 'PORT'] : ['apps', app.index, 'env', 'PORT'];
   const fix = fromStack ? 'settings.env.PORT gives every app of the stack the same port; set PORT in each app\'s env instead' : 'give each app its own PORT';
-  return [{ port, bind: '*', host, who: `app "${app.name}"`, where: { file: eco.file, path: formatPath(path) }, fix }];
+  // `instances: N` listens on PORT … PORT+N-1 (each copy's PORT is offset by its index).
+  return Array.from({ length: Math.min(app.instances, 65536 - port) }, (_, i) => ({
+    port: port + i, bind: '*', host, who: app.instances > 1 ? `app "${app.name}" (instance ${i})` : `app "${app.name}"`, where: { file: eco.file, path: formatPath(path) }, fix,
+  }));
 }
 
 /** Where a container's host port is set: the stack's override, else the service's docker block or ports. */

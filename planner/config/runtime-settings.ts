@@ -3,7 +3,7 @@
  * its defineEcosystem does (a partial `backoff` keeps the other backoff defaults).
  */
 import { error, type Diagnostic } from '../diagnostics.js';
-import type { LoggingSpec, MonitoringSpec, SupervisionSpec } from './model.js';
+import type { LoggingSpec, MonitoringSpec, RestartPolicySpec, SupervisionSpec } from './model.js';
 import { toMs } from './durations.js';
 import type { RawLogging, RawMonitoring, RawSupervision } from './schema.js';
 
@@ -46,6 +46,21 @@ export function checkBackoff(spec: SupervisionSpec['backoff'], raw: RawSupervisi
     out.push(error(`${which('initial')} is longer than ${which('max')}, so the delay never backs off`, { detail: 'lower initial or raise max: restarts wait initial, then longer, up to max', ...where(raw?.initial === undefined ? 'max' : 'initial') }));
   }
   return out;
+}
+
+/**
+ * An app's restart policy: `supervision` with the app's `restartPolicy` laid over it field by field,
+ * as the Omnitron daemon does. `enabled: false` never restarts; `delay` without `backoff` is a fixed delay.
+ */
+export function restartPolicyOf(supervision: SupervisionSpec, policy: RestartPolicySpec | undefined): SupervisionSpec {
+  if (!policy) return supervision;
+  const fixed = policy.delay !== undefined && !policy.backoff ? { type: 'fixed' as const, initial: policy.delay, max: Math.max(policy.delay, supervision.backoff.max) } : {};
+  return {
+    strategy: supervision.strategy,
+    maxRestarts: policy.enabled === false ? 0 : policy.maxRestarts ?? supervision.maxRestarts,
+    window: policy.window ?? supervision.window,
+    backoff: { ...supervision.backoff, ...fixed, ...policy.backoff },
+  };
 }
 
 export function monitoringOf(raw: RawMonitoring | undefined): MonitoringSpec {

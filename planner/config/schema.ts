@@ -102,6 +102,11 @@ function serviceSchemas(obj: ObjectOf) {
 }
 
 function appSchemas<C extends z.ZodType>(obj: ObjectOf, customService: C) {
+  const backoff = obj({
+    type: z.enum(['exponential', 'linear', 'fixed']).optional(),
+    initial: duration.optional(), max: duration.optional(), factor: z.number().positive().optional(),
+  });
+  const restartPolicy = obj({ enabled: z.boolean().optional(), maxRestarts: count(0).optional(), window: duration.optional(), delay: duration.optional(), backoff: backoff.optional() });
   const watch = z.union([nonEmpty, z.literal(false), obj({ directory: nonEmpty, include: names.optional(), ignore: names.optional(), debounce: duration.optional() })]);
   const app = obj({
     name: nonEmpty,
@@ -115,6 +120,7 @@ function appSchemas<C extends z.ZodType>(obj: ObjectOf, customService: C) {
     env: envRecord.optional(),
     instances: count(1).optional(),
     watch: watch.optional(),
+    restartPolicy: restartPolicy.optional(),
   });
   const appConfig = obj({
     database: z.union([z.boolean(), obj({

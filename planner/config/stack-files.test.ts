@@ -49,3 +49,18 @@ describe('checkStackFiles: SSH keys of a node stack', () => {
     expect(checkStackFiles(eco, withKey(p.file('apps/auth/dist/bootstrap.js')))).toEqual([]);
   });
 });
+
+describe('checkStackFiles: dependencies a release carries', () => {
+  const q = makeProject({ 'apps/api/dist/main.js': '', 'apps/api/package.json': JSON.stringify({ name: 'api', dependencies: { ioredis: '^6' } }) });
+  afterAll(() => q.remove());
+  const withDeps = (type: 'local' | 'remote'): StackModel => ({
+    ...model([]), root: q.dir, file: q.file('omnitron.config.ts'), stack: stack('prod', { type }),
+    apps: [app('api', 0, { script: q.file('apps/api/dist/main.js'), bootstrap: undefined, root: q.file('apps/api') })],
+  });
+  it('on nodes, an app with dependencies and no lockfile is an error at the app', () => {
+    expect(checkStackFiles(eco, withDeps('remote')).map((d) => [d.path, d.summary])).toEqual([['apps[0]', 'app "api" declares dependencies in apps/api/package.json but has no lockfile']]);
+  });
+  it('a local stack runs the app in place with the node_modules it has', () => {
+    expect(checkStackFiles(eco, withDeps('local'))).toEqual([]);
+  });
+});

@@ -2,7 +2,8 @@
  * The files a stack runs from: each app's bootstrap or script must exist (and be a file) before plan
  * packs or starts anything, or the agent fails on it later; on a local stack each bind mount's
  * source must exist, or Docker refuses to create the container; on nodes each `ssh.privateKey`
- * must exist, or connecting fails. Separate from loading because it reads build output and keys,
+ * must exist, or connecting fails, and each app's dependencies must come from a lockfile a release can
+ * be installed from. Separate from loading because it reads build output and keys,
  * which configs are often checked without (checkedStack runs it).
  */
 import { statSync } from 'node:fs';
@@ -13,9 +14,18 @@ import type { Ecosystem, StackModel } from './model.js';
 import { formatPath } from '../../contract/field-path.js';
 import { isBindSource } from './normalize-docker.js';
 import { declarationOf } from './validate-ecosystem.js';
+import { readAppDependencies } from './app-dependencies.js';
 
 export function checkStackFiles(eco: Ecosystem, model: StackModel): Diagnostic[] {
-  return [...entryPoints(model), ...(model.stack.type === 'local' ? bindSources(eco, model) : privateKeys(model))];
+  return [...entryPoints(model), ...(model.stack.type === 'local' ? bindSources(eco, model) : [...privateKeys(model), ...releaseDependencies(model)])];
+}
+
+/** On nodes an app's release carries its production dependencies, read from its lockfile (a local stack runs apps in place, with the node_modules they have). */
+function releaseDependencies(model: StackModel): Diagnostic[] {
+  return model.apps.flatMap((app) => {
+    const read = readAppDependencies(app.name, app.root, model.root, { file: model.file, path: formatPath(['apps', app.index]) });
+    return read.kind === 'error' ? read.diagnostics : [];
+  });
 }
 
 /** The SSH provider reads the key file as given, with `~` for the home directory. */

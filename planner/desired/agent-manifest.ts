@@ -13,6 +13,8 @@ import { DISCOVERY_WIRE_DEFAULTS } from '../../contract/discovery-defaults.js';
 import { MANIFEST_FORMAT_VERSION } from '../../contract/agent/manifest-version.js';
 import { AGENT_KEY_ADDRESS } from './agent-key.js';
 import { parseBytes } from '../config/sizes.js';
+import { restartPolicyOf } from '../config/runtime-settings.js';
+import type { SupervisionSpec } from '../config/model.js';
 
 const PUBLIC_KEY_SLOT = '"__omnitron_agent_public_key__"';
 /** What the agent parses, with the public key still a placeholder until the key exists. */
@@ -79,12 +81,17 @@ function manifestApp(model: StackModel, input: ManifestAppInput, onTarget: Reado
     // Apps on other targets are ordered by apply (this agent starts after theirs), not by this agent.
     dependsOn: app.dependsOn.filter((d) => onTarget.has(d)).map(agentAppName),
     critical: app.critical,
+    ...(app.instances > 1 ? { instances: app.instances } : {}),
     startupTimeout: app.startupTimeout,
     ...(health ? { health } : {}),
     shutdown: DEFAULT_SHUTDOWN,
-    restart: { strategy: model.supervision.strategy, maxRestarts: model.supervision.maxRestarts, window: model.supervision.window, backoff: model.supervision.backoff },
+    restart: restartOf(restartPolicyOf(model.supervision, app.restartPolicy)),
     logs: { maxSize: parseBytes(model.logging.maxSize) ?? 50 * 1024 ** 2, maxFiles: model.logging.maxFiles, compress: model.logging.compress },
   };
+}
+
+function restartOf(s: SupervisionSpec) {
+  return { strategy: s.strategy, maxRestarts: s.maxRestarts, window: s.window, backoff: s.backoff };
 }
 
 /**

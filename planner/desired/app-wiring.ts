@@ -63,6 +63,8 @@ export interface AppEnvironment {
 export function appEnvironment(input: WiringInput, app: AppSpec): AppEnvironment {
   const infra = infraEnv(input, app);
   const variables: Record<string, Expr> = {
+    // The stack's settings.logLevel, else the ecosystem's logging.level, unless the app's own env (or the stack's settings.env) says otherwise.
+    LOG_LEVEL: input.model.stack.settings.logLevel ?? input.model.logging.level,
     ...app.env,
     ...infra.variables,
     ...input.model.stack.settings.env,

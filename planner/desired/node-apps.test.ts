@@ -18,7 +18,7 @@ const model = {
 const artifacts: NodeArtifacts = {
   runtimes: new Map([['app', { version: 'v24.1.0', sha256: 'a'.repeat(64), gzPath: '/c/node.gz', machine: 'x86_64' }]]),
   agent: { sha256: 'c'.repeat(64), path: '/dist/agent.bundle.mjs' },
-  releases: new Map([[hostile, { sha256: 'b'.repeat(64), path: '/a/x.tar.gz' }]]),
+  releases: new Map([[hostile, { sha256: 'b'.repeat(64), path: '/a/x.tar.gz', machine: 'x86_64' }]]),
 };
 
 describe('apps on a node with a hostile app name', () => {

@@ -25,7 +25,8 @@ export interface NodeArtifacts {
   /** Per node: the Node binary for its machine type (`machine`, as `uname -m` names it). */
   runtimes: ReadonlyMap<string, { version: string; sha256: string; gzPath: string; machine: string }>;
   agent: { sha256: string; path: string };
-  releases: Map<string, { sha256: string; path: string }>;
+  /** Per app: the release digest, where apply writes its tarball, and the machine type its dependencies are installed for. */
+  releases: Map<string, { sha256: string; path: string; machine: string }>;
 }
 
 export interface AppOnNode {
@@ -124,7 +125,7 @@ function entryInRelease(app: AppSpec): string {
 
 function appResources(n: string, { app, env }: AppOnNode, artifacts: NodeArtifacts): DesiredResource[] {
   const release = artifacts.releases.get(app.name)!;
-  const releaseRes = res(nodeAddress('app_release', n, app.name), 'app_release', { node: n, app: app.name, root: appRoot(app), release: release.sha256, source: release.path, owner: 'root' });
+  const releaseRes = res(nodeAddress('app_release', n, app.name), 'app_release', { node: n, app: app.name, root: appRoot(app), release: release.sha256, source: release.path, machine: release.machine, owner: 'root' });
   const envRes = res(nodeAddress('node_env_file', n, app.name), 'node_env_file', { node: n, path: appEnvPath(app), owner: 'root', group: 'root', mode: '0600', variables: env.variables },
     [nodeAddress('node_directory', n, 'env'), ...env.dependsOn], { sensitive: env.secret.map((k) => `variables.${k}`) });
   return [releaseRes, envRes];

@@ -20,7 +20,7 @@ afterAll(() => project.remove());
 const artifacts: NodeArtifacts = {
   runtimes: new Map(['db', 'app'].map((n) => [n, { version: 'v24.0.0', sha256: 'a'.repeat(64), gzPath: '/cache/node.gz', machine: 'x86_64' }])),
   agent: { sha256: 'c'.repeat(64), path: '/dist/runtime/agent.bundle.mjs' },
-  releases: new Map([['ledger', { sha256: 'ledger-sha', path: '/artifacts/ledger.tar.gz' }]]),
+  releases: new Map([['ledger', { sha256: 'ledger-sha', path: '/artifacts/ledger.tar.gz', machine: 'x86_64' }]]),
 };
 
 function load(address: string | undefined, host = '10.9.0.4') {

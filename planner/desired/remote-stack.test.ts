@@ -14,7 +14,7 @@ const example = path.resolve(fileURLToPath(new URL('../../examples/platform/omni
 const artifacts: NodeArtifacts = {
   runtimes: new Map(['db', 'cache', 'app', 'app2'].map((n) => [n, { version: 'v24.0.0', sha256: 'a'.repeat(64), gzPath: '/cache/node.gz', machine: 'x86_64' }])),
   agent: { sha256: 'c'.repeat(64), path: '/dist/runtime/agent.bundle.mjs' },
-  releases: new Map(['auth', 'media', 'analytics', 'ledger', 'realtime'].map((a) => [a, { sha256: `${a}-sha`, path: `/artifacts/${a}.tar.gz` }])),
+  releases: new Map(['auth', 'media', 'analytics', 'ledger', 'realtime'].map((a) => [a, { sha256: `${a}-sha`, path: `/artifacts/${a}.tar.gz`, machine: 'x86_64' }])),
 };
 
 let model: StackModel;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentSettled } from './settle.js';
+import { agentSettled, waitAgentSettled } from './settle.js';
 
 const app = (name: string, state: string, extra: Record<string, unknown> = {}) => ({ name, state, restarts: 0, health: 'ok', ...extra });
 
@@ -10,5 +10,17 @@ describe('agentSettled', () => {
     expect(agentSettled({ agent: { state: 'running' }, apps: [app('a', 'running'), app('b', 'backoff')] })).toBe(false);
     expect(agentSettled({ agent: { state: 'running' }, apps: [app('a', 'running'), app('b', 'failed'), app('c', 'blocked')] })).toBe(true);
     expect(agentSettled({ agent: { state: 'failed' } })).toBe(true);
+  });
+});
+
+describe('waitAgentSettled', () => {
+  it('passes on what the agent could not honour of an app\'s definition as warnings naming app and target', async () => {
+    const events: Array<{ kind: string; message?: string; address?: string }> = [];
+    const ctx = { emit: (e: { kind: string }) => events.push(e), signal: new AbortController().signal } as unknown as Parameters<typeof waitAgentSettled>[0];
+    const doc = { agent: { state: 'running' }, apps: [app('media', 'running', { notes: ['defineSystem fields the omnitron agent does not use (ignored): processes[0].topology'] }), app('auth', 'running')] };
+    await waitAgentSettled(ctx, { action: 'update', address: 'systemd_service.app.omnitron-agent' } as Parameters<typeof waitAgentSettled>[1], {
+      target: 'app', where: 'node app', timeoutS: 5, read: async () => doc, fresh: () => true, logHint: '', fixHint: '',
+    });
+    expect(events).toEqual([{ kind: 'warning', address: 'systemd_service.app.omnitron-agent', message: 'media on node app: defineSystem fields the omnitron agent does not use (ignored): processes[0].topology' }]);
   });
 });

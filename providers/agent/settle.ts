@@ -48,6 +48,8 @@ export async function waitAgentSettled<D extends AgentStatusDoc>(ctx: ProviderCo
     if (Date.now() > deadline) throw notSettled(op, w, last);
     await sleep(POLL_MS, undefined, { signal: ctx.signal });
   }
+  // What the agent could not honour of an app's definition (fields it does not use): warnings, once per apply.
+  for (const app of last.apps ?? []) for (const note of app.notes ?? []) ctx.emit({ kind: 'warning', address: op.address, message: `${app.name} on ${w.where}: ${note}` });
   const issues = runtimeIssues(w.target, last);
   if (issues.length > 0) throw appsFailed(op, w, issues);
 }

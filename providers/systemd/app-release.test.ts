@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Json } from '../../planner/expr.js';
 import type { ApplyAction, ApplyOp, Observed } from '../../planner/resource.js';
 import { appRelease, type ReleaseSteps } from './app-release.js';
@@ -8,7 +12,12 @@ const ADDRESS = 'app_release.auth';
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
 const C = 'c'.repeat(64);
-const want = { node: 'app-1', app: 'auth', root: '/opt/omnitron/apps/auth', release: B, source: '/build/auth.tar.gz', owner: 'omnitron-auth' };
+// The tarball apply wrote: the node checks the upload against its sha256 (the release is named by its digest).
+const build = mkdtempSync(path.join(os.tmpdir(), 'omnitron-app-release-'));
+afterAll(() => rmSync(build, { recursive: true, force: true }));
+const TARBALL = path.join(build, 'auth.tar.gz');
+writeFileSync(TARBALL, 'the release tarball');
+const want = { node: 'app-1', app: 'auth', root: '/opt/omnitron/apps/auth', release: B, source: TARBALL, owner: 'omnitron-auth' };
 const observe = (fact: FakeAnswer): Observed | undefined => observeWith(appRelease, ADDRESS, want, () => fact);
 const plan = (fact: FakeAnswer, desired: Json = want) => {
   const observed = observe(fact);
@@ -72,6 +81,7 @@ describe('app_release apply', () => {
     await appRelease.apply(fakeContext({ 'app-1': node }), op(answer.release(C, [A, C])));
     expect(put).toEqual([`/opt/omnitron/apps/auth/releases/.${B}.tar.gz`]);
     expect(node.calls.map((c) => (c.kind === 'exec' ? c.argv[3] : c.kind))).toEqual(['omnitron-release', 'omnitron-switch']);
+    expect(node.calls[0]).toMatchObject({ argv: expect.arrayContaining([B, createHash('sha256').update('the release tarball').digest('hex')]) });
     expect(node.calls[1]).toMatchObject({ argv: expect.arrayContaining([B, C]) });
   });
 

@@ -1,5 +1,5 @@
 /**
- * `app_release`: an app's build output as `<root>/releases/<sha256 of the tarball>`, with
+ * `app_release`: an app's build output (and its node_modules) as `<root>/releases/<release digest>`, with
  * `<root>/current` switched to it atomically (a symlink under a temporary name renamed over the old
  * one). The release current pointed at before is kept for rollback; older ones are pruned. A release
  * directory already on the node is never uploaded again, so rolling back is a switch only.
@@ -11,6 +11,7 @@ import type { Json } from '../../planner/expr.js';
 import { plannedSteps, ProviderError, type ApplyAction, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext, type StateRecord } from '../../planner/resource.js';
 import type { Transport } from '../../planner/transport.js';
 import { extractRelease, switchRelease } from './commands.js';
+import { fileSha256 } from '../../planner/artifacts/app-release.js';
 import { releaseFact } from './facts.js';
 import { CONFLICT, refuseConflict } from './live-file.js';
 import { absolutePath, accountName, nodeName, onNode, progress, removingOld, runScript, str, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
@@ -19,7 +20,7 @@ import { planAgainstLive } from './plan-live.js';
 import type { ProbeRequest } from './probe.js';
 
 export const APP_RELEASE_TYPE = 'app_release';
-const OPTIONS: DiffOptions = { replaceOn: ['node', 'root'], ignore: ['source', 'owner', 'releases'] };
+const OPTIONS: DiffOptions = { replaceOn: ['node', 'root'], ignore: ['source', 'owner', 'releases', 'machine'] };
 const RELEASE = /^[0-9a-f]{64}$/;
 
 // Deleting runs `rm -rf root`: refuse a root so shallow that a typo would wipe a system directory.
@@ -27,6 +28,8 @@ const releaseRoot = absolutePath.refine((p) => p.split('/').length >= 3, { messa
 const schema = z.object({
   node: nodeName, app: z.string().min(1), root: releaseRoot, release: z.string().regex(RELEASE, 'must be the hex sha256 of the tarball'),
   source: z.string().min(1), owner: accountName,
+  /** The machine type (`uname -m`) the release's dependencies were installed for. */
+  machine: z.string().min(1).optional(),
 });
 type Attributes = z.infer<typeof schema>;
 
@@ -81,8 +84,9 @@ export function planReleaseSteps(action: ApplyAction, input: PlanInput): Release
 async function uploadRelease(ctx: ProviderContext, op: ApplyOp, t: Transport, a: Attributes): Promise<void> {
   const uploaded = `${a.root}/releases/.${a.release}.tar.gz`;
   progress(ctx, op.address, `uploading release ${a.release.slice(0, 12)} of ${a.app}`);
+  const tarball = await fileSha256(a.source);
   await t.put(uploaded, { localPath: a.source }, { mode: 0o600 });
-  await runScript(t, extractRelease(uploaded, a.root, a.release, a.owner));
+  await runScript(t, extractRelease(uploaded, a.root, a.release, tarball, a.owner));
 }
 
 async function removeRoot(ctx: ProviderContext, op: ApplyOp, old: { [key: string]: Json }): Promise<void> {

@@ -45,7 +45,7 @@ describe('argv builders', () => {
     const argv = writeInputsMarker('a.service', "$(id)'x");
     expect(argv.slice(3)).toEqual(['omnitron-marker', '/var/lib/omnitron/inputs', 'a.service', "$(id)'x"]);
     expect(argv[2]).not.toContain('$(id)');
-    for (const built of [placeArtifact(HOSTILE, HOSTILE, 'x', '0755', true), extractRelease(HOSTILE, HOSTILE, 'r', 'app'), switchRelease(HOSTILE, 'r', 'k')]) {
+    for (const built of [placeArtifact(HOSTILE, HOSTILE, 'x', '0755', true), extractRelease(HOSTILE, HOSTILE, 'r', HOSTILE, 'app'), switchRelease(HOSTILE, 'r', 'k')]) {
       expect(built[2]).not.toContain(HOSTILE);
       expect(built.slice(4)).toContain(HOSTILE);
     }
@@ -71,7 +71,7 @@ describe('release and artifact scripts, run by sh', () => {
   function extract(release: { file: string; sha: string }) {
     const uploaded = path.join(base, 'upload.tgz');
     writeFileSync(uploaded, readFileSync(release.file));
-    return run(extractRelease(uploaded, root, release.sha, 'root'));
+    return run(extractRelease(uploaded, root, release.sha, release.sha, 'root'));
   }
 
   it('extract, switch atomically, keep the previous, prune older', () => {
@@ -95,12 +95,12 @@ describe('release and artifact scripts, run by sh', () => {
     expect(existsSync(path.join(base, 'pwned'))).toBe(false);
   });
 
-  it('refuses a tarball whose sha256 is not the release name', () => {
+  it('refuses a tarball whose sha256 is not the one apply wrote', () => {
     const uploaded = path.join(base, 'bad.tgz');
     writeFileSync(uploaded, 'not it');
-    const result = run(extractRelease(uploaded, root, 'f'.repeat(64), 'root'));
+    const result = run(extractRelease(uploaded, root, 'f'.repeat(64), 'e'.repeat(64), 'root'));
     expect(result.status).toBe(3);
-    expect(result.stderr).toContain(`sha256 of the uploaded release is ${sha('not it')}, expected ${'f'.repeat(64)}`);
+    expect(result.stderr).toContain(`sha256 of the uploaded release ${'f'.repeat(64)} is ${sha('not it')}, expected ${'e'.repeat(64)}`);
     expect(existsSync(path.join(root, 'releases', 'f'.repeat(64)))).toBe(false);
   });
 

@@ -87,18 +87,18 @@ export function placeArtifact(uploaded: string, dest: string, sha256: string, mo
 }
 
 /** Checks the uploaded tarball, extracts it into `<root>/releases/<release>` (via a partial dir) owned by `owner`. */
-export function extractRelease(uploaded: string, root: string, release: string, owner: string): string[] {
+export function extractRelease(uploaded: string, root: string, release: string, tarballSha256: string, owner: string): string[] {
   return script('omnitron-release', [
-    'up=$1; root=$2; rel=$3; owner=$4',
+    'up=$1; root=$2; rel=$3; want=$4; owner=$5',
     'part="$root/releases/.$rel.partial"',
     'trap \'rm -rf -- "$up" "$part"\' EXIT',
     'got=$(sha256sum < "$up"); got=${got%% *}',
-    'if [ "$got" != "$rel" ]; then echo "sha256 of the uploaded release is $got, expected $rel" >&2; exit 3; fi',
+    'if [ "$got" != "$want" ]; then echo "sha256 of the uploaded release $rel is $got, expected $want" >&2; exit 3; fi',
     'rm -rf -- "$part"; mkdir -p -- "$part"',
     'tar -xzf "$up" -C "$part" --no-same-owner',
     'chown -R -- "$owner:" "$part"',
     'mv -T -- "$part" "$root/releases/$rel"',
-  ].join('\n'), [uploaded, root, release, owner]);
+  ].join('\n'), [uploaded, root, release, tarballSha256, owner]);
 }
 
 /** Points `<root>/current` at the release atomically (symlink under a temp name, then rename), then prunes. */

@@ -47,9 +47,9 @@ export interface RunningAgent {
 export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const manifest = await readManifest(opts.manifestPath);
   const verifier = await createControlVerifier(manifest.publicKey, manifest.node);
-  const { specs, versions } = await resolveManifestApps(manifest, opts.resolveDeps);
+  const { specs, versions, notes } = await resolveManifestApps(manifest, opts.resolveDeps);
   const agent = new NodeAgent(opts, manifest, verifier, specs);
-  await agent.serve(specs, versions);
+  await agent.serve(specs, versions, notes);
   return agent;
 }
 
@@ -70,6 +70,7 @@ class NodeAgent implements RunningAgent {
   #reloadError?: string;
   #failedReloads = 0;
   #reason?: string;
+  #notes: Record<string, string[]> = {};
   #server?: ControlServer;
   #queue: Promise<unknown> = Promise.resolve();
   #finish!: (code: number) => void;
@@ -93,7 +94,8 @@ class NodeAgent implements RunningAgent {
     });
   }
 
-  async serve(specs: AppSpec[], versions: Record<string, string> = {}): Promise<void> {
+  async serve(specs: AppSpec[], versions: Record<string, string> = {}, notes: Record<string, string[]> = {}): Promise<void> {
+    this.#setNotes(notes);
     this.#server = await startControlServer({
       socketPath: this.manifest.controlSocket,
       verifier: () => this.verifier,
@@ -107,13 +109,15 @@ class NodeAgent implements RunningAgent {
   }
 
   status(): AgentStatus {
-    const apps = this.#supervisor.status().map((a) => (this.#failed.has(a.name) ? { ...a, state: 'failed' as const } : a));
+    const apps = this.#supervisor.status().map((a) => ({
+      ...a, ...(this.#failed.has(a.name) ? { state: 'failed' as const } : {}), ...(this.#notes[a.name] ? { notes: this.#notes[a.name] } : {}),
+    }));
     return agentStatus({ identity: this.manifest, startedAt: this.#startedAt, generation: this.#generation, failedReloads: this.#failedReloads, reloadError: this.#reloadError, state: this.#state, reason: this.#reason, apps, now: this.#now() });
   }
 
   reload(): Promise<ReconcileResult> {
     return this.#serial(async () => {
-      const { next, specs, versions } = await this.#nextManifest().catch((err: Error) => {
+      const { next, specs, versions, notes } = await this.#nextManifest().catch((err: Error) => {
         this.#reloadError = err.message;
         this.#failedReloads++;
         this.#statusFile.flush();
@@ -124,6 +128,7 @@ class NodeAgent implements RunningAgent {
       warnRestartOnly(this.manifest, next, this.#log);
       this.verifier = await createControlVerifier(next.publicKey, next.node);
       this.manifest = { ...next, controlSocket: this.manifest.controlSocket, stateDir: this.manifest.stateDir };
+      this.#setNotes(notes);
       const result = await this.#supervisor.reconcile(specs);
       void this.#discovery.configure(this.manifest.discovery, versions);
       this.#generation++;
@@ -166,12 +171,12 @@ class NodeAgent implements RunningAgent {
   }
 
   /** A manifest that fails to load or resolve leaves the running apps untouched. */
-  async #nextManifest(): Promise<{ next: AgentManifest; specs: AppSpec[]; versions: Record<string, string> }> {
+  async #nextManifest(): Promise<{ next: AgentManifest; specs: AppSpec[]; versions: Record<string, string>; notes: Record<string, string[]> }> {
     const file = this.opts.manifestPath;
     const next = await readManifest(file).catch((err: Error) => { throw new HttpError(422, err.message); });
     if (next.node !== this.manifest.node) throw new HttpError(422, `${file} is for node "${next.node}", this agent serves "${this.manifest.node}"`);
-    const { specs, versions } = await resolveManifestApps(next, this.opts.resolveDeps).catch((err: Error) => { throw new HttpError(422, err.message); });
-    return { next, specs, versions };
+    const { specs, versions, notes } = await resolveManifestApps(next, this.opts.resolveDeps).catch((err: Error) => { throw new HttpError(422, err.message); });
+    return { next, specs, versions, notes };
   }
 
   #onEvent(e: SupervisorEvent): void {
@@ -209,6 +214,14 @@ class NodeAgent implements RunningAgent {
     this.#finish(code);
   }
 
+  /** Each app's notes, logged once whenever they change. */
+  #setNotes(notes: Record<string, string[]>): void {
+    for (const [app, list] of Object.entries(notes)) {
+      if (JSON.stringify(this.#notes[app]) !== JSON.stringify(list)) for (const note of list) this.#log({ level: 'warn', msg: note, app });
+    }
+    this.#notes = notes;
+  }
+
   #setState(next: AgentState): void {
     this.#state = next;
     this.#statusFile.flush();
@@ -227,7 +240,7 @@ class NodeAgent implements RunningAgent {
 }
 
 function eventLevel(e: SupervisorEvent): 'info' | 'warn' | 'error' {
-  if (e.type === 'failed' || e.type === 'critical' || e.type === 'start-failed') return 'error';
+  if (e.type === 'failed' || e.type === 'critical' || e.type === 'start-failed' || e.type === 'process-failed') return 'error';
   if (e.type === 'exit' || e.type === 'health-failed' || e.type === 'restart-scheduled' || e.type === 'blocked') return 'warn';
   return 'info';
 }

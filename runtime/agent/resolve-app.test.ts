@@ -26,9 +26,10 @@ describe('resolveApp', () => {
     const bootstrap = path.join(FIXTURES, 'system/bootstrap.js');
     const spec = await resolveApp(testApp({ name: 'sys', envFile, bootstrap }), '/logs');
     const ticker = path.join(FIXTURES, 'ticker.mjs');
+    // Of several processes, the first whose health is not disabled carries the app's check (none here).
     expect(spec.processes).toEqual([
-      { name: 'web', argv: [process.execPath, ticker], ipc: true },
-      { name: 'worker', argv: [process.execPath, ticker], ipc: true },
+      { name: 'web', argv: [process.execPath, ticker], ipc: true, health: null },
+      { name: 'worker', argv: [process.execPath, ticker], ipc: true, health: null },
     ]);
   });
 

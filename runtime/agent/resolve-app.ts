@@ -5,11 +5,11 @@
  */
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import type { AppSpec, ProcessSpec } from '../supervisor/types.js';
+import type { AppSpec, HealthSpec, ProcessSpec } from '../supervisor/types.js';
 import { readEnvFile } from './env-file.js';
 import type { AgentManifest, ManifestApp } from '../../contract/agent/manifest.js';
 import { lookupUser, type OsUser } from './os-user.js';
-import { loadSystemDefinition, type SystemDefinition, type SystemShutdown } from './system-definition.js';
+import { loadSystemDefinition, type SystemDefinition, type SystemProcess, type SystemShutdown } from './system-definition.js';
 import { readSystemAs } from './system-as-user.js';
 import { runAs } from './run-as.js';
 
@@ -22,10 +22,12 @@ export interface ResolveDeps {
   execPath?: string;
 }
 
-/** What the agent runs, plus each bootstrap app's defineSystem version (the version discovery announces). */
+/** What the agent runs, plus each bootstrap app's defineSystem version (the version discovery announces) and what it could not honour. */
 export interface ResolvedApps {
   specs: AppSpec[];
   versions: Record<string, string>;
+  /** Per app: warnings about its definition (fields the agent does not use). */
+  notes: Record<string, string[]>;
 }
 
 export async function resolveApps(manifest: AgentManifest, deps: ResolveDeps = {}): Promise<AppSpec[]> {
@@ -33,12 +35,13 @@ export async function resolveApps(manifest: AgentManifest, deps: ResolveDeps = {
 }
 
 export async function resolveManifestApps(manifest: AgentManifest, deps: ResolveDeps = {}): Promise<ResolvedApps> {
-  const resolved: ResolvedApps = { specs: [], versions: {} };
+  const resolved: ResolvedApps = { specs: [], versions: {}, notes: {} };
   for (const app of manifest.apps) {
     try {
-      const { spec, version } = await resolveAppWithVersion(app, manifest.logDir, deps);
+      const { spec, version, notes } = await resolveAppWithVersion(app, manifest.logDir, deps);
       resolved.specs.push(spec);
       if (version !== undefined) resolved.versions[app.name] = version;
+      if (notes.length) resolved.notes[app.name] = notes;
     } catch (err) {
       throw new Error(`app "${app.name}": ${(err as Error).message}`);
     }
@@ -50,13 +53,14 @@ export async function resolveApp(app: ManifestApp, logDir: string, deps: Resolve
   return (await resolveAppWithVersion(app, logDir, deps)).spec;
 }
 
-async function resolveAppWithVersion(app: ManifestApp, logDir: string, deps: ResolveDeps): Promise<{ spec: AppSpec; version?: string }> {
+async function resolveAppWithVersion(app: ManifestApp, logDir: string, deps: ResolveDeps): Promise<{ spec: AppSpec; version?: string; notes: string[] }> {
   const user = app.user ? (deps.lookupUser ?? lookupUser)(app.user) : undefined;
   const env = { ...(user ? userEnvironment(user) : {}), ...(deps.readEnv ?? readEnvFile)(app.envFile) };
   const { entries, system } = await processEntries(app, user, deps);
   const node = deps.execPath ?? process.execPath;
-  const processes: ProcessSpec[] = entries.map((e) => ({ name: e.name, argv: runAs(user, [node, e.file]), ipc: e.ipc }));
-  const health = system?.health?.enabled === false ? undefined : app.health;
+  const appHealth = system?.health?.enabled === false ? undefined : app.health;
+  const { processes, health } = processSpecs(app, entries, appHealth, env.PORT, (file) => runAs(user, [node, file]));
+  const notes = system?.ignored?.length ? [`defineSystem fields the omnitron agent does not use (ignored): ${system.ignored.join(', ')}`] : [];
   const spec: AppSpec = {
     name: app.name,
     processes,
@@ -70,17 +74,67 @@ async function resolveAppWithVersion(app: ManifestApp, logDir: string, deps: Res
     restart: app.restart,
     logs: { dir: logDir, ...app.logs },
   };
-  return { spec, ...(system?.version !== undefined ? { version: system.version } : {}) };
+  return { spec, notes, ...(system?.version !== undefined ? { version: system.version } : {}) };
 }
 
-interface Entry { name: string; file: string; ipc: boolean }
+interface Entry { name: string; file: string; ipc: boolean; def?: SystemProcess }
+
+/**
+ * The processes to run. `instances: N` runs N copies of a single-process app, `<process>.<i>` with
+ * `PORT` offset by i (the Omnitron daemon's portOffset) and a health check of their own at that port.
+ * Otherwise a process's own `startupTimeout` and `critical` apply; its `health` (enabled, interval,
+ * timeout) tunes the app's check, which, for an app of several processes, gates the first process
+ * whose health is not disabled (the one serving the app's port, by convention) and no other.
+ */
+function processSpecs(app: ManifestApp, entries: Entry[], appHealth: HealthSpec | undefined, port: string | undefined, argv: (file: string) => string[]): { processes: ProcessSpec[]; health?: HealthSpec } {
+  const instances = app.instances ?? 1;
+  const own = (e: Entry): Omit<ProcessSpec, 'name' | 'argv' | 'ipc'> => ({
+    ...(e.def?.startupTimeout !== undefined ? { startupTimeout: e.def.startupTimeout } : {}),
+    ...(e.def?.critical === false ? { critical: false } : {}),
+  });
+  if (instances > 1) {
+    if (entries.length > 1) throw new Error(`instances: ${instances} runs copies of a single-process app, but its defineSystem has ${entries.length} processes (${entries.map((e) => e.name).join(', ')}); run one process per app, or instances: 1`);
+    const [e] = entries;
+    const base = Number(port);
+    const health = tunedHealth(appHealth, e.def);
+    return {
+      processes: Array.from({ length: instances }, (_, i) => ({
+        name: `${e.name}.${i}`, argv: argv(e.file), ipc: e.ipc, ...own(e),
+        ...(Number.isInteger(base) && base > 0 ? { env: { PORT: String(base + i) } } : {}),
+        health: health ? { ...health, target: offsetTarget(health.target, i) } : null,
+      })),
+    };
+  }
+  if (entries.length === 1) return { processes: [{ name: entries[0].name, argv: argv(entries[0].file), ipc: entries[0].ipc, ...own(entries[0]) }], health: tunedHealth(appHealth, entries[0].def) };
+  const gated = entries.findIndex((e) => e.def?.health?.enabled !== false);
+  return {
+    processes: entries.map((e, i) => ({ name: e.name, argv: argv(e.file), ipc: e.ipc, ...own(e), health: i === gated ? tunedHealth(appHealth, e.def) ?? null : null })),
+  };
+}
+
+function tunedHealth(health: HealthSpec | undefined, def: SystemProcess | undefined): HealthSpec | undefined {
+  if (!health || def?.health?.enabled === false) return undefined;
+  return { ...health, ...(def?.health?.interval ? { interval: def.health.interval } : {}), ...(def?.health?.timeout ? { timeout: def.health.timeout } : {}) };
+}
+
+/** The instance's port: an http URL's port, or a tcp `port` / `host:port`, plus the instance index. */
+export function offsetTarget(target: string, index: number): string {
+  if (index === 0) return target;
+  if (/^https?:\/\//.test(target)) {
+    const url = new URL(target);
+    if (url.port) url.port = String(Number(url.port) + index);
+    return url.toString();
+  }
+  const tcp = /^(.*?)(\d+)$/.exec(target);
+  return tcp && (tcp[1] === '' || tcp[1].endsWith(':')) ? `${tcp[1]}${Number(tcp[2]) + index}` : target;
+}
 
 /** A script is one process; a bootstrap's defineSystem lists the processes and may tune shutdown and health. */
 async function processEntries(app: ManifestApp, user: OsUser | undefined, deps: ResolveDeps): Promise<{ entries: Entry[]; system?: SystemDefinition }> {
   if (app.script) return { entries: [{ name: 'main', file: real(app.script, 'script'), ipc: false }] };
   const bootstrap = real(app.bootstrap!, 'bootstrap');
   const system = await loadSystem(bootstrap, app, user, deps);
-  return { system, entries: system.processes.map((p) => ({ name: p.name, file: path.resolve(path.dirname(bootstrap), p.module), ipc: true })) };
+  return { system, entries: system.processes.map((p) => ({ name: p.name, file: path.resolve(path.dirname(bootstrap), p.module), ipc: true, def: p })) };
 }
 
 /** The app's code never runs as root: an agent running as root reads it in a child under the app's user. */

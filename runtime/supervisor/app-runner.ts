@@ -9,8 +9,11 @@ import { sampleProcess } from './proc-metrics.js';
 import { describeExit, waitReady } from './readiness.js';
 import { RestartWindow } from './restart-window.js';
 import { livePid, newSlot, pipeOutput, pipePath, pipeStream, slotStatus, type Slot } from './slot.js';
-import { DEFAULT_STARTUP_TIMEOUT_MS, type AppSpec, type SupervisorEvent } from './types.js';
+import type { AppSpec, SupervisorEvent } from './types.js';
 import { Watchers } from './watchers.js';
+import { gaveUp, overallHealth, pause, startupTimeoutOf } from './runner-policy.js';
+import { explainStartFailure } from './module-check.js';
+import type { ProcessSpec } from './types.js';
 import type { AppState, AppStatus } from '../../contract/agent/status.js';
 
 export interface RunnerContext {
@@ -54,12 +57,23 @@ export class AppRunner {
       failed: (consecutive, reason) => this.ctx.emit({ type: 'health-failed', app: spec.name, consecutive, reason }),
       exhausted: (reason) => void this.#onFailure(undefined, reason),
     });
+    for (const slot of this.#slots) {
+      // A non-critical process (a worker) spends a restart budget of its own.
+      if (slot.spec.critical === false) slot.budget = new RestartWindow(spec.restart.maxRestarts, spec.restart.window, ctx.now);
+      if (slot.spec.health) slot.health = new HealthMonitor(slot.spec.health, this.#probeContext(slot.spec), {
+        active: () => this.#phase === 'active' && slot.state === 'running',
+        failed: (consecutive, reason) => this.ctx.emit({ type: 'health-failed', app: spec.name, process: slot.spec.name, consecutive, reason }),
+        exhausted: (reason) => void this.#onFailure(slot, reason),
+      });
+    }
   }
 
   get state(): AppState {
     if (this.#phase === 'failing') return 'stopping';
     if (this.#phase !== 'active') return this.#phase;
-    const states = this.#slots.map((s) => s.state);
+    // A non-critical process that gave up leaves the app running without it.
+    const states = this.#slots.filter((s) => !gaveUp(s)).map((s) => s.state);
+    if (states.length === 0) return 'failed';
     if (states.every((s) => s === 'running')) return 'running';
     return states.includes('backoff') ? 'backoff' : 'starting';
   }
@@ -73,7 +87,7 @@ export class AppRunner {
     this.#phase = 'active';
     this.#blockedBy = undefined;
     this.#abort = new AbortController();
-    this.#health?.start();
+    this.#startHealth();
     for (const slot of this.#slots) void this.#launch(slot);
     this.#changed();
     await this.whenSettled();
@@ -92,15 +106,16 @@ export class AppRunner {
       if (reader) this.#read(slot, reader);
       this.ctx.emit({ type: 'adopted', app: this.spec.name, process: slot.spec.name, pid });
     }
-    this.#health?.start();
+    this.#startHealth();
     this.#health?.reset(false);
+    for (const slot of this.#slots) slot.health?.reset(false);
     this.#changed();
   }
 
   /** Lets go of every process without stopping it, for the next agent to adopt. */
   async detach(): Promise<void> {
     this.#abort.abort();
-    this.#health?.stop();
+    this.#stopHealth();
     for (const slot of this.#slots) {
       slot.reader?.destroy();
       if (slot.child instanceof AdoptedProcess) slot.child.release();
@@ -122,12 +137,12 @@ export class AppRunner {
   async stop(opts: { quiet?: boolean; then?: 'stopped' | 'pending' } = {}): Promise<void> {
     this.#phase = 'stopping';
     this.#abort.abort();
-    this.#health?.stop();
+    this.#stopHealth();
     this.#changed();
     await this.#stopSlots(this.#slots, 'stopped');
     for (const slot of this.#slots) slot.state = opts.then ?? 'stopped';
     await Promise.all(this.#slots.map((s) => s.log.flush()));
-    if (opts.then === 'pending') this.#budget.reset();
+    if (opts.then === 'pending') for (const budget of [this.#budget, ...this.#slots.map((sl) => sl.budget)]) budget?.reset();
     this.#phase = opts.then ?? 'stopped';
     if (!opts.quiet) this.ctx.emit({ type: 'stopped', app: this.spec.name });
     this.#changed();
@@ -147,7 +162,7 @@ export class AppRunner {
       name: this.spec.name,
       state: this.state,
       restarts: this.#restarts,
-      health: this.#health?.health ?? 'unknown',
+      health: overallHealth([this.#health, ...this.#slots.map((sl) => sl.health)]),
       processes,
       ...(running ? { uptimeMs: this.ctx.now() - this.#runningSince! } : {}),
       ...(this.#blockedBy ? { blockedBy: this.#blockedBy } : {}),
@@ -176,16 +191,19 @@ export class AppRunner {
     const signal = this.#abort.signal;
     const child = this.#spawn(slot);
     if (!child) return;
-    const outcome = await waitReady(child, { ipc: slot.spec.ipc, health: this.spec.health, probe: this.#probeContext(), timeoutMs: startupTimeoutOf(this.spec), signal });
+    const health = slot.spec.health === undefined ? this.spec.health : slot.spec.health ?? undefined;
+    const outcome = await waitReady(child, { ipc: slot.spec.ipc, health, probe: this.#probeContext(slot.spec), timeoutMs: startupTimeoutOf(this.spec, slot.spec), signal });
     if (signal.aborted || slot.child !== child || this.#planned.has(child)) return;
     if (outcome.ok) return this.#ready(slot, outcome.via);
-    this.ctx.emit({ type: 'start-failed', app: this.spec.name, process: slot.spec.name, reason: outcome.reason });
+    const reason = explainStartFailure(this.spec.name, slot.spec, outcome.reason);
+    this.ctx.emit({ type: 'start-failed', app: this.spec.name, process: slot.spec.name, reason });
     slot.state = 'backoff';
-    this.#planned.set(child, outcome.reason);
-    if (child.pid === undefined) slot.lastExit = { code: null, signal: null, at: this.ctx.now(), reason: outcome.reason }; // never spawned: no exit event
+    this.#planned.set(child, reason);
+    if (child.pid === undefined) slot.lastExit = { code: null, signal: null, at: this.ctx.now(), reason }; // never spawned: no exit event
+    else if (slot.lastExit) slot.lastExit.reason = reason;
     this.#changed();
     await terminateGroup(child, this.spec.shutdown.timeout);
-    if (!signal.aborted) await this.#onFailure(slot, outcome.reason);
+    if (!signal.aborted) await this.#onFailure(slot, reason);
   }
 
   #spawn(slot: Slot): ChildProcess | undefined {
@@ -230,6 +248,7 @@ export class AppRunner {
   #ready(slot: Slot, via: 'ipc' | 'health' | 'alive'): void {
     slot.state = 'running';
     this.ctx.emit({ type: 'ready', app: this.spec.name, process: slot.spec.name, via, ms: this.ctx.now() - (slot.spawnedAt ?? this.ctx.now()) });
+    slot.health?.reset(via === 'health');
     if (this.state === 'running') this.#health?.reset(via === 'health');
     this.#changed();
   }
@@ -238,7 +257,7 @@ export class AppRunner {
     const planned = this.#planned.get(child);
     const crashed = planned === undefined && slot.child === child && slot.state === 'running' && this.#phase === 'active';
     const exit = child instanceof AdoptedProcess ? ADOPTED_EXIT : describeExit(code, signal);
-    const reason = planned ?? (slot.state === 'running' ? exit : `${exit} before ready`);
+    const reason = planned ?? (slot.state === 'running' ? exit : explainStartFailure(this.spec.name, slot.spec, `${exit} before ready`));
     slot.lastExit = { code, signal, at: this.ctx.now(), reason };
     this.ctx.emit({ type: 'exit', app: this.spec.name, process: slot.spec.name, code, signal });
     if (crashed) {
@@ -250,11 +269,11 @@ export class AppRunner {
 
   /** One failure (a process, or the app's health when `trigger` is undefined): restart per strategy, or give up. */
   async #onFailure(trigger: Slot | undefined, reason: string): Promise<void> {
-    if (this.#phase !== 'active' || trigger?.claimed) return; // a claimed slot is already being restarted
-    const attempt = this.#budget.take();
-    if (attempt === undefined) return this.#fail(trigger, reason);
+    if (this.#phase !== 'active' || trigger?.claimed || (trigger && gaveUp(trigger))) return; // a claimed slot is already being restarted
+    const attempt = (trigger?.budget ?? this.#budget).take();
+    if (attempt === undefined) return trigger?.budget ? this.#failProcess(trigger, reason) : this.#fail(trigger, reason);
     this.#restarts += 1;
-    const group = this.#restartGroup(trigger).filter((s) => s === trigger || !s.claimed);
+    const group = this.#restartGroup(trigger).filter((s) => s === trigger || (!s.claimed && !gaveUp(s)));
     for (const slot of group) slot.claimed = true;
     const delayMs = computeBackoff(attempt, this.spec.restart.backoff);
     this.ctx.emit({ type: 'restart-scheduled', app: this.spec.name, process: trigger?.spec.name ?? '*', delayMs, attempt });
@@ -277,7 +296,7 @@ export class AppRunner {
   async #fail(trigger: Slot | undefined, reason: string): Promise<void> {
     this.#phase = 'failing';
     this.#abort.abort();
-    this.#health?.stop();
+    this.#stopHealth();
     this.#changed();
     await this.#stopSlots(this.#slots, 'app failed', 'failed');
     if (this.#phase !== 'failing') return; // stopped meanwhile
@@ -287,6 +306,28 @@ export class AppRunner {
     this.ctx.emit({ type: 'failed', app: this.spec.name, reason: why });
     if (this.spec.critical) this.ctx.emit({ type: 'critical', app: this.spec.name, reason: why });
     this.#changed();
+  }
+
+  /** A non-critical process past its own budget stays down; the app runs on without it (or fails, when nothing else is left). */
+  async #failProcess(slot: Slot, reason: string): Promise<void> {
+    slot.health?.stop();
+    slot.gaveUp = true;
+    await this.#stopSlots([slot], 'process failed', 'failed');
+    slot.state = 'failed';
+    const { maxRestarts, window } = this.spec.restart;
+    this.ctx.emit({ type: 'process-failed', app: this.spec.name, process: slot.spec.name, reason: `${reason}; restart budget spent (${maxRestarts} in ${window} ms), not critical: the app runs on without it` });
+    if (this.#slots.every(gaveUp)) return this.#fail(slot, reason);
+    this.#changed();
+  }
+
+  #startHealth(): void {
+    this.#health?.start();
+    for (const slot of this.#slots) { slot.gaveUp = false; slot.health?.start(); }
+  }
+
+  #stopHealth(): void {
+    this.#health?.stop();
+    for (const slot of this.#slots) slot.health?.stop();
   }
 
   /** SIGTERM each slot's process group, SIGKILL after shutdown.timeout; also reaps what a crashed leader left. */
@@ -305,8 +346,8 @@ export class AppRunner {
     this.#changed();
   }
 
-  #probeContext(): { cwd: string; env: NodeJS.ProcessEnv } {
-    return { cwd: this.spec.cwd, env: childEnv(this.spec) };
+  #probeContext(proc?: ProcessSpec): { cwd: string; env: NodeJS.ProcessEnv } {
+    return { cwd: this.spec.cwd, env: childEnv(this.spec, proc) };
   }
 
   #changed(): void {
@@ -317,17 +358,4 @@ export class AppRunner {
     this.#watchers.wake();
     this.ctx.changed();
   }
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = (): void => { clearTimeout(timer); signal.removeEventListener('abort', done); resolve(); };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-function startupTimeoutOf(spec: AppSpec): number {
-  return Number.isFinite(spec.startupTimeout) && spec.startupTimeout > 0 ? spec.startupTimeout : DEFAULT_STARTUP_TIMEOUT_MS;
 }

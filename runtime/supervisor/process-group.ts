@@ -26,7 +26,7 @@ export function spawnProcess(app: AppSpec, proc: ProcessSpec, opts: { outputFd?:
 
 export function childEnv(app: AppSpec, proc?: ProcessSpec): NodeJS.ProcessEnv {
   const ids = { OMNITRON_MANAGED: '1', OMNITRON_APP_NAME: app.name, ...(proc ? { OMNITRON_PROCESS_NAME: proc.name } : {}) };
-  return { ...process.env, ...app.env, ...ids };
+  return { ...process.env, ...app.env, ...proc?.env, ...ids };
 }
 
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {

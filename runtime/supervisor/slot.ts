@@ -5,6 +5,8 @@ import type { Readable } from 'node:stream';
 import { RotatingLog } from './log-writer.js';
 import { exited, type Child } from './process-group.js';
 import type { CpuSample } from './proc-metrics.js';
+import type { HealthMonitor } from './health-monitor.js';
+import type { RestartWindow } from './restart-window.js';
 import type { AppSpec, ProcessSpec } from './types.js';
 import type { AppState, ProcessStatus } from '../../contract/agent/status.js';
 
@@ -25,6 +27,12 @@ export interface Slot {
   cpu?: number;
   rss?: number;
   cpuSample?: CpuSample;
+  /** The process's own health check, when it has one. */
+  health?: HealthMonitor;
+  /** The restart budget of a non-critical process (critical ones share the app's). */
+  budget?: RestartWindow;
+  /** A non-critical process past its budget: down until the app starts again. */
+  gaveUp?: boolean;
 }
 
 export function logPath(app: AppSpec, processName: string): string {

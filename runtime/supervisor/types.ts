@@ -2,7 +2,17 @@ export interface BackoffSpec { type: 'exponential' | 'linear' | 'fixed'; initial
 export interface RestartSpec { strategy: 'one_for_one' | 'one_for_all' | 'rest_for_one'; maxRestarts: number; window: number; backoff: BackoffSpec }
 export interface HealthSpec { type: 'http' | 'tcp' | 'command'; target: string /* http: URL or :port/path; tcp: port or host:port; command: shell command */; interval: number; timeout: number; failureThreshold: number /* consecutive failures that restart */ }
 export interface LogSpec { dir: string; maxSize: number /* bytes */; maxFiles: number; compress: boolean }
-export interface ProcessSpec { name: string; argv: string[] /* argv[0] is the executable */; ipc: boolean /* fork-style IPC channel for {type:'ready'} */ }
+export interface ProcessSpec {
+  name: string; argv: string[] /* argv[0] is the executable */; ipc: boolean /* fork-style IPC channel for {type:'ready'} */;
+  /** Variables of this process alone, over the app's (an instance's PORT). */
+  env?: Record<string, string>;
+  /** This process's own health check (null: none); absent: the app's check gates it. */
+  health?: HealthSpec | null;
+  /** ms; absent: the app's startupTimeout. */
+  startupTimeout?: number;
+  /** false: past its own restart budget the process stays down and the app keeps running without it. Default true. */
+  critical?: boolean;
+}
 export interface AppSpec {
   name: string; processes: ProcessSpec[]; cwd: string; env: Record<string, string>;
   dependsOn: string[]; critical: boolean; startupTimeout: number /* ms, default 30000 */;
@@ -15,7 +25,8 @@ export type SupervisorEvent =
   | { type: 'exit'; app: string; process: string; code: number | null; signal: string | null }
   | { type: 'start-failed'; app: string; process: string; reason: string }
   | { type: 'restart-scheduled'; app: string; process: string; delayMs: number; attempt: number }
-  | { type: 'health-failed'; app: string; consecutive: number; reason: string }
+  | { type: 'health-failed'; app: string; process?: string; consecutive: number; reason: string }
+  | { type: 'process-failed'; app: string; process: string; reason: string } // a non-critical process gave up; the app runs on
   | { type: 'failed'; app: string; reason: string }        // restart budget exhausted
   | { type: 'blocked'; app: string; by: string }
   | { type: 'stopped'; app: string }

@@ -149,6 +149,11 @@ describe('production stack on bare-metal nodes', () => {
     const body = JSON.parse(health.stdout) as { ok: boolean; checks: Record<string, string> };
     expect(body.ok, health.stdout).toBe(true);
     expect(body.checks.DATABASE_URL).toMatch(/^ok \(ledger@ledger\)/);
+    // ledger runs unbundled: its release carries the node_modules its workspace lockfile pins.
+    const shipped = await ssh('app', 'ls', '/opt/omnitron/apps/ledger/current/node_modules', '/opt/omnitron/apps/ledger/current/node_modules/@platform');
+    expect(shipped.stdout).toMatch(/^ioredis$/m);
+    expect(shipped.stdout).toMatch(/^auth-utils$/m);
+    expect((await ssh('app', 'curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST', 'http://127.0.0.1:3104/entries')).stdout).toBe('401');
     const env = await ssh('app', 'stat', '-c', '%a %U', '/etc/omnitron/env/ledger.env');
     expect(env.stdout.trim()).toBe('600 root');
     const url = (await ssh('app', 'grep', '^DATABASE_URL=', '/etc/omnitron/env/ledger.env')).stdout;

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,10 +119,15 @@ export async function createProject(): Promise<E2eProject> {
   };
 }
 
-/** The example without its own `.omnitron` (the demo's state); apps resolve pg/ioredis through a node_modules link. */
+/**
+ * The example without its own `.omnitron` (the demo's state). Its workspace's node_modules (which
+ * `npm run build` installs from the example's lockfile) is linked in: ledger, unbundled, loads ioredis
+ * and the workspace packages from there when the dev stack runs it in place.
+ */
 async function copyExample(dir: string): Promise<void> {
+  if (!existsSync(join(EXAMPLE, 'node_modules', '.omnitron-lock-sha256'))) throw new Error('examples/platform/node_modules is not installed; run `npm run build`');
   await cp(EXAMPLE, dir, { recursive: true, filter: (src) => !/[/\\](\.omnitron|node_modules)$/.test(src) });
-  await symlink(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  await symlink(join(EXAMPLE, 'node_modules'), join(dir, 'node_modules'), 'dir');
 }
 
 async function rewrite(file: string, replacements: [string, string][]): Promise<void> {

@@ -1,5 +1,6 @@
-// A tiny HTTP service shared by the example apps. GET /health checks every backing service the app
-// was wired to (DATABASE_URL, REDIS_URL, PUBSUB_URL) and answers 200 only when all of them respond.
+// A tiny HTTP service shared by the example apps (the workspace package @platform/health-server).
+// GET /health checks every backing service the app was wired to (DATABASE_URL, REDIS_URL, PUBSUB_URL)
+// and answers 200 only when all of them respond.
 import http from 'node:http';
 import pg from 'pg';
 import { Redis } from 'ioredis';
@@ -42,8 +43,11 @@ export async function health(env = process.env) {
   return { ok, checks: results };
 }
 
-export function startHealthServer({ name, port = Number(process.env.PORT ?? 3000), host = process.env.HOST ?? '127.0.0.1' }) {
+/** `routes`: more handlers by "METHOD /path", e.g. { 'POST /entries': (req, res) => ... }. */
+export function startHealthServer({ name, port = Number(process.env.PORT ?? 3000), host = process.env.HOST ?? '127.0.0.1', routes = {} }) {
   const server = http.createServer(async (req, res) => {
+    const route = routes[`${req.method} ${req.url}`];
+    if (route) { await Promise.resolve(route(req, res)).catch(() => { if (!res.headersSent) res.writeHead(500); res.end(); }); return; }
     if (req.url !== '/health') { res.writeHead(404).end(); return; }
     const result = await health();
     res.writeHead(result.ok ? 200 : 503, { 'content-type': 'application/json' });
