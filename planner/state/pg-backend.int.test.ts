@@ -37,7 +37,7 @@ describe('postgres state backend', () => {
     const versions = await db.sql(`SELECT version FROM "${schema}".migrations ORDER BY version`);
     expect(versions).toEqual([{ version: 1 }]);
     const tables = await db.sql<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [schema]);
-    expect(tables.map((t) => t.table_name)).toEqual(['history', 'journal', 'locks', 'migrations', 'states']);
+    expect(tables.map((t) => t.table_name)).toEqual(['documents', 'history', 'journal', 'locks', 'migrations', 'states']);
     for (const b of backends) await b.close();
   });
 
