@@ -82,6 +82,18 @@ describe('postgres state backend', () => {
     await Promise.all([holder.close(), other.close()]);
   });
 
+  it('a statement the server refuses while the lock is held fails alone: the lock and later writes are unaffected', async () => {
+    const schema = schemaName();
+    const holder = open(schema);
+    await holder.put(bytes('doc'), { lineage: 'L', serial: 1, previous: 0 });
+    const lock = await holder.lock({ operation: 'apply' });
+    await expect(holder.put(bytes('x'), { lineage: 'L', serial: 2, previous: 1, writtenAt: 'not a time' })).rejects.toThrow(/the state database failed: invalid input syntax for type timestamp/);
+    await holder.append(bytes('after'), { lineage: 'L', serial: 2, previous: 1 });
+    expect((await holder.read())?.journal.map((e) => Buffer.from(e).toString())).toEqual(['after']);
+    await holder.unlock(lock.id);
+    await holder.close();
+  });
+
   it('never shows the password: not in describe, not when the server refuses it, not when it cannot be reached', async () => {
     const good = open(schemaName());
     expect(good.describe()).not.toContain(db.password);

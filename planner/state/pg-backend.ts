@@ -58,6 +58,8 @@ export class PgBackend implements StateBackend {
   private data: Promise<pg.Client> | undefined;
   private held: HeldLock | undefined;
   private migrated = false;
+  /** A transaction is open on the connection: the heartbeat waits for the next beat rather than land inside it. */
+  private inTransaction = false;
 
   constructor(options: PgBackendOptions) {
     this.url = options.url;
@@ -206,7 +208,7 @@ export class PgBackend implements StateBackend {
   }
 
   private async beat(held: HeldLock): Promise<void> {
-    if (held.lost) return;
+    if (held.lost || this.inTransaction) return;
     await this.on(held.client, this.sql.heartbeat(held.id)).catch(() => {});
   }
 
@@ -281,13 +283,16 @@ export class PgBackend implements StateBackend {
   private async transaction(work: (run: <R extends object = Record<string, unknown>>(s: Sql) => Promise<R[]>) => Promise<void>, migrate = true): Promise<void> {
     if (migrate) await this.ensureSchema();
     const client = await this.client();
-    await this.run(client, { text: 'BEGIN', values: [] });
+    this.inTransaction = true;
     try {
+      await this.run(client, { text: 'BEGIN', values: [] });
       await work(async <R extends object>(s: Sql) => (await this.run(client, s)).rows as R[]);
       await this.run(client, { text: 'COMMIT', values: [] });
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
       throw e;
+    } finally {
+      this.inTransaction = false;
     }
   }
 
@@ -336,9 +341,10 @@ export class PgBackend implements StateBackend {
 
   private failure(client: pg.Client, e: unknown): unknown {
     if (e instanceof UserError) return e;
-    if (this.held?.client === client) {
+    // A statement the server refused leaves the session (and the lock) as it was; anything else means the connection is gone.
+    if (this.held?.client === client && !isSqlError(e)) {
       this.held.lost ??= this.scrub(messageOf(e));
-      if (!isSqlError(e)) return new LockLostError(this.stack, this.describe(), this.held.lost);
+      return new LockLostError(this.stack, this.describe(), this.held.lost);
     }
     return new UserError(error(`the state database failed: ${this.scrub(messageOf(e))}`, { file: this.describe() }));
   }
