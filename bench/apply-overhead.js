@@ -31,8 +31,8 @@ async function durableState(print) {
     results.map((r) => [r.count, fmt(r.msPerUpsert, 2), fmt(r.firstTenthMs, 2), fmt(r.lastTenthMs, 2), fmt(r.totalMs / 1000, 2), fmt(r.stateKb, 0)]),
   ));
   const [small, large] = results;
-  print(`  StateStore + LocalBackend (temp dir), sequential, each awaited. Every upsert re-serialises and fsyncs the whole`);
-  print(`  sealed document, so cost per change grows with state size: ${fmt(large.msPerUpsert / small.msPerUpsert, 1)}x per upsert from ${small.count} to ${large.count} records (total is O(n^2)).`);
+  print(`  StateStore + LocalBackend (temp dir), sequential, each awaited. Each upsert appends one sealed journal entry and`);
+  print(`  fdatasyncs it; the journal is folded into the document once it outgrows it: ${fmt(large.msPerUpsert / small.msPerUpsert, 1)}x per upsert from ${small.count} to ${large.count} records.`);
 }
 
 export async function applyOverheadPart(print) {

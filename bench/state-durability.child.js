@@ -1,8 +1,8 @@
 /**
  * Part 2, durable state: `node bench/state-durability.child.js COUNT`. COUNT sequential upserts
  * through StateStore over the real LocalBackend in a temp dir. Each upsert seals the record (its
- * secret encrypted), rewrites the whole document, fsyncs it and renames it into place, so the cost
- * grows with the state's size.
+ * secret encrypted) and appends it to the journal (fdatasync); the journal is folded into the whole
+ * document, fsynced and renamed into place, once it outgrows the document.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';

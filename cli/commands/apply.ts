@@ -72,7 +72,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
     await cleanUp(out, [
       ['closing connections', closeClients], ['closing the progress view', async () => sink?.done()],
       // The journal written during the run is folded into the document while the lock is still held.
-      ['compacting the state', async () => { await store?.settled(); await store?.compact(); }],
+      ['compacting the state', async () => { if (fenced.signal.aborted) return; await store?.settled(); await store?.compact(); }],
     ]);
     try {
       if (!fenced.signal.aborted) await session.backend.unlock(lock.id);

@@ -16,7 +16,8 @@ describe('defineEcosystem / defineSystem', () => {
       infrastructure: { services: { gateway: { preset: 'openresty', config: { configDir: './infra/nginx' } } } },
       logging: { level: 'info', maxSize: '50mb', maxFiles: 10, compress: true, directory: '~/.omnitron/logs' },
       daemon: { port: 9700 },
-      stacks: { prod: { type: 'remote', nodes: [{ host: '10.0.0.5', ssh: { user: 'deploy' } }] } },
+      stacks: { prod: { type: 'remote', nodes: [{ host: '10.0.0.5', ssh: { user: 'deploy' } }], state: { backend: 'postgres', url: 'postgres://ops@db/state', schema: 'shop' } } },
+      state: { backend: 'file' },
     });
     expectTypeOf(eco).toEqualTypeOf<EcosystemConfig>();
     const system = defineSystem({
@@ -25,6 +26,11 @@ describe('defineEcosystem / defineSystem', () => {
       hooks: { afterCreate: async (app) => { await app.container.resolveAsync('x'); } },
     });
     expectTypeOf(system).toEqualTypeOf<SystemDefinition>();
+  });
+
+  it('rejects a postgres state without a url at compile time', () => {
+    // @ts-expect-error: the postgres backend needs a url
+    defineEcosystem({ apps: [], state: { backend: 'postgres' } });
   });
 
   it('rejects a misspelled key at compile time', () => {

@@ -123,6 +123,18 @@ describe('loadEcosystemFromObject', () => {
     }
   });
 
+  it('reads where state lives, for the ecosystem and per stack', () => {
+    const { ecosystem, diagnostics } = load({
+      apps: [],
+      state: { backend: 'postgres', url: 'postgres://ops:pw@db.internal:5432/state' },
+      stacks: { dev: { type: 'local', state: { backend: 'file' } }, prod: { type: 'local', state: { backend: 'postgres', url: 'postgres://ops:pw@db/prod', schema: 'shop' } } },
+    });
+    expect(diagnostics).toEqual([]);
+    expect(ecosystem!.state).toEqual({ backend: 'postgres', url: 'postgres://ops:pw@db.internal:5432/state' });
+    expect(ecosystem!.stacks.dev.state).toEqual({ backend: 'file' });
+    expect(ecosystem!.stacks.prod.state).toEqual({ backend: 'postgres', url: 'postgres://ops:pw@db/prod', schema: 'shop' });
+  });
+
   it('validates the project name', () => {
     expect(load({ project: 'my project', apps: [] }).diagnostics[0]).toMatchObject({ path: 'project', summary: 'invalid project name "my project"' });
   });

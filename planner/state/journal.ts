@@ -54,6 +54,14 @@ export function applyEntry(doc: StateDocument, entry: JournalEntry): StateDocume
   return { ...doc, resources, serial: entry.serial, updatedAt: entry.at };
 }
 
+/** The same, changing `doc` itself (for a document nobody else holds). */
+export function applyEntryInPlace(doc: StateDocument, entry: JournalEntry): void {
+  for (const address of entry.removes) delete doc.resources[address];
+  Object.assign(doc.resources, entry.upserts);
+  doc.serial = entry.serial;
+  doc.updatedAt = entry.at;
+}
+
 function damaged(where: string, why: string): UserError {
   return new UserError(error(`state journal entry is not valid: ${why}`, {
     file: where,

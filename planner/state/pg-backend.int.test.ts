@@ -37,7 +37,7 @@ describe('postgres state backend', () => {
     const versions = await db.sql(`SELECT version FROM "${schema}".migrations ORDER BY version`);
     expect(versions).toEqual([{ version: 1 }]);
     const tables = await db.sql<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [schema]);
-    expect(tables.map((t) => t.table_name)).toEqual(['history', 'journal', 'locks', 'migrations', 'states']);
+    expect(tables.map((t) => t.table_name)).toEqual(['documents', 'history', 'journal', 'locks', 'migrations', 'states']);
     for (const b of backends) await b.close();
   });
 
@@ -80,6 +80,18 @@ describe('postgres state backend', () => {
     expect((await other.read())?.journal).toEqual([]);
     await expect(other.lock({ operation: 'apply' })).resolves.toMatchObject({ takenOver: { id: lock.id } });
     await Promise.all([holder.close(), other.close()]);
+  });
+
+  it('a statement the server refuses while the lock is held fails alone: the lock and later writes are unaffected', async () => {
+    const schema = schemaName();
+    const holder = open(schema);
+    await holder.put(bytes('doc'), { lineage: 'L', serial: 1, previous: 0 });
+    const lock = await holder.lock({ operation: 'apply' });
+    await expect(holder.put(bytes('x'), { lineage: 'L', serial: 2, previous: 1, writtenAt: 'not a time' })).rejects.toThrow(/the state database failed: invalid input syntax for type timestamp/);
+    await holder.append(bytes('after'), { lineage: 'L', serial: 2, previous: 1 });
+    expect((await holder.read())?.journal.map((e) => Buffer.from(e).toString())).toEqual(['after']);
+    await holder.unlock(lock.id);
+    await holder.close();
   });
 
   it('never shows the password: not in describe, not when the server refuses it, not when it cannot be reached', async () => {

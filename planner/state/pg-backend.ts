@@ -40,6 +40,8 @@ interface HeldLock {
   id: string;
   client: pg.Client;
   heartbeat: NodeJS.Timeout;
+  /** Removes the listeners that notice a lost connection (the session may serve as the data connection again). */
+  stopWatching(): void;
   /** Why the lock connection ended, once it has. */
   lost?: string;
 }
@@ -56,6 +58,8 @@ export class PgBackend implements StateBackend {
   private data: Promise<pg.Client> | undefined;
   private held: HeldLock | undefined;
   private migrated = false;
+  /** A transaction is open on the connection: the heartbeat waits for the next beat rather than land inside it. */
+  private inTransaction = false;
 
   constructor(options: PgBackendOptions) {
     this.url = options.url;
@@ -84,7 +88,8 @@ export class PgBackend implements StateBackend {
       if (expected !== version.previous || (current && current.lineage !== version.lineage && version.previous !== 0)) {
         throw new StaleStateError(this.describe(), { serial: version.previous, lineage: version.lineage }, current);
       }
-      await run(this.sql.upsertState(version.lineage, version.serial, document));
+      await run(this.sql.upsertState(version.lineage, version.serial));
+      await run(this.sql.upsertDocument(version.serial, document));
       await run(this.sql.clearJournal());
       await run(this.sql.keepHistory(version.lineage, version.serial, document, version.writtenAt));
     });
@@ -100,6 +105,7 @@ export class PgBackend implements StateBackend {
   async delete(): Promise<void> {
     await this.transaction(async (run) => {
       await run(this.sql.deleteState());
+      await run(this.sql.deleteDocument());
       await run(this.sql.clearJournal());
     });
   }
@@ -117,7 +123,7 @@ export class PgBackend implements StateBackend {
   async lock(request: LockRequest): Promise<AcquiredLock> {
     if (this.held) throw new Error('internal: this backend already holds the lock');
     await this.ensureSchema();
-    const client = await this.connect(LOCK_SESSION_SETTINGS);
+    const client = await this.lockConnection();
     let holding = false;
     try {
       const [{ ok }] = await this.on(client, this.sql.tryLock(this.keys));
@@ -139,13 +145,20 @@ export class PgBackend implements StateBackend {
     const held = this.held;
     if (held?.id !== id) return this.forceUnlock(id);
     this.release();
+    if (held.lost) {
+      await held.client.end().catch(() => {});
+      throw new LockLostError(this.stack, this.describe(), held.lost);
+    }
     try {
-      if (held.lost) throw new LockLostError(this.stack, this.describe(), held.lost);
       await this.on(held.client, this.sql.deleteLock(id));
       await this.on(held.client, this.sql.unlock(this.keys));
-    } finally {
+    } catch (e) {
       await held.client.end().catch(() => {});
+      throw e;
     }
+    // The session is healthy and holds nothing now: it serves as the data connection again.
+    if (this.data) await held.client.end().catch(() => {});
+    else this.data = Promise.resolve(held.client);
   }
 
   async readLock(): Promise<LockInfo | null> {
@@ -175,22 +188,27 @@ export class PgBackend implements StateBackend {
   }
 
   private hold(id: string, client: pg.Client): void {
-    const held: HeldLock = { id, client, heartbeat: setInterval(() => { void this.beat(held); }, this.heartbeatMs) };
+    const onError = (e: Error) => { held.lost ??= this.scrub(e.message); };
+    const onEnd = () => { held.lost ??= 'its connection to the database ended'; };
+    const held: HeldLock = {
+      id, client, heartbeat: setInterval(() => { void this.beat(held); }, this.heartbeatMs),
+      stopWatching: () => { client.off('error', onError); client.off('end', onEnd); },
+    };
     held.heartbeat.unref();
-    const lose = (why: string) => { held.lost ??= why; };
-    client.on('error', (e) => lose(this.scrub(e.message)));
-    client.on('end', () => lose('its connection to the database ended'));
+    client.on('error', onError);
+    client.on('end', onEnd);
     this.held = held;
   }
 
   private release(): void {
     if (!this.held) return;
     clearInterval(this.held.heartbeat);
+    this.held.stopWatching();
     this.held = undefined;
   }
 
   private async beat(held: HeldLock): Promise<void> {
-    if (held.lost) return;
+    if (held.lost || this.inTransaction) return;
     await this.on(held.client, this.sql.heartbeat(held.id)).catch(() => {});
   }
 
@@ -265,13 +283,16 @@ export class PgBackend implements StateBackend {
   private async transaction(work: (run: <R extends object = Record<string, unknown>>(s: Sql) => Promise<R[]>) => Promise<void>, migrate = true): Promise<void> {
     if (migrate) await this.ensureSchema();
     const client = await this.client();
-    await this.run(client, { text: 'BEGIN', values: [] });
+    this.inTransaction = true;
     try {
+      await this.run(client, { text: 'BEGIN', values: [] });
       await work(async <R extends object>(s: Sql) => (await this.run(client, s)).rows as R[]);
       await this.run(client, { text: 'COMMIT', values: [] });
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
       throw e;
+    } finally {
+      this.inTransaction = false;
     }
   }
 
@@ -281,10 +302,25 @@ export class PgBackend implements StateBackend {
 
   private async run(client: pg.Client, statement: Sql): Promise<pg.QueryResult> {
     try {
-      return await client.query({ text: statement.text, values: statement.values });
+      return await client.query({ text: statement.text, values: statement.values, ...(statement.name ? { name: statement.name } : {}) });
     } catch (e) {
       throw this.failure(client, e);
     }
+  }
+
+  /** The data connection becomes the lock connection when there is one (no second login), else a new one. */
+  private async lockConnection(): Promise<pg.Client> {
+    const data = this.data;
+    this.data = undefined;
+    const client = data && await data.catch(() => undefined);
+    if (!client) return this.connect(LOCK_SESSION_SETTINGS);
+    try {
+      await client.query(LOCK_SESSION_SETTINGS.join('; '));
+    } catch (e) {
+      await client.end().catch(() => {});
+      throw this.failure(client, e);
+    }
+    return client;
   }
 
   private async connect(settings: readonly string[]): Promise<pg.Client> {
@@ -293,7 +329,7 @@ export class PgBackend implements StateBackend {
     client.on('error', () => {});
     try {
       await client.connect();
-      for (const setting of settings) await client.query(setting);
+      if (settings.length > 0) await client.query(settings.join('; '));
     } catch (e) {
       await client.end().catch(() => {});
       throw new UserError(error(`cannot reach the state database ${maskUrl(this.url)}: ${this.scrub(messageOf(e))}`, {
@@ -305,9 +341,10 @@ export class PgBackend implements StateBackend {
 
   private failure(client: pg.Client, e: unknown): unknown {
     if (e instanceof UserError) return e;
-    if (this.held?.client === client) {
+    // A statement the server refused leaves the session (and the lock) as it was; anything else means the connection is gone.
+    if (this.held?.client === client && !isSqlError(e)) {
       this.held.lost ??= this.scrub(messageOf(e));
-      if (!isSqlError(e)) return new LockLostError(this.stack, this.describe(), this.held.lost);
+      return new LockLostError(this.stack, this.describe(), this.held.lost);
     }
     return new UserError(error(`the state database failed: ${this.scrub(messageOf(e))}`, { file: this.describe() }));
   }

@@ -2,14 +2,16 @@
  * The Postgres state backend's SQL, as `{ text, values }` builders over one schema. Our own tables,
  * created by versioned migrations (`migrations` records which ran):
  *
- * - `states`: one row per project and stack: the last whole sealed document, its lineage, and the
- *   serial of the latest write (bumped by journal entries too);
+ * - `states`: one small row per project and stack: lineage and the serial of the latest write (a
+ *   journal entry bumps only this row, so its cost does not grow with the document);
+ * - `documents`: one row per project and stack: the last whole sealed document;
  * - `journal`: the entries appended since that document, one row each;
  * - `history`: every whole document written;
  * - `locks`: who holds each stack's advisory lock (holder, host, pid, operation, started, heartbeat)
  *   and the server process of the holder's lock connection.
  */
-export interface Sql { text: string; values: unknown[] }
+/** `name`: prepared once per connection and reused (the statements run once per state change). */
+export interface Sql { text: string; values: unknown[]; name?: string }
 
 export interface StackKey { project: string; stack: string }
 
@@ -22,7 +24,10 @@ export const MIGRATIONS: ReadonlyArray<(s: string) => string> = [
   (s) => `
     CREATE TABLE ${s}.states (
       project text NOT NULL, stack text NOT NULL, lineage text NOT NULL, serial bigint NOT NULL,
-      document bytea NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (project, stack));
+    CREATE TABLE ${s}.documents (
+      project text NOT NULL, stack text NOT NULL, serial bigint NOT NULL, document bytea NOT NULL,
       PRIMARY KEY (project, stack));
     CREATE TABLE ${s}.journal (
       project text NOT NULL, stack text NOT NULL, serial bigint NOT NULL, entry bytea NOT NULL,
@@ -50,17 +55,22 @@ export function pgSql(schema: string, key: StackKey) {
     recordMigration: (version: number): Sql => ({ text: `INSERT INTO ${s}.migrations (version) VALUES ($1)`, values: [version] }),
     /** One statement, so the document and the journal come from one snapshot. */
     read: (): Sql => ({
-      text: `SELECT st.document, st.serial, st.lineage,
+      text: `SELECT d.document, st.serial, st.lineage,
                coalesce((SELECT array_agg(j.entry ORDER BY j.serial) FROM ${s}.journal j WHERE j.project = st.project AND j.stack = st.stack), '{}') AS journal
-             FROM ${s}.states st WHERE ${where}`,
+             FROM ${s}.states st JOIN ${s}.documents d USING (project, stack) WHERE st.project = $1 AND st.stack = $2`,
       values: k,
     }),
     current: (): Sql => ({ text: `SELECT serial, lineage FROM ${s}.states WHERE ${where}`, values: k }),
     currentForUpdate: (): Sql => ({ text: `SELECT serial, lineage FROM ${s}.states WHERE ${where} FOR UPDATE`, values: k }),
-    upsertState: (lineage: string, serial: number, document: Uint8Array): Sql => ({
-      text: `INSERT INTO ${s}.states (project, stack, lineage, serial, document, updated_at) VALUES ($1, $2, $3, $4, $5, now())
-             ON CONFLICT (project, stack) DO UPDATE SET lineage = excluded.lineage, serial = excluded.serial, document = excluded.document, updated_at = now()`,
-      values: [...k, lineage, serial, document],
+    upsertState: (lineage: string, serial: number): Sql => ({
+      text: `INSERT INTO ${s}.states (project, stack, lineage, serial, updated_at) VALUES ($1, $2, $3, $4, now())
+             ON CONFLICT (project, stack) DO UPDATE SET lineage = excluded.lineage, serial = excluded.serial, updated_at = now()`,
+      values: [...k, lineage, serial],
+    }),
+    upsertDocument: (serial: number, document: Uint8Array): Sql => ({
+      text: `INSERT INTO ${s}.documents (project, stack, serial, document) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (project, stack) DO UPDATE SET serial = excluded.serial, document = excluded.document`,
+      values: [...k, serial, document],
     }),
     clearJournal: (): Sql => ({ text: `DELETE FROM ${s}.journal WHERE ${where}`, values: k }),
     keepHistory: (lineage: string, serial: number, document: Uint8Array, writtenAt: string | undefined): Sql => ({
@@ -70,12 +80,14 @@ export function pgSql(schema: string, key: StackKey) {
     }),
     /** One statement: the serial moves on only if it still is `previous`, and the entry is stored only if it did. */
     append: (lineage: string, serial: number, previous: number, entry: Uint8Array): Sql => ({
+      name: `omnitron-append-${schema}`,
       text: `WITH bumped AS (
                UPDATE ${s}.states SET serial = $3, updated_at = now() WHERE ${where} AND serial = $4 AND lineage = $5 RETURNING 1)
              INSERT INTO ${s}.journal (project, stack, serial, entry) SELECT $1, $2, $3, $6 FROM bumped`,
       values: [...k, serial, previous, lineage, entry],
     }),
     deleteState: (): Sql => ({ text: `DELETE FROM ${s}.states WHERE ${where}`, values: k }),
+    deleteDocument: (): Sql => ({ text: `DELETE FROM ${s}.documents WHERE ${where}`, values: k }),
     history: (): Sql => ({
       text: `SELECT serial, lineage, written_at, octet_length(document) AS bytes FROM ${s}.history WHERE ${where} ORDER BY serial, written_at`,
       values: k,

@@ -11,7 +11,7 @@ import { UserError, error } from '../diagnostics.js';
 import type { StateRecord } from '../resource.js';
 import type { StateBackend, WriteVersion } from './backend.js';
 import { type SealedRecord, type StateDocument, emptyState, parseState, serializeState } from './document.js';
-import { type JournalEntry, applyEntry, encodeEntry, parseEntry } from './journal.js';
+import { type JournalEntry, applyEntry, applyEntryInPlace, encodeEntry, parseEntry } from './journal.js';
 import { openRecord, sealRecord, sealedKeyId } from './encryption.js';
 import type { StateKey } from './state-key.js';
 
@@ -181,35 +181,52 @@ export class StateStore {
     }
   }
 
-  /** Builds the next document, writes it (an entry or the whole), and only then adopts it in memory. */
+  /**
+   * Writes what the batch changed (an entry, or the whole next document), and only then adopts it in
+   * memory. Nothing here copies the whole state unless the whole document is written, so a journal
+   * write costs the same at 10 or 10,000 records.
+   */
   private async write(batch: PendingWrite[]): Promise<void> {
     const changes = batch.flatMap((w) => w.changes);
     const whole = batch.some((w) => w.whole === 'rewrite') ? 'rewrite' : batch.some((w) => w.whole === 'compact') ? 'compact' : undefined;
     const changed = changes.some((c) => c.sealed || this.plain.has(c.address));
     if (!changed && !(whole === 'rewrite' && this.stored) && !(whole === 'compact' && this.journalBytes > 0)) return;
-    const plain = new Map(this.plain);
-    const entry: JournalEntry = { serial: this.doc.serial + (changed || whole === 'rewrite' ? 1 : 0), lineage: this.doc.lineage, at: new Date().toISOString(), upserts: {}, removes: [] };
-    for (const c of changes) {
-      if (c.sealed && c.plain) { entry.upserts[c.address] = c.sealed; entry.removes = entry.removes.filter((a) => a !== c.address); plain.set(c.address, c.plain); }
-      else { delete entry.upserts[c.address]; entry.removes.push(c.address); plain.delete(c.address); }
-    }
-    const next = applyEntry(this.doc, entry);
-    const version: WriteVersion = { lineage: this.doc.lineage, serial: next.serial, previous: this.persisted };
+    const entry = entryOf(changes, { serial: this.doc.serial + (changed || whole === 'rewrite' ? 1 : 0), lineage: this.doc.lineage, at: new Date().toISOString() });
+    const version: WriteVersion = { lineage: this.doc.lineage, serial: entry.serial, previous: this.persisted };
     const line = whole ? undefined : encodeEntry(entry);
     if (line && this.stored && this.journalBytes + line.length <= Math.max(MIN_JOURNAL_BYTES, this.documentBytes)) {
       await this.backend.append(line, version);
       this.journalBytes += line.length;
     } else {
-      const bytes = serializeState(next);
+      const bytes = serializeState(applyEntry(this.doc, entry));
       await this.backend.put(bytes, version);
       this.stored = true;
       this.documentBytes = bytes.length;
       this.journalBytes = 0;
     }
-    Object.assign(this.doc, next);
-    this.plain = plain;
-    this.persisted = next.serial;
+    this.adopt(entry, changes);
   }
+
+  private adopt(entry: JournalEntry, changes: Change[]): void {
+    applyEntryInPlace(this.doc, entry);
+    for (const c of changes) {
+      if (c.plain) this.plain.set(c.address, c.plain);
+      else this.plain.delete(c.address);
+    }
+    this.persisted = entry.serial;
+  }
+}
+
+/** The net effect of changes made in order: the last word on each address wins. */
+function entryOf(changes: Change[], head: Pick<JournalEntry, 'serial' | 'lineage' | 'at'>): JournalEntry {
+  const last = new Map(changes.map((c) => [c.address, c]));
+  const upserts: Record<string, SealedRecord> = {};
+  const removes: string[] = [];
+  for (const [address, c] of last) {
+    if (c.sealed) upserts[address] = c.sealed;
+    else removes.push(address);
+  }
+  return { ...head, upserts, removes };
 }
 
 /** The document with the journal read back into it, and their sizes (which decide when to compact). */
@@ -217,7 +234,7 @@ export async function readDocument(backend: StateBackend): Promise<{ doc: StateD
   const stored = await backend.read();
   if (stored === null) return null;
   const where = backend.describe();
-  let doc = parseState(stored.document, where);
+  const doc = parseState(stored.document, where);
   for (const bytes of stored.journal) {
     const entry = parseEntry(bytes, where);
     // Entries a whole write already holds (it was written, the journal not yet dropped) are skipped.
@@ -227,7 +244,8 @@ export async function readDocument(backend: StateBackend): Promise<{ doc: StateD
         file: where, detail: 'The state may be damaged; do not run apply against it. `omnitron state history` lists earlier whole versions.',
       }));
     }
-    doc = applyEntry(doc, entry);
+    // In place: the parsed document is ours, and copying it per entry would make reading O(n × entries).
+    applyEntryInPlace(doc, entry);
   }
   return { doc, sizes: { document: stored.document.length, journal: stored.journal.reduce((n, e) => n + e.length + 1, 0) } };
 }

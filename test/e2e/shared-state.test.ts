@@ -95,13 +95,13 @@ describe('shared state in Postgres', () => {
     expect(migrated.stdout).toMatch(/Migrated the state of stack "dev" \(serial \d+, lineage [0-9a-f-]+, \d+ versions?\)/);
     expect(migrated.stdout + migrated.stderr).not.toContain(db.password);
     expect(await serial()).toBeGreaterThan(0);
-    const stored = await db.sql<{ document: Buffer }>('SELECT document FROM omnitron.states WHERE project = $1', [project]);
+    const stored = await db.sql<{ document: Buffer }>('SELECT document FROM omnitron.documents WHERE project = $1', [project]);
     expect(stored[0].document.toString()).toContain('"sealed"');
     // The generated Redis password is in the container's env, where it belongs, and nowhere in the database.
     const env = (await docker('container', 'inspect', '--format', '{{json .Config.Env}}', `${project}-dev-cache`));
     const password = (JSON.parse(env) as string[]).find((e) => e.startsWith('REDIS_PASSWORD='))!.slice('REDIS_PASSWORD='.length);
     expect(password.length).toBeGreaterThan(8);
-    const leaks = await db.sql<{ n: string }>(`SELECT (SELECT count(*) FROM omnitron.states WHERE position($2::bytea IN document) > 0)
+    const leaks = await db.sql<{ n: string }>(`SELECT (SELECT count(*) FROM omnitron.documents WHERE position($2::bytea IN document) > 0)
       + (SELECT count(*) FROM omnitron.history WHERE position($2::bytea IN document) > 0)
       + (SELECT count(*) FROM omnitron.journal WHERE position($2::bytea IN entry) > 0) AS n, $1::text AS p`, [project, Buffer.from(password)]);
     expect(Number(leaks[0].n)).toBe(0);
