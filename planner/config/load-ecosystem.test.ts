@@ -100,7 +100,8 @@ describe('loadEcosystemFromObject', () => {
         },
       },
     });
-    expect(diagnostics).toEqual([]);
+    // containerPrefix is kept but unused (containers are named <project>-<stack>-<service>): a warning, not silence.
+    expect(diagnostics.map((d) => `${d.severity} ${d.path}`)).toEqual(['warning stacks.prod.settings.containerPrefix']);
     expect(ecosystem!.stacks.prod).toEqual({
       name: 'prod', type: 'cluster', apps: 'all',
       nodes: [{ name: 'db', host: 'db.internal', role: 'database', ssh: { user: 'deploy', port: 2222 }, hostKey: 'ssh-ed25519 AAAA', labels: { zone: 'a' } }],
