@@ -100,7 +100,8 @@ describe('loadEcosystemFromObject', () => {
         },
       },
     });
-    expect(diagnostics).toEqual([]);
+    // containerPrefix is kept but unused (containers are named <project>-<stack>-<service>): a warning, not silence.
+    expect(diagnostics.map((d) => `${d.severity} ${d.path}`)).toEqual(['warning stacks.prod.settings.containerPrefix']);
     expect(ecosystem!.stacks.prod).toEqual({
       name: 'prod', type: 'cluster', apps: 'all',
       nodes: [{ name: 'db', host: 'db.internal', role: 'database', ssh: { user: 'deploy', port: 2222 }, hostKey: 'SHA256:auIVUi4eS/Bv3aa8VKwaca5C5m0/INEEBv+OywjRP1I', labels: { zone: 'a' } }],
