@@ -154,6 +154,12 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .option('--new-key', 'first make a new key file, keeping the old key as <key file>.previous')
     .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/state-rekey.js')).stateRekeyCommand(flags, out), cmd.opts().color !== false));
 
+  lockWaitOption(stackOptions(program.command('import')))
+    .argument('<address>', 'the config\'s resource address, e.g. postgres_database.ledger')
+    .argument('<id>', 'the live object: its name (database, role, container, user, unit), path, DB index or id')
+    .description('bring an existing object this state did not create under its management; changes nothing live')
+    .action((address: string, id: string, flags, cmd: Command) => onRun(async (out) => (await import('./commands/import.js')).importCommand(address, id, flags, out), cmd.opts().color !== false));
+
   const discovery = program.command('discovery').description('read the stack\'s service discovery registry');
   stackOptions(discovery.command('ls'), { newHosts: false })
     .description('list the live nodes in discovery: id, address, services (name@version), last heartbeat')

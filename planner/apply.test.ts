@@ -27,7 +27,7 @@ describe('applyPlan', () => {
     const outcome = await applyPlan({
       plan, types: new Map([['thing', thing]]), parallelism: 1, sink: () => {},
       store: { get: (a) => records.get(a), upsert: async (r) => { records.set(r.address, r); }, remove: async (a) => { records.delete(a); } },
-      context: { scope: { project: 'p', stack: 's', root: '/tmp', stackDir: '/tmp' }, clients: { docker: () => { throw new Error('unused'); }, transport: () => { throw new Error('unused'); }, forward: () => { throw new Error('unused'); } }, signal: new AbortController().signal },
+      context: { scope: { project: 'p', stack: 's', root: '/tmp', stackDir: '/tmp', lineage: 'test-lineage' }, clients: { docker: () => { throw new Error('unused'); }, transport: () => { throw new Error('unused'); }, forward: () => { throw new Error('unused'); } }, signal: new AbortController().signal },
     });
     expect(outcome.failed).toEqual([]);
     expect(ops.map((op) => [op.address, op.action, op.steps])).toEqual([
@@ -48,7 +48,7 @@ describe('applyPlan', () => {
     await applyPlan({
       plan, types: new Map([['thing', thing]]), parallelism: 1, sink: () => {},
       store: { get: (a) => records.get(a), upsert: async (r) => { records.set(r.address, r); }, remove: async (a) => { records.delete(a); } },
-      context: { scope: { project: 'p', stack: 's', root: '/tmp', stackDir: '/tmp' }, clients: { docker: () => { throw new Error('unused'); }, transport: () => { throw new Error('unused'); }, forward: () => { throw new Error('unused'); } }, signal: new AbortController().signal },
+      context: { scope: { project: 'p', stack: 's', root: '/tmp', stackDir: '/tmp', lineage: 'test-lineage' }, clients: { docker: () => { throw new Error('unused'); }, transport: () => { throw new Error('unused'); }, forward: () => { throw new Error('unused'); } }, signal: new AbortController().signal },
     });
     expect(records.get('thing.a')?.sensitive).toContain('connection.password');
     const key = await loadStateKey({ env: { OMNITRON_STATE_KEY: 'a'.repeat(64) } });

@@ -40,6 +40,7 @@ type Verb = 'create' | 'update' | 'replace' | 'delete' | 'record';
 type Work = Exclude<Change, NoopChange>;
 
 export async function applyPlan(req: ApplyRequest): Promise<ApplyOutcome> {
+  for (const c of req.plan.changes) if (c.action === 'noop' && c.forget) await req.store.remove(c.address);
   const work = req.plan.changes.filter((c): c is Work => c.action !== 'noop' || c.record === true);
   const deletes = work.filter((c) => c.action === 'delete');
   const rest = work.filter((c) => c.action !== 'delete');
@@ -110,6 +111,8 @@ async function execute(req: ApplyRequest, ctx: ProviderContext, change: Work): P
     return;
   }
   const connection = desired.connection !== undefined ? known(resolve(desired.connection, lookup), `${change.address} connection`) : undefined;
+  // Durable before the object can exist: a rerun or destroy after a kill here knows the object may be ours.
+  if (change.action === 'create' && type.claimsObjects) await req.store.upsert({ ...base, outputs: {}, sensitive, intent: true });
   const op: ApplyOp = {
     action: change.action, address: change.address, attributes, hash, prior: req.store.get(change.address) ?? change.prior, observed: change.observed,
     ...(connection !== undefined ? { connection } : {}), ...(desired.startupTimeout ? { startupTimeout: desired.startupTimeout } : {}), ...stepsOf(change),

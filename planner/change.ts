@@ -46,9 +46,14 @@ export interface DeleteChange extends Acting {
   /** How to reach an orphan's server when state recorded none (the way its siblings in config are reached). */
   connection?: Expr;
 }
-export interface NoopChange extends ChangeBase { action: 'noop'; record?: false }
+export interface NoopChange extends ChangeBase {
+  action: 'noop';
+  record?: false;
+  /** State remembers an object that is gone (or an intent whose create never ran): apply drops the record. */
+  forget?: true;
+}
 /** A no-op that still writes state: an object found live that state had lost (e.g. after a crash). */
-export interface RecordChange extends ChangeBase { action: 'noop'; record: true; desired: DesiredSpec; observed: Observed }
+export interface RecordChange extends ChangeBase { action: 'noop'; record: true; forget?: false; desired: DesiredSpec; observed: Observed }
 
 /** One per address; fields exist only on the actions they mean something for. */
 export type Change = CreateChange | UpdateChange | ReplaceChange | DeleteChange | NoopChange | RecordChange;
@@ -84,22 +89,23 @@ export interface Plan {
   mode: 'normal' | 'destroy';
 }
 
-export interface PlanSummary { add: number; change: number; destroy: number; record: number }
+export interface PlanSummary { add: number; change: number; destroy: number; record: number; forget: number }
 
 export function summarize(plan: Pick<Plan, 'changes'>): PlanSummary {
-  const s: PlanSummary = { add: 0, change: 0, destroy: 0, record: 0 };
+  const s: PlanSummary = { add: 0, change: 0, destroy: 0, record: 0, forget: 0 };
   for (const c of plan.changes) {
     if (c.action === 'create') s.add++;
     else if (c.action === 'update') s.change++;
     else if (c.action === 'delete') s.destroy++;
     else if (c.action === 'replace') { s.add++; s.destroy++; }
     else if (c.record) s.record++;
+    else if (c.forget) s.forget++;
   }
   return s;
 }
 
 export function hasChanges(plan: Pick<Plan, 'changes'>): boolean {
-  return plan.changes.some((c) => c.action !== 'noop' || c.record);
+  return plan.changes.some((c) => c.action !== 'noop' || c.record || c.forget);
 }
 
 /** What `--detailed-exitcode` reports as 2: changes to make, or supervised apps not running as configured. */

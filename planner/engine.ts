@@ -20,7 +20,8 @@ import { checkEmptyApps } from './empty-stack.js';
 import type { Ecosystem, StackModel } from './config/model.js';
 import type { Plan } from './change.js';
 import type { EventSink } from './events.js';
-import type { Clients, DesiredResource, Observed, Provider, ProviderContext, ResourceType, Scope, StateRecord } from './resource.js';
+import type { Clients, DesiredResource, Observed, Provider, ProviderContext, ResourceType, Scope, StackScope, StateRecord } from './resource.js';
+import { ownershipProblems } from './ownership.js';
 import type { RecordStore } from './apply.js';
 
 export interface StackRequest {
@@ -33,7 +34,7 @@ export interface StackRequest {
 export interface LoadedStack {
   ecosystem: Ecosystem;
   model: StackModel;
-  scope: Scope;
+  scope: StackScope;
   digest: string;
   /** Warnings (errors abort loading). */
   diagnostics: Diagnostic[];
@@ -49,7 +50,7 @@ export async function loadStack(req: StackRequest): Promise<LoadedStack> {
   if (!resolved.model || hasErrors(resolved.diagnostics)) throw new UserError(resolved.diagnostics.filter((d) => d.severity === 'error'));
   const eco = loaded.ecosystem;
   const model = resolved.model;
-  const scope: Scope = { project: eco.project, stack: model.stack.name, root: eco.root, stackDir: path.join(eco.root, '.omnitron', model.stack.name) };
+  const scope: StackScope = { project: eco.project, stack: model.stack.name, root: eco.root, stackDir: path.join(eco.root, '.omnitron', model.stack.name) };
   return { ecosystem: eco, model, scope, digest: configDigest(eco), diagnostics };
 }
 
@@ -79,17 +80,31 @@ export function resourceTypes(providers: readonly Provider[]): Map<string, Resou
   return new Map(providers.flatMap((p) => p.types.map((t) => [t.type, t] as const)));
 }
 
-export async function planStack(stack: LoadedStack, store: StoreView, runtime: Runtime, opts: PlanOptions): Promise<Plan> {
-  const prior = new Map(store.records().map((r) => [r.address, r]));
+/** The config's resources for this stack, with what state says they depend on. */
+export async function desiredResources(stack: LoadedStack, prior: ReadonlyMap<string, StateRecord>, runtime: Runtime): Promise<DesiredResource[]> {
   const remote = stack.model.stack.type !== 'local';
   // Packaging releases overlaps opening the SSH connections; the Node binary waits for each node's machine type.
   const artifacts = remote ? await prepareNodeArtifacts(stack.model, stack.scope, connectedMachines(stack, runtime)) : await prepareLocalAgent(stack.model);
-  const desired = buildDesiredGraph(stack.model, prior, stack.scope, artifacts);
+  return buildDesiredGraph(stack.model, prior, stack.scope, artifacts);
+}
+
+/** Everything the stack's providers see live, for the config's resources and state's. */
+export function observeStack(stack: LoadedStack, store: StoreView, desired: DesiredResource[], prior: Map<string, StateRecord>, runtime: Runtime) {
+  return observeAll(ownedScope(stack.scope, store), desired, prior, runtime);
+}
+
+export async function planStack(stack: LoadedStack, store: StoreView, runtime: Runtime, opts: PlanOptions): Promise<Plan> {
+  const prior = new Map(store.records().map((r) => [r.address, r]));
+  const desired = await desiredResources(stack, prior, runtime);
   const empty = opts.mode === 'normal' && !opts.allowEmpty ? checkEmptyApps(stack.model, desired, prior) : undefined;
   if (empty) throw new UserError(empty);
   checkAddresses('--target', opts.targets, desired, prior);
   checkAddresses('--replace', opts.replace, desired, prior);
-  const { observed, unreadable } = await observeAll(stack.scope, desired, prior, runtime);
+  const { observed, unreadable } = await observeStack(stack, store, desired, prior, runtime);
+  if (opts.mode === 'normal') {
+    const foreign = ownershipProblems(desired, prior, observed);
+    if (foreign.length > 0) throw new UserError(foreign);
+  }
   return makePlan({
     project: stack.scope.project, stack: stack.scope.stack, stackType: stack.model.stack.type, mode: opts.mode,
     desired, prior, observed, unreadable, types: resourceTypes(runtime.providers),
@@ -97,6 +112,11 @@ export async function planStack(stack: LoadedStack, store: StoreView, runtime: R
     binding: { stateLineage: store.lineage, stateSerial: store.persistedSerial, configDigest: stack.digest },
     diagnostics: stack.diagnostics,
   });
+}
+
+/** The scope providers work in: objects they create are stamped with this state's lineage. */
+export function ownedScope(scope: StackScope, store: Pick<StoreView, 'lineage'>): Scope {
+  return { ...scope, lineage: store.lineage };
 }
 
 /** Only nodes that run apps get a Node binary, so only they are asked. */

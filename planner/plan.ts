@@ -9,7 +9,8 @@ import { diffAttributes } from './diff.js';
 import { topoOrder } from './graph/dag.js';
 import { dependenciesOf } from './desired/desired-graph.js';
 import { PLAN_FORMAT_VERSION, type Change, type DesiredSpec, type DriftItem, type Plan, type PlanBinding } from './change.js';
-import type { Diagnostic } from './diagnostics.js';
+import { warning, type Diagnostic } from './diagnostics.js';
+import { deletable, isIntent } from './ownership.js';
 import type { ApplyAction, Decision, DesiredResource, Observed, PlanInput, ResourceType, StateRecord } from './resource.js';
 
 export interface PlanRequest {
@@ -38,11 +39,12 @@ export function makePlan(req: PlanRequest): Plan {
   const removals = planRemovals(req, new Set(desired.map((d) => d.address)));
   let changes = [...removals, ...forward];
   if (req.targets && req.targets.size > 0) changes = targetClosure(changes, req.targets);
+  const foreign = removals.filter((c) => c.action === 'noop' && c.observed && !deletable(c.prior, c.observed)).map((c) => foreignWarning(c.address, c.observed!));
   const drift: DriftItem[] = changes.filter((c) => c.action !== 'noop' && c.drifted).map((c) => ({ address: c.address, summary: c.reason }));
   const runtimeDrift = req.mode === 'destroy' ? [] : [...req.observed.values()].flatMap((o) => o.runtime ?? []);
   return {
     formatVersion: PLAN_FORMAT_VERSION, project: req.project, stack: req.stack, stackType: req.stackType, mode: req.mode,
-    changes, drift, runtimeDrift, binding: req.binding, diagnostics: req.diagnostics ?? [],
+    changes, drift, runtimeDrift, binding: req.binding, diagnostics: [...(req.diagnostics ?? []), ...foreign],
   };
 }
 
@@ -63,7 +65,9 @@ function planOne(req: PlanRequest, r: DesiredResource, lookup: (a: string, o: st
   const type = typeOf(req, r.type);
   const value = resolve(r.attributes, lookup);
   const desiredHash = containsUnknown(value) ? undefined : configHash(value as Json);
-  const prior = req.prior.get(r.address);
+  // An intent says only that an interrupted apply may have made the object: to the type it is not in state.
+  const recorded = req.prior.get(r.address);
+  const prior = isIntent(recorded) ? undefined : recorded;
   const observed = req.observed.get(r.address);
   const input: PlanInput = { address: r.address, desired: value, desiredHash, prior, observed, unreadable: req.unreadable.get(r.address), sensitive: r.sensitive };
   let decision = type.plan(input);
@@ -108,14 +112,19 @@ function planRemovals(req: PlanRequest, desired: ReadonlySet<string>): Change[] 
     const typeName = prior?.type ?? observed!.type;
     const type = typeOf(req, typeName);
     const input: PlanInput = { address, prior, observed, unreadable: req.unreadable.get(address), sensitive: [] };
-    let decision: Decision = type.plan(input);
+    const own = type.plan(input);
+    let decision: Decision = own;
+    const ours = deletable(prior, observed);
+    if (decision.action === 'delete' && !ours) decision = { action: 'noop', reason: 'not made by this state: never deleted by it' };
     if (kept.has(address) && decision.action === 'delete') {
       decision = { action: 'noop', reason: typeName === 'docker_volume' ? 'data volume kept (pass --volumes to delete it)' : 'kept with the data volume that needs it (pass --volumes to delete it)' };
     }
     const keptByDestroy = typeOf(req, typeName).keptByDestroy;
     if (keptByDestroy && req.mode === 'destroy' && configured.has(address) && decision.action === 'delete') decision = { action: 'noop', reason: keptByDestroy };
     const base = { address, type: typeName, reason: decision.reason, unchanged: 0, dependsOn: depsOf(address), ...(prior ? { prior } : {}), ...(observed ? { observed } : {}) };
-    if (decision.action === 'noop') return { ...base, action: 'noop', diffs: [] };
+    // A record of an object that is gone (deleted by hand, or an intent whose create never ran) is forgotten.
+    const forget = (own.action === 'noop' && prior !== undefined && !observed && !input.unreadable) || (isIntent(prior) && !ours);
+    if (decision.action === 'noop') return forget ? { ...base, action: 'noop', diffs: [], forget: true } : { ...base, action: 'noop', diffs: [] };
     if (decision.action !== 'delete') throw new Error(`internal: ${typeName} planned ${decision.action} for ${address}, which is not in config; please report`);
     const before = (observed?.attributes ?? prior?.attributes) as Value | undefined;
     const connection = prior?.connection ?? desiredConnections.get(typeName);
@@ -126,6 +135,11 @@ function planRemovals(req: PlanRequest, desired: ReadonlySet<string>): Change[] 
       ...(connection !== undefined && !prior?.connection ? { connection } : {}),
     };
   });
+}
+
+function foreignWarning(address: string, o: Observed): Diagnostic {
+  const who = o.owner?.kind === 'other' ? o.owner.who : 'no stamp of this state';
+  return warning(`${o.id ?? address} carries this stack's name but was not made by this state (${who}); it is left alone`, { address });
 }
 
 function typeOf(req: PlanRequest, name: string): ResourceType {

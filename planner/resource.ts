@@ -9,14 +9,21 @@ import type Docker from 'dockerode';
 import type { Transport } from './transport.js';
 import type { Expr, Json, Value } from './expr.js';
 import type { AttributeDiff } from './attribute-diff.js';
+import type { Owner } from './owner.js';
 
-export interface Scope {
+/** Where a stack lives, known from the config alone. */
+export interface StackScope {
   project: string;
   stack: string;
   /** Directory holding the config file; relative paths in config resolve against it. */
   root: string;
   /** Per-stack working directory for local artifacts (env files, state): `<root>/.omnitron/<stack>`. */
   stackDir: string;
+}
+
+/** The scope as providers see it: with the lineage of the state every object they create is stamped with. */
+export interface Scope extends StackScope {
+  lineage: string;
 }
 
 /** One resource the config asks for. Attributes may reference outputs of other resources. */
@@ -51,6 +58,8 @@ export interface StateRecord {
   /** Hash of the canonical applied attributes; also stamped on the live object where it can carry one. */
   hash: string;
   updatedAt: string;
+  /** An apply was about to create this object and may have stopped before it did, or before it could record it. */
+  intent?: true;
 }
 
 /** One live object as a provider found it. */
@@ -62,6 +71,8 @@ export interface Observed {
   attributes: Json;
   /** Config hash stamped on the object when it was created (label, comment), if any. */
   hash?: string;
+  /** Who the object's stamp says made it; set by types whose objects are exclusively ours once created. */
+  owner?: Owner;
   /** Short runtime status, e.g. `running`, `exited`, `unhealthy`. */
   status?: string;
   /** Anything the plan should mention about runtime condition, e.g. `restarted 14 times`. */
@@ -163,6 +174,11 @@ export interface ProviderContext {
 
 export interface ResourceType<S extends Json = Json> {
   type: string;
+  /**
+   * Objects of this type belong to exactly one state: a create first records a durable intent, and an
+   * object found live that this state did not make is refused at plan (see planner/ownership.ts).
+   */
+  claimsObjects?: boolean;
   /** Outputs holding secrets (e.g. random_password `result`); anything referencing them becomes sensitive. */
   sensitiveOutputs?: readonly string[];
   plan(input: PlanInput): Decision;

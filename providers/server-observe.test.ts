@@ -21,7 +21,7 @@ const remembered = (address: string, port?: number): StateRecord => ({
   address, type: 'kv_item', attributes: {}, outputs: {}, dependsOn: [], sensitive: [], hash: 'h', updatedAt: '', ...(port === undefined ? {} : { connection: on(port) }),
 });
 const request = (d: DesiredResource[], prior: StateRecord[] = []): ObserveRequest => ({
-  scope: { project: 'p', stack: 's', root: '/r', stackDir: '/r/.omnitron/s' }, desired: d, prior, lookup: () => undefined,
+  scope: { project: 'p', stack: 's', root: '/r', stackDir: '/r/.omnitron/s', lineage: 'test-lineage' }, desired: d, prior, lookup: () => undefined,
 });
 
 describe('observeServers', () => {

@@ -1,4 +1,4 @@
-import { planStack, resourceTypes, type Runtime } from '../../planner/engine.js';
+import { ownedScope, planStack, resourceTypes, type Runtime } from '../../planner/engine.js';
 import { applyPlan, type RecordStore } from '../../planner/apply.js';
 import { hasChanges, type Plan } from '../../planner/change.js';
 import { UserError } from '../../planner/diagnostics.js';
@@ -57,7 +57,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
     sink = await createSink(out, flags.json ?? false);
     const outcome = await applyPlan({
       plan, types: resourceTypes(run.providers), store: fencedStore(store, fenced), parallelism: flags.parallelism ?? 10, sink: sink.sink,
-      context: { scope: session.stack.scope, clients: run.clients, signal },
+      context: { scope: ownedScope(session.stack.scope, store), clients: run.clients, signal },
     });
     await store.settled();
     if (fenced.signal.aborted) throw fenced.signal.reason;

@@ -20,7 +20,7 @@ describe('planToJson', () => {
       { address: 'a.d', action: 'delete' }, { address: 'a.n', action: 'noop' },
     ]));
     expect(out.resource_changes.map((c) => c.actions)).toEqual([['create'], ['update'], ['delete', 'create'], ['delete'], ['no-op']]);
-    expect(out.summary).toEqual({ add: 2, change: 1, destroy: 2, record: 0 });
+    expect(out.summary).toEqual({ add: 2, change: 1, destroy: 2, record: 0, forget: 0 });
   });
 
   it('nests dot paths, nulls sensitive values and leaves unknowns out of after', () => {

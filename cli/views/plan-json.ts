@@ -24,6 +24,7 @@ export interface ResourceChangeJson {
   forced_by?: string[];
   drifted?: boolean;
   record?: boolean;
+  forget?: boolean;
   change: {
     before: JsonObject | null;
     after: JsonObject | null;
@@ -99,6 +100,7 @@ function changeToJson(c: Change, mode: Plan['mode']): ResourceChangeJson {
     ...(c.action === 'replace' && c.forcedBy.length > 0 && { forced_by: [...c.forcedBy] }),
     ...(c.action !== 'noop' && c.drifted && { drifted: true }),
     ...(c.action === 'noop' && c.record && { record: true }),
+    ...(c.action === 'noop' && c.forget && { forget: true }),
     change: valuesOf(c),
   };
 }

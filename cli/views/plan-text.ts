@@ -26,6 +26,7 @@ export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
     runtimeSection(plan),
     driftSection(plan),
     recordSection(plan),
+    forgetSection(plan),
     actionable.length > 0 ? legend(actionable, paint) : [],
     actionable.length > 0 ? [intro(plan)] : [],
     ...actionable.map((c) => renderChange(c, paint)),
@@ -84,6 +85,12 @@ function recordSection(plan: Plan): string[] {
   const records = plan.changes.filter((c) => c.action === 'noop' && c.record);
   if (records.length === 0) return [];
   return ['Objects to record in state:', ...records.map((c) => `  # ${c.address} found live but missing from state; it will be recorded`)];
+}
+
+function forgetSection(plan: Plan): string[] {
+  const gone = plan.changes.filter((c) => c.action === 'noop' && c.forget);
+  if (gone.length === 0) return [];
+  return ['Records to forget:', ...gone.map((c) => `  # ${c.address} no longer exists; state will forget it`)];
 }
 
 function legend(changes: Actionable[], paint: Painter): string[] {

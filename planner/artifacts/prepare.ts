@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../diagnostics.js';
 import type { StackModel } from '../config/model.js';
-import type { Scope } from '../resource.js';
+import type { StackScope } from '../resource.js';
 import type { NodeArtifacts } from '../desired/node-apps.js';
 import { planRelease, writeRelease } from './app-release.js';
 import type { Plan } from '../change.js';
@@ -33,7 +33,7 @@ export async function agentBundleArtifact(file = process.env.OMNITRON_AGENT_BUND
  * `machines`: each node's `uname -m`, once the plan has connected (a node not in it is taken to be
  * this machine's type, e.g. for `omnitron graph`, which connects to nothing).
  */
-export async function prepareNodeArtifacts(model: StackModel, scope: Scope, machines: Promise<ReadonlyMap<string, string>> = Promise.resolve(new Map())): Promise<NodeArtifacts> {
+export async function prepareNodeArtifacts(model: StackModel, scope: StackScope, machines: Promise<ReadonlyMap<string, string>> = Promise.resolve(new Map())): Promise<NodeArtifacts> {
   const outDir = path.join(scope.stackDir, 'artifacts');
   const [runtimes, agent, releases] = await Promise.all([
     machines.then((m) => nodeRuntimes(model, m)),

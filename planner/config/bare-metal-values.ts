@@ -44,6 +44,9 @@ export function checkBareMetal(bm: BareMetalServiceConfig, ctx: SourceContext, b
 }
 
 /** What systemd accepts as a unit name; omnitron adds ".service" only to a name without a dot. */
+/** Units Debian, systemd or omnitron's own agent run: a service's start, restart and destroy must never reach them. */
+const SYSTEM_UNITS = /^(ssh|sshd|dbus|dbus-broker|cron|networking|rsyslog|omnitron-agent|(systemd|getty|serial-getty|user|user-runtime-dir|autovt|container-getty)[-@][^/]*)\.service$/;
+
 export function checkSystemdUnit(value: string, where: Where): Diagnostic[] {
   const hint = `a unit name is letters, digits and ":_.\\@-", with an optional type (${UNIT_TYPES.map((t) => `.${t}`).join(', ')}): e.g. "elasticsearch" or "redis-server@pubsub.service"`;
   if (!UNIT_CHARS.test(value)) return [invalid('systemd unit', value, hint, where)];
@@ -51,7 +54,13 @@ export function checkSystemdUnit(value: string, where: Where): Diagnostic[] {
   const type = dot === -1 ? 'service' : value.slice(dot + 1);
   if (!UNIT_TYPES.includes(type)) return [error(`systemd unit "${value}" ends in ".${type}", which is not a unit type`, { detail: `omnitron adds ".service" only to a name without a dot; write "${value}.service"`, ...where })];
   if (/@\.[a-z]+$/.test(value) || (dot === -1 && value.endsWith('@'))) return [error(`systemd unit "${value}" is a template with no instance`, { detail: `name the instance to start, e.g. "${value.replace(/@(\.[a-z]+)?$/, '@main$1')}"`, ...where })];
-  const bytes = Buffer.byteLength(dot === -1 ? `${value}.service` : value);
+  const full = dot === -1 ? `${value}.service` : value;
+  if (SYSTEM_UNITS.test(full)) {
+    return [error(`systemd unit "${full}" belongs to the system, not to a service omnitron runs`, {
+      detail: 'omnitron starts, restarts and on destroy stops and disables the unit it is given: name the unit your service installs (e.g. "elasticsearch.service")', ...where,
+    })];
+  }
+  const bytes = Buffer.byteLength(full);
   return bytes > 255 ? [error(`systemd unit "${value.slice(0, 20)}..." is ${bytes} bytes long, more than 255`, { detail: 'systemd unit names are at most 255 bytes; shorten it', ...where })] : [];
 }
 

@@ -72,6 +72,8 @@ function normalizeApp(raw: RawApp, index: number, ctx: SourceContext): { app?: A
 const SHARED_REDIS_FORMS = ['shared_discovery', 'shared_notifications'];
 /** Postgres cuts longer identifiers short (NAMEDATALEN - 1), and the role would never be found again. */
 const POSTGRES_NAME_BYTES = 63;
+/** Names Postgres itself owns or refuses for a role: an app named so would take over the server's own objects. */
+const POSTGRES_RESERVED = /^(postgres|template0|template1|public|none|current_user|current_role|session_user|pg_.*)$/i;
 
 /** Limits that depend on what the app asks for: its database and Redis DB index are named after it. */
 function checkNameTargets(app: AppSpec, where: Pick<Diagnostic, 'file' | 'path'>): Diagnostic[] {
@@ -80,6 +82,11 @@ function checkNameTargets(app: AppSpec, where: Pick<Diagnostic, 'file' | 'path'>
   if (app.requirements.database && bytes > POSTGRES_NAME_BYTES) {
     out.push(error(`app name ${JSON.stringify(`${app.name.slice(0, 20)}...`)} is ${bytes} bytes long, more than ${POSTGRES_NAME_BYTES}`, {
       detail: `the app asks for a database, and its Postgres role and database are named after it; Postgres names are at most ${POSTGRES_NAME_BYTES} bytes, so shorten it`, ...where,
+    }));
+  }
+  if (app.requirements.database && POSTGRES_RESERVED.test(app.name)) {
+    out.push(error(`app name "${app.name}" is reserved by Postgres`, {
+      detail: 'the app asks for a database, and its Postgres role and database are named after it; "postgres", "template0", "template1", "public" and names starting with "pg_" belong to the server itself: rename the app', ...where,
     }));
   }
   if (app.requirements.redis && SHARED_REDIS_FORMS.includes(addressForm(app.name))) {

@@ -5,7 +5,7 @@
  */
 import { refsOf } from '../expr.js';
 import type { StackModel } from '../config/model.js';
-import type { DesiredResource, Scope, StateRecord } from '../resource.js';
+import type { DesiredResource, StackScope, StateRecord } from '../resource.js';
 import { addr, objectPrefix } from './addresses.js';
 import { envFileResource, postgresResources, redisResources, type WiringInput } from './app-wiring.js';
 import { dockerServiceResources } from './docker-service.js';
@@ -22,7 +22,7 @@ export type StackArtifacts = NodeArtifacts | LocalAgentArtifacts;
 
 const forNodes = (a: StackArtifacts | undefined): a is NodeArtifacts => a !== undefined && 'releases' in a;
 
-export function buildDesiredGraph(model: StackModel, prior: ReadonlyMap<string, StateRecord>, scope: Scope, artifacts?: StackArtifacts): DesiredResource[] {
+export function buildDesiredGraph(model: StackModel, prior: ReadonlyMap<string, StateRecord>, scope: StackScope, artifacts?: StackArtifacts): DesiredResource[] {
   if (model.stack.type !== 'local') {
     if (!forNodes(artifacts)) throw new Error('internal: a remote stack needs its node artifacts prepared before planning');
     return buildRemoteGraph(model, prior, scope, artifacts);

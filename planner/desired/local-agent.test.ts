@@ -5,13 +5,13 @@ import { loadEcosystem } from '../config/load-ecosystem.js';
 import { resolveStack } from '../config/resolve-stack.js';
 import type { StackModel } from '../config/model.js';
 import { isTemplate, refsOf, resolve, type Template } from '../expr.js';
-import type { DesiredResource, Scope } from '../resource.js';
+import type { DesiredResource, StackScope } from '../resource.js';
 import { buildDesiredGraph } from './desired-graph.js';
 import { LOCAL_AGENT_ADDRESS, type LocalAgentArtifacts } from './local-agent.js';
 
 const example = path.resolve(fileURLToPath(new URL('../../examples/platform/omnitron.config.ts', import.meta.url)));
 const root = path.dirname(example);
-const scope: Scope = { project: 'platform', stack: 'dev', root, stackDir: '/work/p/.omnitron/dev' };
+const scope: StackScope = { project: 'platform', stack: 'dev', root, stackDir: '/work/p/.omnitron/dev' };
 const artifacts: LocalAgentArtifacts = { bundle: { path: '/omnitron/dist/runtime/agent.bundle.mjs', sha256: 'c'.repeat(64) }, node: '/usr/local/bin/node', revisions: new Map([['auth', 'r1']]) };
 const APPS = ['auth', 'media', 'analytics', 'ledger', 'realtime'];
 

@@ -6,7 +6,7 @@
  */
 import { UserError, hasErrors } from '../diagnostics.js';
 import type { ResolvedService, StackModel } from '../config/model.js';
-import type { DesiredResource, Scope, StateRecord } from '../resource.js';
+import type { DesiredResource, StackScope, StateRecord } from '../resource.js';
 import { appEnvironment, postgresResources, redisResources, type WiringInput } from './app-wiring.js';
 import { customOnNode, postgresOnNode, redisOnNode, type ServiceOnNode } from './baremetal-services.js';
 import { agentServiceAddress, appsOnNode, type NodeArtifacts } from './node-apps.js';
@@ -16,7 +16,7 @@ import { allocateRedisDbs } from './redis-allocation.js';
 import { AGENT_KEY_ADDRESS, AGENT_KEY_PURPOSE } from './agent-key.js';
 import { secretResources } from './secret-resources.js';
 
-export function buildRemoteGraph(model: StackModel, prior: ReadonlyMap<string, StateRecord>, scope: Scope, artifacts: NodeArtifacts): DesiredResource[] {
+export function buildRemoteGraph(model: StackModel, prior: ReadonlyMap<string, StateRecord>, scope: StackScope, artifacts: NodeArtifacts): DesiredResource[] {
   const placement = place(model);
   if (hasErrors(placement.diagnostics)) throw new UserError(placement.diagnostics);
   const slots = allocateRedisDbs(model.apps, prior, model.stack.settings.redisDbOffset ?? 0);

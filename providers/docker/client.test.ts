@@ -33,7 +33,7 @@ describe('docker client', () => {
   it('makes observe fail with that error when no engine listens', async () => {
     process.env.DOCKER_HOST = 'unix:///tmp/omnitron-no-such-docker.sock';
     const ctx = {
-      scope: { project: 'p', stack: 's', root: '/tmp', stackDir: '/tmp' },
+      scope: { project: 'p', stack: 's', root: '/tmp', stackDir: '/tmp', lineage: 'test-lineage' },
       clients: dockerOnlyClients(createDockerClient),
       signal: new AbortController().signal,
       emit: () => {},

@@ -7,7 +7,7 @@ import { dockerOnlyClients } from '../../test/support/provider-context.js';
 
 // An engine that is not there: any call that reached Docker would fail with "cannot reach the Docker engine".
 const ctx: ProviderContext = {
-  scope: { project: 'p', stack: 's', root: '/tmp', stackDir: '/tmp' },
+  scope: { project: 'p', stack: 's', root: '/tmp', stackDir: '/tmp', lineage: 'test-lineage' },
   clients: dockerOnlyClients(() => new Docker({ socketPath: '/tmp/omnitron-no-such-docker.sock' })),
   signal: new AbortController().signal,
   emit: () => {},

@@ -21,7 +21,7 @@ const attrs: ContainerAttributes = {
   labels: { team: 'data' },
   extraHosts: ['host.docker.internal:host-gateway'],
 };
-const ownership = ownershipLabels({ project: 'shop', stack: 'dev' }, 'service.postgres.container', 'h'.repeat(32));
+const ownership = ownershipLabels({ project: 'shop', stack: 'dev', lineage: 'L1' }, 'service.postgres.container', 'h'.repeat(32));
 
 describe('container create options', () => {
   it('maps every attribute into the Docker create request', () => {

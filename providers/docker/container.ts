@@ -48,6 +48,7 @@ function notesOf(info: InspectedContainer): string[] {
 
 export const dockerContainer = {
   type: CONTAINER_TYPE,
+  claimsObjects: true,
   plan: planContainer,
   planSteps: planContainerSteps,
   recordOutputs: (observed) => containerOutputs(observed.id ?? '', observed.attributes as unknown as ContainerAttributes),

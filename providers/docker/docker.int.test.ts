@@ -14,7 +14,7 @@ import { dockerOnlyClients } from '../../test/support/provider-context.js';
 
 const suffix = randomBytes(4).toString('hex');
 const events: ProviderEvent[] = [];
-const scope = { project: `omnitron-it-${suffix}`, stack: 'test', root: '/tmp', stackDir: '/tmp' };
+const scope = { project: `omnitron-it-${suffix}`, stack: 'test', root: '/tmp', stackDir: '/tmp', lineage: 'test-lineage' };
 const ctx: ProviderContext = { scope, clients: dockerOnlyClients(createDockerClient), signal: new AbortController().signal, emit: (e) => events.push(e) };
 const docker = createDockerClient();
 const state = new Map<string, StateRecord>();

@@ -10,7 +10,7 @@ import { createImageType, dockerImage } from './image.js';
 import { dockerOnlyClients } from '../../test/support/provider-context.js';
 
 const ctx: ProviderContext = {
-  scope: { project: 'omnitron-it-image', stack: 'test', root: '/tmp', stackDir: '/tmp' },
+  scope: { project: 'omnitron-it-image', stack: 'test', root: '/tmp', stackDir: '/tmp', lineage: 'test-lineage' },
   clients: dockerOnlyClients(createDockerClient),
   signal: new AbortController().signal,
   emit: () => {},

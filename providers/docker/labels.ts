@@ -4,12 +4,15 @@
  * `omnitron.managed`: a running Omnitron daemon stops and removes containers carrying it.
  */
 import type { Scope } from '../../planner/resource.js';
+import { judgeStamp, type Owner } from '../../planner/ownership.js';
 
 export const LABEL = {
   project: 'dev.omnitron.project',
   stack: 'dev.omnitron.stack',
   address: 'dev.omnitron.address',
   hash: 'dev.omnitron.config-hash',
+  /** The lineage of the state that created the object: another checkout's objects are never ours. */
+  lineage: 'dev.omnitron.lineage',
   /** Container port → port name, since Docker keeps only numbers. */
   portNames: 'dev.omnitron.port-names',
 } as const;
@@ -19,8 +22,17 @@ export const FORBIDDEN_LABEL = 'omnitron.managed';
 
 export type Labels = Record<string, string>;
 
-export function ownershipLabels(scope: Pick<Scope, 'project' | 'stack'>, address: string, hash: string): Labels {
-  return { [LABEL.project]: scope.project, [LABEL.stack]: scope.stack, [LABEL.address]: address, [LABEL.hash]: hash };
+export function ownershipLabels(scope: Pick<Scope, 'project' | 'stack' | 'lineage'>, address: string, hash: string): Labels {
+  return { [LABEL.project]: scope.project, [LABEL.stack]: scope.stack, [LABEL.lineage]: scope.lineage, [LABEL.address]: address, [LABEL.hash]: hash };
+}
+
+/** Who an object's labels say made it. */
+export function ownerOf(labels: Labels | null | undefined, scope: Pick<Scope, 'project' | 'stack' | 'lineage'>): Owner {
+  const project = labels?.[LABEL.project];
+  const stack = labels?.[LABEL.stack];
+  if (project === undefined || stack === undefined) return { kind: 'none' };
+  const lineage = labels?.[LABEL.lineage];
+  return judgeStamp({ project, stack, ...(lineage ? { lineage } : {}) }, scope);
 }
 
 /** User labels plus ours; ours win, and the forbidden label never gets through. */

@@ -25,6 +25,7 @@ export function observeNetwork(info: Docker.NetworkInspectInfo, address = addres
 
 export const dockerNetwork = {
   type: NETWORK_TYPE,
+  claimsObjects: true,
   plan: (input) => defaultDecision(input, { replaceOn: ['*'] }),
   recordOutputs: (observed) => ({ id: observed.id ?? null, name: (observed.attributes as { name: string }).name }),
   apply: (ctx, op) => reachDocker(op.address, () => applyNetwork(ctx, op)),

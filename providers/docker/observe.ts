@@ -11,7 +11,7 @@ import { imageDefaults, type ImageConfig, type ImageDefaults, type InspectedCont
 import { CONTAINER_TYPE, observeContainer } from './container.js';
 import { ifExists } from './errors.js';
 import { IMAGE_TYPE, observeImage } from './image.js';
-import { addressOf, scopeFilters } from './labels.js';
+import { addressOf, ownerOf, scopeFilters, type Labels } from './labels.js';
 import { NETWORK_TYPE, observeNetwork } from './network.js';
 import { observeVolume, VOLUME_TYPE } from './volume.js';
 
@@ -29,22 +29,24 @@ async function readAll(ctx: ProviderContext, request: ObserveRequest): Promise<O
     docker.listVolumes({ filters }).then((r) => r.Volumes ?? []),
     docker.listContainers({ all: true, filters }),
   ]);
+  const owned = (o: Observed, labels: Labels | null | undefined): Observed => ({ ...o, owner: ownerOf(labels, request.scope) });
   const found: Observed[] = [
-    ...networks.map((n) => observeNetwork(n)),
-    ...volumes.map((v) => observeVolume(v)),
-    ...(await readContainers(docker, containers.map((c) => c.Id), request.desired)),
+    ...networks.map((n) => owned(observeNetwork(n), n.Labels)),
+    ...volumes.map((v) => owned(observeVolume(v), v.Labels)),
+    ...(await readContainers(docker, containers.map((c) => c.Id), request.desired)).map(([o, labels]) => owned(o, labels)),
   ];
   const objects = keyByAddress(ctx, found.filter((o) => o.address));
-  for (const o of await readByName(docker, request.desired, objects)) objects.set(o.address, o);
+  // Images are shared by every stack that names them: nobody owns one.
+  for (const [o, labels] of await readByName(docker, request.desired, objects)) objects.set(o.address, o.type === IMAGE_TYPE ? o : owned(o, labels));
   return { objects, unreadable: new Map() };
 }
 
-async function readContainers(docker: Docker, ids: string[], desired: DesiredResource[]): Promise<Observed[]> {
+async function readContainers(docker: Docker, ids: string[], desired: DesiredResource[]): Promise<Array<[Observed, Labels | undefined]>> {
   const infos = (await Promise.all(ids.map((id) => ifExists(docker.getContainer(id).inspect())))) as Array<InspectedContainer | undefined>;
   const present = infos.filter((i): i is InspectedContainer => i !== undefined);
   const images = await readImageDefaults(docker, present.map((i) => i.Image ?? i.Config.Image));
   const hints = new Map(desired.filter((d) => d.type === CONTAINER_TYPE).map((d) => [d.address, hintsFrom(d.attributes)]));
-  return present.map((i) => observeContainer(i, images.get(i.Image ?? i.Config.Image), hints.get(addressOf(i.Config.Labels) ?? '')));
+  return present.map((i) => [observeContainer(i, images.get(i.Image ?? i.Config.Image), hints.get(addressOf(i.Config.Labels) ?? '')), i.Config.Labels ?? undefined]);
 }
 
 /** Image config per image id, inspected once each; a removed image simply has no defaults. */
@@ -57,29 +59,34 @@ async function readImageDefaults(docker: Docker, refs: string[]): Promise<Map<st
 }
 
 /**
- * Images by the name the config asks for (they carry no labels), and networks and volumes the config
- * names that exist without any ownership label: those are adopted rather than planned as creates that
- * Docker would answer with a conflict (networks) or silently with the existing volume.
+ * Images by the name the config asks for (they carry no labels), and the networks, volumes and
+ * containers the config names that exist without this stack's labels: the plan must see them, so that
+ * it refuses someone else's object instead of adopting it (Docker answers a create of an existing
+ * volume silently with the existing one).
  */
-async function readByName(docker: Docker, desired: DesiredResource[], known: Map<string, Observed>): Promise<Observed[]> {
-  const reads = desired.filter((d) => !known.has(d.address)).map(async (d): Promise<Observed | undefined> => {
+async function readByName(docker: Docker, desired: DesiredResource[], known: Map<string, Observed>): Promise<Array<[Observed, Labels | undefined]>> {
+  const reads = desired.filter((d) => !known.has(d.address)).map(async (d): Promise<[Observed, Labels | undefined] | undefined> => {
     const name = literalName(d.attributes);
     if (name === undefined) return undefined;
     if (d.type === IMAGE_TYPE) {
       const info = await ifExists(docker.getImage(name).inspect());
-      return info && observeImage(d.address, name, info);
+      return info && [observeImage(d.address, name, info), undefined];
     }
     if (d.type === NETWORK_TYPE) {
       const info = (await ifExists(docker.getNetwork(name).inspect())) as Docker.NetworkInspectInfo | undefined;
-      return info && !addressOf(info.Labels) && info.Name === name ? observeNetwork(info, d.address) : undefined;
+      return info && info.Name === name ? [observeNetwork(info, d.address), info.Labels ?? undefined] : undefined;
     }
     if (d.type === VOLUME_TYPE) {
       const info = (await ifExists(docker.getVolume(name).inspect())) as Docker.VolumeInspectInfo | undefined;
-      return info && !addressOf(info.Labels) ? observeVolume(info, d.address) : undefined;
+      return info ? [observeVolume(info, d.address), info.Labels ?? undefined] : undefined;
+    }
+    if (d.type === CONTAINER_TYPE) {
+      const info = (await ifExists(docker.getContainer(name).inspect())) as InspectedContainer | undefined;
+      return info ? [{ ...observeContainer(info, undefined, hintsFrom(d.attributes)), address: d.address }, info.Config.Labels ?? undefined] : undefined;
     }
     return undefined;
   });
-  return (await Promise.all(reads)).filter((o): o is Observed => o !== undefined);
+  return (await Promise.all(reads)).filter((o): o is [Observed, Labels | undefined] => o !== undefined);
 }
 
 function keyByAddress(ctx: ProviderContext, found: Observed[]): Map<string, Observed> {

@@ -22,6 +22,7 @@ export function observeVolume(info: Docker.VolumeInspectInfo, address = addressO
 
 export const dockerVolume = {
   type: VOLUME_TYPE,
+  claimsObjects: true,
   plan: (input) => defaultDecision(input, { replaceOn: ['name'] }),
   recordOutputs: (observed) => ({ name: (observed.attributes as { name: string }).name }),
   apply: (ctx, op) => reachDocker(op.address, () => applyVolume(ctx, op)),

@@ -26,7 +26,7 @@ function record(applied: Applied): StateRecord {
 
 async function observe(desiredAttrs: ReturnType<typeof attrs> | undefined, prior: StateRecord[] = []) {
   const request: ObserveRequest = {
-    scope: { project: 'p', stack: 's', root: dir, stackDir: dir }, prior, lookup: () => undefined,
+    scope: { project: 'p', stack: 's', root: dir, stackDir: dir, lineage: 'test-lineage' }, prior, lookup: () => undefined,
     desired: desiredAttrs ? [{ address, type: 'env_file', attributes: desiredAttrs, dependsOn: [], sensitive }] : [],
   };
   return localProvider.observe(ctx, request);
@@ -138,7 +138,7 @@ describe('env_file observe and plan', () => {
 
   it('observes random passwords from state', async () => {
     const secret: StateRecord = { address: 'random_password.jwt', type: 'random_password', attributes: { length: 40, special: false }, outputs: { result: 'x' }, dependsOn: [], sensitive: [], hash: 'h', updatedAt: '' };
-    const seen = await localProvider.observe(ctx, { scope: { project: 'p', stack: 's', root: dir, stackDir: dir }, desired: [], prior: [secret], lookup: () => undefined });
+    const seen = await localProvider.observe(ctx, { scope: { project: 'p', stack: 's', root: dir, stackDir: dir, lineage: 'test-lineage' }, desired: [], prior: [secret], lookup: () => undefined });
     expect(seen.objects.get('random_password.jwt')).toEqual({ address: 'random_password.jwt', type: 'random_password', attributes: secret.attributes, hash: 'h' });
   });
 });

@@ -14,7 +14,7 @@ export function connectionFor(op: ApplyOp): PgConnection {
 
 export function ownershipComment(ctx: ProviderContext, op: ApplyOp): string {
   const hash = op.hash ?? configHash(op.attributes ?? null);
-  return stampComment({ project: ctx.scope.project, stack: ctx.scope.stack, address: op.address, hash });
+  return stampComment({ project: ctx.scope.project, stack: ctx.scope.stack, lineage: ctx.scope.lineage, address: op.address, hash });
 }
 
 export function failure(op: ApplyOp, doing: string, err: unknown, secrets: readonly string[], hint?: string): ProviderError {

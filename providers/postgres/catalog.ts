@@ -5,7 +5,7 @@
  */
 import type { Json } from '../../planner/expr.js';
 import type { Observed, Scope } from '../../planner/resource.js';
-import { ownedByScope, parseStamp } from './ownership.js';
+import { ownedByScope, ownerOfComment, parseStamp } from './ownership.js';
 import { scramMatches } from './scram.js';
 import type { Target } from './targets.js';
 
@@ -14,7 +14,7 @@ export interface DatabaseRow { name: string; owner: string; comment: string | nu
 export interface VerifierRow { name: string; verifier: string | null }
 
 type Row = { name: string; comment: string | null; attributes: { [key: string]: Json } };
-type Ownership = Pick<Scope, 'project' | 'stack'>;
+type Ownership = Pick<Scope, 'project' | 'stack' | 'lineage'>;
 
 function ownerNote(comment: string | null): string {
   const stamp = parseStamp(comment);
@@ -27,7 +27,7 @@ export function mapRows(type: string, rows: Row[], targets: Target[], scope: Own
   for (const row of rows) {
     const stamp = parseStamp(row.comment);
     if (!ownedByScope(stamp, scope) || found.has(stamp.address)) continue;
-    found.set(stamp.address, { address: stamp.address, type, id: row.name, attributes: row.attributes, hash: stamp.hash });
+    found.set(stamp.address, { address: stamp.address, type, id: row.name, attributes: row.attributes, hash: stamp.hash, owner: ownerOfComment(row.comment, scope) });
   }
   const claimed = new Set([...found.values()].map((o) => o.id));
   for (const target of targets.filter((t) => t.type === type && !found.has(t.address))) {
@@ -35,7 +35,7 @@ export function mapRows(type: string, rows: Row[], targets: Target[], scope: Own
     // Something only state remembers is never matched to another stack's object: deleting it would hit theirs.
     if (!row || (!target.desired && parseStamp(row.comment))) continue;
     claimed.add(row.name);
-    found.set(target.address, { address: target.address, type, id: row.name, attributes: row.attributes, notes: [ownerNote(row.comment)] });
+    found.set(target.address, { address: target.address, type, id: row.name, attributes: row.attributes, notes: [ownerNote(row.comment)], owner: ownerOfComment(row.comment, scope) });
   }
   return found;
 }

@@ -11,6 +11,7 @@ import { parseAttributes } from '../parse-attributes.js';
 import { connectionFor, failure, ownershipComment, priorName } from './apply-support.js';
 import { withPg, type Run } from './connection.js';
 import { planStamped } from './plan-stamped.js';
+import { createOrAdopt } from './create-race.js';
 import { alterDatabaseOwner, commentOnDatabase, createDatabase, databaseExists, dropDatabase } from './sql.js';
 
 export const DATABASE_TYPE = 'postgres_database';
@@ -23,8 +24,10 @@ export function planDatabase(input: PlanInput) {
 }
 
 async function ensureDatabase(run: Run, attrs: DatabaseAttributes): Promise<void> {
-  const exists = (await run(databaseExists(attrs.name))).length > 0;
-  await run(exists ? alterDatabaseOwner(attrs.name, attrs.owner) : createDatabase(attrs.name, attrs.owner));
+  const exists = async () => (await run(databaseExists(attrs.name))).length > 0;
+  const alter = () => run(alterDatabaseOwner(attrs.name, attrs.owner));
+  if (await exists()) await alter();
+  else await createOrAdopt(() => run(createDatabase(attrs.name, attrs.owner)), exists, alter);
 }
 
 async function applyDatabase(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined> {
@@ -67,6 +70,7 @@ function recordDatabaseOutputs(observed: Observed): Record<string, Json> {
 
 export const postgresDatabase = {
   type: DATABASE_TYPE,
+  claimsObjects: true,
   plan: planDatabase,
   recordOutputs: recordDatabaseOutputs,
   apply: applyDatabase,

@@ -12,6 +12,9 @@ import {
   type ResourceType, type StateRecord,
 } from '../../planner/resource.js';
 import { withPg, type PgConnection } from './connection.js';
+import { ownershipProblems } from '../../planner/ownership.js';
+import { makePlan } from '../../planner/plan.js';
+import { applyPlan } from '../../planner/apply.js';
 import { postgresProvider } from './index.js';
 import { postgresDatabase } from './database.js';
 import { postgresRole } from './role.js';
@@ -107,8 +110,8 @@ describe('postgres provider against a real server', () => {
     expect(role.outputs.name).toBe(roleName);
 
     const seen = await postgresProvider.observe(ctx, request([desired(roleAddr, roleAttrs), desired(dbAddr, dbAttrs())], [role, db]));
-    expect(seen.objects.get(roleAddr)).toEqual({ address: roleAddr, type: 'postgres_role', id: roleName, attributes: roleAttrs, hash: role.hash });
-    expect(seen.objects.get(dbAddr)).toEqual({ address: dbAddr, type: 'postgres_database', id: dbName, attributes: dbAttrs(), hash: db.hash });
+    expect(seen.objects.get(roleAddr)).toEqual({ address: roleAddr, type: 'postgres_role', id: roleName, attributes: roleAttrs, hash: role.hash, owner: { kind: 'this' } });
+    expect(seen.objects.get(dbAddr)).toEqual({ address: dbAddr, type: 'postgres_database', id: dbName, attributes: dbAttrs(), hash: db.hash, owner: { kind: 'this' } });
     const input = (address: string, attrs: Json, prior: StateRecord) =>
       ({ address, desired: attrs, desiredHash: configHash(attrs), prior, observed: seen.objects.get(address), sensitive: [] });
     expect(postgresRole.plan(input(roleAddr, roleAttrs, role))).toEqual({ action: 'noop', reason: 'matches config' });
@@ -178,6 +181,86 @@ describe('postgres provider against a real server', () => {
     await apply(postgresRole, { action: 'delete', address: 'postgres_role.orphan', observed: seen.objects.get('postgres_role.orphan'), connection: admin as never });
     const after = await postgresProvider.observe(ctx, request([desired(roleAddr, roleAttrs), desired(dbAddr, dbAttrs())], [role, db]));
     expect([...after.objects.keys()].sort()).toEqual([dbAddr, roleAddr]);
+  });
+
+  it('a role and database that exist with an app\'s name but were not made by this state are refused at plan and survive destroy', async () => {
+    const name = `billing_${suffix}`;
+    await adminSql(`CREATE ROLE ${quoteIdent(name)} LOGIN`);
+    await adminSql(`CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(name)}`);
+    await withPg(undefined, { ...admin, database: name }, (run) => run({ text: 'CREATE TABLE invoices (id int); INSERT INTO invoices VALUES (1)', values: [] }));
+    const wanted = [desired('postgres_role.billing', { name, login: true }), desired('postgres_database.billing', { name, owner: name }, admin as never)];
+    wanted[1].dependsOn = ['postgres_role.billing'];
+    // A stack of its own, so the other tests' objects on this server are not its orphans.
+    const own = { ...ctx, scope: { ...ctx.scope, stack: 'billing', lineage: `L-${suffix}` } };
+    try {
+      const seen = await postgresProvider.observe(own, { ...request(wanted), scope: own.scope });
+      const problems = ownershipProblems(wanted, new Map(), seen.objects);
+      expect(problems.map((p) => p.summary)).toEqual([
+        `postgres role ${JSON.stringify(name)} already exists and is not created by omnitron`,
+        `postgres database ${JSON.stringify(name)} already exists and is not created by omnitron`,
+      ]);
+      expect(problems[1].detail).toContain(`omnitron import postgres_database.billing ${name}`);
+
+      const types = new Map<string, ResourceType>([[postgresRole.type, postgresRole], [postgresDatabase.type, postgresDatabase]]);
+      const destroy = makePlan({
+        project: own.scope.project, stack: own.scope.stack, stackType: 'remote', mode: 'destroy', desired: wanted, prior: new Map(), observed: seen.objects,
+        unreadable: seen.unreadable, types, binding: { stateLineage: own.scope.lineage, stateSerial: 0, configDigest: 'd' },
+      });
+      expect(destroy.changes.filter((c) => c.action !== 'noop')).toEqual([]);
+      await applyPlan({ plan: destroy, types, store: { get: () => undefined, upsert: async () => {}, remove: async () => {} }, context: own, parallelism: 2, sink: () => {} });
+      const [{ n }] = await withPg(undefined, { ...admin, database: name }, (run) => run<{ n: number }>({ text: 'SELECT count(*)::int AS n FROM invoices', values: [] }));
+      expect(n).toBe(1);
+    } finally {
+      await adminSql(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
+      await adminSql(`DROP ROLE IF EXISTS ${quoteIdent(name)}`);
+    }
+  });
+
+  it('after a kill between CREATE and stamp, the intents let a rerun adopt the objects and a destroy drop them, database first', async () => {
+    const name = `killed_${suffix}`;
+    const own = { ...ctx, scope: { ...ctx.scope, stack: 'killed', lineage: `L-${suffix}` } };
+    // What the killed apply left: its intents in state, and the objects, created but never stamped or recorded.
+    await adminSql(`CREATE ROLE ${quoteIdent(name)} LOGIN`);
+    await adminSql(`CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(name)}`);
+    const wanted = [desired('postgres_role.killed', { name, login: true }), { ...desired('postgres_database.killed', { name, owner: name }), dependsOn: ['postgres_role.killed'] }];
+    const intents = new Map(wanted.map((d) => [d.address, { ...record(d.address, { attributes: d.attributes as Json, outputs: {} }), dependsOn: d.dependsOn, intent: true as const }]));
+    const types = new Map<string, ResourceType>([[postgresRole.type, postgresRole], [postgresDatabase.type, postgresDatabase]]);
+    const planFor = async (mode: 'normal' | 'destroy') => {
+      const seen = await postgresProvider.observe(own, { ...request(mode === 'normal' ? wanted : [], [...intents.values()]), scope: own.scope });
+      expect(ownershipProblems(mode === 'normal' ? wanted : [], intents, seen.objects)).toEqual([]);
+      return makePlan({ project: own.scope.project, stack: own.scope.stack, stackType: 'remote', mode, desired: wanted, prior: intents, observed: seen.objects, unreadable: seen.unreadable, types, binding: { stateLineage: own.scope.lineage, stateSerial: 0, configDigest: 'd' } });
+    };
+    expect((await planFor('normal')).changes.map((c) => [c.address, c.action])).toEqual([['postgres_role.killed', 'create'], ['postgres_database.killed', 'update']]);
+    const destroy = await planFor('destroy');
+    expect(destroy.changes.map((c) => [c.address, c.action])).toEqual([['postgres_database.killed', 'delete'], ['postgres_role.killed', 'delete']]);
+    const outcome = await applyPlan({ plan: destroy, types, store: { get: () => undefined, upsert: async () => {}, remove: async () => {} }, context: own, parallelism: 2, sink: () => {} });
+    expect(outcome.failed).toEqual([]);
+    expect(await adminSql(`SELECT 1 FROM pg_roles WHERE rolname = ${quoteLiteral(name)}`)).toEqual([]);
+  });
+
+  it('a create that races a concurrent CREATE of the same role (a killed apply\'s, still running) adopts it instead of failing', async () => {
+    const { default: pg } = await import('pg');
+    const name = `race_${suffix}`;
+    const other = new pg.Client({ ...admin, database: 'postgres' });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(`CREATE ROLE ${quoteIdent(name)} LOGIN`);
+      const ours = apply(postgresRole, { action: 'create', address: 'postgres_role.race', attributes: { name, login: true }, connection: admin as never });
+      // Ours is blocked on the catalog's unique index until the other session commits.
+      await new Promise((r) => setTimeout(r, 300));
+      await other.query('COMMIT');
+      const applied = await ours;
+      expect(applied?.id).toBe(name);
+      const seen = await postgresProvider.observe(ctx, request([desired('postgres_role.race', { name, login: true })]));
+      expect(seen.objects.get('postgres_role.race')?.owner).toEqual({ kind: 'this' });
+      const who = await withPg(undefined, { ...admin, user: name, password: applied!.outputs.password as string, database: 'postgres' },
+        (run) => run<{ who: string }>({ text: 'SELECT current_user AS who', values: [] }));
+      expect(who).toEqual([{ who: name }]);
+    } finally {
+      await other.end();
+      await adminSql(`DROP ROLE IF EXISTS ${quoteIdent(name)}`);
+    }
   });
 
   it('tells objects of another stack apart from ours', async () => {

@@ -13,6 +13,7 @@ import { parseAttributes } from '../parse-attributes.js';
 import { connectionFor, failure, ownershipComment, priorName } from './apply-support.js';
 import { pgErrorCode, withPg, type Run } from './connection.js';
 import { planStamped } from './plan-stamped.js';
+import { createOrAdopt } from './create-race.js';
 import { generatePassword, scramVerifier } from './scram.js';
 import { alterRole, commentOnRole, createRole, dropRole, renameRole, roleExists } from './sql.js';
 
@@ -40,8 +41,10 @@ export function planRole(input: PlanInput): Decision {
 
 async function upsertRole(run: Run, attrs: RoleAttributes, password: string): Promise<void> {
   const verifier = scramVerifier(password);
-  const exists = (await run(roleExists(attrs.name))).length > 0;
-  await run(exists ? alterRole(attrs.name, attrs.login, verifier) : createRole(attrs.name, attrs.login, verifier));
+  const exists = async () => (await run(roleExists(attrs.name))).length > 0;
+  const alter = () => run(alterRole(attrs.name, attrs.login, verifier));
+  if (await exists()) await alter();
+  else await createOrAdopt(() => run(createRole(attrs.name, attrs.login, verifier)), exists, alter);
 }
 
 /** After a rename in config, the old role (and the databases it owns) moves to the new name. */
@@ -92,6 +95,7 @@ async function deleteRole(ctx: ProviderContext, op: ApplyOp): Promise<undefined>
 
 export const postgresRole = {
   type: ROLE_TYPE,
+  claimsObjects: true,
   sensitiveOutputs: ['password'],
   plan: planRole,
   apply: applyRole,

@@ -17,7 +17,7 @@ function record(address: string, attributes: StateRecord['attributes'], outputs:
 
 function request(d: DesiredResource[], prior: StateRecord[], outputs: Record<string, unknown> = {}): ObserveRequest {
   return {
-    scope: { project: 'p', stack: 's', root: '/r', stackDir: '/r/.omnitron/s' }, desired: d, prior,
+    scope: { project: 'p', stack: 's', root: '/r', stackDir: '/r/.omnitron/s', lineage: 'test-lineage' }, desired: d, prior,
     lookup: (address, output) => (outputs[`${address}.${output}`] as never),
   };
 }

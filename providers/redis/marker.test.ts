@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { describeOwner, encodeMarker, isOurs, parseMarker } from './marker.js';
 
-const marker = { project: 'shop', stack: 'dev', address: 'redis_database.api', hash: 'h1', app: 'api', purpose: 'app' };
+const marker = { project: 'shop', stack: 'dev', lineage: 'L1', address: 'redis_database.api', hash: 'h1', app: 'api', purpose: 'app' };
 
 describe('redis ownership marker', () => {
   it('encodes canonically and round-trips hostile values', () => {
-    expect(encodeMarker(marker)).toBe('{"address":"redis_database.api","app":"api","hash":"h1","project":"shop","purpose":"app","stack":"dev"}');
+    expect(encodeMarker(marker)).toBe('{"address":"redis_database.api","app":"api","hash":"h1","lineage":"L1","project":"shop","purpose":"app","stack":"dev"}');
     const odd = { ...marker, app: `a"b\\c; $(rm -rf /)\n` };
     expect(parseMarker(encodeMarker(odd))).toEqual(odd);
   });

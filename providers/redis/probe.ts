@@ -5,7 +5,7 @@
  * reported with a status or note so the plan can say so.
  */
 import type { Observed, Scope } from '../../planner/resource.js';
-import { describeOwner, isOurs, parseMarker, type Marker } from './marker.js';
+import { describeOwner, isOurs, ownerOfMarker, parseMarker, type Marker } from './marker.js';
 import { REDIS_DATABASE_TYPE, type Target } from './targets.js';
 
 /** Observed.status values. */
@@ -37,22 +37,24 @@ function located(t: Target, status: string | undefined, note: string): Observed 
   return { address: t.address, type: REDIS_DATABASE_TYPE, id: String(t.index), attributes: { index: t.index ?? null }, ...(status ? { status } : {}), notes: [note] };
 }
 
+type Ownership = Pick<Scope, 'project' | 'stack' | 'lineage'>;
+
 function unmatched(t: Target, rows: DbRow[], databases: number): Observed | undefined {
   if (t.index === undefined) return undefined;
   if (t.index < 0 || t.index >= databases) return located(t, OUT_OF_RANGE, outOfRangeNote(t.index, databases));
   const row = rows[t.index];
   if (row.marker) return located(t, IN_USE, `index ${t.index} is used by ${describeOwner(row.marker)}`);
-  if (t.desired && row.keys > 0) return located(t, undefined, `index ${t.index} holds ${row.keys} keys without an omnitron marker`);
+  if (t.desired && row.keys > 0) return { ...located(t, undefined, `index ${t.index} holds ${row.keys} keys without an omnitron marker`), owner: { kind: 'none' } };
   return undefined;
 }
 
-export function mapDatabases(rows: DbRow[], databases: number, targets: Target[], scope: Pick<Scope, 'project' | 'stack'>): Map<string, Observed> {
+export function mapDatabases(rows: DbRow[], databases: number, targets: Target[], scope: Ownership): Map<string, Observed> {
   const found = new Map<string, Observed>();
   for (const { index, marker } of rows) {
     if (!isOurs(marker, scope) || found.has(marker.address)) continue;
     found.set(marker.address, {
       address: marker.address, type: REDIS_DATABASE_TYPE, id: String(index),
-      attributes: { index, app: marker.app, purpose: marker.purpose }, hash: marker.hash,
+      attributes: { index, app: marker.app, purpose: marker.purpose }, hash: marker.hash, owner: ownerOfMarker(marker, scope),
     });
   }
   for (const t of targets.filter((x) => !found.has(x.address))) {

@@ -83,7 +83,7 @@ async function claim(ctx: ProviderContext, session: RedisSession, op: ApplyOp, a
     throw new ProviderError(op.address, `redis DB ${attrs.index} is used by ${describeOwner(marker)}`, 'pick another index, or delete that owner first');
   }
   const hash = op.hash ?? configHash(attrs);
-  await session.run(setMarker(encodeMarker({ project: ctx.scope.project, stack: ctx.scope.stack, address: op.address, hash, app: attrs.app, purpose: attrs.purpose })));
+  await session.run(setMarker(encodeMarker({ project: ctx.scope.project, stack: ctx.scope.stack, lineage: ctx.scope.lineage, address: op.address, hash, app: attrs.app, purpose: attrs.purpose })));
 }
 
 async function applyRedisDatabase(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined> {
@@ -105,6 +105,7 @@ async function applyRedisDatabase(ctx: ProviderContext, op: ApplyOp): Promise<Ap
 
 export const redisDatabase = {
   type: REDIS_DATABASE_TYPE,
+  claimsObjects: true,
   plan: planRedisDatabase,
   recordOutputs: (observed: Observed) => ({ index: (observed.attributes as { index: number }).index }),
   apply: applyRedisDatabase,

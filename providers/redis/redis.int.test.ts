@@ -83,10 +83,10 @@ describe('redis provider against a real server', () => {
     expect(apiRecord.outputs).toEqual({ index: 3 });
 
     const raw = await db(3).get(MARKER_KEY);
-    expect(JSON.parse(raw!)).toEqual({ project: ctx.scope.project, stack: 'test', address: api, hash: apiRecord.hash, app: 'api', purpose: 'app' });
+    expect(JSON.parse(raw!)).toEqual({ project: ctx.scope.project, stack: 'test', lineage: ctx.scope.lineage, address: api, hash: apiRecord.hash, app: 'api', purpose: 'app' });
 
     const seen = await redisProvider.observe(ctx, request([desired(api, attrs(3))], [apiRecord]));
-    expect(seen.objects.get(api)).toEqual({ address: api, type: 'redis_database', id: '3', attributes: attrs(3), hash: apiRecord.hash });
+    expect(seen.objects.get(api)).toEqual({ address: api, type: 'redis_database', id: '3', attributes: attrs(3), hash: apiRecord.hash, owner: { kind: 'this' } });
     expect(redisDatabase.plan({ address: api, desired: attrs(3), desiredHash: apiRecord.hash, prior: apiRecord, observed: seen.objects.get(api), sensitive: [] }))
       .toEqual({ action: 'noop', reason: 'matches config' });
   });
@@ -105,7 +105,7 @@ describe('redis provider against a real server', () => {
   });
 
   it('refuses an index marked by another stack, and adopts unmarked data at a wanted index', async () => {
-    await db(5).set(MARKER_KEY, encodeMarker({ project: ctx.scope.project, stack: 'other', address: 'redis_database.x', hash: 'h', app: 'x', purpose: 'app' }));
+    await db(5).set(MARKER_KEY, encodeMarker({ project: ctx.scope.project, stack: 'other', lineage: 'L-other', address: 'redis_database.x', hash: 'h', app: 'x', purpose: 'app' }));
     await db(7).set(`legacy:${suffix}`, 'v');
     const seen = await redisProvider.observe(ctx, request([desired('redis_database.web', attrs(5, 'web')), desired('redis_database.legacy', attrs(7, 'legacy'))]));
     expect(seen.objects.get('redis_database.web')?.status).toBe('in-use');

@@ -16,7 +16,7 @@ function record(address: string, index: number, connection?: Expr): StateRecord 
 }
 
 const request = (d: DesiredResource[], prior: StateRecord[], known = outputs): ObserveRequest => ({
-  scope: { project: 'p', stack: 's', root: '/r', stackDir: '/r/.omnitron/s' }, desired: d, prior,
+  scope: { project: 'p', stack: 's', root: '/r', stackDir: '/r/.omnitron/s', lineage: 'test-lineage' }, desired: d, prior,
   lookup: (address, output) => known[`${address}.${output}`] as never,
 });
 

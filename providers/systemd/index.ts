@@ -14,9 +14,31 @@ import { systemdDaemonReload } from './systemd-daemon-reload.js';
 import { systemdService } from './systemd-service.js';
 import { systemdUnit } from './systemd-unit.js';
 import { versionCheck } from './version-check.js';
+import { claimed } from './owner-marker.js';
+import { str, type Attrs } from './node-type.js';
+
+/**
+ * The configuration files of the Debian packages behind the Postgres and Redis presets exist before
+ * omnitron writes them, and are taken over; any other file (a service's configFile included) that
+ * exists without omnitron's marker is someone else's.
+ */
+const PACKAGE_FILES = /^\/etc\/(postgresql\/[^/]+\/main\/(postgresql|pg_hba)\.conf|redis\/redis\.conf)$/;
+const by = (kind: string, key: string, exclusive: (id: string) => boolean = () => true) => (attrs: Attrs) => {
+  const id = str(attrs, key);
+  return id === undefined ? undefined : { kind, id, exclusive: exclusive(id) };
+};
 
 export const systemdTypes: readonly NodeResourceType[] = [
-  aptPackage, nodeUser, nodeDirectory, nodeFile, nodeEnvFile, nodeCommand, nodeArtifact, appRelease, systemdUnit, systemdDaemonReload, systemdService, versionCheck,
+  aptPackage,
+  claimed(nodeUser, by('user', 'name')),
+  nodeDirectory,
+  claimed(nodeFile, by('file', 'path', (path) => !PACKAGE_FILES.test(path))),
+  claimed(nodeEnvFile, by('file', 'path')),
+  nodeCommand,
+  claimed(nodeArtifact, by('file', 'path')),
+  claimed(appRelease, by('release', 'root')),
+  claimed(systemdUnit, by('unit', 'name')),
+  systemdDaemonReload, systemdService, versionCheck,
 ];
 
 export const systemdProvider: Provider = {

@@ -22,7 +22,23 @@ export interface ReadContext {
 
 export type Facts = (request: ProbeRequest) => RawAnswer;
 
+/** What makes an object one object on its node, and whether anything else may have made it first. */
+export interface NodeIdentity {
+  /** `file`, `user`, `unit`, `release`. */
+  kind: string;
+  id: string;
+  /**
+   * False for files a package installs and omnitron then manages (postgresql.conf, redis.conf): one
+   * found without a marker is the package's and is taken over; only another state's marker stops it.
+   */
+  exclusive: boolean;
+}
+
+export type IdentityOf = (attrs: Attrs) => NodeIdentity | undefined;
+
 export interface NodeResourceType<S extends Json = Json> extends ResourceType<S> {
+  /** Set on types whose objects are exclusively ours once created (see owner-marker.ts). */
+  identity?: IdentityOf;
   /** What the probe must answer to observe this resource (nothing when an identifying value is unknown). */
   requests(attrs: Attrs, rc: ReadContext): ProbeRequest[];
   /** The live object from the probe's answers; undefined when it does not exist. Throws FactError when unreadable. */

@@ -1,3 +1,4 @@
+import { markerPath } from './owner-marker.js';
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../planner/expr.js';
 import { ref } from '../../planner/expr.js';
@@ -33,7 +34,7 @@ const healthy: FactTable = (r) => {
 };
 
 const request = (resources: DesiredResource[], prior: StateRecord[] = []): ObserveRequest => ({
-  scope: { project: 'shop', stack: 'prod', root: '/w', stackDir: '/w/.omnitron/prod' }, desired: resources, prior, lookup: () => undefined,
+  scope: { project: 'shop', stack: 'prod', root: '/w', stackDir: '/w/.omnitron/prod', lineage: 'test-lineage' }, desired: resources, prior, lookup: () => undefined,
 });
 
 describe('observe', () => {
@@ -45,8 +46,11 @@ describe('observe', () => {
     expect(node.probes).toBe(1);
     expect(asked).toEqual([
       { kind: 'user', name: 'auth' },
+      { kind: 'marker', path: markerPath({ kind: 'user', id: 'auth' }) },
       { kind: 'file', path: '/etc/omnitron/auth.env', content: false },
+      { kind: 'marker', path: markerPath({ kind: 'file', id: '/etc/omnitron/auth.env' }) },
       { kind: 'file', path: '/etc/systemd/system/auth.service', content: true },
+      { kind: 'marker', path: markerPath({ kind: 'unit', id: 'auth.service' }) },
       { kind: 'unit', name: 'auth.service' },
       { kind: 'marker', path: '/var/lib/omnitron/inputs/auth.service' },
     ]);
@@ -79,7 +83,7 @@ describe('observe', () => {
     const node = new FakeNode('node.app-1', (r) => { asked.push(r); return healthy(r); });
     const old = stateRecord('node_file.old', 'node_file', { node: 'app-1', path: '/etc/omnitron/old.env', content: 'S=1', owner: 'auth', group: 'auth', mode: '0600' }, { sensitive: ['attributes.content'] });
     const set = await systemdProvider.observe(fakeContext({ 'app-1': node }), request([], [old]));
-    expect(asked).toEqual([{ kind: 'file', path: '/etc/omnitron/old.env', content: false }]);
+    expect(asked).toEqual([{ kind: 'file', path: '/etc/omnitron/old.env', content: false }, { kind: 'marker', path: markerPath({ kind: 'file', id: '/etc/omnitron/old.env' }) }]);
     expect(set.objects.get('node_file.old')?.attributes).toMatchObject({ path: '/etc/omnitron/old.env', sha256: sha256hex('A=1\n') });
   });
 

@@ -6,9 +6,10 @@
  * address, from config and state: nothing on a node is scanned for orphans.
  */
 import { resolve, type Value } from '../../planner/expr.js';
-import type { ObservedSet, ObserveRequest, ProviderContext } from '../../planner/resource.js';
+import type { Observed, ObservedSet, ObserveRequest, ProviderContext, Scope } from '../../planner/resource.js';
 import { Limiter } from '../ssh/limiter.js';
-import { FactError } from './facts.js';
+import { FactError, markerFact } from './facts.js';
+import { markerPath, ownerFromMarker } from './owner-marker.js';
 import type { Attrs, NodeResourceType, ReadContext } from './node-type.js';
 import { encodeRequests, parseProbeOutput, probeCommand, requestKey, type ProbeRequest, type RawAnswer } from './probe.js';
 
@@ -47,11 +48,29 @@ export function collectTargets(request: ObserveRequest, types: ReadonlyMap<strin
   return byNode;
 }
 
-/** Each distinct request once, in first-asked order. */
+/** Each distinct request once, in first-asked order; claimed objects also ask for their ownership marker. */
 export function plannedRequests(targets: readonly Target[]): ProbeRequest[] {
   const unique = new Map<string, ProbeRequest>();
-  for (const t of targets) for (const r of t.type.requests(t.attrs, t.rc)) unique.set(requestKey(r), r);
+  for (const t of targets) {
+    for (const r of t.type.requests(t.attrs, t.rc)) unique.set(requestKey(r), r);
+    const marker = markerRequest(t);
+    if (marker) unique.set(requestKey(marker), marker);
+  }
   return [...unique.values()];
+}
+
+function markerRequest(t: Target): ProbeRequest | undefined {
+  const identity = t.type.identity?.(t.attrs);
+  return identity && { kind: 'marker', path: markerPath(identity) };
+}
+
+/** Who made a claimed object, from its marker; the rest say nothing about ownership. */
+function withOwner(observed: Observed, t: Target, facts: (r: ProbeRequest) => RawAnswer, scope: Scope): Observed {
+  const identity = t.type.identity?.(t.attrs);
+  const marker = markerRequest(t);
+  if (!identity || !marker) return observed;
+  const owner = ownerFromMarker(markerFact(facts(marker)), identity, scope);
+  return owner ? { ...observed, owner } : observed;
 }
 
 async function probe(ctx: ProviderContext, node: string, requests: ProbeRequest[]): Promise<RawAnswer[]> {
@@ -86,7 +105,7 @@ async function observeNode(ctx: ProviderContext, node: string, targets: Target[]
   for (const t of targets) {
     try {
       const observed = t.type.read(t.address, t.attrs, facts, t.rc);
-      if (observed) into.objects.set(t.address, observed);
+      if (observed) into.objects.set(t.address, withOwner(observed, t, facts, ctx.scope));
     } catch (err) {
       if (!(err instanceof FactError)) throw err;
       into.unreadable.set(t.address, `node ${node}: ${err.message}`);

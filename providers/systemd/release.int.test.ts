@@ -32,7 +32,7 @@ let counter: CountingTransport | undefined;
 const state = new MemoryState();
 
 const ctx = (): ProviderContext => ({
-  scope: { project: 'it', stack: suffix, root: '/tmp', stackDir: '/tmp' }, signal: new AbortController().signal, emit: () => undefined,
+  scope: { project: 'it', stack: suffix, root: '/tmp', stackDir: '/tmp', lineage: 'test-lineage' }, signal: new AbortController().signal, emit: () => undefined,
   clients: {
     docker: () => { throw new Error('not used'); },
     forward: () => { throw new Error('not used'); },

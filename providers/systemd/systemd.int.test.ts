@@ -47,7 +47,7 @@ function context(from: NodePool): ProviderContext {
   // Round trips are counted for the run's pool only; another pool is another run.
   const wrappers = from === pool ? counting : new Map<string, CountingTransport>();
   return {
-    scope: { project: 'it', stack: suffix, root: '/tmp', stackDir: '/tmp' }, signal: new AbortController().signal, emit: () => undefined,
+    scope: { project: 'it', stack: suffix, root: '/tmp', stackDir: '/tmp', lineage: 'test-lineage' }, signal: new AbortController().signal, emit: () => undefined,
     clients: {
       docker: () => { throw new Error('not used'); },
       forward: () => { throw new Error('not used'); },

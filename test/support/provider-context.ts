@@ -12,7 +12,7 @@ export function dockerOnlyClients(docker: () => Docker): Clients {
 export function testProviderContext(project: string): { ctx: ProviderContext; events: ProviderEvent[] } {
   const events: ProviderEvent[] = [];
   const ctx: ProviderContext = {
-    scope: { project, stack: 'test', root: '/nonexistent', stackDir: '/nonexistent/.omnitron/test' },
+    scope: { project, stack: 'test', root: '/nonexistent', stackDir: '/nonexistent/.omnitron/test', lineage: 'test-lineage' },
     clients: { docker: unused('docker'), transport: unused('a node transport'), forward: unused('a node tunnel') },
     signal: new AbortController().signal,
     emit: (e) => { events.push(e); },

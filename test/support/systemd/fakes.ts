@@ -67,7 +67,7 @@ export interface FakeContext extends ProviderContext {
 export function fakeContext(nodes: Record<string, Transport | string>): FakeContext {
   const events: ProviderEvent[] = [];
   return {
-    scope: { project: 'shop', stack: 'prod', root: '/work', stackDir: '/work/.omnitron/prod' },
+    scope: { project: 'shop', stack: 'prod', root: '/work', stackDir: '/work/.omnitron/prod', lineage: 'test-lineage' },
     signal: new AbortController().signal,
     emit: (e) => events.push(e),
     events,
