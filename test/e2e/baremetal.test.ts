@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateAgentKeyPair, signControlToken } from '../../contract/agent/control-token.js';
 import { startNodes, type NodeBed } from '../support/nodes/index.js';
@@ -134,6 +134,23 @@ describe('production stack on bare-metal nodes', () => {
   });
 
   it('a second plan is empty', async () => {
+    await expectClean();
+  });
+
+  it('another state (a second checkout) refuses the nodes\' omnitron objects, naming the state that made them', async () => {
+    const state = join(p.dir, '.omnitron', 'production', 'state.json');
+    const { lineage } = JSON.parse(await readFile(state, 'utf8')) as { lineage: string };
+    await rename(state, `${state}.first`);
+    try {
+      const r = expectCode(await prod('plan', '--trust-new-hosts'), 1);
+      const who = `stamped by omnitron project "${p.project}", stack "production", state lineage ${lineage}`;
+      expect(r.stderr).toContain(`node_user.app.omnitron: node user "omnitron" already exists and is ${who}`);
+      expect(r.stderr).toContain(`systemd_unit.app.omnitron-agent: systemd unit "omnitron-agent.service" already exists and is ${who}`);
+      // A package's config file this state took over carries its marker too: the second state is refused it as well.
+      expect(r.stderr).toContain(`node_file.cache.redis_conf: node file "/etc/redis/redis.conf" already exists and is ${who}`);
+    } finally {
+      await rename(`${state}.first`, state);
+    }
     await expectClean();
   });
 
