@@ -163,7 +163,7 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .option('--new-key', 'first make a new key file, keeping the old key as <key file>.previous')
     .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/state-rekey.js')).stateRekeyCommand(flags, out), cmd.opts().color !== false));
 
-  stackOptions(program.command('import'))
+  lockWaitOption(stackOptions(program.command('import')))
     .argument('<address>', 'the config\'s resource address, e.g. postgres_database.ledger')
     .argument('<id>', 'the live object: its name (database, role, container, user, unit), path, DB index or id')
     .description('bring an existing object this state did not create under its management; changes nothing live')

@@ -4,12 +4,12 @@
  */
 import { desiredResources, observeLive, resourceTypes } from '../../planner/engine.js';
 import { importRecord } from '../../planner/import-object.js';
-import { openSession, openStore, runtime, type StackOptions } from '../session.js';
+import { lockState, openSession, openStore, runtime, type LockFlags, type StackOptions } from '../session.js';
 import type { Output } from '../output.js';
 
-export async function importCommand(address: string, id: string, flags: StackOptions & { trustNewHosts?: boolean }, out: Output): Promise<number> {
+export async function importCommand(address: string, id: string, flags: StackOptions & LockFlags & { trustNewHosts?: boolean }, out: Output): Promise<number> {
   const session = await openSession(flags, out);
-  const lock = await session.backend.lock({ operation: 'import' });
+  const lock = await lockState(session, 'import', flags, out);
   const signal = new AbortController().signal;
   let close = async () => {};
   try {
@@ -21,11 +21,12 @@ export async function importCommand(address: string, id: string, flags: StackOpt
     const { observed, unreadable } = await observeLive(session.stack, store, desired, prior, run);
     const record = importRecord({ address, id, desired, prior, observed, unreadable, types: resourceTypes(run.providers) });
     await store.upsert(record);
+    await store.compact();
     out.print(`${address}: imported ${record.type} ${JSON.stringify(record.id ?? id)}.`);
     out.print('It is now managed by this state: `omnitron plan` shows what would change to match the config, and destroy would delete it.');
     return 0;
   } finally {
     await close().catch(() => undefined);
-    await session.backend.unlock(lock.id);
+    await session.backend.unlock(lock.id).finally(() => session.backend.close());
   }
 }

@@ -153,11 +153,13 @@ describe('shared state in Postgres', () => {
 
   it('an apply whose lock connection the server terminates stops before its next state write; the next apply converges', async () => {
     await docker('rm', '-f', '-v', `${project}-dev-cache`);
-    const before = await serial();
     const applying = b.start('apply', '--auto-approve', '--parallelism', '1');
     await applying.waitForOutput(/docker_container\.cache: Creating\.\.\./, 60_000);
     const { backend_pid: session } = await lockRow();
     await db.sql('SELECT pg_terminate_backend($1)', [session]);
+    // Once its session is gone, whatever the apply wrote before (the create's intent) is all it ever writes.
+    while ((await db.sql('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [session])).length > 0) await new Promise((r) => setTimeout(r, 20));
+    const before = await serial();
     const done = await applying.done;
     expect(done.code, describeRun(done)).toBe(1);
     expect(done.stderr).toContain('lost the state lock for stack "dev"');
