@@ -84,6 +84,8 @@ describe('drift for CI', () => {
     const refresh = expectExit(await p.run('plan', '-refresh-only', '-detailed-exitcode'), 2);
     expect(refresh.stdout).toContain('# docker_container.pubsub: container is exited');
     expect(refresh.stdout).toContain('State has no place for this condition (docker_container.pubsub)');
+    const refreshJson = JSON.parse(expectExit(await p.run('plan', '-refresh-only', '-json'), 0).stdout) as DriftJson;
+    expect(refreshJson.findings.map((f) => [f.category, f.address, f.attribute])).toEqual([['outside', 'docker_container.pubsub', 'status']]);
     await docker('start', p.containerName('pubsub'));
     await waitUntil(async () => (await inspectContainer(p.containerName('pubsub'))).State.Health?.Status === 'healthy', 'pubsub to be healthy again', 60_000);
     expectExit(await drift(), 0);
