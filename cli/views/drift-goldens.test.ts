@@ -1,25 +1,15 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { goldensIn } from '../../test/support/goldens.js';
 import { DRIFT_FIXTURES } from '../../test/fixtures/views/drift-reports.js';
 import { renderDriftJson, driftToJson, findingId } from './drift-json.js';
 import { renderDriftMarkdown } from './drift-markdown.js';
 import { renderDriftText, renderRefreshOnlyText } from './drift-text.js';
 
 const GOLDEN_DIR = fileURLToPath(new URL('../../test/goldens/drift/', import.meta.url));
-const UPDATE = process.env.UPDATE_GOLDENS === '1';
 const VERSION = '0.1.0-test';
 
-function expectGolden(file: string, actual: string): void {
-  const path = GOLDEN_DIR + file;
-  if (UPDATE) {
-    mkdirSync(GOLDEN_DIR, { recursive: true });
-    writeFileSync(path, actual);
-    return;
-  }
-  if (!existsSync(path)) throw new Error(`missing golden ${path}; run with UPDATE_GOLDENS=1 to create it`);
-  expect(actual).toBe(readFileSync(path, 'utf8'));
-}
+const expectGolden = goldensIn(GOLDEN_DIR);
 
 describe.each(Object.entries(DRIFT_FIXTURES))('drift report %s', (name, report) => {
   it('matches the text golden', () => expectGolden(`${name}.txt`, renderDriftText(report, { color: false })));

@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { goldensIn } from '../../test/support/goldens.js';
 import type { Plan } from '../../planner/change.js';
 import { UNKNOWN } from '../../planner/expr.js';
 import { FIXTURE_SECRETS, PLAN_FIXTURES } from '../../test/fixtures/views/plans.js';
@@ -8,19 +8,9 @@ import { renderPlanJson } from './plan-json.js';
 import { renderPlanText } from './plan-text.js';
 
 const GOLDEN_DIR = fileURLToPath(new URL('../../test/goldens/plan/', import.meta.url));
-const UPDATE = process.env.UPDATE_GOLDENS === '1';
 const VERSION = '0.1.0-test';
 
-function expectGolden(file: string, actual: string): void {
-  const path = GOLDEN_DIR + file;
-  if (UPDATE) {
-    mkdirSync(GOLDEN_DIR, { recursive: true });
-    writeFileSync(path, actual);
-    return;
-  }
-  if (!existsSync(path)) throw new Error(`missing golden ${path}; run with UPDATE_GOLDENS=1 to create it`);
-  expect(actual).toBe(readFileSync(path, 'utf8'));
-}
+const expectGolden = goldensIn(GOLDEN_DIR);
 
 /** A plan as a saved plan file holds it: UNKNOWN becomes the `{ "$unknown": true }` marker. */
 function viaJson(plan: Plan): Plan {

@@ -4,13 +4,14 @@
  * plan and apply. The `it`s run in order and share one stack on purpose. Goldens of the Markdown and
  * JSON reports are normalised (project name, ports, restart counts); UPDATE_GOLDENS=1 rewrites them.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { goldensIn } from '../support/goldens.js';
 import { CLI_PATH, REPO_ROOT, describeRun, requireNode24, runCli, type CliResult } from './support/cli.js';
 import { docker, inspectContainer } from './support/docker.js';
 import { APPS, appPortEnv, createProject, type E2eProject } from './support/project.js';
@@ -19,7 +20,6 @@ import { collectSecrets, leakedSecrets } from './support/secrets.js';
 import { applyOk, expectExit, expectOutput } from './support/expect-cli.js';
 
 const GOLDEN_DIR = fileURLToPath(new URL('../goldens/drift-e2e/', import.meta.url));
-const UPDATE = process.env.UPDATE_GOLDENS === '1';
 
 interface Finding { id: string; category: string; kind: string; address: string; attribute?: string; before?: unknown; after?: unknown; sensitive?: boolean; recordable?: boolean; app?: string; state?: string }
 interface DriftJson { status: string; exit_code: number; findings: Finding[]; summary: Record<string, number> }
@@ -217,16 +217,7 @@ function readGolden(file: string): string {
   return readFileSync(GOLDEN_DIR + file, 'utf8');
 }
 
-function expectGolden(file: string, actual: string): void {
-  const path = GOLDEN_DIR + file;
-  if (UPDATE) {
-    mkdirSync(GOLDEN_DIR, { recursive: true });
-    writeFileSync(path, actual);
-    return;
-  }
-  if (!existsSync(path)) throw new Error(`missing golden ${path}; run with UPDATE_GOLDENS=1 to create it`);
-  expect(actual).toBe(readFileSync(path, 'utf8'));
-}
+const expectGolden = goldensIn(GOLDEN_DIR);
 
 function replaceOnce(text: string, from: string, to: string): string {
   if (!text.includes(from)) throw new Error(`config no longer contains ${from}`);
