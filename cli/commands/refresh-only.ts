@@ -67,7 +67,8 @@ export async function applyRefreshOnly(flags: RefreshOnlyFlags, out: Output): Pr
     out.print(`\nApply complete! Resources: 0 added, 0 changed, 0 destroyed.\nRecorded in state: ${done.updated.length} updated to what is live, ${done.forgotten.length} deleted outside omnitron forgotten.`);
     return 0;
   } finally {
-    await cleanUp(out, [['waiting for state writes', async () => store?.settled()]]);
+    // The journal written during the run is folded into the document while the lock is still held, as apply does.
+    await cleanUp(out, [['compacting the state', async () => { await store?.settled(); await store?.compact(); }]]);
     try {
       await session.backend.unlock(lock.id);
     } finally {
