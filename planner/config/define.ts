@@ -115,7 +115,12 @@ export interface DockerServiceConfig extends DockerOverlayConfig {
   variants?: Record<string, DockerOverlayConfig>;
 }
 
+/** A Debian package a bare-metal service needs, with an optional semver range its version must satisfy. */
+export interface BareMetalPackageConfig { name: string; version?: string }
+
 export interface BareMetalServiceConfig {
+  /** Debian packages apt installs before anything else of the service (`"redis-server"` or `{ name, version }`). */
+  packages?: Array<string | BareMetalPackageConfig>;
   installCommand?: string;
   systemdUnit?: string;
   configFile?: string;

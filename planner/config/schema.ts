@@ -60,6 +60,7 @@ function serviceSchemas(obj: ObjectOf) {
   const dockerOverlay = obj(dockerOverlayShape);
   const docker = obj({ ...dockerOverlayShape, image: nonEmpty, variants: z.record(z.string(), dockerOverlay).optional() });
   const bareMetalShape = {
+    packages: z.array(z.union([z.string(), obj({ name: z.string(), version: z.string().optional() })])).optional(),
     installCommand: z.string().optional(), systemdUnit: z.string().optional(), configFile: z.string().optional(),
     configTemplate: z.string().optional(), dataDir: z.string().optional(), user: z.string().optional(),
     bindAddress: z.string().optional(), validateCommand: z.string().optional(),
