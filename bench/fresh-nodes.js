@@ -17,6 +17,7 @@ import { fmt } from './lib/stats.js';
 
 const IMAGES = ['omnitron-local/node-bare:bookworm', 'omnitron-local/apt-cache:bookworm'];
 const NODES = ['db', 'cache', 'app'];
+const APPLY_TIMEOUT_MS = 900_000;
 const isApt = (s) => s.address.startsWith('apt_package.');
 
 function printFreshApply(print, apply, binary) {
@@ -42,7 +43,7 @@ async function measure(print, cleanup) {
   cleanup.add('remove temp dir', () => rmSync(root, { recursive: true, force: true }));
   const bed = await startBed(print, cleanup, prefix, root, { names: NODES, fresh: true });
   const project = await setUpProject(root, bed, prefix, cacheHome);
-  printFreshApply(print, await firstApply(project), binary);
+  printFreshApply(print, await firstApply(project, APPLY_TIMEOUT_MS), binary);
   print('  (apt figures depend on the apt cache: a cold cache downloads from Debian\'s mirror, a warm one does not)');
 }
 

@@ -29,7 +29,7 @@ async function measure(print, cleanup) {
   cleanup.add('remove temp dir', () => rmSync(root, { recursive: true, force: true }));
   const bed = await startBed(print, cleanup, prefix, root, { names: NODES });
   const project = await setUpProject(root, bed, prefix, cacheHome, NODE_LIST);
-  const apply = await firstApply(project);
+  const apply = await firstApply(project, 600_000);
   print(`  first apply (setup, not a target): ${apply.steps.length} resources in ${seconds(apply.ms)}`);
   const noops = await timeNoops(project, bed, RUNS);
   const ratio = noops.planMs / noops.floorMs;

@@ -94,8 +94,8 @@ export async function setUpProject(root, bed, prefix, cacheHome, nodes) {
   return { dir, env };
 }
 
-export function omnitron(project, args) {
-  return run(process.execPath, [CLI, ...args, '--stack', STACK], { cwd: project.dir, env: project.env });
+export function omnitron(project, args, timeoutMs) {
+  return run(process.execPath, [CLI, ...args, '--stack', STACK], { cwd: project.dir, env: project.env, ...(timeoutMs ? { timeoutMs } : {}) });
 }
 
 export function jsonEvents(out) {
@@ -132,9 +132,10 @@ export function criticalChain(steps) {
   return chain;
 }
 
-export async function firstApply(project) {
+/** `timeoutMs`: how long the apply may take (fresh nodes install packages first). */
+export async function firstApply(project, timeoutMs) {
   const startedAt = Date.now();
-  const r = await omnitron(project, ['apply', '--auto-approve', '--trust-new-hosts', '--json']);
+  const r = await omnitron(project, ['apply', '--auto-approve', '--trust-new-hosts', '--json'], timeoutMs);
   const events = jsonEvents(r.out);
   // Failed: show the events as the plain view words them, then stderr.
   mustSucceed('omnitron apply', { ...r, out: `${events.map((e) => e['@message']).join('\n')}\n` });
