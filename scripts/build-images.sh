@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the local images the demo and tests use (no container registry is reachable here).
 # Each image carries a label with the hash of its recipe and is rebuilt only when the recipe changes.
-# Usage: build-images.sh [debian|postgres|redis|node|node-bare|apt-cache ...]   (default: all)
+# Usage: build-images.sh [debian|postgres|redis|node|node-bare|apt-cache|gateway ...]   (default: all)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 images="$here/images"
@@ -33,7 +33,7 @@ build_dockerfile() {
   docker build -q --label "omnitron.recipe-hash=$hash" -t "$tag" "$images/$name" >/dev/null
 }
 
-want=${*:-debian postgres redis node-bare node apt-cache}
+want=${*:-debian postgres redis node-bare node apt-cache gateway}
 build_debian
 for image in $want; do
   case $image in
@@ -44,6 +44,7 @@ for image in $want; do
     node) build_dockerfile node-bare omnitron-local/node-bare:bookworm
           build_dockerfile node omnitron-local/node:bookworm node-bare ;;
     apt-cache) build_dockerfile apt-cache omnitron-local/apt-cache:bookworm ;;
+    gateway) build_dockerfile gateway omnitron-local/gateway:bookworm ;;
     *) echo "unknown image $image" >&2; exit 2 ;;
   esac
 done

@@ -28,7 +28,7 @@ export default defineEcosystem({
     { name: 'media', bootstrap: './apps/media/dist/bootstrap.js', dependsOn: ['auth'], startupTimeout: 90_000, env: { PORT: '3102' } },
     { name: 'analytics', bootstrap: './apps/analytics/dist/bootstrap.js', env: { PORT: '3103' } },
     { name: 'ledger', bootstrap: './apps/ledger/dist/bootstrap.js', dependsOn: ['auth'], startupTimeout: 120_000, env: { PORT: '3104' } },
-    { name: 'realtime', bootstrap: './apps/realtime/dist/bootstrap.js', dependsOn: ['auth'], env: { PORT: '3105' } },
+    { name: 'realtime', bootstrap: './apps/realtime/dist/bootstrap.js', dependsOn: ['auth'], env: { PORT: '3105', WS_PORT: '3106' } },
   ],
   supervision: {
     strategy: 'one_for_one',
@@ -41,10 +41,15 @@ export default defineEcosystem({
   stacks: {
     // Everything on this machine: infrastructure in Docker, ports on 127.0.0.1.
     // No registry is reachable here, so the presets point at images `npm run demo` builds locally.
+    // The guide's gateway in front of the apps, with its maintenance flag in Redis (infra/nginx).
     dev: {
       type: 'local',
       settings: { env: { LOG_LEVEL: 'debug' } },
+      infrastructure: {
+        services: { gateway: { preset: 'openresty', config: { configDir: './infra/nginx' }, ports: { http: 8080 } } },
+      },
       serviceOverrides: {
+        gateway: { docker: { image: 'omnitron-local/gateway:bookworm' } },
         postgres: { docker: { image: 'omnitron-local/postgres:15', portMappings: { main: 15432 } } },
         redis: { docker: { image: 'omnitron-local/redis:7', portMappings: { main: 16379 } } },
         'realtime/pubsub': { docker: { image: 'omnitron-local/redis:7' } },

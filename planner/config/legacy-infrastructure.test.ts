@@ -4,11 +4,14 @@ import { loadEcosystemFromObject } from './load-ecosystem.js';
 import { resolveStack } from './resolve-stack.js';
 
 let project: TempProject | undefined;
-afterEach(() => project?.remove());
-
-function load(config: object, strict = false) {
+afterEach(() => {
   project?.remove();
-  project = makeProject({ 'apps/web/config/default.json': { omnitron: {} } });
+  project = undefined;
+});
+
+/** One project per test: the forms compared load from the same directory (the gateway's configDir). */
+function load(config: object, strict = false) {
+  project ??= makeProject({ 'apps/web/config/default.json': { omnitron: {} }, 'infra/nginx/nginx.conf': 'events {}\n' });
   return loadEcosystemFromObject(config, { file: project.file('omnitron.config.ts'), strict });
 }
 

@@ -21,7 +21,6 @@ describe('loadEcosystem on the valid fixtures', () => {
     // The seed watches every app for `omnitron dev`, which omnitron does not do: one warning each, naming the field.
     expect(diagnostics.map((d) => `${d.path ?? ''}: ${d.summary}`)).toEqual([
       ...[0, 1, 2, 3, 4].map((i) => `apps[${i}].watch: watch is not used: omnitron does not watch files`),
-      'infrastructure.services.gateway.preset: preset "openresty" is not yet supported; it will not be provisioned',
     ]);
     expect(ecosystem!.project).toBe('platform');
     expect(ecosystem!.apps.map((a) => [a.name, a.dependsOn, a.critical, a.startupTimeout])).toEqual([

@@ -6,6 +6,7 @@
  */
 import type { BareMetalServiceConfig } from './define.js';
 import type { StateConfig } from '../state/state-url.js';
+import type { GatewaySite } from './gateway-site.js';
 
 export type StackType = 'local' | 'remote' | 'cluster';
 
@@ -89,6 +90,8 @@ export interface ServiceRequirement {
   /** Set when the service came from `preset:`; presets get their secrets and env wiring from the planner. */
   preset?: 'postgres' | 'redis' | 'minio' | 'openresty' | 'tor';
   presetConfig?: Record<string, unknown>;
+  /** The gateway preset's `config.configDir`, read when the config loads. */
+  gatewaySite?: GatewaySite;
 }
 
 export interface DatabaseRequirement { dialect: 'postgres' | 'postgresql'; pool?: { min: number; max: number } }

@@ -56,16 +56,23 @@ describe('expandPreset', () => {
   });
 
   it('accepts planned presets with a warning and nothing to run', () => {
-    const { requirement, diagnostics } = expandPreset('gateway', { preset: 'openresty', config: { configDir: './infra/nginx' }, ports: { http: 8080 } }, ctx);
-    expect(requirement).toEqual(expect.objectContaining({ preset: 'openresty', presetConfig: { configDir: './infra/nginx' }, ports: { http: 8080 } }));
+    const { requirement, diagnostics } = expandPreset('onion', { preset: 'tor', config: { hiddenServices: [] } }, ctx);
+    expect(requirement).toEqual(expect.objectContaining({ preset: 'tor', presetConfig: { hiddenServices: [] } }));
     expect(requirement!.docker).toBeUndefined();
-    expect(diagnostics).toEqual([expect.objectContaining({ severity: 'warning', summary: 'preset "openresty" is not yet supported; it will not be provisioned', path: 'infrastructure.services.db.preset' })]);
+    expect(diagnostics).toEqual([expect.objectContaining({ severity: 'warning', summary: 'preset "tor" is not yet supported; it will not be provisioned', path: 'infrastructure.services.db.preset' })]);
+  });
+
+  it('expands openresty: OpenResty\'s image for users, port 8080 published where `ports.http` says', () => {
+    const { requirement, diagnostics } = expandPreset('gateway', { preset: 'openresty', ports: { http: 18080 } }, ctx);
+    expect(diagnostics).toEqual([]);
+    expect(requirement).toMatchObject({ preset: 'openresty', ports: { http: 8080 }, docker: { image: 'openresty/openresty:alpine', portMappings: { http: 18080 }, volumes: {} } });
+    expect(requirement!.gatewaySite).toBeUndefined();
   });
 
   it('rejects unknown presets, listing the known ones', () => {
     const { requirement, diagnostics } = expandPreset('db', { preset: 'mongo' }, ctx);
     expect(requirement).toBeUndefined();
     expect(diagnostics[0]).toMatchObject({ severity: 'error', summary: 'unknown preset "mongo"' });
-    expect(diagnostics[0].detail).toContain('"postgres", "redis", "minio", "openresty" and "tor"');
+    expect(diagnostics[0].detail).toContain('"postgres", "redis", "openresty", "minio" and "tor"');
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Built-in service presets, expanded as real Omnitron does (images, ports, volumes, commands). The
  * planner adds health checks, secrets and app env for presets; here they are only containers.
- * `minio`, `openresty` and `tor` are accepted and planned for later: they are kept in the ecosystem
+ * `minio` and `tor` are accepted and planned for later: they are kept in the ecosystem
  * (so references to them resolve) but never provisioned.
  */
 import { error, warning, type Diagnostic } from '../diagnostics.js';
@@ -16,9 +16,10 @@ import { at, within, type SourceContext } from './source-context.js';
 import { checkBareMetalTemplates, checkDockerTemplates } from './templates.js';
 import { checkBareMetal } from './bare-metal-values.js';
 import { checkSecretKeys } from './secret-keys.js';
+import { GATEWAY_PRESET, readGatewaySite } from './gateway-site.js';
 
-export const SUPPORTED_PRESETS = ['postgres', 'redis'] as const;
-export const PLANNED_PRESETS = ['minio', 'openresty', 'tor'] as const;
+export const SUPPORTED_PRESETS = ['postgres', 'redis', 'openresty'] as const;
+export const PLANNED_PRESETS = ['minio', 'tor'] as const;
 export const KNOWN_PRESETS = [...SUPPORTED_PRESETS, ...PLANNED_PRESETS] as const;
 export type SupportedPreset = (typeof SUPPORTED_PRESETS)[number];
 export type KnownPreset = (typeof KNOWN_PRESETS)[number];
@@ -45,6 +46,10 @@ const PRESETS: Record<SupportedPreset, () => ServiceRequirement> = {
   redis: () => ({
     ...bare('redis', { main: 6379 }),
     docker: baseDocker('redis:7-alpine', '/data', ['redis-server', '--appendonly', 'yes', '--maxmemory-policy', 'allkeys-lru']),
+  }),
+  openresty: () => ({
+    ...bare('openresty', { http: GATEWAY_PRESET.port }),
+    docker: { ...baseDocker(GATEWAY_PRESET.image, '', []), volumes: {} },
   }),
 };
 
@@ -110,5 +115,10 @@ function customize(req: ServiceRequirement, raw: RawPresetService, ctx: SourceCo
   diagnostics.push(...checkSecretKeys(raw.secrets, ctx));
   if (raw.docker) diagnostics.push(...checkDockerTemplates(raw.docker, scope, within(ctx, 'docker')));
   if (raw.bareMetal) diagnostics.push(...checkBareMetal(raw.bareMetal, within(ctx, 'bareMetal')), ...checkBareMetalTemplates(raw.bareMetal, scope, within(ctx, 'bareMetal')));
+  if (req.preset === 'openresty') {
+    const { site, diagnostics: siteDiagnostics } = readGatewaySite(raw.config, ctx);
+    diagnostics.push(...siteDiagnostics);
+    if (site) requirement.gatewaySite = site;
+  }
   return { requirement, diagnostics };
 }

@@ -86,7 +86,7 @@ describe('resolveStack: services', () => {
 
   it('orders postgres, redis, then the rest by name, and drops planned-later presets', () => {
     const apps = [app('a', 0, { requirements: { ...pg, redis: {}, infrastructure: { zeta: search(), alpha: search() } } })];
-    const e = ecosystem({ apps, services: { gateway: { ...search({ docker: undefined }), preset: 'openresty' }, mq: search() } });
+    const e = ecosystem({ apps, services: { onion: { ...search({ docker: undefined }), preset: 'tor' }, mq: search() } });
     expect(names(resolveStack(e))).toEqual(['postgres', 'redis', 'alpha', 'mq', 'zeta']);
   });
 
@@ -152,7 +152,7 @@ describe('resolveStack on the five-app fixture', () => {
   const file = fileURLToPath(new URL('../../test/config/valid/five-app/omnitron.config.ts', import.meta.url));
   const summary = (r: ReturnType<typeof resolveStack>) => r.model!.services.map((s) => ({ name: s.name, by: s.declaredBy, image: s.docker?.image, external: s.external?.host, ports: s.endpointPorts }));
 
-  it('dev: postgres and redis from requirements, search from media with its cluster variant, no gateway', async () => {
+  it('dev: postgres and redis from requirements, the gateway, search from media with its cluster variant', async () => {
     const { ecosystem } = await loadEcosystem({ file });
     const r = resolveStack(ecosystem!);
     expect(r.diagnostics).toEqual([]);
@@ -160,6 +160,7 @@ describe('resolveStack on the five-app fixture', () => {
     expect(summary(r)).toEqual([
       { name: 'postgres', by: [], image: 'postgres:17-alpine', external: undefined, ports: { main: 5432 } },
       { name: 'redis', by: [], image: 'redis:7-alpine', external: undefined, ports: { main: 6379 } },
+      { name: 'gateway', by: [], image: 'openresty/openresty:alpine', external: undefined, ports: { http: 8080 } },
       { name: 'search', by: ['media'], image: 'elasticsearch:8.11.0', external: undefined, ports: { http: 9202, transport: 9300 } },
     ]);
   });
@@ -171,6 +172,7 @@ describe('resolveStack on the five-app fixture', () => {
     expect(r.model!.stack.settings).toEqual({ env: { LOG_LEVEL: 'debug' }, redisDbOffset: 5 });
     expect(summary(r).slice(1)).toEqual([
       { name: 'redis', by: [], image: 'redis:7-alpine', external: undefined, ports: { main: 16379 } },
+      { name: 'gateway', by: [], image: 'openresty/openresty:alpine', external: undefined, ports: { http: 8080 } },
       { name: 'search', by: ['media'], image: 'elasticsearch:8.12.0', external: undefined, ports: { http: 19200, transport: 9300 } },
     ]);
   });
@@ -181,6 +183,7 @@ describe('resolveStack on the five-app fixture', () => {
     expect(r.model!.stack.type).toBe('remote');
     expect(summary(r)).toEqual([
       { name: 'redis', by: [], image: undefined, external: undefined, ports: { main: 6379 } },
+      { name: 'gateway', by: [], image: undefined, external: undefined, ports: { http: 8080 } },
       { name: 'search', by: ['media'], image: undefined, external: 'search.internal', ports: { http: 443, transport: 9300 } },
     ]);
   });

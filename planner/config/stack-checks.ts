@@ -12,6 +12,7 @@ import { formatPath } from '../../contract/field-path.js';
 import { place, type Placement } from './placement.js';
 import { declarationOf } from './validate-ecosystem.js';
 import { checkPortClaims } from './port-claims.js';
+import { checkGateways } from './gateway-checks.js';
 
 /** One stack resolved and checked: a model only when there are no errors. */
 export function checkedStack(eco: Ecosystem, stackName?: string): ResolveResult {
@@ -22,9 +23,9 @@ export function checkedStack(eco: Ecosystem, stackName?: string): ResolveResult 
 }
 
 export function checkStackModel(eco: Ecosystem, model: StackModel): Diagnostic[] {
-  if (model.stack.type === 'local') return checkPortClaims(eco, model);
+  if (model.stack.type === 'local') return [...checkPortClaims(eco, model), ...checkGateways(model)];
   const placement = place(model);
-  return [...placement.diagnostics, ...unitsOnNodes(eco, model, placement), ...checkPortClaims(eco, model, placement)];
+  return [...placement.diagnostics, ...checkGateways(model), ...unitsOnNodes(eco, model, placement), ...checkPortClaims(eco, model, placement)];
 }
 
 /** On a node a custom service is a systemd unit (presets bring their own); without one nothing would run it. */

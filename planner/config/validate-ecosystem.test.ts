@@ -69,7 +69,7 @@ describe('validateEcosystem: stacks', () => {
 
   it('checks override keys and the ports they name', () => {
     const e = ecosystem({
-      apps, services: { gateway: { ...svc({ ports: {} }), preset: 'openresty' } },
+      apps, services: { gateway: { ...svc({ ports: { http: 8080 } }), preset: 'openresty' } },
       stacks: {
         dev: stack('dev', {
           serviceOverrides: {

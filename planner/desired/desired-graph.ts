@@ -37,7 +37,7 @@ export function buildDesiredGraph(model: StackModel, prior: ReadonlyMap<string, 
   const resources: DesiredResource[] = [
     ...secretResources(model),
     ...networkResources(model),
-    ...model.services.flatMap((service) => dockerServiceResources({ model, service, redisMaxIndex })),
+    ...model.services.flatMap((service) => dockerServiceResources({ model, service, redisMaxIndex, stackDir: scope.stackDir })),
     ...postgresResources(wiring),
     ...redisResources(wiring),
     ...model.apps.map((app) => envFileResource(wiring, app)),

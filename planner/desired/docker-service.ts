@@ -11,6 +11,7 @@ import { sensitivePaths } from './sensitive.js';
 /** The generated password is alphanumeric, so it needs no quoting inside the config line. */
 const REQUIREPASS_ON_STDIN = 'exec "$@" - <<EOF\nrequirepass "$REDIS_PASSWORD"\nEOF';
 import { renderServiceTemplate, generatedSecretKeys } from './service-templates.js';
+import { gatewayDockerResources } from './gateway-docker.js';
 
 export const POSTGRES_SUPERUSER = 'postgres';
 export const POSTGRES_SUPERUSER_SECRET = 'postgres_superuser';
@@ -21,11 +22,14 @@ export interface ServiceBuildInput {
   service: ResolvedService;
   /** Highest Redis DB index handed out in this stack (redis preset sizes `--databases` from it). */
   redisMaxIndex: number;
+  /** Where the stack's local files live (the gateway's config). */
+  stackDir: string;
 }
 
-export function dockerServiceResources({ model, service, redisMaxIndex }: ServiceBuildInput): DesiredResource[] {
+export function dockerServiceResources({ model, service, redisMaxIndex, stackDir }: ServiceBuildInput): DesiredResource[] {
   const docker = service.docker;
   if (!docker) return [];
+  if (service.requirement.preset === 'openresty') return gatewayDockerResources({ model, service, stackDir });
   const prefix = objectPrefix(model.project, model.stack.name);
   const volumes = namedVolumes(docker, prefix, service.name);
   const image: DesiredResource = resource(addr.image(service.name), 'docker_image', { name: docker.image });

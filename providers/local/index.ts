@@ -1,18 +1,20 @@
 /**
  * The local provider: things that live on the machine running omnitron. random_password and
- * ed25519_key live only in state, so observe reports what state remembers; env files are read and
- * parsed from disk; a local agent is found through its pid file.
+ * ed25519_key live only in state, so observe reports what state remembers; env files and local files
+ * are read from disk; a local agent is found through its pid file.
  */
 import { resolve } from '../../planner/expr.js';
 import type { Observed, ObservedSet, ObserveRequest, Provider, ProviderContext, StateRecord } from '../../planner/resource.js';
 import { ED25519_KEY_TYPE, ed25519Key, observeEd25519Key } from './ed25519-key.js';
 import { ENV_FILE_TYPE, envFile, readEnvFile } from './env-file.js';
+import { LOCAL_FILE_TYPE, localFile, readLocalFile } from './local-file.js';
 import { observeRandomPassword, RANDOM_PASSWORD_TYPE, randomPassword } from './random-password.js';
 import { LOCAL_AGENT_TARGET, localAgent } from './local-agent.js';
 import { LOCAL_AGENT_TYPE, readLocalAgent, type AgentTarget } from './local-agent-observe.js';
 
 export { ed25519Key } from './ed25519-key.js';
 export { envFile } from './env-file.js';
+export { localFile } from './local-file.js';
 export { localAgent } from './local-agent.js';
 /** The env file format, for whoever loads these files: Node's built-in loader does not undo the escapes. */
 export { randomPassword } from './random-password.js';
@@ -31,9 +33,9 @@ const pathOf = (attributes: unknown): string | undefined => {
 };
 
 /** The live file is where state says it is (a path change is then a replace); new files where config says. */
-function envFileTargets(request: ObserveRequest): FileTarget[] {
-  const priors = new Map(request.prior.filter((p) => p.type === ENV_FILE_TYPE).map((p) => [p.address, p]));
-  const addresses = new Set([...request.desired.filter((d) => d.type === ENV_FILE_TYPE).map((d) => d.address), ...priors.keys()]);
+function fileTargets(request: ObserveRequest, type: string): FileTarget[] {
+  const priors = new Map(request.prior.filter((p) => p.type === type).map((p) => [p.address, p]));
+  const addresses = new Set([...request.desired.filter((d) => d.type === type).map((d) => d.address), ...priors.keys()]);
   const desired = new Map(request.desired.map((d) => [d.address, d]));
   return [...addresses].flatMap((address) => {
     const d = desired.get(address);
@@ -66,9 +68,13 @@ async function observeLocal(_ctx: ProviderContext, request: ObserveRequest): Pro
     const o = STATE_ONLY.get(prior.type)?.(prior);
     if (o) result.objects.set(o.address, o);
   }
-  await Promise.all(envFileTargets(request).map(async (t) => {
+  const readers = [
+    ...fileTargets(request, ENV_FILE_TYPE).map((t) => ({ ...t, read: readEnvFile })),
+    ...fileTargets(request, LOCAL_FILE_TYPE).map((t) => ({ ...t, read: readLocalFile })),
+  ];
+  await Promise.all(readers.map(async (t) => {
     try {
-      const o: Observed | undefined = await readEnvFile(t.address, t.path);
+      const o: Observed | undefined = await t.read(t.address, t.path);
       if (o) result.objects.set(t.address, o);
     } catch (err) {
       result.unreadable.set(t.address, `could not read ${t.path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
@@ -87,6 +93,6 @@ async function observeLocal(_ctx: ProviderContext, request: ObserveRequest): Pro
 
 export const localProvider: Provider = {
   name: 'local',
-  types: [randomPassword, ed25519Key, envFile, localAgent],
+  types: [randomPassword, ed25519Key, envFile, localFile, localAgent],
   observe: observeLocal,
 };

@@ -33,6 +33,7 @@ const APP_HEALTH_INTERVAL_MS = 3_600_000;
 const EXAMPLE = join(REPO_ROOT, 'examples/platform');
 const CONFIG = 'omnitron.config.ts';
 const REALTIME_CONFIG = 'apps/realtime/config/default.json';
+const GATEWAY_CONFIG = 'infra/nginx/nginx.conf';
 
 export interface E2eProject {
   project: string;
@@ -44,6 +45,9 @@ export interface E2eProject {
   ports: Record<ServiceName, number>;
   /** Where the dev stack's apps listen (the local agent runs them on this machine). */
   appPorts: Record<AppName, number>;
+  /** Where the dev stack's gateway listens, and realtime's websocket transport. */
+  gatewayPort: number;
+  realtimeWsPort: number;
   env: NodeJS.ProcessEnv;
   stackDir: string;
   statePath: string;
@@ -65,14 +69,16 @@ export async function createProject(): Promise<E2eProject> {
   const root = await mkdtemp(join(tmpdir(), 'omnitron-e2e-'));
   const dir = join(root, 'platform');
   const project = `e2e${randomBytes(3).toString('hex')}`;
-  const [postgres, redis, pubsub, ...appPortList] = await freePorts(3 + APPS.length);
+  const [postgres, redis, pubsub, gatewayPort, realtimeWsPort, ...appPortList] = await freePorts(5 + APPS.length);
   const appPorts = Object.fromEntries(APPS.map((app, i) => [app, appPortList[i]])) as Record<AppName, number>;
   await copyExample(dir);
   await rewrite(join(dir, CONFIG), [
     [`project: 'platform'`, `project: '${project}'`], ['main: 15432', `main: ${postgres}`], ['main: 16379', `main: ${redis}`],
     ['healthCheck: { interval: 15_000', `healthCheck: { interval: ${APP_HEALTH_INTERVAL_MS}`],
     ...APPS.map((app): [string, string] => [`PORT: '${EXAMPLE_APP_PORTS[app]}'`, `PORT: process.env.${appPortEnv(app)} ?? '${EXAMPLE_APP_PORTS[app]}'`]),
+    ['ports: { http: 8080 }', `ports: { http: ${gatewayPort} }`], [`WS_PORT: '3106'`, `WS_PORT: '${realtimeWsPort}'`],
   ]);
+  await rewrite(join(dir, GATEWAY_CONFIG), [['listen 8080;', `listen 127.0.0.1:${gatewayPort};`]]);
   await rewrite(join(dir, REALTIME_CONFIG), [['"main": 16380', `"main": ${pubsub}`]]);
   const keyFile = join(root, 'state.key');
   const env = cliEnv(keyFile);
@@ -87,7 +93,7 @@ export async function createProject(): Promise<E2eProject> {
   return {
     project, root, dir, keyFile, env, stackDir, transcript,
     configPath: join(dir, CONFIG),
-    ports: { postgres, redis, pubsub }, appPorts,
+    ports: { postgres, redis, pubsub }, appPorts, gatewayPort, realtimeWsPort,
     statePath: join(stackDir, 'state.json'),
     lockPath: join(stackDir, 'state.lock'),
     run: async (...args) => {

@@ -45,10 +45,13 @@ export async function health(env = process.env) {
 
 /** `routes`: more handlers by "METHOD /path", e.g. { 'POST /entries': (req, res) => ... }. */
 export function startHealthServer({ name, port = Number(process.env.PORT ?? 3000), host = process.env.HOST ?? '127.0.0.1', routes = {} }) {
+  // Behind the gateway the app is reached as /api/<name>/…: the same routes answer there.
+  const prefix = `/api/${name}`;
   const server = http.createServer(async (req, res) => {
-    const route = routes[`${req.method} ${req.url}`];
+    const url = req.url.startsWith(`${prefix}/`) ? req.url.slice(prefix.length) : req.url;
+    const route = routes[`${req.method} ${url}`];
     if (route) { await Promise.resolve(route(req, res)).catch(() => { if (!res.headersSent) res.writeHead(500); res.end(); }); return; }
-    if (req.url !== '/health') { res.writeHead(404).end(); return; }
+    if (url !== '/health') { res.writeHead(404).end(); return; }
     const result = await health();
     res.writeHead(result.ok ? 200 : 503, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ app: name, ...result }));

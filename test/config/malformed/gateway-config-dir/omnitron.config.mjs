@@ -1,0 +1,4 @@
+export default {
+  apps: [],
+  infrastructure: { services: { gateway: { preset: 'openresty', config: { configDir: './infra/nginx' } } } },
+};
