@@ -176,6 +176,13 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .option('--json', 'print one JSON document')
     .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/discovery.js')).discoveryLsCommand(flags, out), cmd.opts().color !== false));
 
+  stackOptions(program.command('maintenance'), { newHosts: false })
+    .description('put the stack\'s gateway in maintenance (503 with the maintenance page) or take it out, through the stack\'s Redis; no restart')
+    .argument('<action>', 'on, off or status')
+    .option('--message <text>', 'with `on`: the text the generated gateway\'s maintenance page shows')
+    .option('--json', 'print one JSON document: {stack, key, on, message?}')
+    .action((action: string, flags, cmd: Command) => onRun(async (out) => (await import('./commands/maintenance.js')).maintenanceCommand(action, flags, out), cmd.opts().color !== false));
+
   stackOptions(program.command('force-unlock'))
     .argument('<lock-id>', 'the id printed in the "state is locked" error')
     .description('remove a state lock left behind by a process that is gone')

@@ -72,7 +72,7 @@ export function discoveryTarget(session: Session, records: readonly StateRecord[
   return { index, connection };
 }
 
-function recordedConnection(record: StateRecord, records: readonly StateRecord[]): DiscoveryTarget['connection'] | undefined {
+export function recordedConnection(record: StateRecord, records: readonly StateRecord[]): DiscoveryTarget['connection'] | undefined {
   if (record.connection === undefined) return undefined;
   const byAddress = new Map(records.map((r) => [r.address, r]));
   const value = resolve(record.connection, (address, output) => byAddress.get(address)?.outputs[output]);

@@ -15,7 +15,8 @@ export interface Health {
  */
 export async function appHealth(p: E2eProject, app: AppName): Promise<Health> {
   const [port] = await freePorts(1);
-  const env = { ...(await p.readEnv(app)), PORT: String(port), HOST: '127.0.0.1', PATH: process.env.PATH ?? '' };
+  // WS_PORT empty: realtime's websocket listener stays off (the running stack's realtime holds that port).
+  const env = { ...(await p.readEnv(app)), PORT: String(port), WS_PORT: '', HOST: '127.0.0.1', PATH: process.env.PATH ?? '' };
   const child = spawn(process.execPath, [join(p.dir, 'apps', app, 'src', 'main.js')], { cwd: p.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   p.track(child);
   let output = '';
