@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runtimeIssues } from '../agent/runtime-issues.js';
 import { ProviderError, type ApplyOp, type ProviderContext, type RuntimeIssue } from '../../planner/resource.js';
-import { waitAgentSettled as waitSettled } from '../agent/settle.js';
+import { appsFailed, waitAgentSettled as waitSettled } from '../agent/settle.js';
 import type { Transport } from '../../planner/transport.js';
 import type { FileFact } from './facts.js';
 import type { ProbeRequest } from './probe.js';
@@ -49,6 +49,14 @@ export function waitAgentSettled(ctx: ProviderContext, t: Transport, op: ApplyOp
     logHint: `see journalctl -u omnitron-agent on node ${node}`,
     fixHint: 'see `omnitron logs APP` for why; fix the release or its config and apply again',
   });
+}
+
+/** A rolling deploy's `wait`: the node's apps must still be running as asked this long after they settled. */
+export async function holdHealthy(ctx: ProviderContext, t: Transport, op: ApplyOp, where: { node: string; path: string; ms: number }): Promise<void> {
+  await sleep(where.ms, undefined, { signal: ctx.signal });
+  const doc = await readAgentStatus(t, where.path);
+  const issues = doc ? runtimeIssues(where.node, doc) : [];
+  if (issues.length > 0) throw appsFailed(op, { where: `node ${where.node}`, fixHint: 'see `omnitron logs APP` for why; the nodes after this one were not touched' }, issues, `apps stopped running within the ${where.ms / 1000} s deploy wait`);
 }
 
 const HANDOVER_TIMEOUT_MS = 30_000;
