@@ -102,7 +102,7 @@ describe('release and artifact scripts, run by sh', () => {
     // Current g, then f, e, d, a (b and c were current longest ago).
     expect(releases()).toEqual([a.sha, ...more.map((r) => r.sha)].sort());
     expect(existsSync(path.join(base, 'pwned'))).toBe(false);
-  });
+  }, 20_000); // many short processes: slow on a loaded machine
 
   it('refuses a tarball whose sha256 is not the one apply wrote', () => {
     const uploaded = path.join(base, 'bad.tgz');
