@@ -102,6 +102,24 @@ export function extractRelease(uploaded: string, root: string, release: string, 
   ].join('\n'), [uploaded, root, release, tarballSha256, owner]);
 }
 
+/** What an app's release root holds: `current <link>`, then `release <digest> <mtime>` lines, then `history <line>` lines. */
+export function listReleases(root: string): string[] {
+  return script('omnitron-releases', [
+    'root=$1; history="$root/$2"',
+    'printf \'current %s\\n\' "$(readlink -- "$root/current" || true)"',
+    'for d in "$root"/releases/*; do',
+    '  [ -d "$d" ] || continue',
+    '  printf \'release %s %s\\n\' "${d##*/}" "$(stat -c %Y -- "$d")"',
+    'done',
+    'if [ -f "$history" ]; then sed -e \'s/^/history /\' -- "$history"; fi',
+  ].join('\n'), [root, RELEASE_HISTORY]);
+}
+
+/** Forgets what a service was last reloaded with, so the next apply reloads it (after `omnitron rollback`). */
+export function forgetReloadInputs(unit: string): string[] {
+  return ['sed', '-i', '-e', '/^reload /d', '--', inputsMarkerPath(unit)];
+}
+
 /** Releases kept on a node for rollback: the current one and the ones current before it, newest first. */
 export const KEPT_RELEASES = 5;
 
