@@ -1,8 +1,8 @@
 /**
  * `<app root>/history`, beside `current` and `releases/`: one line per switch of `current`, oldest
- * first, `<epoch seconds> <release digest> <event>`. Apply writes `deployed`; `omnitron rollback` and an
- * agent that rolled a release back write `rollback` for the release they switched back to, and an
- * agent writes `failed` for the release that was not healthy in time.
+ * first, `<epoch seconds> <release digest> <event>`. Apply writes `deployed`, and after an agent rolled
+ * a release back, `failed` for it and `rollback` for the one that runs again; `omnitron rollback`
+ * writes `rollback`.
  */
 export const RELEASE_HISTORY = 'history';
 

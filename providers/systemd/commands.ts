@@ -126,12 +126,14 @@ export const KEPT_RELEASES = 5;
 /**
  * Points `<root>/current` at the release atomically (symlink under a temp name, then rename), notes the
  * switch in the history, then prunes every release but the last KEPT_RELEASES current ones (and `keep`).
+ * `failed`: the release a rollback leaves because it was not healthy, noted so in the history.
  */
-export function switchRelease(root: string, release: string, keep: string, event: ReleaseEvent = 'deployed'): string[] {
+export function switchRelease(root: string, release: string, keep: string, event: ReleaseEvent = 'deployed', failed = ''): string[] {
   return script('omnitron-switch', [
-    'root=$1; rel=$2; keep=$3; event=$4; kept=$5; history="$root/$6"',
+    'root=$1; rel=$2; keep=$3; event=$4; kept=$5; history="$root/$6"; failed=$7',
     'ln -sfn -- "releases/$rel" "$root/.current.tmp"',
     'mv -f -T -- "$root/.current.tmp" "$root/current"',
+    'if [ -n "$failed" ]; then printf \'%s %s failed\\n\' "$(date +%s)" "$failed" >> "$history"; fi',
     'printf \'%s %s %s\\n\' "$(date +%s)" "$rel" "$event" >> "$history"',
     'tail -n 200 -- "$history" > "$history.tmp"; mv -f -- "$history.tmp" "$history"',
     'recent=$(awk \'{ r[NR] = $2 } END { for (i = NR; i > 0; i--) if (!seen[r[i]]++) print r[i] }\' "$history" | head -n "$kept")',
@@ -142,5 +144,5 @@ export function switchRelease(root: string, release: string, keep: string, event
     '  if printf \'%s\\n\' "$recent" | grep -qxF -- "$name"; then continue; fi',
     '  rm -rf -- "$d"',
     'done',
-  ].join('\n'), [root, release, keep, event, String(KEPT_RELEASES), RELEASE_HISTORY]);
+  ].join('\n'), [root, release, keep, event, String(KEPT_RELEASES), RELEASE_HISTORY, failed]);
 }

@@ -17,7 +17,6 @@ import { resolveManifestApps, type ResolveDeps } from './resolve-app.js';
 import { createStatusFile, type StatusFile } from './status-file.js';
 import type { AgentState, AgentStatus, AppStatus } from '../../contract/agent/status.js';
 import { jsonLineLog, type AgentLog } from './agent-log.js';
-import { pointCurrentAt } from './switch-back.js';
 
 export const EXIT_OK = 0;
 export const EXIT_START_FAILED = 1;
@@ -131,23 +130,12 @@ class NodeAgent implements RunningAgent {
       this.manifest = { ...next, controlSocket: this.manifest.controlSocket, stateDir: this.manifest.stateDir };
       this.#setNotes(notes);
       const result = await this.#supervisor.reconcile(specs);
-      await this.#switchBack(result.rolledBack);
       void this.#discovery.configure(this.manifest.discovery, versions);
       this.#generation++;
       this.#log({ level: 'info', msg: 'reloaded', ...result });
       this.#statusFile.notify();
       return result;
     });
-  }
-
-  /** Apps rolled back run their previous release: their `current` says so again. */
-  async #switchBack(apps: string[]): Promise<void> {
-    for (const name of apps) {
-      const current = this.manifest.apps.find((a) => a.name === name)?.cwd;
-      const release = this.#supervisor.spec(name)?.cwd;
-      if (!current || !release) continue;
-      await pointCurrentAt(current, release).catch((err: Error) => this.#log({ level: 'error', msg: 'could not switch current back', app: name, error: err.message }));
-    }
   }
 
   restart(app: string): Promise<AppStatus | undefined> {

@@ -102,10 +102,6 @@ export class Supervisor {
     await Promise.all(runners.map((r) => r.dispose()));
   }
 
-  spec(app: string): AppSpec | undefined {
-    return this.#runners.get(app)?.spec;
-  }
-
   status(): AppStatus[] {
     return [...this.#runners.values()].map((r) => {
       const rolledBack = this.#rolledBack.get(r.spec.name);
@@ -163,7 +159,7 @@ export class Supervisor {
       await previous.dispose();
     } else {
       await next.dispose();
-      this.#rolledBack.set(name, { reason: outcome.reason, at: this.#now(), ...revisions(previous.spec, next.spec) });
+      this.#rolledBack.set(name, { reason: outcome.reason, at: this.#now(), runs: previous.spec.cwd, failed: next.spec.cwd, ...revisions(previous.spec, next.spec) });
       result.rolledBack.push(name);
       this.#emit({ type: 'rolled-back', app: name, reason: outcome.reason });
     }
