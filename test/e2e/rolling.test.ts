@@ -41,7 +41,7 @@ const node = (name) => ({
 });
 export default {
   project: '${project}',
-  apps: [{ name: 'web', script: './apps/web/server.mjs', instances: 2, startupTimeout: '5s', env: { PORT: '${PORT}' } }],
+  apps: [{ name: 'web', script: './apps/web/server.mjs', instances: 2, startupTimeout: '15s', env: { PORT: '${PORT}' } }],
   monitoring: { healthCheck: { interval: 500, timeout: 1_000 } },
   stacks: { production: { type: 'cluster', nodes: [node('a1'), node('a2')], deploy: { limit: 1 } } },
 };
@@ -121,7 +121,7 @@ describe('rolling deploys and rollback on two app nodes', () => {
     const output = r.stdout + r.stderr;
     expect(r.stdout).toContain('  # web: a1, then a2');
     expect(output, describeRun(r)).toContain('Error: systemd_service.a2.omnitron-agent: on node a2: the new release was rolled back:');
-    expect(output, (await ssh('a2', 'tail', '-n', '20', '/var/log/omnitron/web/main.0.log')).stdout).toMatch(/web rolled back: new release [0-9a-f]{12} not ready: main\.0: not ready within 5000 ms \(last health answer: http 500\); runs release [0-9a-f]{12} again/);
+    expect(output, (await ssh('a2', 'tail', '-n', '20', '/var/log/omnitron/web/main.0.log')).stdout).toMatch(/web rolled back: new release [0-9a-f]{12} not ready: main\.0: not ready within 15000 ms \(last health answer: http 500\); runs release [0-9a-f]{12} again/);
     // The first node passed its health gate and keeps the new release; the second runs what it ran.
     expect(await releaseOn('a1')).toBe('two');
     expect(await releaseOn('a1', PORT + 1)).toBe('two');
