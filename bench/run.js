@@ -15,6 +15,7 @@ const PARTS = [planTimePart, applyOverheadPart, dockerNoopPart, baremetalPart];
 PARTS.push((await import('./state-backends.js')).stateBackendsPart);
 PARTS.push((await import('./discovery.js')).discoveryPart);
 PARTS.push((await import('./agent.js')).agentPart);
+PARTS.push((await import('./rolling.js')).rollingPart);
 
 const started = nowMs();
 print(`omnitron benchmarks — node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GB`);
