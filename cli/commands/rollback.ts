@@ -100,7 +100,7 @@ async function record(store: StateStore, address: string, release: string, previ
   const prior = store.get(address);
   if (!prior) return;
   const attributes = { ...(prior.attributes as Record<string, Json>), release };
-  await store.upsert({ ...prior, attributes, hash: configHash(attributes), outputs: { current: release, previous: previous ?? null }, updatedAt: new Date().toISOString() });
+  await store.upsert({ ...prior, attributes, hash: configHash(attributes), outputs: { current: release, previous: previous ?? null, rolledBackFrom: previous ?? null }, updatedAt: new Date().toISOString() });
 }
 
 function short(release: string): string {

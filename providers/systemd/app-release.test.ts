@@ -32,6 +32,14 @@ describe('app_release plan', () => {
     expect(plan(answer.missing())).toMatchObject({ action: 'create' });
   });
 
+  it('says a release `omnitron rollback` recorded differs from config; a plain config change is just that', () => {
+    const observed = observe(answer.release(A, [A, B]));
+    const recorded = { ...stateRecord(ADDRESS, 'app_release', { ...want, release: A }), outputs: { current: A, previous: B, rolledBackFrom: B } };
+    expect(appRelease.plan({ address: ADDRESS, desired: want, prior: recorded, sensitive: [], observed }).reason).toBe(`the config's release ${B.slice(0, 12)} differs from the release that runs, ${A.slice(0, 12)}`);
+    const deployed = { ...stateRecord(ADDRESS, 'app_release', { ...want, release: A }), outputs: { current: A, previous: null } };
+    expect(appRelease.plan({ address: ADDRESS, desired: want, prior: deployed, sensitive: [], observed }).reason).toBe('config changed');
+  });
+
   it('current pointing at a deleted release directory is no release', () => {
     const observed = observe(answer.release(B, [A]));
     expect(observed?.attributes).toMatchObject({ release: null, releases: [A] });

@@ -38,8 +38,9 @@ export function planAppRelease(input: PlanInput): Decision {
   const decision = planAgainstLive(input, OPTIONS);
   const running = observedReleases(input.observed).current;
   const wanted = str((input.desired ?? {}) as Attrs, 'release');
-  // A rollback (the agent's, or `omnitron rollback`) leaves an older release running than config asks for.
-  if (decision.action === 'update' && running && wanted && running !== wanted && decision.diffs.every((d) => d.path === 'release')) {
+  // A rollback (the agent's, seen as a change outside omnitron, or `omnitron rollback`, recorded) leaves another release running than config asks for.
+  const rolledBack = decision.reason === 'changed outside omnitron' || typeof input.prior?.outputs.rolledBackFrom === 'string';
+  if (decision.action === 'update' && rolledBack && running && wanted && running !== wanted && decision.diffs.every((d) => d.path === 'release')) {
     return { ...decision, reason: `the config's release ${wanted.slice(0, 12)} differs from the release that runs, ${running.slice(0, 12)}` };
   }
   return decision;
