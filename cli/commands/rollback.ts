@@ -12,7 +12,7 @@ import type { Transport } from '../../planner/transport.js';
 import type { StateStore } from '../../planner/state/state-store.js';
 import { AGENT_UNIT, agentStatusFile, NODE_AGENT } from '../../contract/agent/layout.js';
 import { forgetReloadInputs, switchRelease, systemctl } from '../../providers/systemd/commands.js';
-import { markOf, readAgentStatus, waitAgentSettled } from '../../providers/systemd/agent-status.js';
+import { markOf, pointCurrentBack, readAgentStatus, waitAgentSettled } from '../../providers/systemd/agent-status.js';
 import { runScript } from '../../providers/systemd/node-type.js';
 import { appReleases, matchRelease, readNodeReleases, type AppRelease, type NodeReleases } from '../app-releases.js';
 import { createClients, type RunClients } from '../compose.js';
@@ -91,7 +91,12 @@ async function rollBackNode(run: RollbackRun, app: string, target: AppRelease, f
   await t.execOrThrow(systemctl('reload', AGENT_UNIT));
   const appSpec = run.session.stack.model.apps.find((a) => a.name === app);
   const timeoutS = Math.ceil((appSpec?.startupTimeout ?? 30_000) / 1000) * 2 + SETTLE_MARGIN_S;
-  await waitAgentSettled(run.ctx, t, { action: 'update', address: `systemd_service.${node}.omnitron-agent` }, { node, path: statusPath, before, timeoutS });
+  const op = { action: 'update' as const, address: `systemd_service.${node}.omnitron-agent` };
+  // Not healthy on that release: the agent keeps running what it ran, and current says so again.
+  await waitAgentSettled(run.ctx, t, op, { node, path: statusPath, before, timeoutS }).catch(async (err: unknown) => {
+    await pointCurrentBack(run.ctx, t, op, statusPath);
+    throw err;
+  });
   await record(run.store, address, release, found.current);
   run.out.print(`${app} on ${node}: runs ${short(release)}, healthy`);
 }
