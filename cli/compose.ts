@@ -34,7 +34,7 @@ export interface RunClients extends Clients {
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
-const NODES_AT_ONCE = 8;
+const NODES_AT_ONCE = 10;
 
 export function createClients(opts: ClientOptions): RunClients {
   let docker: Docker | undefined;

@@ -123,6 +123,20 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .option('--process <name>', 'only this process of a multi-process app')
     .action((app: string, flags, cmd: Command) => onRun(async (out) => (await import('./commands/logs.js')).logsCommand(app, flags, out), cmd.opts().color !== false));
 
+  stackOptions(program.command('releases'), { newHosts: false })
+    .argument('<app>', 'the app whose releases to list, on every node that runs it')
+    .description('list the releases each node of an app keeps (the last five), newest first: when made current, and current, previous, failed or kept')
+    .option('--json', 'print one JSON document')
+    .addHelpText('after', '\nExit codes: 0 listed; 1 error (unknown app, a node that cannot be reached).')
+    .action((app: string, flags, cmd: Command) => onRun(async (out) => (await import('./commands/releases.js')).releasesCommand(app, flags, out), cmd.opts().color !== false));
+
+  lockWaitOption(stackOptions(program.command('rollback'), { newHosts: false }))
+    .argument('<app>', 'the app to roll back, on every node that runs it')
+    .description('switch an app back to a release its nodes keep, one node at a time, each healthy before the next; recorded in state')
+    .option('--to <release>', 'the release to switch to: its digest or a prefix of 7+ characters (default: the previous one, see `omnitron releases APP`)')
+    .addHelpText('after', '\nExit codes: 0 every node runs the release (or already did); 1 error: nothing changed on the node named, nodes before it were rolled back.')
+    .action((app: string, flags, cmd: Command) => onRun(async (out) => (await import('./commands/rollback.js')).rollbackCommand(app, flags, out), cmd.opts().color !== false));
+
   const state = program.command('state').description('read, move and reorganise the recorded state');
   stackOptions(state.command('list'))
     .description('list every resource address in state')

@@ -115,7 +115,7 @@ async function execute(req: ApplyRequest, ctx: ProviderContext, change: Work): P
   if (change.action === 'create' && type.claimsObjects) await req.store.upsert({ ...base, outputs: {}, sensitive, intent: true });
   const op: ApplyOp = {
     action: change.action, address: change.address, attributes, hash, prior: req.store.get(change.address) ?? change.prior, observed: change.observed,
-    ...(connection !== undefined ? { connection } : {}), ...(desired.startupTimeout ? { startupTimeout: desired.startupTimeout } : {}), ...stepsOf(change),
+    ...(connection !== undefined ? { connection } : {}), ...(desired.startupTimeout ? { startupTimeout: desired.startupTimeout } : {}), ...(desired.holdAfter ? { holdAfter: desired.holdAfter } : {}), ...stepsOf(change),
   };
   const applied = await type.apply(ctx, op);
   if (!applied) throw new Error(`internal: ${change.type} apply returned nothing for ${change.action}`);

@@ -10,7 +10,7 @@ import type { Observed, RuntimeIssue, StateRecord } from './resource.js';
 export type Action = Change['action'];
 
 /** What apply executes for a desired resource: unresolved attributes (refs resolve against state at apply time). */
-export interface DesiredSpec { attributes: Expr; connection?: Expr; sensitive: string[]; startupTimeout?: number }
+export interface DesiredSpec { attributes: Expr; connection?: Expr; sensitive: string[]; startupTimeout?: number; holdAfter?: number }
 
 interface ChangeBase {
   address: string;
@@ -87,7 +87,12 @@ export interface Plan {
   diagnostics: Diagnostic[];
   /** `destroy` plans are rendered with destroy wording. */
   mode: 'normal' | 'destroy';
+  /** Apps whose new release reaches several nodes: the order, batch by batch. */
+  rollouts?: Rollout[];
 }
+
+/** A rolling deploy of one app: node names per batch, and the ms each batch stays healthy before the next. */
+export interface Rollout { app: string; batches: string[][]; wait: number }
 
 export interface PlanSummary { add: number; change: number; destroy: number; record: number; forget: number }
 

@@ -117,6 +117,7 @@ export async function observeStack(stack: LoadedStack, store: StoreView, runtime
     project: stack.scope.project, stack: stack.scope.stack, stackType: stack.model.stack.type, mode: opts.mode,
     desired, prior, observed, unreadable, types: resourceTypes(runtime.providers),
     replace: new Set(opts.replace ?? []), targets: new Set(opts.targets ?? []), keepVolumes: opts.keepVolumes ?? false,
+    deployWait: stack.model.stack.deploy.wait,
     binding: { stateLineage: store.lineage, stateSerial: store.persistedSerial, configDigest: stack.digest },
     diagnostics: stack.diagnostics,
   };

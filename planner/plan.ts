@@ -11,6 +11,7 @@ import { dependenciesOf } from './desired/desired-graph.js';
 import { PLAN_FORMAT_VERSION, type Change, type DesiredSpec, type DriftItem, type Plan, type PlanBinding } from './change.js';
 import { warning, type Diagnostic } from './diagnostics.js';
 import { deletable, isIntent } from './ownership.js';
+import { plannedRollouts } from './rollouts.js';
 import type { ApplyAction, Decision, DesiredResource, Observed, PlanInput, ResourceType, StateRecord } from './resource.js';
 
 export interface PlanRequest {
@@ -29,6 +30,8 @@ export interface PlanRequest {
   targets?: ReadonlySet<string>;
   /** destroy without `--volumes` keeps data volumes. */
   keepVolumes?: boolean;
+  /** A rolling deploy's `wait` between batches, in ms. */
+  deployWait?: number;
   binding: PlanBinding;
   diagnostics?: Diagnostic[];
 }
@@ -42,7 +45,9 @@ export function makePlan(req: PlanRequest): Plan {
   const foreign = removals.filter((c) => c.action === 'noop' && c.observed && !deletable(c.prior, c.observed)).map((c) => foreignWarning(c.address, c.observed!));
   const drift: DriftItem[] = changes.filter((c) => c.action !== 'noop' && c.drifted).map((c) => ({ address: c.address, summary: c.reason }));
   const runtimeDrift = req.mode === 'destroy' ? [] : [...req.observed.values()].flatMap((o) => o.runtime ?? []);
+  const rollouts = plannedRollouts(desired, changes, req.deployWait ?? 0);
   return {
+    ...(rollouts.length > 0 ? { rollouts } : {}),
     formatVersion: PLAN_FORMAT_VERSION, project: req.project, stack: req.stack, stackType: req.stackType, mode: req.mode,
     changes, drift, runtimeDrift, binding: req.binding, diagnostics: [...(req.diagnostics ?? []), ...foreign],
   };
@@ -95,7 +100,7 @@ function stepsFor(type: ResourceType, action: ApplyAction, input: PlanInput): { 
 }
 
 function desiredSpec(r: DesiredResource): DesiredSpec {
-  return { attributes: r.attributes, ...(r.connection !== undefined ? { connection: r.connection } : {}), sensitive: r.sensitive, ...(r.startupTimeout ? { startupTimeout: r.startupTimeout } : {}) };
+  return { attributes: r.attributes, ...(r.connection !== undefined ? { connection: r.connection } : {}), sensitive: r.sensitive, ...(r.startupTimeout ? { startupTimeout: r.startupTimeout } : {}), ...(r.holdAfter ? { holdAfter: r.holdAfter } : {}) };
 }
 
 function planRemovals(req: PlanRequest, desired: ReadonlySet<string>): Change[] {

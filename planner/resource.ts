@@ -40,6 +40,10 @@ export interface DesiredResource {
   sensitive: string[];
   /** Seconds to wait for this resource to become healthy after create/replace, when it has a health notion. */
   startupTimeout?: number;
+  /** Milliseconds this resource must stay healthy after apply before what waits on it goes on (a rolling deploy's `wait`). */
+  holdAfter?: number;
+  /** An app release in a rolling deploy: which app, and its node's batch of how many. */
+  rollout?: { app: string; batch: number; batches: number };
 }
 
 /** What state remembers about one applied resource. Sensitive values are encrypted at rest by planner/state. */
@@ -141,6 +145,8 @@ export interface ApplyOp<S extends Json = Json> {
   prior?: StateRecord;
   observed?: Observed;
   startupTimeout?: number;
+  /** Milliseconds the object must stay healthy after apply (see DesiredResource). */
+  holdAfter?: number;
   /** What the type's planSteps decided at plan time; apply executes exactly this. */
   steps?: S;
 }

@@ -44,6 +44,8 @@ export interface PlanJson {
   resource_changes: ResourceChangeJson[];
   resource_drift: Array<{ address: string; summary: string }>;
   runtime_drift: Array<{ target: string; app: string; state: string; restarts: number; last_exit?: string; detail?: string }>;
+  /** Apps whose new release reaches several nodes, in rollout order. */
+  rollouts?: Array<{ app: string; batches: string[][]; wait_ms: number }>;
   summary: PlanSummary;
   binding: { state_lineage: string; state_serial: number; config_digest: string };
   diagnostics: Diagnostic[];
@@ -74,6 +76,7 @@ export function planToJson(plan: Plan, opts: PlanJsonOptions = {}): PlanJson {
     runtime_drift: plan.runtimeDrift.map((i) => ({
       target: i.target, app: i.app, state: i.state, restarts: i.restarts, ...(i.lastExit ? { last_exit: i.lastExit } : {}), ...(i.detail ? { detail: i.detail } : {}),
     })),
+    ...(plan.rollouts ? { rollouts: plan.rollouts.map((r) => ({ app: r.app, batches: r.batches, wait_ms: r.wait })) } : {}),
     summary: summarize(plan),
     binding: {
       state_lineage: plan.binding.stateLineage,

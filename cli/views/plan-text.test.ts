@@ -32,6 +32,17 @@ describe('renderPlanText', () => {
     expect(out.split('\n').slice(1, 4)).toEqual(['  + create', '-/+ destroy and then create replacement', '']);
   });
 
+  it('shows the order a rolling deploy takes the nodes in, just before the summary line', () => {
+    const out = text(plan([{ address: 'app_release.a1.web', action: 'update' }], { rollouts: [{ app: 'web', batches: [['a1', 'a2'], ['a3']], wait: 30_000 }, { app: 'jobs', batches: [['a1'], ['a2']], wait: 0 }] }));
+    expect(out.trimEnd().split('\n').slice(-5)).toEqual([
+      'Rolling deploy, in this order; each node waits for the one before to be healthy, and a node whose new release is not healthy in time goes back to the release it ran and stops the rollout:',
+      '  # web: a1 and a2, then a3 (30 s between batches)',
+      '  # jobs: a1, then a2',
+      '',
+      'Plan: 0 to add, 1 to change, 0 to destroy.',
+    ]);
+  });
+
   it('says "No changes" when there is only no-ops, with no summary line', () => {
     const out = text(plan([{ address: 'a.x', action: 'noop', reason: 'matches config' }]));
     expect(out.startsWith('No changes. Your infrastructure matches the configuration.\n')).toBe(true);

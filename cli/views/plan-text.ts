@@ -30,6 +30,7 @@ export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
     actionable.length > 0 ? legend(actionable, paint) : [],
     actionable.length > 0 ? [intro(plan)] : [],
     ...actionable.map((c) => renderChange(c, paint)),
+    rolloutSection(plan),
     [summaryLine(plan, paint)],
   ]);
 }
@@ -79,6 +80,15 @@ function describeIssue(i: Plan['runtimeDrift'][number]): string {
   if (i.lastExit) parts.push(`last exit: ${i.lastExit}`);
   if (i.detail) parts.push(i.detail);
   return parts.join(', ');
+}
+
+/** `# web: app-1, then app-2` or `# web: app-1 and app-2, then app-3 (30 s between batches)`. */
+function rolloutSection(plan: Plan): string[] {
+  if (!plan.rollouts?.length) return [];
+  return [
+    'Rolling deploy, in this order; each node waits for the one before to be healthy, and a node whose new release is not healthy in time goes back to the release it ran and stops the rollout:',
+    ...plan.rollouts.map((r) => `  # ${r.app}: ${r.batches.map((b) => b.join(' and ')).join(', then ')}${r.wait > 0 && r.batches.length > 1 ? ` (${r.wait / 1000} s between batches)` : ''}`),
+  ];
 }
 
 function recordSection(plan: Plan): string[] {

@@ -13,6 +13,11 @@ export type AgentState = 'starting' | 'running' | 'stopping' | 'stopped' | 'fail
 export interface ProcessStatus { name: string; pid?: number; state: AppState; startedAt?: number; restarts: number; lastExit?: { code: number | null; signal: string | null; at: number; reason: string }; cpu?: number; rss?: number }
 export interface AppStatus {
   name: string; state: AppState; restarts: number; uptimeMs?: number; health: 'ok' | 'failing' | 'unknown'; blockedBy?: string; processes: ProcessStatus[]; lastExit?: ProcessStatus['lastExit'];
+  /**
+   * The latest reload's new release was not ready in time, and the app runs the previous one again:
+   * revisions `from` and `to`, and the directories the app runs from (`runs`) and failed to (`failed`).
+   */
+  rolledBack?: { reason: string; from?: string; to?: string; at: number; runs: string; failed: string };
   /** Warnings about the app's definition, e.g. defineSystem fields the agent does not use. */
   notes?: string[];
 }

@@ -242,6 +242,16 @@ export interface StackConfig {
   serviceOverrides?: Record<string, ServiceOverrideConfig>;
   watch?: boolean;
   portRange?: { start: number; end: number };
+  /**
+   * How a new release reaches an app that runs on several nodes: `limit` nodes at a time (default 1),
+   * each gated on the app's health, with `wait` (a duration, default none) between one batch and the next.
+   */
+  deploy?: DeployConfig;
+}
+
+export interface DeployConfig {
+  limit?: number;
+  wait?: number | string;
 }
 
 export interface EcosystemConfig {

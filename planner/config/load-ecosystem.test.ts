@@ -95,6 +95,7 @@ describe('loadEcosystemFromObject', () => {
           nodes: [{ host: 'db.internal', name: 'db', role: 'database', ssh: { user: 'deploy', port: 2222 }, hostKey: 'SHA256:auIVUi4eS/Bv3aa8VKwaca5C5m0/INEEBv+OywjRP1I', labels: { zone: 'a' } }],
           settings: { env: { LOG: 1 }, redisDbOffset: 15, containerPrefix: 'p' },
           serviceOverrides: { cache: { docker: { portMappings: { main: 16379 }, environment: { A: 1 } } } },
+          deploy: { limit: 2, wait: '5s' },
           infrastructure: { services: { mq: { ports: { amqp: 5672 }, docker: { image: 'rabbitmq:3' } } } },
         },
       },
@@ -107,6 +108,7 @@ describe('loadEcosystemFromObject', () => {
       settings: { env: { LOG: '1' }, redisDbOffset: 15, containerPrefix: 'p' },
       serviceOverrides: { cache: { docker: { portMappings: { main: 16379 }, environment: { A: '1' } } } },
       services: { mq: expect.objectContaining({ ports: { amqp: 5672 } }) },
+      deploy: { limit: 2, wait: 5_000 },
     });
   });
 

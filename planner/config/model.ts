@@ -181,7 +181,11 @@ export interface StackSpec {
   serviceOverrides: Record<string, ServiceOverride>;
   /** Where this stack's state lives, when the stack says (else the ecosystem's `state`, else the file). */
   state?: StateConfig;
+  deploy: DeploySpec;
 }
+
+/** A rolling deploy: `limit` nodes of an app at a time, `wait` ms after each batch is healthy. */
+export interface DeploySpec { limit: number; wait: number }
 
 export interface Ecosystem {
   project: string;

@@ -17,8 +17,10 @@ import { checkEnvFileNames } from './env-names.js';
 import { at, within, type SourceContext } from './source-context.js';
 import { checkShape } from './zod-diagnostics.js';
 import { normalizeState } from './state-config.js';
+import { toMs } from './durations.js';
 
 export const NODE_DEFAULTS = { user: 'root', port: 22, role: 'app' } as const;
+export const DEPLOY_DEFAULTS = { limit: 1, wait: 0 } as const;
 
 /** `ctx` points at the config file's root. */
 export function normalizeStacks(raw: Record<string, unknown> | undefined, ctx: SourceContext): { stacks: Record<string, StackSpec>; diagnostics: Diagnostic[] } {
@@ -63,6 +65,7 @@ function normalizeStack(name: string, raw: RawStack, ctx: SourceContext): { stac
     },
     apps: raw.apps === undefined || raw.apps === 'all' ? 'all' : [...raw.apps],
     serviceOverrides,
+    deploy: { limit: raw.deploy?.limit ?? DEPLOY_DEFAULTS.limit, wait: raw.deploy?.wait === undefined ? DEPLOY_DEFAULTS.wait : toMs(raw.deploy.wait) },
   };
   if (raw.state) {
     const state = normalizeState(raw.state, within(ctx, 'state'));

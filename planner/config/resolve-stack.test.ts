@@ -31,7 +31,7 @@ describe('resolveStack: choosing the stack', () => {
 
   it('uses an implicit local dev stack when none are configured', () => {
     expect(resolveStack(ecosystem()).model!.stack).toEqual(implicitStack());
-    expect(resolveStack(ecosystem(), 'dev').model!.stack).toEqual({ name: 'dev', type: 'local', nodes: [], services: {}, settings: { env: {} }, apps: 'all', serviceOverrides: {} });
+    expect(resolveStack(ecosystem(), 'dev').model!.stack).toEqual({ name: 'dev', type: 'local', nodes: [], services: {}, settings: { env: {} }, apps: 'all', serviceOverrides: {}, deploy: { limit: 1, wait: 0 } });
     expect(resolveStack(ecosystem(), 'prod').diagnostics[0].summary).toBe('unknown stack "prod"');
   });
 

@@ -8,6 +8,7 @@ import type { AppSpec, Ecosystem, StackModel, StackSpec } from './model.js';
 import { quotedList, suggestion } from './did-you-mean.js';
 import { formatPath } from '../../contract/field-path.js';
 import { resolveServices } from './resolve-services.js';
+import { DEPLOY_DEFAULTS } from './normalize-stacks.js';
 
 export const DEFAULT_STACK = 'dev';
 
@@ -31,7 +32,7 @@ export function resolveStack(eco: Ecosystem, stackName?: string): ResolveResult 
 }
 
 export function implicitStack(): StackSpec {
-  return { name: DEFAULT_STACK, type: 'local', nodes: [], services: {}, settings: { env: {} }, apps: 'all', serviceOverrides: {} };
+  return { name: DEFAULT_STACK, type: 'local', nodes: [], services: {}, settings: { env: {} }, apps: 'all', serviceOverrides: {}, deploy: { ...DEPLOY_DEFAULTS } };
 }
 
 /** The stack a command works on: named, else `dev`, else the only one, else the implicit local `dev`. */

@@ -202,6 +202,7 @@ function stackSchemas<D extends z.ZodType, B extends z.ZodType>(obj: ObjectOf, d
     apps: z.union([z.literal('all'), names]).optional(),
     serviceOverrides: z.record(z.string(), override).optional(),
     state: stateSchema(obj).optional(),
+    deploy: obj({ limit: count(1).optional(), wait: duration.optional() }).optional(),
   });
   return { stack, infrastructure };
 }

@@ -11,6 +11,7 @@ import { appEnvironment, postgresResources, redisResources, type WiringInput } f
 import { customOnNode, postgresOnNode, redisOnNode, type ServiceOnNode } from './baremetal-services.js';
 import { agentServiceAddress, appsOnNode, type NodeArtifacts } from './node-apps.js';
 import { discoveryTarget } from './discovery-target.js';
+import { orderRollouts } from './rollout-order.js';
 import { place, reachableAddress } from '../config/placement.js';
 import { allocateRedisDbs } from './redis-allocation.js';
 import { AGENT_KEY_ADDRESS, AGENT_KEY_PURPOSE } from './agent-key.js';
@@ -61,6 +62,6 @@ export function buildRemoteGraph(model: StackModel, prior: ReadonlyMap<string, S
     ...mergeSharedResources([...onNode.values()].flatMap((s) => s.resources)),
     ...postgresResources(wiring),
     ...redisResources(wiring),
-    ...nodeResources,
+    ...orderRollouts(nodeResources, { apps: model.apps.map((a) => a.name), nodesOf, deploy: model.stack.deploy }),
   ];
 }

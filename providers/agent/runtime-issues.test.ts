@@ -24,6 +24,15 @@ describe('runtime issues from an agent status document', () => {
     ]);
   });
 
+  it('reports an app the latest reload rolled back, with the last health answer and the release it runs again', () => {
+    const rolledBack = { reason: 'web.1: not ready within 5000 ms (last health answer: http 500)', from: 'aaaaaaaaaaaaaaaa', to: 'bbbbbbbbbbbbbbbb', at: 1 };
+    const doc = { agent: { state: 'running' }, apps: [app('web', 'running', { rolledBack, lastExit: { code: null, signal: 'SIGTERM', reason: 'replaced by a new release' } })] };
+    expect(runtimeIssues('app-2', doc)).toEqual([{
+      target: 'app-2', app: 'web', state: 'rolled back', restarts: 0,
+      detail: 'new release aaaaaaaaaaaa not ready: web.1: not ready within 5000 ms (last health answer: http 500); runs release bbbbbbbbbbbb again',
+    }]);
+  });
+
   it('reports a failed agent with its reason', () => {
     expect(runtimeIssues('db', { agent: { state: 'failed', reason: 'critical app "auth" failed' }, apps: [] }))
       .toEqual([{ target: 'db', app: '(agent)', state: 'agent failed', restarts: 0, detail: 'critical app "auth" failed' }]);

@@ -9,7 +9,7 @@ import type { RuntimeIssue } from '../../planner/resource.js';
 type AppDoc = NonNullable<AgentStatusDoc['apps']>[number];
 type LastExit = AppDoc['lastExit'];
 
-/** Apps crash-looping, failed, blocked or failing their health check; and a failed agent. */
+/** Apps crash-looping, failed, blocked, failing their health check or rolled back by the latest reload; and a failed agent. */
 export function runtimeIssues(target: string, doc: AgentStatusDoc): RuntimeIssue[] {
   const issues: RuntimeIssue[] = [];
   if (doc.agent?.state === 'failed') {
@@ -21,22 +21,33 @@ export function runtimeIssues(target: string, doc: AgentStatusDoc): RuntimeIssue
     const exit = describeExit(app.lastExit);
     issues.push({
       target, app: app.name ?? '?', state, restarts: app.restarts ?? 0,
-      ...(exit ? { lastExit: exit } : {}),
+      ...(exit && state !== ROLLED_BACK ? { lastExit: exit } : {}),
       ...(app.state === 'blocked' && app.blockedBy ? { detail: `waiting for ${app.blockedBy}` } : {}),
       ...(app.state === 'failed' && app.lastExit?.reason ? { detail: app.lastExit.reason } : {}),
+      ...(state === ROLLED_BACK ? { detail: describeRollback(app.rolledBack!) } : {}),
     });
   }
   return issues;
 }
 
+const ROLLED_BACK = 'rolled back';
+
 function issueState(app: AppDoc): string | undefined {
   const restarts = app.restarts ?? 0;
+  if (app.rolledBack && app.state === 'running') return ROLLED_BACK;
   if (app.state === 'failed') return 'failed';
   if (app.state === 'blocked') return 'blocked';
   if (app.state === 'backoff') return 'crash-looping';
   if (app.state === 'starting' && restarts > 0) return 'crash-looping';
   if (app.state === 'running' && app.health === 'failing') return 'health check failing';
   return undefined;
+}
+
+/** `new release 1a2b… not ready: web.1: not ready within 5000 ms (last health answer: http 500); runs 9f8e… again` */
+function describeRollback(r: NonNullable<AppDoc['rolledBack']>): string {
+  const from = r.from ? ` ${r.from.slice(0, 12)}` : '';
+  const to = r.to ? `release ${r.to.slice(0, 12)}` : 'the previous release';
+  return `new release${from} not ready: ${r.reason ?? 'unknown reason'}; runs ${to} again`;
 }
 
 function describeExit(exit: LastExit | undefined): string | undefined {

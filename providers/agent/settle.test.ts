@@ -23,4 +23,13 @@ describe('waitAgentSettled', () => {
     });
     expect(events).toEqual([{ kind: 'warning', address: 'systemd_service.app.omnitron-agent', message: 'media on node app: defineSystem fields the omnitron agent does not use (ignored): processes[0].topology' }]);
   });
+
+  it('fails naming the node, the app rolled back, the last health answer and the release it runs again', async () => {
+    const ctx = { emit: () => undefined, signal: new AbortController().signal } as unknown as Parameters<typeof waitAgentSettled>[0];
+    const rolledBack = { reason: 'main.0: not ready within 5000 ms (last health answer: http 500)', from: 'aaaaaaaaaaaaaaaa', to: 'bbbbbbbbbbbbbbbb', at: 1 };
+    const doc = { agent: { state: 'running' }, apps: [app('web', 'running', { rolledBack }), app('auth', 'running')] };
+    await expect(waitAgentSettled(ctx, { action: 'update', address: 'systemd_service.a2.omnitron-agent' } as Parameters<typeof waitAgentSettled>[1], {
+      target: 'a2', where: 'node a2', timeoutS: 5, read: async () => doc, fresh: () => true, logHint: '', fixHint: '',
+    })).rejects.toThrow('on node a2: the new release was rolled back:\n  web rolled back: new release aaaaaaaaaaaa not ready: main.0: not ready within 5000 ms (last health answer: http 500); runs release bbbbbbbbbbbb again');
+  });
 });

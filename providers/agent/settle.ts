@@ -51,7 +51,7 @@ export async function waitAgentSettled<D extends AgentStatusDoc>(ctx: ProviderCo
   // What the agent could not honour of an app's definition (fields it does not use): warnings, once per apply.
   for (const app of last.apps ?? []) for (const note of app.notes ?? []) ctx.emit({ kind: 'warning', address: op.address, message: `${app.name} on ${w.where}: ${note}` });
   const issues = runtimeIssues(w.target, last);
-  if (issues.length > 0) throw appsFailed(op, w, issues);
+  if (issues.length > 0) throw appsFailed(op, w, issues, issues.every((i) => i.state === 'rolled back') ? 'the new release was rolled back' : undefined);
 }
 
 function notSettled(op: ApplyOp, w: Pick<SettleWatch, 'where' | 'timeoutS' | 'fixHint' | 'logHint'>, doc: AgentStatusDoc | undefined): ProviderError {
@@ -60,7 +60,7 @@ function notSettled(op: ApplyOp, w: Pick<SettleWatch, 'where' | 'timeoutS' | 'fi
   return new ProviderError(op.address, `on ${w.where}: apps still not running after ${w.timeoutS} s: ${waiting.join(', ') || 'none'}`, 'see `omnitron status` and `omnitron logs APP`');
 }
 
-function appsFailed(op: ApplyOp, w: Pick<SettleWatch, 'where' | 'timeoutS' | 'fixHint' | 'logHint'>, issues: RuntimeIssue[]): ProviderError {
-  const lines = issues.map((i) => `${i.app}: ${i.state}${i.lastExit ? `, last exit: ${i.lastExit}` : ''}${i.detail ? ` (${i.detail})` : ''}`);
-  return new ProviderError(op.address, `on ${w.where}: apps did not start:\n  ${lines.join('\n  ')}`, w.fixHint);
+export function appsFailed(op: ApplyOp, w: Pick<SettleWatch, 'where' | 'fixHint'>, issues: RuntimeIssue[], what = 'apps did not start'): ProviderError {
+  const lines = issues.map((i) => (i.state === 'rolled back' ? `${i.app} rolled back: ${i.detail}` : `${i.app}: ${i.state}${i.lastExit ? `, last exit: ${i.lastExit}` : ''}${i.detail ? ` (${i.detail})` : ''}`));
+  return new ProviderError(op.address, `on ${w.where}: ${what}:\n  ${lines.join('\n  ')}`, w.fixHint);
 }

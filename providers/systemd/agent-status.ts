@@ -6,9 +6,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runtimeIssues } from '../agent/runtime-issues.js';
 import { ProviderError, type ApplyOp, type ProviderContext, type RuntimeIssue } from '../../planner/resource.js';
-import { waitAgentSettled as waitSettled } from '../agent/settle.js';
+import { appsFailed, waitAgentSettled as waitSettled } from '../agent/settle.js';
 import type { Transport } from '../../planner/transport.js';
 import type { FileFact } from './facts.js';
+import { switchRelease } from './commands.js';
+import { runScript } from './node-type.js';
 import type { ProbeRequest } from './probe.js';
 import { parseAgentStatus, type AgentStatusDoc } from '../../contract/agent/status.js';
 
@@ -49,6 +51,31 @@ export function waitAgentSettled(ctx: ProviderContext, t: Transport, op: ApplyOp
     logHint: `see journalctl -u omnitron-agent on node ${node}`,
     fixHint: 'see `omnitron logs APP` for why; fix the release or its config and apply again',
   });
+}
+
+/** A rolling deploy's `wait`: the node's apps must still be running as asked this long after they settled. */
+export async function holdHealthy(ctx: ProviderContext, t: Transport, op: ApplyOp, where: { node: string; path: string; ms: number }): Promise<void> {
+  await sleep(where.ms, undefined, { signal: ctx.signal });
+  const doc = await readAgentStatus(t, where.path);
+  const issues = doc ? runtimeIssues(where.node, doc) : [];
+  if (issues.length > 0) throw appsFailed(op, { where: `node ${where.node}`, fixHint: 'see `omnitron logs APP` for why; the nodes after this one were not touched' }, issues, `apps stopped running within the ${where.ms / 1000} s deploy wait`);
+}
+
+const RELEASE_DIR = /^(\/.+)\/releases\/([0-9a-f]{64})$/;
+
+/**
+ * Apps the agent rolled back run their previous release again: their `current` is switched back to
+ * it (the agent's sandbox cannot write there), and the history notes the release that failed.
+ */
+export async function pointCurrentBack(ctx: ProviderContext, t: Transport, op: ApplyOp, path: string): Promise<void> {
+  const doc = await readAgentStatus(t, path);
+  for (const app of doc?.apps ?? []) {
+    const runs = RELEASE_DIR.exec(app.rolledBack?.runs ?? '');
+    const failed = RELEASE_DIR.exec(app.rolledBack?.failed ?? '');
+    if (!runs || !failed || runs[1] !== failed[1]) continue;
+    ctx.emit({ kind: 'progress', address: op.address, message: `switching ${app.name}'s current back to ${runs[2]!.slice(0, 12)}` });
+    await runScript(t, switchRelease(runs[1]!, runs[2]!, failed[2]!, 'rollback', failed[2]!));
+  }
 }
 
 const HANDOVER_TIMEOUT_MS = 30_000;

@@ -27,8 +27,17 @@ const plan = (fact: FakeAnswer, desired: Json = want) => {
 describe('app_release plan', () => {
   it('current is the release: no-op; another release: update; nothing there: create', () => {
     expect(plan(answer.release(B, [A, B]))).toEqual({ action: 'noop', reason: 'matches config' });
-    expect(plan(answer.release(A, [A, B]))).toEqual({ action: 'update', reason: 'changed outside omnitron', diffs: [{ path: 'release', before: A, after: B }] });
+    // An older release running (a rollback) says which runs and which config asks for.
+    expect(plan(answer.release(A, [A, B]))).toEqual({ action: 'update', reason: `the config's release ${B.slice(0, 12)} differs from the release that runs, ${A.slice(0, 12)}`, diffs: [{ path: 'release', before: A, after: B }] });
     expect(plan(answer.missing())).toMatchObject({ action: 'create' });
+  });
+
+  it('says a release `omnitron rollback` recorded differs from config; a plain config change is just that', () => {
+    const observed = observe(answer.release(A, [A, B]));
+    const recorded = { ...stateRecord(ADDRESS, 'app_release', { ...want, release: A }), outputs: { current: A, previous: B, rolledBackFrom: B } };
+    expect(appRelease.plan({ address: ADDRESS, desired: want, prior: recorded, sensitive: [], observed }).reason).toBe(`the config's release ${B.slice(0, 12)} differs from the release that runs, ${A.slice(0, 12)}`);
+    const deployed = { ...stateRecord(ADDRESS, 'app_release', { ...want, release: A }), outputs: { current: A, previous: null } };
+    expect(appRelease.plan({ address: ADDRESS, desired: want, prior: deployed, sensitive: [], observed }).reason).toBe('config changed');
   });
 
   it('current pointing at a deleted release directory is no release', () => {

@@ -35,7 +35,15 @@ type Attributes = z.infer<typeof schema>;
 
 export function planAppRelease(input: PlanInput): Decision {
   refuseConflict(input, str((input.desired ?? {}) as Attrs, 'node') ?? '?');
-  return planAgainstLive(input, OPTIONS);
+  const decision = planAgainstLive(input, OPTIONS);
+  const running = observedReleases(input.observed).current;
+  const wanted = str((input.desired ?? {}) as Attrs, 'release');
+  // A rollback (the agent's, seen as a change outside omnitron, or `omnitron rollback`, recorded) leaves another release running than config asks for.
+  const rolledBack = decision.reason === 'changed outside omnitron' || typeof input.prior?.outputs.rolledBackFrom === 'string';
+  if (decision.action === 'update' && rolledBack && running && wanted && running !== wanted && decision.diffs.every((d) => d.path === 'release')) {
+    return { ...decision, reason: `the config's release ${wanted.slice(0, 12)} differs from the release that runs, ${running.slice(0, 12)}` };
+  }
+  return decision;
 }
 
 function requests(attrs: Attrs): ProbeRequest[] {

@@ -74,7 +74,7 @@ describe('release and artifact scripts, run by sh', () => {
     return run(extractRelease(uploaded, root, release.sha, release.sha, 'root'));
   }
 
-  it('extract, switch atomically, keep the previous, prune older', () => {
+  it('extract, switch atomically, keep the last five current, prune older, and note each switch', () => {
     const [a, b, c] = [tarball('a', 'A'), tarball('b', 'B'), tarball('c', 'C')];
     const releases = () => readdirSync(path.join(root, 'releases')).sort();
     expect(extract(a).status).toBe(0);
@@ -86,14 +86,23 @@ describe('release and artifact scripts, run by sh', () => {
     expect(releases()).toEqual([a.sha, b.sha].sort());
     expect(extract(c).status).toBe(0);
     expect(run(switchRelease(root, c.sha, b.sha)).status).toBe(0);
-    expect(releases()).toEqual([b.sha, c.sha].sort());
-    // Rollback: a switch to the kept release, no upload.
-    expect(run(switchRelease(root, b.sha, c.sha)).status).toBe(0);
-    expect(readFileSync(path.join(root, 'current', 'main.js'), 'utf8')).toBe('B');
-    expect(releases()).toEqual([b.sha, c.sha].sort());
-    expect(readdirSync(root).sort()).toEqual(['current', 'releases']);
+    expect(releases()).toEqual([a.sha, b.sha, c.sha].sort());
+    // Rollback: a switch to a kept release, no upload.
+    expect(run(switchRelease(root, a.sha, c.sha, 'rollback')).status).toBe(0);
+    expect(readFileSync(path.join(root, 'current', 'main.js'), 'utf8')).toBe('A');
+    expect(releases()).toEqual([a.sha, b.sha, c.sha].sort());
+    expect(readdirSync(root).sort()).toEqual(['current', 'history', 'releases']);
+    expect(readFileSync(path.join(root, 'history'), 'utf8').split('\n').filter(Boolean).map((l) => l.split(' ').slice(1).join(' ')))
+      .toEqual([`${a.sha} deployed`, `${b.sha} deployed`, `${c.sha} deployed`, `${a.sha} rollback`]);
+    const more = ['d', 'e', 'f', 'g'].map((n) => tarball(n, n.toUpperCase()));
+    for (const r of more) {
+      expect(extract(r).status).toBe(0);
+      expect(run(switchRelease(root, r.sha, a.sha)).status).toBe(0);
+    }
+    // Current g, then f, e, d, a (b and c were current longest ago).
+    expect(releases()).toEqual([a.sha, ...more.map((r) => r.sha)].sort());
     expect(existsSync(path.join(base, 'pwned'))).toBe(false);
-  });
+  }, 20_000); // many short processes: slow on a loaded machine
 
   it('refuses a tarball whose sha256 is not the one apply wrote', () => {
     const uploaded = path.join(base, 'bad.tgz');

@@ -3,6 +3,7 @@
  * operations are fixed scripts run as `sh -c SCRIPT name ARG…`: values arrive as positional parameters
  * and are only ever used inside double quotes, never pasted into the script text.
  */
+import { RELEASE_HISTORY, type ReleaseEvent } from '../../contract/agent/release-history.js';
 
 export const INPUTS_DIR = '/var/lib/omnitron/inputs';
 export const UNIT_DIR = '/etc/systemd/system';
@@ -110,16 +111,47 @@ export function extractRelease(uploaded: string, root: string, release: string, 
   ].join('\n'), [uploaded, root, release, tarballSha256, owner]);
 }
 
-/** Points `<root>/current` at the release atomically (symlink under a temp name, then rename), then prunes. */
-export function switchRelease(root: string, release: string, keep: string): string[] {
+/** What an app's release root holds: `current <link>`, then `release <digest> <mtime>` lines, then `history <line>` lines. */
+export function listReleases(root: string): string[] {
+  return script('omnitron-releases', [
+    'root=$1; history="$root/$2"',
+    'printf \'current %s\\n\' "$(readlink -- "$root/current" || true)"',
+    'for d in "$root"/releases/*; do',
+    '  [ -d "$d" ] || continue',
+    '  printf \'release %s %s\\n\' "${d##*/}" "$(stat -c %Y -- "$d")"',
+    'done',
+    'if [ -f "$history" ]; then sed -e \'s/^/history /\' -- "$history"; fi',
+  ].join('\n'), [root, RELEASE_HISTORY]);
+}
+
+/** Forgets what a service was last reloaded with, so the next apply reloads it (after `omnitron rollback`). */
+export function forgetReloadInputs(unit: string): string[] {
+  return ['sed', '-i', '-e', '/^reload /d', '--', inputsMarkerPath(unit)];
+}
+
+/** Releases kept on a node for rollback: the current one and the ones current before it, newest first. */
+export const KEPT_RELEASES = 5;
+
+/**
+ * Points `<root>/current` at the release atomically (symlink under a temp name, then rename), notes the
+ * switch in the history, then prunes every release but the last KEPT_RELEASES current ones (and `keep`).
+ * `failed`: the release a rollback leaves because it was not healthy, noted so in the history.
+ */
+export function switchRelease(root: string, release: string, keep: string, event: ReleaseEvent = 'deployed', failed = ''): string[] {
   return script('omnitron-switch', [
-    'root=$1; rel=$2; keep=$3',
+    'root=$1; rel=$2; keep=$3; event=$4; kept=$5; history="$root/$6"; failed=$7',
     'ln -sfn -- "releases/$rel" "$root/.current.tmp"',
     'mv -f -T -- "$root/.current.tmp" "$root/current"',
+    'if [ -n "$failed" ]; then printf \'%s %s failed\\n\' "$(date +%s)" "$failed" >> "$history"; fi',
+    'printf \'%s %s %s\\n\' "$(date +%s)" "$rel" "$event" >> "$history"',
+    'tail -n 200 -- "$history" > "$history.tmp"; mv -f -- "$history.tmp" "$history"',
+    'recent=$(awk \'{ r[NR] = $2 } END { for (i = NR; i > 0; i--) if (!seen[r[i]]++) print r[i] }\' "$history" | head -n "$kept")',
     'for d in "$root"/releases/*; do',
     '  [ -e "$d" ] || continue',
     '  name=${d##*/}',
-    '  if [ "$name" != "$rel" ] && [ "$name" != "$keep" ]; then rm -rf -- "$d"; fi',
+    '  if [ "$name" = "$rel" ] || [ "$name" = "$keep" ]; then continue; fi',
+    '  if printf \'%s\\n\' "$recent" | grep -qxF -- "$name"; then continue; fi',
+    '  rm -rf -- "$d"',
     'done',
-  ].join('\n'), [root, release, keep]);
+  ].join('\n'), [root, release, keep, event, String(KEPT_RELEASES), RELEASE_HISTORY, failed]);
 }

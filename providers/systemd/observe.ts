@@ -13,7 +13,9 @@ import { markerPath, ownerFromMarker } from './owner-marker.js';
 import type { Attrs, NodeResourceType, ReadContext } from './node-type.js';
 import { encodeRequests, parseProbeOutput, probeCommand, requestKey, type ProbeRequest, type RawAnswer } from './probe.js';
 
-const NODES_AT_ONCE = 4;
+// As many nodes at once as apply works on by default (Terraform's parallelism): a plan of ten nodes is one
+// wave of connections, not three.
+const NODES_AT_ONCE = 10;
 const STDERR_SHOWN = 1_000;
 
 export interface Target {

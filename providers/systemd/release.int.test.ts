@@ -85,7 +85,7 @@ afterAll(async () => {
 });
 
 describe('app_release', () => {
-  it('switches releases atomically, keeps the previous, rolls back without uploading, prunes, deletes', async () => {
+  it('switches releases atomically, keeps the last five, rolls back without uploading, deletes', async () => {
     const [a, b, c] = [await tarball('a', 'A'), await tarball('b', 'B'), await tarball('c', 'C')];
     expect(summary(await converge([release(a)]))['app_release.it']).toBe('create (not found)');
     expect(state.get('app_release.it')?.outputs).toEqual({ current: a.release, previous: null });
@@ -108,8 +108,8 @@ describe('app_release', () => {
     expect(counter!.roundTrips).toBe(1);
 
     await converge([release(c)]);
-    expect((await onNode(['ls', '-A', `${ROOT}/releases`])).split('\n').filter(Boolean).sort()).toEqual([a.release, c.release].sort());
-    expect((await onNode(['ls', '-A', ROOT])).split('\n').filter(Boolean)).toEqual(['current', 'releases']);
+    expect((await onNode(['ls', '-A', `${ROOT}/releases`])).split('\n').filter(Boolean).sort()).toEqual([a.release, b.release, c.release].sort());
+    expect((await onNode(['ls', '-A', ROOT])).split('\n').filter(Boolean)).toEqual(['current', 'history', 'releases']);
 
     expect(summary(await converge([]))['app_release.it']).toBe('delete (no longer in config)');
     expect((await (await pool.connection(node)).exec(['test', '-e', ROOT])).code).toBe(1);

@@ -13,7 +13,7 @@ import { plannedSteps, ProviderError, type ApplyOp, type Applied, type Observed,
 import type { Transport } from '../../planner/transport.js';
 import { inputsMarkerPath, journal, removeFile, resetFailed, systemctl, unitState, writeInputsMarker } from './commands.js';
 import { fileFact, markerFact, unitFact } from './facts.js';
-import { handOverAgent, issuesFromFact, markOf, readAgentStatus, statusRequest, waitAgentSettled } from './agent-status.js';
+import { handOverAgent, holdHealthy, issuesFromFact, markOf, pointCurrentBack, readAgentStatus, statusRequest, waitAgentSettled } from './agent-status.js';
 import { nodeName, onNode, progress, removingOld, runScript, str, unitName, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
 import { parseAttributes } from '../parse-attributes.js';
 import type { ProbeRequest } from './probe.js';
@@ -110,7 +110,14 @@ async function converge(ctx: ProviderContext, t: Transport, op: ApplyOp, a: Attr
   }
   if (agentWait) {
     progress(ctx, op.address, 'waiting for the agent to start its apps');
-    await waitAgentSettled(ctx, t, op, agentWait);
+    await waitAgentSettled(ctx, t, op, agentWait).catch(async (err: unknown) => {
+      await pointCurrentBack(ctx, t, op, agentWait.path);
+      throw err;
+    });
+    if (op.holdAfter) {
+      progress(ctx, op.address, `watching the apps stay healthy for ${op.holdAfter / 1000} s before the next nodes`);
+      await holdHealthy(ctx, t, op, { node: a.node, path: agentWait.path, ms: op.holdAfter });
+    }
     await mark();
   }
 }

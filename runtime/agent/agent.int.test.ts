@@ -131,7 +131,7 @@ describe('node agent (bundled, real processes)', () => {
     env(path.join(tmp, 'api.env'), 'GREETING="changed"\n');
     writeManifest(manifestPath, { ...manifest, apps: manifest.apps.filter((a) => a.name !== 'solo') });
     const reload = await agentRequest({ socketPath: socket, token: await token('reload'), method: 'POST', path: agentPaths.reload });
-    expect(reload.body).toEqual({ started: [], stopped: ['solo'], restarted: ['api'], unchanged: ['sys'] });
+    expect(reload.body).toEqual({ started: [], stopped: ['solo'], restarted: ['api'], unchanged: ['sys'], rolledBack: [] });
     expect((await fetchStatus(socket, await token())).agent.reloadError).toBeUndefined();
     const reloaded = await allRunning(socket, ['api', 'sys']);
     expect(pidsOf(byName(reloaded, 'sys'))).toEqual(pidsOf(byName(before, 'sys')));

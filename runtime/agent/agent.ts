@@ -240,7 +240,7 @@ class NodeAgent implements RunningAgent {
 }
 
 function eventLevel(e: SupervisorEvent): 'info' | 'warn' | 'error' {
-  if (e.type === 'failed' || e.type === 'critical' || e.type === 'start-failed' || e.type === 'process-failed') return 'error';
+  if (e.type === 'failed' || e.type === 'critical' || e.type === 'rolled-back' || e.type === 'start-failed' || e.type === 'process-failed') return 'error';
   if (e.type === 'exit' || e.type === 'health-failed' || e.type === 'restart-scheduled' || e.type === 'blocked') return 'warn';
   return 'info';
 }

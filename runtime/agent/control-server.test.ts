@@ -28,7 +28,7 @@ beforeAll(async () => {
       status: () => status,
       restart: async (name) => { restarted.push(name); return app; },
       logFile: () => logFile,
-      reload: async () => ({ started: ['new'], stopped: [], restarted: [], unchanged: ['api'] }),
+      reload: async () => ({ started: ['new'], stopped: [], restarted: [], unchanged: ['api'], rolledBack: [] }),
     },
   });
 });
@@ -54,7 +54,7 @@ describe('control server', () => {
     expect((await call('GET', agentPaths.status)).body).toEqual(status);
     expect((await call('POST', agentPaths.restart('api'))).body).toEqual({ app });
     expect(restarted).toEqual(['api']);
-    expect((await call('POST', agentPaths.reload)).body).toEqual({ started: ['new'], stopped: [], restarted: [], unchanged: ['api'] });
+    expect((await call('POST', agentPaths.reload)).body).toEqual({ started: ['new'], stopped: [], restarted: [], unchanged: ['api'], rolledBack: [] });
   });
 
   it('refuses a forged token with 401 and a short reason, before routing', async () => {
@@ -93,7 +93,7 @@ describe('control server', () => {
 
   it('refuses to replace a live socket and a regular file, and removes a stale socket', async () => {
     const verifier = () => async () => undefined;
-    const handlers = { status: () => status, restart: async () => app, logFile: () => logFile, reload: async () => ({ started: [], stopped: [], restarted: [], unchanged: [] }) };
+    const handlers = { status: () => status, restart: async () => app, logFile: () => logFile, reload: async () => ({ started: [], stopped: [], restarted: [], unchanged: [], rolledBack: [] }) };
     await expect(startControlServer({ socketPath, verifier, handlers })).rejects.toThrow(`another agent is listening on ${socketPath}`);
     const plain = path.join(tmp, 'plain');
     writeFileSync(plain, '');

@@ -61,11 +61,13 @@ async function resolveAppWithVersion(app: ManifestApp, logDir: string, deps: Res
   const appHealth = system?.health?.enabled === false ? undefined : app.health;
   const { processes, health } = processSpecs(app, entries, appHealth, env.PORT, (file) => runAs(user, [node, file]));
   const notes = system?.ignored?.length ? [`defineSystem fields the omnitron agent does not use (ignored): ${system.ignored.join(', ')}`] : [];
+  const cwd = real(app.cwd, 'cwd');
+  const revision = runningRevision(app.revision, cwd);
   const spec: AppSpec = {
     name: app.name,
     processes,
-    cwd: real(app.cwd, 'cwd'),
-    env: { ...env, OMNITRON_APP_NAME: app.name, ...(app.revision ? { OMNITRON_APP_REVISION: app.revision } : {}) },
+    cwd,
+    env: { ...env, OMNITRON_APP_NAME: app.name, ...(revision ? { OMNITRON_APP_REVISION: revision } : {}) },
     dependsOn: app.dependsOn,
     critical: app.critical,
     startupTimeout: app.startupTimeout,
@@ -73,6 +75,7 @@ async function resolveAppWithVersion(app: ManifestApp, logDir: string, deps: Res
     shutdown: overrideShutdown(app.shutdown, system?.shutdown),
     restart: app.restart,
     logs: { dir: logDir, ...app.logs },
+    ...(app.instances !== undefined && app.instances > 1 ? { instances: app.instances } : {}),
   };
   return { spec, notes, ...(system?.version !== undefined ? { version: system.version } : {}) };
 }
@@ -147,6 +150,15 @@ function loadSystem(bootstrap: string, app: ManifestApp, user: OsUser | undefine
 /** defineSystem's shutdown wins field by field; a field it leaves out keeps the manifest's value. */
 export function overrideShutdown(base: AppSpec['shutdown'], over: SystemShutdown | undefined): AppSpec['shutdown'] {
   return { priority: over?.priority ?? base.priority, timeout: over?.timeout ?? base.timeout };
+}
+
+/**
+ * A release directory is named by its digest, and the manifest's revision is that digest's start; once
+ * `current` was switched back (a rollback), the directory says which release runs, not the manifest.
+ */
+function runningRevision(manifestRevision: string | undefined, cwd: string): string | undefined {
+  const dir = path.basename(cwd);
+  return manifestRevision && /^[0-9a-f]{64}$/.test(dir) ? dir.slice(0, manifestRevision.length) : manifestRevision;
 }
 
 function real(file: string, field: string): string {

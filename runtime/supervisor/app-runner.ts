@@ -22,6 +22,8 @@ export interface RunnerContext {
   /** Called after every state change, so the supervisor can re-check dependency waits. */
   changed: () => void;
   handover?: { pipeDir: string; owner: string };
+  /** The runner of the release before, during a rollout: its processes' logs are shared. */
+  previous?: AppRunner;
 }
 
 /** A process of this app found running, to supervise again instead of starting it. */
@@ -44,13 +46,15 @@ export class AppRunner {
   #wasRunning = false;
   #abort = new AbortController();
   #planned = new WeakMap<Child, string>(); // children we stop on purpose, with the reason
+  /** During a rollout a start that is not ready is reported, not retried: the supervisor rolls back. */
+  #gated = false;
   readonly #slots: Slot[];
   readonly #budget: RestartWindow;
   readonly #health?: HealthMonitor;
   readonly #watchers = new Watchers();
 
   constructor(readonly spec: AppSpec, private readonly ctx: RunnerContext) {
-    this.#slots = spec.processes.map((p, i) => newSlot(spec, p, i));
+    this.#slots = spec.processes.map((p, i) => newSlot(spec, p, i, ctx.previous?.logOf(p.name)));
     this.#budget = new RestartWindow(spec.restart.maxRestarts, spec.restart.window, ctx.now);
     if (spec.health) this.#health = new HealthMonitor(spec.health, this.#probeContext(), {
       active: () => this.state === 'running',
@@ -66,6 +70,10 @@ export class AppRunner {
         exhausted: (reason) => void this.#onFailure(slot, reason),
       });
     }
+  }
+
+  logOf(processName: string): Slot['log'] | undefined {
+    return this.#slots.find((s) => s.spec.name === processName)?.log;
   }
 
   get state(): AppState {
@@ -91,6 +99,38 @@ export class AppRunner {
     for (const slot of this.#slots) void this.#launch(slot);
     this.#changed();
     await this.whenSettled();
+  }
+
+  /**
+   * Rollout, new release: starts these processes (the first call makes the app active) and waits for
+   * their first readiness only. Resolves with why one was not ready, having stopped it; nothing is retried.
+   */
+  async launchGated(indexes: number[]): Promise<string | undefined> {
+    if (this.#phase !== 'active') {
+      this.#phase = 'active';
+      this.#abort = new AbortController();
+      this.#startHealth();
+    }
+    this.#gated = true;
+    const reasons = await Promise.all(indexes.map((i) => this.#launch(this.#slots[i])));
+    return reasons.find((r) => r !== undefined);
+  }
+
+  /** Rollout done: failures are restarted per strategy from now on. */
+  endRollout(): void {
+    this.#gated = false;
+  }
+
+  /** Rollout, previous release: stops these processes on purpose, leaving their place to the new release. */
+  async handOff(indexes: number[]): Promise<void> {
+    const slots = indexes.map((i) => this.#slots[i]);
+    for (const slot of slots) slot.claimed = true; // no restart strategy brings them back meanwhile
+    await this.#stopSlots(slots, 'replaced by a new release');
+  }
+
+  /** Rollout undone: these processes start again from this (the previous) release. */
+  async takeBack(indexes: number[]): Promise<void> {
+    await Promise.all(indexes.map((i) => this.#launch(this.#slots[i])));
   }
 
   /** Supervises processes an earlier agent left running (one per declared process) as if this runner had started them. */
@@ -187,14 +227,15 @@ export class AppRunner {
     this.ctx.emit({ type: 'metrics', app: this.spec.name, process: slot.spec.name, cpu: sample.cpu, rss: sample.rss });
   }
 
-  async #launch(slot: Slot): Promise<void> {
+  /** Resolves with why the process was not ready, when this runner is gated (see launchGated). */
+  async #launch(slot: Slot): Promise<string | undefined> {
     const signal = this.#abort.signal;
     const child = this.#spawn(slot);
-    if (!child) return;
+    if (!child) return this.#gated ? slot.lastExit?.reason ?? 'could not start' : undefined;
     const health = slot.spec.health === undefined ? this.spec.health : slot.spec.health ?? undefined;
     const outcome = await waitReady(child, { ipc: slot.spec.ipc, health, probe: this.#probeContext(slot.spec), timeoutMs: startupTimeoutOf(this.spec, slot.spec), signal });
     if (signal.aborted || slot.child !== child || this.#planned.has(child)) return;
-    if (outcome.ok) return this.#ready(slot, outcome.via);
+    if (outcome.ok) return void this.#ready(slot, outcome.via);
     const reason = explainStartFailure(this.spec.name, slot.spec, outcome.reason);
     this.ctx.emit({ type: 'start-failed', app: this.spec.name, process: slot.spec.name, reason });
     slot.state = 'backoff';
@@ -203,6 +244,11 @@ export class AppRunner {
     else if (slot.lastExit) slot.lastExit.reason = reason;
     this.#changed();
     await terminateGroup(child, this.spec.shutdown.timeout);
+    if (this.#gated) {
+      slot.state = 'failed';
+      this.#changed();
+      return reason;
+    }
     if (!signal.aborted) await this.#onFailure(slot, reason);
   }
 
@@ -231,7 +277,8 @@ export class AppRunner {
       const reason = `could not start: ${(err as Error).message}`;
       this.ctx.emit({ type: 'start-failed', app: this.spec.name, process: slot.spec.name, reason });
       slot.state = 'backoff';
-      void this.#onFailure(slot, reason);
+      slot.lastExit = { code: null, signal: null, at: this.ctx.now(), reason };
+      if (!this.#gated) void this.#onFailure(slot, reason);
       return undefined;
     } finally {
       if (output) closeFd(output.childFd);
@@ -273,7 +320,7 @@ export class AppRunner {
     const attempt = (trigger?.budget ?? this.#budget).take();
     if (attempt === undefined) return trigger?.budget ? this.#failProcess(trigger, reason) : this.#fail(trigger, reason);
     this.#restarts += 1;
-    const group = this.#restartGroup(trigger).filter((s) => s === trigger || (!s.claimed && !gaveUp(s)));
+    const group = this.#restartGroup(trigger).filter((s) => s === trigger || (!s.claimed && !gaveUp(s) && s.starts > 0));
     for (const slot of group) slot.claimed = true;
     const delayMs = computeBackoff(attempt, this.spec.restart.backoff);
     this.ctx.emit({ type: 'restart-scheduled', app: this.spec.name, process: trigger?.spec.name ?? '*', delayMs, attempt });

@@ -33,9 +33,10 @@ export function waitReady(child: ChildProcess, opts: ReadinessOptions): Promise<
     listen('exit', (code: number | null, signal: string | null) => finish({ ok: false, reason: `${describeExit(code, signal)} before ready` }));
     listen('error', (err: Error) => finish({ ok: false, reason: `could not start: ${err.message}` }));
     if (opts.ipc) listen('message', (message: unknown) => { if (isReadyMessage(message)) finish({ ok: true, via: 'ipc' }); });
-    if (opts.health) void pollHealth(opts.health, opts.probe, () => done, () => finish({ ok: true, via: 'health' }));
+    let lastAnswer: string | undefined;
+    if (opts.health) void pollHealth(opts.health, opts.probe, () => done, () => finish({ ok: true, via: 'health' }), (answer) => { lastAnswer = answer; });
     if (!opts.ipc && !opts.health) after(ALIVE_READY_MS, () => finish({ ok: true, via: 'alive' }));
-    after(opts.timeoutMs, () => finish({ ok: false, reason: `not ready within ${opts.timeoutMs} ms` }));
+    after(opts.timeoutMs, () => finish({ ok: false, reason: `not ready within ${opts.timeoutMs} ms${lastAnswer ? ` (last health answer: ${lastAnswer})` : ''}` }));
     const onAbort = (): void => finish({ ok: false, reason: 'aborted' });
     opts.signal.addEventListener('abort', onAbort, { once: true });
     cleanups.push(() => opts.signal.removeEventListener('abort', onAbort));
@@ -47,12 +48,13 @@ export function isReadyMessage(message: unknown): boolean {
   return message === 'ready' || (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ready');
 }
 
-async function pollHealth(spec: HealthSpec, ctx: ProbeContext, finished: () => boolean, onHealthy: () => void): Promise<void> {
+async function pollHealth(spec: HealthSpec, ctx: ProbeContext, finished: () => boolean, onHealthy: () => void, onAnswer: (reason: string) => void): Promise<void> {
   const pause = Math.max(10, Math.min(spec.interval, HEALTH_POLL_MAX_MS));
   while (!finished()) {
     const result = await probeHealth(spec, ctx);
     if (finished()) return;
     if (result.ok) return onHealthy();
+    onAnswer(result.reason);
     await sleep(pause);
   }
 }

@@ -36,7 +36,7 @@ describe('reconcile', () => {
       app('added', tmp.dir, { dependsOn: ['change'], processes: fast }),
     ]);
 
-    expect(result).toEqual({ started: ['added'], stopped: ['drop'], restarted: ['change'], unchanged: ['keep', 'db'] });
+    expect(result).toEqual({ started: ['added'], stopped: ['drop'], restarted: ['change'], unchanged: ['keep', 'db'], rolledBack: [] });
     const trail = events.trail((e) => e.t >= events.events[from].t && e.type !== 'metrics');
     expect(trail.slice(0, 3).sort()).toEqual(['exit change/main', 'exit drop/main', 'stopped drop']); // same shutdown batch
     expect(trail.slice(3)).toEqual(['starting change/main', 'ready change/main', 'starting added/main', 'ready added/main']);
@@ -47,7 +47,7 @@ describe('reconcile', () => {
     expect(await readFile(sup.logFile('change'), 'utf8')).toMatch(/GREETING=one\n.*GREETING=two\n$/s);
 
     const again = await sup.reconcile([keep, db, { ...change, env: { GREETING: 'two' } }, app('added', tmp.dir, { dependsOn: ['change'], processes: fast })]);
-    expect(again).toEqual({ started: [], stopped: [], restarted: [], unchanged: ['keep', 'db', 'change', 'added'] });
+    expect(again).toEqual({ started: [], stopped: [], restarted: [], unchanged: ['keep', 'db', 'change', 'added'], rolledBack: [] });
   });
 
   it('gives a failed app and the apps it blocked another start, though their specs did not change', async () => {
@@ -59,7 +59,7 @@ describe('reconcile', () => {
     expect(sup.status().map((s) => [s.name, s.state])).toEqual([['flaky', 'failed'], ['dependent', 'running']]);
 
     const result = await sup.reconcile([flaky, dependent]);
-    expect(result).toEqual({ started: [], stopped: [], restarted: ['flaky'], unchanged: ['dependent'] });
+    expect(result).toEqual({ started: [], stopped: [], restarted: ['flaky'], unchanged: ['dependent'], rolledBack: [] });
     expect(sup.status().map((s) => [s.name, s.state])).toEqual([['flaky', 'running'], ['dependent', 'running']]);
   });
 

@@ -49,8 +49,9 @@ function safeSegment(name: string): string {
   return cleaned === '.' || cleaned === '..' || cleaned === '' ? '_' : cleaned;
 }
 
-export function newSlot(app: AppSpec, spec: ProcessSpec, index: number): Slot {
-  return { spec, index, log: new RotatingLog(logPath(app, spec.name), app.logs), state: 'pending', starts: 0, claimed: false };
+/** `log`: the same process's log of the release before, so one writer keeps the file while both run. */
+export function newSlot(app: AppSpec, spec: ProcessSpec, index: number, log?: RotatingLog): Slot {
+  return { spec, index, log: log ?? new RotatingLog(logPath(app, spec.name), app.logs), state: 'pending', starts: 0, claimed: false };
 }
 
 export function livePid(slot: Slot): number | undefined {

@@ -4,6 +4,7 @@ import { terminateGroup } from './process-group.js';
 import type { StampedProcess } from './stamped-processes.js';
 import { cycleMembers, shutdownBatches, type OrderNode } from './dependency-order.js';
 import { logPath } from './slot.js';
+import { canRollOut, rollOut } from './rollout.js';
 import { specDigest, specEqual } from './spec-equal.js';
 import type { AppSpec, SupervisorEvent, SupervisorOptions } from './types.js';
 import { Watchers } from './watchers.js';
@@ -15,7 +16,7 @@ const DEFAULT_METRICS_INTERVAL_MS = 5_000;
 const GIVES_UP: ReadonlySet<string> = new Set(['failed', 'blocked', 'stopped']);
 const GAVE_UP: ReadonlySet<string> = new Set(['failed', 'blocked']);
 
-export interface ReconcileResult { started: string[]; stopped: string[]; restarted: string[]; unchanged: string[] }
+export interface ReconcileResult { started: string[]; stopped: string[]; restarted: string[]; unchanged: string[]; rolledBack: string[] }
 
 /**
  * The node agent's process supervisor: runs every app as child process groups, starts them in
@@ -26,6 +27,8 @@ export class Supervisor {
   readonly #runners = new Map<string, AppRunner>();
   readonly #launches = new WeakMap<AppRunner, number>();
   readonly #watchers = new Watchers();
+  /** Apps the latest reconcile rolled back, with why. */
+  readonly #rolledBack = new Map<string, NonNullable<AppStatus['rolledBack']>>();
   readonly #now: () => number;
   readonly #emit: (event: SupervisorEvent) => void;
   readonly #metricsInterval: number;
@@ -100,7 +103,10 @@ export class Supervisor {
   }
 
   status(): AppStatus[] {
-    return [...this.#runners.values()].map((r) => r.status());
+    return [...this.#runners.values()].map((r) => {
+      const rolledBack = this.#rolledBack.get(r.spec.name);
+      return rolledBack ? { ...r.status(), rolledBack } : r.status();
+    });
   }
 
   logFile(app: string, process?: string): string {
@@ -112,7 +118,9 @@ export class Supervisor {
 
   async #reconcile(apps: AppSpec[]): Promise<ReconcileResult> {
     assertUniqueNames(apps);
-    const result: ReconcileResult = { started: [], stopped: [], restarted: [], unchanged: [] };
+    const result: ReconcileResult = { started: [], stopped: [], restarted: [], unchanged: [], rolledBack: [] };
+    this.#rolledBack.clear();
+    const rolling: Array<[AppRunner, AppRunner]> = [];
     const wanted = new Set(apps.map((a) => a.name));
     const removed = [...this.#runners.values()].filter((r) => !wanted.has(r.spec.name));
     const replaced = new Set<AppRunner>();
@@ -122,6 +130,10 @@ export class Supervisor {
       // A failed or blocked app does not match a manifest that asks for it to run: a reload gives it another start.
       if (current && specEqual(current.spec, app) && !GAVE_UP.has(current.state)) { result.unchanged.push(app.name); continue; }
       (current ? result.restarted : result.started).push(app.name);
+      if (current && current.state === 'running' && canRollOut(current.spec, app)) {
+        rolling.push([current, this.#newRunner(app, current)]);
+        continue;
+      }
       if (current) replaced.add(current);
       const runner = this.#newRunner(app);
       fresh.push(runner);
@@ -133,8 +145,25 @@ export class Supervisor {
     result.stopped = removed.map((r) => r.spec.name);
     this.#watchers.wake();
     this.#startMetrics();
-    await Promise.all(fresh.map((r) => this.#launch(r)));
+    // Rollouts first: a rolling app stops being `running` at once, so a new app depending on it waits for its new release.
+    await Promise.all([...rolling.map(([previous, next]) => this.#rollOut(previous, next, result)), ...fresh.map((r) => this.#launch(r))]);
     return result;
+  }
+
+  /** A running app's new release, step by step; one not ready in time leaves the previous release running (see rollout.ts). */
+  async #rollOut(previous: AppRunner, next: AppRunner, result: ReconcileResult): Promise<void> {
+    const outcome = await rollOut(previous, next);
+    const name = next.spec.name;
+    if (outcome.ok) {
+      this.#runners.set(name, next);
+      await previous.dispose();
+    } else {
+      await next.dispose();
+      this.#rolledBack.set(name, { reason: outcome.reason, at: this.#now(), runs: previous.spec.cwd, failed: next.spec.cwd, ...revisions(previous.spec, next.spec) });
+      result.rolledBack.push(name);
+      this.#emit({ type: 'rolled-back', app: name, reason: outcome.reason });
+    }
+    this.#watchers.wake();
   }
 
   async #launch(runner: AppRunner): Promise<void> {
@@ -169,8 +198,8 @@ export class Supervisor {
     }
   }
 
-  #newRunner(app: AppSpec): AppRunner {
-    return new AppRunner(app, { now: this.#now, emit: this.#emit, changed: () => this.#watchers.wake(), ...(this.#handover ? { handover: this.#handover } : {}) });
+  #newRunner(app: AppSpec, previous?: AppRunner): AppRunner {
+    return new AppRunner(app, { now: this.#now, emit: this.#emit, changed: () => this.#watchers.wake(), ...(this.#handover ? { handover: this.#handover } : {}), ...(previous ? { previous } : {}) });
   }
 
   #runner(app: string): AppRunner {
@@ -204,6 +233,12 @@ export class Supervisor {
 
 function orderNode(runner: AppRunner): OrderNode {
   return { name: runner.spec.name, dependsOn: runner.spec.dependsOn, priority: runner.spec.shutdown.priority };
+}
+
+function revisions(previous: AppSpec, next: AppSpec): { from?: string; to?: string } {
+  const from = next.env.OMNITRON_APP_REVISION;
+  const to = previous.env.OMNITRON_APP_REVISION;
+  return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
 }
 
 function assertUniqueNames(apps: AppSpec[]): void {

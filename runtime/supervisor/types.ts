@@ -17,6 +17,8 @@ export interface AppSpec {
   name: string; processes: ProcessSpec[]; cwd: string; env: Record<string, string>;
   dependsOn: string[]; critical: boolean; startupTimeout: number /* ms, default 30000 */;
   health?: HealthSpec; shutdown: { priority: number; timeout: number }; restart: RestartSpec; logs: LogSpec;
+  /** The processes are N copies of one (`instances: N`): a new release replaces them one at a time. */
+  instances?: number;
 }
 export type SupervisorEvent =
   | { type: 'starting'; app: string; process: string; attempt: number }
@@ -30,6 +32,7 @@ export type SupervisorEvent =
   | { type: 'failed'; app: string; reason: string }        // restart budget exhausted
   | { type: 'blocked'; app: string; by: string }
   | { type: 'stopped'; app: string }
+  | { type: 'rolled-back'; app: string; reason: string }  // a new release was not ready: the previous one runs again
   | { type: 'critical'; app: string; reason: string }      // a critical app failed for good: the agent must exit non-zero
   | { type: 'metrics'; app: string; process: string; cpu: number; rss: number };
 

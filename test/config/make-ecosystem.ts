@@ -15,7 +15,7 @@ export function app(name: string, index: number, extra: Partial<Omit<AppSpec, 'r
 }
 
 export function stack(name: string, extra: Partial<StackSpec> = {}): StackSpec {
-  return { name, type: 'local', nodes: [], services: {}, settings: { env: {} }, apps: 'all', serviceOverrides: {}, ...extra };
+  return { name, type: 'local', nodes: [], services: {}, settings: { env: {} }, apps: 'all', serviceOverrides: {}, deploy: { limit: 1, wait: 0 }, ...extra };
 }
 
 export function ecosystem(extra: Partial<Ecosystem> = {}): Ecosystem {
