@@ -25,7 +25,7 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(REPO, 'dist', 'cli', 'main.js');
 const EXAMPLE = join(REPO, 'examples', 'platform');
 const ENGINE_CHILD = fileURLToPath(new URL('./engine-list.child.js', import.meta.url));
-const IMAGES = ['omnitron-local/postgres:15', 'omnitron-local/redis:7'];
+const IMAGES = ['omnitron-local/postgres:15', 'omnitron-local/redis:7', 'omnitron-local/gateway:bookworm'];
 const RUNS = 5;
 const STACK = 'dev';
 

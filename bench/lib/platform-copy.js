@@ -6,6 +6,8 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 const PORT_FILES = { 15432: 'omnitron.config.ts', 16379: 'omnitron.config.ts', 16380: 'apps/realtime/config/default.json' };
+/** The dev stack's gateway shares the host's network: its port is in the config and in its nginx.conf. */
+const GATEWAY_PORT_TEXT = { 'omnitron.config.ts': 'ports: { http: 8080 }', 'infra/nginx/nginx.conf': 'listen 8080;' };
 
 function rewrite(file, from, to) {
   const text = readFileSync(file, 'utf8');
@@ -21,8 +23,10 @@ export function copyPlatform(source, target, project, ports, nodes) {
   const config = join(target, 'omnitron.config.ts');
   rewrite(config, "project: 'platform'", `project: '${project}'`);
   Object.entries(PORT_FILES).forEach(([port, file], i) => rewrite(join(target, file), port, String(ports[i])));
+  const gateway = String(ports[Object.keys(PORT_FILES).length]);
+  for (const [file, text] of Object.entries(GATEWAY_PORT_TEXT)) rewrite(join(target, file), text, text.replace('8080', gateway));
   if (nodes) rewrite(config, PRODUCTION_NODES, `nodes: ${nodes},`);
   return config;
 }
 
-export const HOST_PORTS_NEEDED = Object.keys(PORT_FILES).length;
+export const HOST_PORTS_NEEDED = Object.keys(PORT_FILES).length + 1;

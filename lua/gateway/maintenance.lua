@@ -1,9 +1,10 @@
 -- maintenance.lua: the access check of a gateway config omnitron generates.
--- Redis (env REDIS_HOST, REDIS_PORT, REDIS_PASSWORD), DB 0:
---   GET <key>          the flag, key from env OMNITRON_MAINTENANCE_KEY (<project>:maintenance); "1" = on
---   GET <key>:message  the text shown on the maintenance page, optional
--- Read at most once a second (shared dict maintenance_cache), and fail-open: while Redis cannot be
--- reached the gateway serves as usual. Answers 503 with the maintenance page when the flag is on.
+-- Redis (env REDIS_HOST, REDIS_PORT, REDIS_PASSWORD), DB 0, one command per refresh:
+--   MGET <key> <key>:message   the flag ("1" = on; key from env OMNITRON_MAINTENANCE_KEY, i.e.
+--                              <project>:maintenance) and the text the maintenance page shows
+-- Read at most once a second (shared dict maintenance_cache) over a kept-alive connection (AUTH only
+-- when it is new), and fail-open: while Redis cannot be reached the gateway serves as usual and tries
+-- again a second later. Answers 503 with the maintenance page when the flag is on.
 local cache = ngx.shared.maintenance_cache
 local key = os.getenv("OMNITRON_MAINTENANCE_KEY")
 
@@ -17,11 +18,12 @@ local function read_flag()
   r:set_timeout(50)
   if r:connect(os.getenv("REDIS_HOST"), os.getenv("REDIS_PORT")) ~= 1 then return "0", "" end
   local password = os.getenv("REDIS_PASSWORD")
-  if password and password ~= "" and not r:auth(password) then r:close() return "0", "" end
-  local flag = r:get(key)
-  local message = r:get(key .. ":message")
+  if password and password ~= "" and r:get_reused_times() == 0 and not r:auth(password) then r:close() return "0", "" end
+  local values = r:mget(key, key .. ":message")
+  if type(values) ~= "table" then r:close() return "0", "" end
   r:set_keepalive(10000, 16)
-  return flag == "1" and "1" or "0", type(message) == "string" and message or ""
+  local message = values[2]
+  return values[1] == "1" and "1" or "0", type(message) == "string" and message or ""
 end
 
 local flag = cache:get("flag")

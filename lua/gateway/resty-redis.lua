@@ -2,8 +2,8 @@
 -- lua-resty-redis (OpenResty ships one) wins and this serves only where none is installed (Debian).
 -- The subset of lua-resty-redis's API the gateway's Lua uses, over ngx.socket.tcp, same returns:
 --   new() -> client | nil, err        set_timeout(ms)        connect(host, port) -> 1 | nil, err
---   auth, get, set, del, select, ping -> reply | ngx.null (nil bulk) | false, error reply | nil, err
---   set_keepalive(idle_ms, pool_size), close()
+--   auth, get, mget, set, del, select, ping -> reply | ngx.null (nil bulk) | false, error reply | nil, err
+--   set_keepalive(idle_ms, pool_size), get_reused_times(), close()
 local tcp = ngx.socket.tcp
 local null = ngx.null
 local concat = table.concat
@@ -33,11 +33,28 @@ function _M.set_keepalive(self, idle_ms, pool_size)
   return self.sock:setkeepalive(idle_ms, pool_size)
 end
 
+function _M.get_reused_times(self)
+  return self.sock:getreusedtimes()
+end
+
 function _M.close(self)
   return self.sock:close()
 end
 
-local function read_reply(sock)
+local read_reply
+
+local function read_array(sock, count)
+  if count < 0 then return null end
+  local items = {}
+  for i = 1, count do
+    local item, err = read_reply(sock)
+    if item == nil then return nil, err end
+    items[i] = item
+  end
+  return items
+end
+
+read_reply = function(sock)
   local line, err = sock:receive()
   if not line then return nil, err end
   local kind, rest = line:sub(1, 1), line:sub(2)
@@ -51,6 +68,7 @@ local function read_reply(sock)
     if not data then return nil, data_err end
     return data:sub(1, size)
   end
+  if kind == "*" then return read_array(sock, tonumber(rest)) end
   return nil, "unsupported reply type " .. kind
 end
 
@@ -66,7 +84,7 @@ local function command(self, ...)
   return read_reply(self.sock)
 end
 
-for _, name in ipairs({ "auth", "get", "set", "del", "select", "ping" }) do
+for _, name in ipairs({ "auth", "get", "mget", "set", "del", "select", "ping" }) do
   _M[name] = function(self, ...) return command(self, name, ...) end
 end
 
