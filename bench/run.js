@@ -18,6 +18,7 @@ PARTS.push((await import('./state-backends.js')).stateBackendsPart);
 PARTS.push((await import('./discovery.js')).discoveryPart);
 PARTS.push((await import('./agent.js')).agentPart);
 PARTS.push((await import('./rolling.js')).rollingPart);
+PARTS.push((await import('./gateway.js')).gatewayPart);
 
 const started = nowMs();
 print(`omnitron benchmarks — node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GB`);

@@ -2,9 +2,13 @@
 -- Redis (env REDIS_HOST, REDIS_PORT, REDIS_PASSWORD), DB 0, one command per refresh:
 --   MGET <key> <key>:message   the flag ("1" = on; key from env OMNITRON_MAINTENANCE_KEY, i.e.
 --                              <project>:maintenance) and the text the maintenance page shows
--- Read at most once a second (shared dict maintenance_cache) over a kept-alive connection (AUTH only
--- when it is new), and fail-open: while Redis cannot be reached the gateway serves as usual and tries
--- again a second later. Answers 503 with the maintenance page when the flag is on.
+-- Read at most once a second (shared dict maintenance_cache, shared by the workers) over a kept-alive
+-- connection (AUTH only when it is new): the one request a second that adds the 1 s "checked" marker
+-- refreshes the flag while the others go on with the value cached, so a busy gateway does not send
+-- one read per request in flight. (The value itself has no TTL: nginx drops expired entries on the next
+-- write to the dict, which would send every request in flight to Redis at once.)
+-- Fail-open: while Redis cannot be reached the gateway serves as usual and tries again a second later.
+-- Answers 503 with the maintenance page when the flag is on.
 local cache = ngx.shared.maintenance_cache
 local key = os.getenv("OMNITRON_MAINTENANCE_KEY")
 
@@ -28,10 +32,10 @@ end
 
 local flag = cache:get("flag")
 local message = cache:get("message")
-if flag == nil then
+if flag == nil or cache:add("checked", true, 1) then
   flag, message = read_flag()
-  cache:set("flag", flag, 1)
-  cache:set("message", message, 1)
+  cache:set("message", message)
+  cache:set("flag", flag)
 end
 
 if flag == "1" then
