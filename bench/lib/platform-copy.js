@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 
 const PORT_FILES = { 15432: 'omnitron.config.ts', 16379: 'omnitron.config.ts', 16380: 'apps/realtime/config/default.json' };
 /** The dev stack's gateway shares the host's network: its port is in the config and in its nginx.conf. */
-const GATEWAY_PORT_TEXT = { 'omnitron.config.ts': 'ports: { http: 8080 }', 'infra/nginx/nginx.conf': 'listen 8080;' };
+const GATEWAY_PORT_TEXT = { 'omnitron.config.ts': 'ports: { http: 8080 }', 'infra/nginx/nginx.conf': 'listen 127.0.0.1:8080;' };
 
 function rewrite(file, from, to) {
   const text = readFileSync(file, 'utf8');

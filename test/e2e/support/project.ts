@@ -78,7 +78,7 @@ export async function createProject(): Promise<E2eProject> {
     ...APPS.map((app): [string, string] => [`PORT: '${EXAMPLE_APP_PORTS[app]}'`, `PORT: process.env.${appPortEnv(app)} ?? '${EXAMPLE_APP_PORTS[app]}'`]),
     ['ports: { http: 8080 }', `ports: { http: ${gatewayPort} }`], [`WS_PORT: '3106'`, `WS_PORT: '${realtimeWsPort}'`],
   ]);
-  await rewrite(join(dir, GATEWAY_CONFIG), [['listen 8080;', `listen 127.0.0.1:${gatewayPort};`]]);
+  await rewrite(join(dir, GATEWAY_CONFIG), [['listen 127.0.0.1:8080;', `listen 127.0.0.1:${gatewayPort};`]]);
   await rewrite(join(dir, REALTIME_CONFIG), [['"main": 16380', `"main": ${pubsub}`]]);
   const keyFile = join(root, 'state.key');
   const env = cliEnv(keyFile);
