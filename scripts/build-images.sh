@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the local images the demo and tests use (no container registry is reachable here).
 # Each image carries a label with the hash of its recipe and is rebuilt only when the recipe changes.
-# Usage: build-images.sh [debian|postgres|redis|node ...]   (default: all)
+# Usage: build-images.sh [debian|postgres|redis|node|tor|s3rver ...]   (default: all)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 images="$here/images"
@@ -30,7 +30,7 @@ build_dockerfile() {
   docker build -q --label "omnitron.recipe-hash=$hash" -t "$tag" "$images/$name" >/dev/null
 }
 
-want=${*:-debian postgres redis node}
+want=${*:-debian postgres redis node tor s3rver}
 build_debian
 for image in $want; do
   case $image in
@@ -38,6 +38,8 @@ for image in $want; do
     postgres) build_dockerfile postgres omnitron-local/postgres:15 ;;
     redis) build_dockerfile redis omnitron-local/redis:7 ;;
     node) build_dockerfile node omnitron-local/node:bookworm ;;
+    tor) build_dockerfile tor omnitron-local/tor:bookworm ;;
+    s3rver) build_dockerfile s3rver omnitron-local/s3rver:3 ;;
     *) echo "unknown image $image" >&2; exit 2 ;;
   esac
 done

@@ -11,6 +11,7 @@ import { sensitivePaths } from './sensitive.js';
 /** The generated password is alphanumeric, so it needs no quoting inside the config line. */
 const REQUIREPASS_ON_STDIN = 'exec "$@" - <<EOF\nrequirepass "$REDIS_PASSWORD"\nEOF';
 import { renderServiceTemplate, generatedSecretKeys } from './service-templates.js';
+import { torDockerWiring } from './tor-wiring.js';
 
 export const POSTGRES_SUPERUSER = 'postgres';
 export const POSTGRES_SUPERUSER_SECRET = 'postgres_superuser';
@@ -110,6 +111,10 @@ function presetWiring(service: ResolvedService, docker: DockerServiceSpec, redis
       command: ['sh', '-c', REQUIREPASS_ON_STDIN, 'redis', ...base, '--databases', String(Math.max(16, redisMaxIndex + 1))],
       healthcheck: docker.healthCheck ?? probe(['CMD-SHELL', 'redis-cli ping | grep -q PONG']),
     };
+  }
+  if (preset === 'tor') {
+    const tor = torDockerWiring(service);
+    return { env: tor.env, healthcheck: docker.healthCheck ?? tor.healthcheck };
   }
   return {};
 }
