@@ -30,6 +30,19 @@ build_dockerfile() {
   docker build -q --label "omnitron.recipe-hash=$hash" -t "$tag" "$images/$name" >/dev/null
 }
 
+# The npm registry may sit behind a TLS proxy that the host trusts: the build gets the host's CA bundle
+# (outside the recipe hash) for its npm install only.
+build_with_host_ca() {
+  local name=$1 tag=$2 hash ctx; hash=$(recipe_hash "$name")-$(recipe_hash debian)
+  [ "$(built_hash "$tag")" = "$hash" ] && return 0
+  echo "building $tag ..." >&2
+  ctx=$(mktemp -d /var/tmp/omnitron-image.XXXXXX)
+  cp -r "$images/$name/." "$ctx/"
+  cp "${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}" "$ctx/host-ca.crt"
+  docker build -q --label "omnitron.recipe-hash=$hash" -t "$tag" "$ctx" >/dev/null || { rm -rf "$ctx"; return 1; }
+  rm -rf "$ctx"
+}
+
 want=${*:-debian postgres redis node tor s3rver}
 build_debian
 for image in $want; do
@@ -39,7 +52,7 @@ for image in $want; do
     redis) build_dockerfile redis omnitron-local/redis:7 ;;
     node) build_dockerfile node omnitron-local/node:bookworm ;;
     tor) build_dockerfile tor omnitron-local/tor:bookworm ;;
-    s3rver) build_dockerfile s3rver omnitron-local/s3rver:3 ;;
+    s3rver) build_with_host_ca s3rver omnitron-local/s3rver:3 ;;
     *) echo "unknown image $image" >&2; exit 2 ;;
   esac
 done
