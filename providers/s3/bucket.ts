@@ -11,7 +11,7 @@ import type { Value } from '../../planner/expr.js';
 import { configHash } from '../../planner/hash.js';
 import { ProviderError, type ApplyOp, type Applied, type Decision, type PlanInput, type ProviderContext, type ResourceType } from '../../planner/resource.js';
 import { parseAttributes } from '../parse-attributes.js';
-import { describeS3Error, isNoSuchBucket, parseS3Connection, withS3, type S3Connection } from './connection.js';
+import { describeS3Error, isNoSuchBucket, isUnreachable, parseS3Connection, withS3, type S3Connection } from './connection.js';
 import { MARKER_KEY, encodeMarker } from './marker.js';
 import { S3_BUCKET_TYPE } from './targets.js';
 
@@ -80,6 +80,11 @@ async function applyS3Bucket(ctx: ProviderContext, op: ApplyOp): Promise<Applied
       await client.send(new PutObjectCommand({ Bucket: attrs.name, Key: MARKER_KEY, Body: marker, ContentType: 'application/json' }));
     });
   } catch (err) {
+    // A bucket lives in its server's data: once the server is gone (container and volume destroyed) nothing is left to delete.
+    if (op.action === 'delete' && isUnreachable(err)) {
+      ctx.emit({ kind: 'warning', address: op.address, message: `S3 server ${connection.endpoint} does not answer; bucket ${old ?? ''} is forgotten, not deleted there` });
+      return undefined;
+    }
     throw new ProviderError(op.address, `could not ${op.action} bucket ${attrs?.name ?? old ?? ''}: ${describeS3Error(err, connection)}`);
   }
   return attrs && { id: attrs.name, attributes: attrs, outputs: { name: attrs.name } };

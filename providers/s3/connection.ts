@@ -50,3 +50,11 @@ export function isNoSuchBucket(err: unknown): boolean {
   const e = err as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
   return e.name === 'NoSuchBucket' || e.Code === 'NoSuchBucket' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
 }
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT']);
+
+/** True when no server answered at all (as opposed to an S3 error reply). */
+export function isUnreachable(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string }; errors?: Array<{ code?: string }> };
+  return [e.code, e.cause?.code, ...(e.errors ?? []).map((x) => x.code)].some((c) => c !== undefined && UNREACHABLE.has(c));
+}

@@ -10,7 +10,7 @@ import { DeleteBucketCommand, DeleteObjectsCommand, GetObjectCommand, ListObject
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireNode24 } from './support/cli.js';
-import { docker, inspectContainer } from './support/docker.js';
+import { docker, inspectContainer, labelledObjects } from './support/docker.js';
 import { APPS, createProject, type E2eProject } from './support/project.js';
 import { applyOk, expectDrift, expectExit, expectNoChanges } from './support/expect-cli.js';
 
@@ -89,5 +89,12 @@ describe('object storage on Docker', () => {
     expect(again.stdout).not.toContain('s3_bucket.media-uploads will be created');
     expect(await (await media('/uploads/avatars/again.txt')).text()).toBe('again');
     await expectNoChanges(p);
+  });
+
+  it('destroy --volumes deletes the bucket with its objects', async () => {
+    const r = expectExit(await p.run('destroy', '--auto-approve', '--volumes'), 0);
+    expect(r.stdout).toContain('s3_bucket.media-uploads will be destroyed');
+    expect(r.stdout).toMatch(/s3_bucket\.media-uploads: Destruction complete/);
+    expect(await labelledObjects(p.project)).toEqual({ containers: [], volumes: [], networks: [] });
   });
 });
