@@ -12,6 +12,7 @@ import { overlayDocker } from './docker-overlay.js';
 import { formatPath } from '../../contract/field-path.js';
 import type { DockerOverlay, DockerWithVariants } from './normalize-docker.js';
 import { isSupportedPreset, presetRequirement } from './presets.js';
+import { checkBucketNames } from './bucket-name.js';
 
 /** `fromApp`: declared by an app (not the ecosystem, a stack or auto-provisioning). */
 interface Entry { requirement: ServiceRequirement; declaredBy: string[]; fromApp?: boolean }
@@ -66,7 +67,7 @@ function addAutoServices(entries: Map<string, Entry>, apps: readonly AppSpec[]):
   if (apps.some((a) => a.requirements.s3) && ![...entries.values()].some((e) => e.requirement.preset === 'minio')) {
     entries.set('minio', { requirement: presetRequirement('minio'), declaredBy: [] });
   }
-  return [];
+  return checkBucketNames(apps);
 }
 
 /** `app/svc` (for an app that declared the service) wins over `svc`. */
