@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadEcosystem } from './load-ecosystem.js';
+import type { Ecosystem } from './model.js';
+import { presetRequirement } from './presets.js';
+import { checkedStack } from './stack-checks.js';
+
+const example = path.resolve(fileURLToPath(new URL('../../examples/platform/omnitron.config.ts', import.meta.url)));
+let eco: Ecosystem;
+
+beforeAll(async () => {
+  Object.assign(process.env, { PLATFORM_DB_ADDRESS: '10.9.0.2', PLATFORM_CACHE_ADDRESS: '10.9.0.3', PLATFORM_APP_ADDRESS: '10.9.0.4' });
+  eco = (await loadEcosystem({ file: example })).ecosystem!;
+});
+
+const withProduction = (over: Partial<Ecosystem['stacks'][string]>, services: Ecosystem['services'] = eco.services): Ecosystem =>
+  ({ ...eco, services, stacks: { ...eco.stacks, production: { ...eco.stacks.production, ...over } } });
+
+describe('presets on bare-metal nodes', () => {
+  it('the example\'s production stack disables its S3 server and plans', () => {
+    expect(checkedStack(eco, 'production').model).toBeDefined();
+  });
+
+  it('says minio needs an install command or an external server, once', () => {
+    const r = checkedStack(withProduction({ serviceOverrides: {} }), 'production');
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.summary)).toEqual([
+      'service "minio" (preset "minio") runs on node "app" of stack "production" but MinIO is not a Debian package: give it bareMetal.installCommand (and systemdUnit), or an external server',
+    ]);
+  });
+
+  it('accepts minio pointed at an external server', () => {
+    const external = { host: 's3.internal', ports: { api: 9000 }, secrets: { accessKey: 'k', secretKey: 's' } };
+    expect(checkedStack(withProduction({ serviceOverrides: { minio: { external } } }), 'production').model).toBeDefined();
+  });
+
+  it('says tor runs on Docker stacks only', () => {
+    const tor = { ...presetRequirement('tor'), presetConfig: { hiddenServices: [{ name: 'admin', virtualPort: 80, target: '8080' }], extraTorrc: [] } };
+    const r = checkedStack(withProduction({}, { ...eco.services, tor }), 'production');
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.summary)).toEqual([
+      expect.stringMatching(/^service "tor" \(preset "tor"\) would run on node "\w+" of stack "production": the tor preset runs on Docker \(local\) stacks only so far$/),
+    ]);
+  });
+});
