@@ -12,6 +12,8 @@ import { nowMs } from './lib/stats.js';
 
 const print = (line = '') => console.log(line);
 const PARTS = [planTimePart, applyOverheadPart, dockerNoopPart, baremetalPart];
+PARTS.push((await import('./fresh-nodes.js')).freshNodesPart);
+PARTS.push((await import('./wide-stack.js')).wideStackPart);
 PARTS.push((await import('./state-backends.js')).stateBackendsPart);
 PARTS.push((await import('./discovery.js')).discoveryPart);
 PARTS.push((await import('./agent.js')).agentPart);

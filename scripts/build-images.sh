@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the local images the demo and tests use (no container registry is reachable here).
 # Each image carries a label with the hash of its recipe and is rebuilt only when the recipe changes.
-# Usage: build-images.sh [debian|postgres|redis|node|tor|s3rver ...]   (default: all)
+# Usage: build-images.sh [debian|postgres|redis|node|node-bare|apt-cache|tor|s3rver ...]   (default: all)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 images="$here/images"
@@ -23,8 +23,11 @@ build_debian() {
   rm -rf "$root"
 }
 
+# A recipe's hash covers the recipes it builds FROM (debian, and any further bases named after the tag).
 build_dockerfile() {
-  local name=$1 tag=$2 hash; hash=$(recipe_hash "$name")-$(recipe_hash debian)
+  local name=$1 tag=$2 hash base; shift 2
+  hash=$(recipe_hash "$name")-$(recipe_hash debian)
+  for base in "$@"; do hash=$hash-$(recipe_hash "$base"); done
   [ "$(built_hash "$tag")" = "$hash" ] && return 0
   echo "building $tag ..." >&2
   docker build -q --label "omnitron.recipe-hash=$hash" -t "$tag" "$images/$name" >/dev/null
@@ -43,14 +46,17 @@ build_with_host_ca() {
   rm -rf "$ctx"
 }
 
-want=${*:-debian postgres redis node tor s3rver}
+want=${*:-debian postgres redis node-bare node apt-cache tor s3rver}
 build_debian
 for image in $want; do
   case $image in
     debian) ;;
     postgres) build_dockerfile postgres omnitron-local/postgres:15 ;;
     redis) build_dockerfile redis omnitron-local/redis:7 ;;
-    node) build_dockerfile node omnitron-local/node:bookworm ;;
+    node-bare) build_dockerfile node-bare omnitron-local/node-bare:bookworm ;;
+    node) build_dockerfile node-bare omnitron-local/node-bare:bookworm
+          build_dockerfile node omnitron-local/node:bookworm node-bare ;;
+    apt-cache) build_dockerfile apt-cache omnitron-local/apt-cache:bookworm ;;
     tor) build_dockerfile tor omnitron-local/tor:bookworm ;;
     s3rver) build_with_host_ca s3rver omnitron-local/s3rver:3 ;;
     *) echo "unknown image $image" >&2; exit 2 ;;

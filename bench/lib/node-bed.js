@@ -40,6 +40,8 @@ export function removeBedNow(namePrefix) {
   const containers = dockerIds(['container', 'ls', '-aq', '--filter', filter]);
   if (containers.length) spawnSync('docker', ['container', 'rm', '-f', '-v', ...containers]);
   const networks = dockerIds(['network', 'ls', '-q', '--filter', filter]);
+  // A fresh-node bed's network has the shared apt cache attached (test/support/nodes/apt-cache.ts).
+  for (const network of networks) spawnSync('docker', ['network', 'disconnect', '-f', network, 'omnitron-test-apt-cache']);
   if (networks.length) spawnSync('docker', ['network', 'rm', ...networks]);
   return { containers: containers.length, networks: networks.length };
 }

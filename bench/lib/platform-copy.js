@@ -13,12 +13,15 @@ function rewrite(file, from, to) {
   writeFileSync(file, text.replaceAll(from, to));
 }
 
-/** Copies `source` to `target` without its state, and returns the config path. */
-export function copyPlatform(source, target, project, ports) {
+const PRODUCTION_NODES = "nodes: [node('db', 'database'), node('cache', 'cache'), node('app', 'app')],";
+
+/** Copies `source` to `target` without its state, and returns the config path. `nodes` replaces the production stack's node list. */
+export function copyPlatform(source, target, project, ports, nodes) {
   cpSync(source, target, { recursive: true, filter: (p) => !['.omnitron', 'node_modules'].includes(basename(p)) });
   const config = join(target, 'omnitron.config.ts');
   rewrite(config, "project: 'platform'", `project: '${project}'`);
   Object.entries(PORT_FILES).forEach(([port, file], i) => rewrite(join(target, file), port, String(ports[i])));
+  if (nodes) rewrite(config, PRODUCTION_NODES, `nodes: ${nodes},`);
   return config;
 }
 

@@ -11,12 +11,12 @@ import { renderRefreshOnlyText } from '../views/drift-text.js';
 import { renderDriftJson } from '../views/drift-json.js';
 import { confirmApply } from '../confirm.js';
 import { readDrift } from './drift.js';
-import { cleanUp, interruptible, openSession, openStore, type StackOptions } from '../session.js';
+import { cleanUp, interruptible, lockState, openSession, openStore, type LockFlags, type StackOptions } from '../session.js';
 import type { AcquiredLock } from '../../planner/state/backend.js';
 import type { StateStore } from '../../planner/state/state-store.js';
 import type { Output } from '../output.js';
 
-export interface RefreshOnlyFlags extends StackOptions {
+export interface RefreshOnlyFlags extends StackOptions, LockFlags {
   json?: boolean;
   detailedExitcode?: boolean;
   autoApprove?: boolean;
@@ -48,12 +48,12 @@ export async function applyRefreshOnly(flags: RefreshOnlyFlags, out: Output): Pr
     if (lock) await session.backend.unlock(lock.id);
   });
   try {
-    lock = await session.backend.lock({ operation: 'apply -refresh-only' });
+    // As apply takes it: --lock-wait, and the same words when a dead holder's lock is taken over.
+    lock = await lockState(session, 'apply -refresh-only', flags, out, stop.signal);
   } catch (err) {
     stop.dispose();
     throw err;
   }
-  if (lock.takenOver) out.warn(`Warning: took over a stale state lock left by ${lock.takenOver.holder} (pid ${lock.takenOver.pid}, no longer running) from ${lock.takenOver.createdAt}.`);
   try {
     store = await openStore(session);
     const { request, report } = await readDrift(session, store);

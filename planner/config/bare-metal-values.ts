@@ -11,6 +11,7 @@ import type { BareMetalServiceConfig } from './define.js';
 import { describeValue } from '../../contract/field-path.js';
 import { oddCharacters } from './look-alikes.js';
 import { isHost } from './network-values.js';
+import { checkPackages } from './bare-metal-packages.js';
 import { at, within, type SourceContext } from './source-context.js';
 
 type Where = Pick<Diagnostic, 'file' | 'path'>;
@@ -28,7 +29,7 @@ function invalid(what: string, value: string, detail: string, where: Where): Dia
 
 /** `ctx` points at the block; variants are checked the same way, over the base they are laid on (`base`). */
 export function checkBareMetal(bm: BareMetalServiceConfig, ctx: SourceContext, base: BareMetalServiceConfig = {}): Diagnostic[] {
-  const out: Diagnostic[] = [];
+  const out: Diagnostic[] = checkPackages(bm, ctx);
   if (bm.systemdUnit !== undefined) out.push(...checkSystemdUnit(bm.systemdUnit, at(ctx, 'systemdUnit')));
   if (bm.configFile !== undefined) out.push(...checkAbsolutePath('configFile', bm.configFile, at(ctx, 'configFile')));
   if (bm.dataDir !== undefined) out.push(...checkDataDir(bm.dataDir, at(ctx, 'dataDir')));

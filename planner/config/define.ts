@@ -115,7 +115,12 @@ export interface DockerServiceConfig extends DockerOverlayConfig {
   variants?: Record<string, DockerOverlayConfig>;
 }
 
+/** A Debian package a bare-metal service needs, with an optional semver range its version must satisfy. */
+export interface BareMetalPackageConfig { name: string; version?: string }
+
 export interface BareMetalServiceConfig {
+  /** Debian packages apt installs before anything else of the service (`"redis-server"` or `{ name, version }`). */
+  packages?: Array<string | BareMetalPackageConfig>;
   installCommand?: string;
   systemdUnit?: string;
   configFile?: string;
@@ -163,13 +168,19 @@ export interface PresetServiceConfig {
   startupTimeout?: Duration;
 }
 
+type LegacyResources = { memory?: string; memoryReservation?: string; cpus?: number };
+
 export interface InfrastructureConfig {
   services?: Record<string, ServiceRequirementConfig | PresetServiceConfig>;
-  /** Real Omnitron's legacy sugar; omnitron asks for `services` instead. */
-  postgres?: Record<string, unknown>;
-  redis?: Record<string, unknown>;
-  minio?: Record<string, unknown>;
-  gateway?: Record<string, unknown>;
+  /**
+   * The Omnitron daemon's older blocks, expanded into the `postgres`, `redis`, `minio` and `gateway`
+   * services (presets postgres, redis, minio, openresty); a `services` entry of the same name wins.
+   */
+  postgres?: { image?: string; port?: number; user?: string; password?: string; config?: Record<string, unknown>; resources?: LegacyResources; databases?: Record<string, { user?: string; password?: string; migrate?: boolean; migrationDir?: string }> };
+  redis?: { image?: string; port?: number; password?: string; config?: Record<string, unknown>; resources?: LegacyResources; databases?: Record<string, number> };
+  minio?: { image?: string; ports?: { api?: number; console?: number }; accessKey?: string; secretKey?: string; buckets?: string[]; resources?: LegacyResources };
+  gateway?: { image?: string; port?: number; configDir?: string; resources?: LegacyResources };
+  /** Never provisioned by the daemon either; accepted with a warning. */
   containers?: Record<string, unknown>;
   tor?: Record<string, unknown>;
 }

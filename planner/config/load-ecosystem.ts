@@ -9,7 +9,7 @@ import type { Ecosystem } from './model.js';
 import { describeValue } from '../../contract/field-path.js';
 import { importConfig } from './import-config.js';
 import { normalizeApps } from './normalize-apps.js';
-import { normalizeServices } from './normalize-services.js';
+import { normalizeInfrastructure } from './legacy-infrastructure.js';
 import { normalizeStacks } from './normalize-stacks.js';
 import { checkBackoff, loggingOf, monitoringOf, restartPolicyOf, supervisionOf } from './runtime-settings.js';
 import { schemaPair, type RawEcosystem, type RawSupervision } from './schema.js';
@@ -74,7 +74,7 @@ function build(raw: RawEcosystem, ctx: SourceContext): { ecosystem: Ecosystem; d
   const state = stateOf(raw.state, ctx, diagnostics);
   const project = raw.project ?? DEFAULT_PROJECT;
   const apps = normalizeApps(raw.apps, ctx);
-  const services = normalizeServices(infrastructure?.services, within(ctx, 'infrastructure', 'services'));
+  const services = normalizeInfrastructure(infrastructure, within(ctx, 'infrastructure'));
   const stacks = normalizeStacks(raw.stacks, ctx);
   diagnostics.push(...checkName('project', project, at(ctx, 'project')), ...apps.diagnostics, ...services.diagnostics, ...stacks.diagnostics);
   const supervisionSpec = supervisionOf(supervision);

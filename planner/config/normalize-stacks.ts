@@ -8,7 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { error, warning, type Diagnostic } from '../diagnostics.js';
 import type { NodeSpec, ServiceOverride, StackSpec } from './model.js';
 import { normalizeDockerOverlay, stringValues } from './normalize-docker.js';
-import { normalizeServices } from './normalize-services.js';
+import { normalizeInfrastructure } from './legacy-infrastructure.js';
 import { schemaPair, type RawNode, type RawOverride, type RawStack } from './schema.js';
 import { addressForm, collisions, inAddresses } from './name-collisions.js';
 import { checkExternalHost, checkHostKey, checkNodeAddress, checkSshUser, checkSshHost } from './network-values.js';
@@ -38,7 +38,7 @@ export function normalizeStacks(raw: Record<string, unknown> | undefined, ctx: S
 
 function normalizeStack(name: string, raw: RawStack, ctx: SourceContext): { stack: StackSpec; diagnostics: Diagnostic[] } {
   const nodes = (raw.nodes ?? []).map((n) => normalizeNode(n, ctx.root));
-  const services = normalizeServices(raw.infrastructure?.services, within(ctx, 'infrastructure', 'services'));
+  const services = normalizeInfrastructure(raw.infrastructure, within(ctx, 'infrastructure'));
   const diagnostics = [...checkNodes(raw.type, raw.nodes ?? [], nodes, ctx), ...services.diagnostics, ...checkEnvFileNames(raw.settings?.env ?? {}, within(ctx, 'settings', 'env'))];
   const serviceOverrides: Record<string, ServiceOverride> = {};
   for (const [key, override] of Object.entries(raw.serviceOverrides ?? {})) {

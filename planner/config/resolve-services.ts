@@ -27,7 +27,7 @@ export function resolveServices(eco: Ecosystem, stack: StackSpec, apps: readonly
     if (entry.requirement.preset && !isSupportedPreset(entry.requirement.preset)) continue;
     const override = findOverride(stack, name, entry.declaredBy);
     if (override?.disabled) continue;
-    const resolved = resolveOne(name, entry, override);
+    const resolved = resolveOne(name, entry, override, stack.type === 'local');
     if (!resolved.docker && !resolved.external && stack.type === 'local') diagnostics.push(nothingToRun(eco, stack, name));
     services.push(resolved);
   }
@@ -79,14 +79,15 @@ export function findOverride(stack: StackSpec, name: string, declaredBy: readonl
   return stack.serviceOverrides[name];
 }
 
-function resolveOne(name: string, entry: Entry, override: ServiceOverride | undefined): ResolvedService {
+/** `inDocker`: a local stack runs services in Docker; on nodes the `docker` block (and its host port mappings) does not apply. */
+function resolveOne(name: string, entry: Entry, override: ServiceOverride | undefined, inDocker: boolean): ResolvedService {
   const { requirement, declaredBy } = entry;
   const base = { name, declaredBy: [...declaredBy], requirement: { ...requirement, dependsOn: [...requirement.dependsOn] } };
   if (override?.external) {
     const external = { host: override.external.host, ports: { ...override.external.ports }, secrets: { ...override.external.secrets } };
     return { ...base, external, endpointPorts: { ...requirement.ports, ...external.ports } };
   }
-  if (!requirement.docker) return { ...base, endpointPorts: { ...requirement.ports } };
+  if (!requirement.docker || !inDocker) return { ...base, endpointPorts: { ...requirement.ports } };
   const docker = effectiveDocker(requirement.docker, requirement.networkMode, override?.docker as DockerOverlay | undefined);
   const endpointPorts = Object.fromEntries(Object.entries(requirement.ports).map(([p, port]) => [p, docker.portMappings[p] ?? port]));
   return { ...base, docker, endpointPorts };

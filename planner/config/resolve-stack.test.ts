@@ -183,12 +183,12 @@ describe('resolveStack on the five-app fixture', () => {
     ]);
   });
 
-  it('prod: postgres disabled, search external', async () => {
+  it('prod: postgres disabled, search external; on nodes no docker block (nor its host ports) applies', async () => {
     const { ecosystem } = await loadEcosystem({ file });
     const r = resolveStack(ecosystem!, 'prod');
     expect(r.model!.stack.type).toBe('remote');
     expect(summary(r)).toEqual([
-      { name: 'redis', by: [], image: 'redis:7-alpine', external: undefined, ports: { main: 6379 } },
+      { name: 'redis', by: [], image: undefined, external: undefined, ports: { main: 6379 } },
       { name: 'search', by: ['media'], image: undefined, external: 'search.internal', ports: { http: 443, transport: 9300 } },
     ]);
   });

@@ -60,6 +60,7 @@ function serviceSchemas(obj: ObjectOf) {
   const dockerOverlay = obj(dockerOverlayShape);
   const docker = obj({ ...dockerOverlayShape, image: nonEmpty, variants: z.record(z.string(), dockerOverlay).optional() });
   const bareMetalShape = {
+    packages: z.array(z.union([z.string(), obj({ name: z.string(), version: z.string().optional() })])).optional(),
     installCommand: z.string().optional(), systemdUnit: z.string().optional(), configFile: z.string().optional(),
     configTemplate: z.string().optional(), dataDir: z.string().optional(), user: z.string().optional(),
     bindAddress: z.string().optional(), validateCommand: z.string().optional(),
@@ -142,8 +143,32 @@ function stateSchema(obj: ObjectOf) {
   return obj({ backend: z.enum(['file', 'postgres']), url: z.string().optional(), schema: z.string().optional() });
 }
 
+/** The daemon's `InfrastructureConfig`: `services`, and its older blocks (legacy-infrastructure.ts expands them). */
+function infrastructureSchema(obj: ObjectOf) {
+  const resources = obj({ memory: size.optional(), memoryReservation: size.optional(), cpus: z.number().positive().optional() });
+  const settings = z.record(z.string(), z.unknown());
+  return obj({
+    services: z.record(z.string(), z.unknown()).optional(),
+    postgres: obj({
+      image: nonEmpty.optional(), port: port.optional(), user: z.string().optional(), password: z.string().optional(), config: settings.optional(), resources: resources.optional(),
+      databases: z.record(z.string(), obj({ user: z.string().optional(), password: z.string().optional(), migrate: z.boolean().optional(), migrationDir: z.string().optional() })).optional(),
+    }).optional(),
+    redis: obj({
+      image: nonEmpty.optional(), port: port.optional(), password: z.string().optional(), config: settings.optional(), resources: resources.optional(),
+      databases: z.record(z.string(), count(0)).optional(),
+    }).optional(),
+    minio: obj({
+      image: nonEmpty.optional(), ports: obj({ api: port.optional(), console: port.optional() }).optional(),
+      accessKey: nonEmpty.optional(), secretKey: nonEmpty.optional(), buckets: names.optional(), resources: resources.optional(),
+    }).optional(),
+    gateway: obj({ image: nonEmpty.optional(), port: port.optional(), configDir: nonEmpty.optional(), resources: resources.optional() }).optional(),
+    containers: z.unknown().optional(),
+    tor: z.unknown().optional(),
+  });
+}
+
 function stackSchemas<D extends z.ZodType, B extends z.ZodType>(obj: ObjectOf, dockerOverlay: D, bareMetal: B) {
-  const infrastructure = obj({ services: z.record(z.string(), z.unknown()).optional() });
+  const infrastructure = infrastructureSchema(obj);
   const node = obj({
     host: nonEmpty,
     name: nonEmpty.optional(),

@@ -67,10 +67,7 @@ function unknownKey(key: string, known: string[], parent: PathSegment[], ctx: Sh
   return ctx.strict ? error(summary, extra) : warning(summary, extra);
 }
 
-const LEGACY = 'the legacy infrastructure.<name> form is not supported; declare it under infrastructure.services, e.g. services: { postgres: { preset: "postgres" } }';
 const KEY_HINTS: Record<string, string> = {
-  'infrastructure.postgres': LEGACY, 'infrastructure.redis': LEGACY, 'infrastructure.minio': LEGACY,
-  'infrastructure.gateway': LEGACY, 'infrastructure.containers': LEGACY, 'infrastructure.tor': LEGACY,
   gateway: 'declare the gateway as infrastructure.services.gateway: { preset: "openresty", ... }',
 };
 

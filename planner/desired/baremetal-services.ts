@@ -5,7 +5,8 @@
  */
 import { isIP } from 'node:net';
 import { digest, ref, template, type Expr } from '../expr.js';
-import type { NodeSpec, ResolvedService, StackModel } from '../config/model.js';
+import type { HealthCheckSpec, NodeSpec, ResolvedService, StackModel } from '../config/model.js';
+import { packagesOf } from '../config/bare-metal-packages.js';
 import type { BareMetalServiceConfig } from '../config/define.js';
 import type { DesiredResource } from '../resource.js';
 import { addr, nodeAddress } from './addresses.js';
@@ -91,37 +92,63 @@ export function customOnNode(svc: ResolvedService, node: NodeSpec, hostFor: (s: 
   if (!base) return undefined;
   const bm = { ...base, ...(svc.requirement.networkMode ? base.variants?.[svc.requirement.networkMode] : undefined) };
   const n = node.name;
-  // Before an install command has run there is nothing to ask for a version; the check then waits for the next plan.
-  const out: DesiredResource[] = bm.installCommand ? [] : versionCheck(svc, bm, n);
-  const after: string[] = out.map((r) => r.address);
-  if (bm.installCommand) {
-    out.push(res(nodeAddress('node_command', n, `${svc.name}_install`), 'node_command', {
-      node: n, command: bm.installCommand, ...(bm.validateCommand ? { unless: bm.validateCommand, ...(bm.user ? { unlessUser: bm.user } : {}) } : {}),
-    }));
-    after.push(out[out.length - 1].address);
-  }
-  if (bm.dataDir) out.push(res(nodeAddress('node_directory', n, `${svc.name}_data`), 'node_directory', { node: n, path: bm.dataDir, owner: bm.user ?? 'root', group: bm.user ?? 'root', mode: '0750' }, [...after]));
+  const packages = packagesOf(bm).map((p) => res(nodeAddress('apt_package', n, p.name), 'apt_package', { node: n, name: p.name, ...(p.version !== undefined ? { version: p.version } : {}) }));
+  const install = bm.installCommand ? [res(nodeAddress('node_command', n, `${svc.name}_install`), 'node_command', {
+    node: n, command: bm.installCommand, ...(bm.validateCommand ? { unless: bm.validateCommand, ...(bm.user ? { unlessUser: bm.user } : {}) } : {}),
+  }, packages.map((r) => r.address))] : [];
+  const installers = [...packages, ...install];
+  // The account after the install, which usually makes it (a package's own user is then used as is).
+  const user = bm.user && bm.user !== 'root'
+    ? [res(nodeAddress('service_user', n, bm.user), 'service_user', { node: n, name: bm.user, home: bm.dataDir ?? '/nonexistent' }, installers.map((r) => r.address))] : [];
+  const prepared = [...installers, ...versionCheck(svc, bm, n, installers), ...user];
+  const after = prepared.map((r) => r.address);
+  const out = [...prepared];
+  if (bm.dataDir) out.push(res(nodeAddress('node_directory', n, `${svc.name}_data`), 'node_directory', { node: n, path: bm.dataDir, owner: bm.user ?? 'root', group: bm.user ?? 'root', mode: '0750' }, after));
   let inputs: Expr = null;
   if (bm.configFile && bm.configTemplate) {
     const rendered = renderServiceTemplate(bm.configTemplate, svc, hostFor(svc));
     const file = res(nodeAddress('node_file', n, `${svc.name}_config`), 'node_file', {
       node: n, path: bm.configFile, owner: bm.user ?? 'root', group: bm.user ?? 'root', mode: '0640', content: rendered.expr,
-    }, [...after]);
+    }, after);
     out.push(file);
     inputs = file.attributes;
   }
   if (!bm.systemdUnit) return { resources: out, ready: out[out.length - 1]?.address ?? '' };
   const unit = bm.systemdUnit.endsWith('.service') || bm.systemdUnit.includes('.') ? bm.systemdUnit : `${bm.systemdUnit}.service`;
-  const service = res(nodeAddress('systemd_service', n, svc.name), 'systemd_service', { node: n, name: unit, enabled: true, active: true, inputs: digest(inputs) },
-    out.map((r) => r.address), Math.ceil(svc.requirement.startupTimeout / 1000));
+  const health = svc.requirement.healthCheck && healthOnNode(svc.requirement.healthCheck, svc.requirement.ports, bm);
+  const service = res(nodeAddress('systemd_service', n, svc.name), 'systemd_service', {
+    node: n, name: unit, enabled: true, active: true, inputs: digest(inputs), ...(health ? { health } : {}),
+  }, out.map((r) => r.address), Math.ceil(svc.requirement.startupTimeout / 1000));
   return { resources: [...out, service], ready: service.address };
 }
 
-/** Presets check their version through apt_package's range instead. */
-/** The command runs as the service's user when it exists on the node, else as nobody (never as root). */
-function versionCheck(svc: ResolvedService, bm: BareMetalServiceConfig, node: string): DesiredResource[] {
-  const { validateCommand: command, user } = bm;
-  if (!svc.requirement.version || !command) return [];
-  return [res(nodeAddress('version_check', node, svc.name), 'version_check', { node, service: svc.name, command, range: svc.requirement.version, ...(user ? { user } : {}) })];
+/**
+ * The service's healthCheck as the node runs it: tcp and http against the address it listens on
+ * (127.0.0.1 unless bindAddress names one), a jsonrpc check as a tcp check of its port.
+ */
+function healthOnNode(spec: HealthCheckSpec, ports: Record<string, number>, bm: BareMetalServiceConfig): Expr {
+  const timing = { interval: spec.interval, timeout: spec.timeout, retries: spec.retries, startPeriod: spec.startPeriod, ...(bm.user ? { user: bm.user } : {}) };
+  const bound = bm.bindAddress && !['*', '0.0.0.0', '::'].includes(bm.bindAddress) ? bm.bindAddress : '127.0.0.1';
+  const host = bound.includes(':') ? `[${bound}]` : bound;
+  const hostPort = (port: number) => `${host}:${port}`;
+  if (spec.type === 'command') return { type: 'command', target: spec.target, ...timing };
+  if (spec.type === 'tcp') return { type: 'tcp', target: hostPort(ports[spec.target] ?? Number(spec.target)), ...timing };
+  if (spec.type === 'jsonrpc') return { type: 'tcp', target: hostPort(ports.jsonrpc), ...timing };
+  const url = /^https?:/.test(spec.target) ? spec.target : `http://${host}${spec.target.startsWith(':') || spec.target.startsWith('/') ? '' : ':'}${spec.target}`;
+  return { type: 'http', target: url, ...timing };
 }
 
+/**
+ * The version check runs once what installs the service has run: it refers to their outputs, unknown
+ * until then, so on a fresh node it is checked during apply. Presets check their version through
+ * apt_package's range instead. The command runs as the service's user when it exists on the node,
+ * else as nobody (never as root).
+ */
+function versionCheck(svc: ResolvedService, bm: BareMetalServiceConfig, node: string, installers: readonly DesiredResource[]): DesiredResource[] {
+  const { validateCommand: command, user } = bm;
+  if (!svc.requirement.version || !command) return [];
+  const after = installers.map((r) => ref(r.address, r.type === 'apt_package' ? 'version' : 'installed'));
+  return [res(nodeAddress('version_check', node, svc.name), 'version_check', {
+    node, service: svc.name, command, range: svc.requirement.version, ...(user ? { user } : {}), ...(after.length > 0 ? { after } : {}),
+  }, installers.map((r) => r.address))];
+}

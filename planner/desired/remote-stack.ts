@@ -16,6 +16,7 @@ import { place, reachableAddress } from '../config/placement.js';
 import { allocateRedisDbs } from './redis-allocation.js';
 import { AGENT_KEY_ADDRESS, AGENT_KEY_PURPOSE } from './agent-key.js';
 import { secretResources } from './secret-resources.js';
+import { mergeSharedResources } from './shared-node-resources.js';
 
 export function buildRemoteGraph(model: StackModel, prior: ReadonlyMap<string, StateRecord>, scope: StackScope, artifacts: NodeArtifacts): DesiredResource[] {
   const placement = place(model);
@@ -59,7 +60,7 @@ export function buildRemoteGraph(model: StackModel, prior: ReadonlyMap<string, S
     ...knownHosts,
     ...secretResources(model),
     ...agentKey,
-    ...[...onNode.values()].flatMap((s) => s.resources),
+    ...mergeSharedResources([...onNode.values()].flatMap((s) => s.resources)),
     ...postgresResources(wiring),
     ...redisResources(wiring),
     ...nodeResources,

@@ -29,6 +29,15 @@ export function useradd(u: UserSpec): string[] {
   return ['useradd', ...(u.system ? ['--system'] : []), '--user-group', '--home-dir', u.home, ...home, '--shell', u.shell, '--', u.name];
 }
 
+/** A system account with its own group and no login, unless one by that name exists already. */
+export function ensureSystemUser(name: string, home: string): string[] {
+  return script('omnitron-service-user', [
+    'name=$1; home=$2',
+    'getent passwd "$name" >/dev/null && exit 0',
+    'useradd --system --user-group --no-create-home --home-dir "$home" --shell /usr/sbin/nologin -- "$name"',
+  ].join('\n'), [name, home]);
+}
+
 export const usermod = (u: UserSpec): string[] => ['usermod', '--home', u.home, '--shell', u.shell, '--', u.name];
 /** Leaves the home directory: it may hold data the operator wants. */
 export const userdel = (name: string): string[] => ['userdel', '--', name];

@@ -14,6 +14,7 @@ import { systemdDaemonReload } from './systemd-daemon-reload.js';
 import { systemdService } from './systemd-service.js';
 import { systemdUnit } from './systemd-unit.js';
 import { versionCheck } from './version-check.js';
+import { serviceUser } from './service-user.js';
 import { claimed } from './owner-marker.js';
 import { str, type Attrs } from './node-type.js';
 
@@ -31,6 +32,7 @@ const by = (kind: string, key: string, exclusive: (id: string) => boolean = () =
 export const systemdTypes: readonly NodeResourceType[] = [
   aptPackage,
   claimed(nodeUser, by('user', 'name')),
+  serviceUser,
   nodeDirectory,
   claimed(nodeFile, by('file', 'path', (path) => !PACKAGE_FILES.test(path))),
   claimed(nodeEnvFile, by('file', 'path')),
@@ -55,6 +57,7 @@ export { nodeFile, NODE_FILE_TYPE, type NodeFileAttributes } from './node-file.j
 export { nodeEnvFile, NODE_ENV_FILE_TYPE } from './node-env-file.js';
 export { nodeCommand, NODE_COMMAND_TYPE } from './node-command.js';
 export { nodeUser, NODE_USER_TYPE } from './node-user.js';
+export { serviceUser, SERVICE_USER_TYPE } from './service-user.js';
 export { SYSTEMD_SERVICE_TYPE, UNIT_EDITED } from './service-status.js';
 export { systemdDaemonReload, DAEMON_RELOAD_TYPE } from './systemd-daemon-reload.js';
 export { systemdService } from './systemd-service.js';

@@ -34,7 +34,9 @@ function read(address: string, attrs: Attrs, facts: Facts, rc: ReadContext): Obs
 function plan(input: PlanInput): Decision {
   if (input.desired === undefined) return input.prior ? { action: 'delete', reason: 'no longer in config (nothing is undone on the node)' } : { action: 'noop', reason: 'already gone' };
   const unless = (input.desired as { unless?: string }).unless;
-  if (input.observed) return { action: 'noop', reason: `\`${unless}\` succeeds`, ...(input.prior ? {} : { record: true }) };
+  // Recorded again when state predates the `installed` output, which a version check waits on.
+  const outdated = !input.prior || input.prior.outputs.installed !== true;
+  if (input.observed) return { action: 'noop', reason: `\`${unless}\` succeeds`, ...(outdated ? { record: true } : {}) };
   if (!unless && input.prior && JSON.stringify(input.prior.attributes) === JSON.stringify(input.desired)) return { action: 'noop', reason: 'ran before' };
   return { action: 'create', reason: unless ? `\`${unless}\` fails` : 'not run yet' };
 }
@@ -44,7 +46,10 @@ async function apply(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undef
   const a = parseAttributes(schema, op);
   progress(ctx, op.address, `running the install command on node ${a.node}`);
   await onNode(ctx, op.address, a.node, (t) => t.execOrThrow(shell(a.command), { label: 'installCommand' }));
-  return { attributes: a as unknown as Json, outputs: {} };
+  return { attributes: a as unknown as Json, outputs: INSTALLED };
 }
 
-export const nodeCommand = { type: NODE_COMMAND_TYPE, plan, apply, requests, read } satisfies NodeResourceType;
+/** What a version check of the service refers to, so it runs only after the install. */
+const INSTALLED = { installed: true };
+
+export const nodeCommand = { type: NODE_COMMAND_TYPE, plan, apply, recordOutputs: () => INSTALLED, requests, read } satisfies NodeResourceType;

@@ -3,7 +3,8 @@
  * (a hash of unit content, env file, release… computed by the planner) changed, and reloaded
  * (ExecReload) when only its optional `reloadInputs` changed. Apply takes the steps the plan decided
  * (enable or disable; restart, hand over, reload, start or stop), records both inputs on the node,
- * then waits until the unit is active (and stays so for a moment) or fails with its last journal lines.
+ * then waits until the unit is active (and stays so for a moment) or fails with its last journal lines,
+ * and, for a service with a health check, until the check passes (service-health.ts).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
@@ -16,12 +17,15 @@ import { handOverAgent, issuesFromFact, markOf, readAgentStatus, statusRequest, 
 import { nodeName, onNode, progress, removingOld, runScript, str, unitName, type Attrs, type Facts, type NodeResourceType } from './node-type.js';
 import { parseAttributes } from '../parse-attributes.js';
 import type { ProbeRequest } from './probe.js';
+import { healthSchema, waitHealthy } from './service-health.js';
 import { describeUnit, observeService, planServiceSteps, planSystemdService, serviceSteps, SYSTEMD_SERVICE_TYPE, type ServiceSteps, type UnitState } from './service-status.js';
 
 const schema = z.object({
   node: nodeName, name: unitName, enabled: z.boolean(), active: z.boolean(), inputs: z.string(), reloadInputs: z.string().optional(),
   /** The unit runs the omnitron agent, which keeps this status file. */
   agentStatus: z.string().optional(),
+  /** Checked after each (re)start: dependents wait until it passes. */
+  health: healthSchema.optional(),
 });
 type Attributes = z.infer<typeof schema>;
 
@@ -96,8 +100,13 @@ async function converge(ctx: ProviderContext, t: Transport, op: ApplyOp, a: Attr
   const mark = () => runScript(t, writeInputsMarker(a.name, a.inputs, a.reloadInputs));
   if (!agentWait) await mark();
   if (a.active) {
+    const started = Date.now();
     progress(ctx, op.address, `waiting for ${a.name} to be active`);
     await waitActive(ctx, t, op, a);
+    if (a.health && steps.run && steps.run !== 'stop') {
+      progress(ctx, op.address, `waiting for ${a.name} to pass its health check`);
+      await waitHealthy(ctx, t, a.health, { address: op.address, node: a.node, service: a.name, deadline: started + (op.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT_S) * 1000 });
+    }
   }
   if (agentWait) {
     progress(ctx, op.address, 'waiting for the agent to start its apps');

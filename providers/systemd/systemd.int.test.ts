@@ -85,7 +85,7 @@ function hupUnit(): string {
 
 const ENV = `SECRET="${SECRET.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('$', '\\$').replaceAll('`', '\\`')}"\n`;
 
-interface HupInputs { inputs: string; reloadInputs: string }
+interface HupInputs { inputs: string; reloadInputs: string; health?: Record<string, string | number> }
 
 function stack(overrides: { aptRange?: string; versionRange?: string; withTree?: boolean; hup?: HupInputs } = {}): DesiredResource[] {
   const content = unit();
@@ -238,6 +238,23 @@ describe('the systemd provider on real nodes', () => {
     const removed = summary(await converge());
     expect([removed['systemd_service.hup'], removed['systemd_unit.hup']]).toEqual(['delete (no longer in config)', 'delete (no longer in config)']);
     expect((await (await raw(n1)).exec(['systemctl', 'is-active', '--', HUP_SERVICE])).stdout.trim()).not.toBe('active');
+  });
+
+  it('a health-checked service passes its check before apply goes on; one that never answers fails naming the check and its answer', async () => {
+    const timing = { interval: 200, timeout: 2_000, retries: 2, startPeriod: 0 };
+    const answers = { inputs: 'h-1', reloadInputs: 'rl-1', health: { type: 'command', target: `test -s /var/lib/${HUP_DIR}/hups`, ...timing } };
+    await converge(stack({ hup: answers }));
+    // The check goes through the probe (unprivileged), after the restart.
+    const after = n1Commands().slice(n1Commands().indexOf(`systemctl restart -- ${HUP_SERVICE}`));
+    expect(after.some((c) => c.includes('omnitron-probe'))).toBe(true);
+
+    const silent = { inputs: 'h-2', reloadInputs: 'rl-1', health: { type: 'tcp', target: '127.0.0.1:9', ...timing } };
+    const ctx = context(pool);
+    const { plan } = await observeAndPlan(ctx, stack({ hup: silent }), state);
+    const outcome = await applyAll(ctx, plan, state);
+    expect(outcome.failed.map((f) => f.address)).toEqual(['systemd_service.hup']);
+    expect(outcome.failed[0].message).toMatch(new RegExp(`^on node ${n1}: ${HUP_SERVICE.replaceAll('.', '\\.')} is active but its health check tcp 127\\.0\\.0\\.1:9 failed 3 times in a row; last answer: exit 1`));
+    await converge();
   });
 
   it('a user deleted out of band is created again', async () => {

@@ -13,7 +13,11 @@ import { sshKeyPair } from '../ssh-key-pair.js';
 import { fingerprint } from '../../../providers/ssh/host-keys.js';
 import { dockerExec, dockerExecOrThrow } from './docker-exec.js';
 
+import { aptCacheOff, aptCacheOn } from './apt-cache.js';
+
 export const NODE_IMAGE = 'omnitron-local/node:bookworm';
+/** Debian 12, systemd and sshd only: a freshly installed server. */
+export const FRESH_NODE_IMAGE = 'omnitron-local/node-bare:bookworm';
 export const BED_LABEL = 'omnitron.test';
 const BOOT_TIMEOUT_MS = 90_000;
 
@@ -52,25 +56,36 @@ export interface StartNodesOptions {
   network?: string;
   /** Suffixes for the node names (`<namePrefix>-<suffix>`); default 1..count. */
   names?: readonly string[];
+  /**
+   * Fresh servers (FRESH_NODE_IMAGE) with nothing preinstalled: omnitron installs every package. Their
+   * apt goes through the machine's shared apt cache.
+   */
+  fresh?: boolean;
 }
 
 export async function startNodes(opts: StartNodesOptions): Promise<NodeBed> {
   const docker = new Docker();
-  await docker.getImage(NODE_IMAGE).inspect().catch(() => {
-    throw new Error(`image ${NODE_IMAGE} is missing: run bash scripts/build-images.sh node`);
+  const image = opts.fresh ? FRESH_NODE_IMAGE : NODE_IMAGE;
+  await docker.getImage(image).inspect().catch(() => {
+    throw new Error(`image ${image} is missing: run bash scripts/build-images.sh ${opts.fresh ? 'node-bare' : 'node'}`);
   });
   const labels = { [BED_LABEL]: 'ssh-node', [`${BED_LABEL}.bed`]: opts.namePrefix };
   const network = opts.network ?? `${opts.namePrefix}-net`;
   if (!opts.network) await docker.createNetwork({ Name: network, Driver: 'bridge', Labels: labels });
+  const aptProxy = opts.fresh ? await aptCacheOn(docker, network) : undefined;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'omnitron-nodes-'));
   const keyPair = sshKeyPair({ comment: `${opts.namePrefix}@omnitron-test` });
   const privateKeyPath = path.join(dir, 'id_ed25519');
   await writeFile(privateKeyPath, keyPair.private, { mode: 0o600 });
   const nodes: TestNode[] = [];
-  const stop = () => removeBed(docker, opts.namePrefix, opts.network ? undefined : network, dir);
+  const stop = async () => {
+    if (aptProxy) await aptCacheOff(docker, network);
+    await removeBed(docker, opts.namePrefix, opts.network ? undefined : network, dir);
+  };
+  const spec = (name: string, sshPort?: number): CreateNode => ({ name, network, labels, publicKey: keyPair.public, image, ...(aptProxy ? { aptProxy } : {}), ...(sshPort ? { sshPort } : {}) });
   try {
     const names = Array.from({ length: opts.count }, (_, i) => `${opts.namePrefix}-${opts.names?.[i] ?? i + 1}`);
-    nodes.push(...(await Promise.all(names.map((name) => createNode(docker, { name, network, labels, publicKey: keyPair.public })))));
+    nodes.push(...(await Promise.all(names.map((name) => createNode(docker, spec(name))))));
   } catch (err) {
     await stop();
     throw err;
@@ -82,7 +97,7 @@ export async function startNodes(opts: StartNodesOptions): Promise<NodeBed> {
     restart: async (name) => replace(await restartNode(docker, node(name))),
     recreate: async (name) => {
       await docker.getContainer(node(name).container).remove({ force: true });
-      return replace(await createNode(docker, { name, network, labels, publicKey: keyPair.public, sshPort: node(name).sshPort }));
+      return replace(await createNode(docker, spec(name, node(name).sshPort)));
     },
     halt: async (name) => { await docker.getContainer(node(name).container).stop({ t: 5 }); },
   };
@@ -105,13 +120,16 @@ interface CreateNode {
   publicKey: string;
   /** Fixed host port (recreate); otherwise Docker picks one. */
   sshPort?: number;
+  image: string;
+  /** The apt proxy the node's apt uses (fresh nodes). */
+  aptProxy?: string;
 }
 
 async function createNode(docker: Docker, spec: CreateNode): Promise<TestNode> {
   const container = await docker.createContainer({
     name: spec.name,
     Hostname: spec.name,
-    Image: NODE_IMAGE,
+    Image: spec.image,
     Labels: spec.labels,
     ExposedPorts: { '22/tcp': {} },
     HostConfig: {
@@ -128,6 +146,7 @@ async function createNode(docker: Docker, spec: CreateNode): Promise<TestNode> {
   await container.start();
   await waitForBoot(container, spec.name);
   await dockerExecOrThrow(container, ['sh', '-c', SETUP_USERS, 'sh', spec.publicKey]);
+  if (spec.aptProxy) await dockerExecOrThrow(container, ['sh', '-c', 'printf \'Acquire::http::Proxy "%s";\\n\' "$1" > /etc/apt/apt.conf.d/01test-bed-proxy', 'sh', spec.aptProxy]);
   return describeNode(docker, container, spec.name);
 }
 
