@@ -2,9 +2,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEcosystem } from './load-ecosystem.js';
+import type { Diagnostic } from '../diagnostics.js';
 import type { Ecosystem } from './model.js';
 import { presetRequirement } from './presets.js';
-import { checkedStack } from './stack-checks.js';
+import { resolveStack } from './resolve-stack.js';
+import { checkStackModel } from './stack-checks.js';
 
 const example = path.resolve(fileURLToPath(new URL('../../examples/platform/omnitron.config.ts', import.meta.url)));
 let eco: Ecosystem;
@@ -13,6 +15,13 @@ beforeAll(async () => {
   Object.assign(process.env, { PLATFORM_DB_ADDRESS: '10.9.0.2', PLATFORM_CACHE_ADDRESS: '10.9.0.3', PLATFORM_APP_ADDRESS: '10.9.0.4' });
   eco = (await loadEcosystem({ file: example })).ecosystem!;
 });
+
+/** What plan checks of a stack before touching a host, less the build outputs (the example need not be built). */
+function checkedStack(e: Ecosystem, stack: string): { model?: unknown; diagnostics: Diagnostic[] } {
+  const resolved = resolveStack(e, stack);
+  const diagnostics = [...resolved.diagnostics, ...(resolved.model ? checkStackModel(e, resolved.model) : [])];
+  return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { model: resolved.model, diagnostics };
+}
 
 const withProduction = (over: Partial<Ecosystem['stacks'][string]>, services: Ecosystem['services'] = eco.services): Ecosystem =>
   ({ ...eco, services, stacks: { ...eco.stacks, production: { ...eco.stacks.production, ...over } } });

@@ -64,10 +64,16 @@ export function storageConnection(svc: ResolvedService, host: string): Expr {
 export function s3BucketResources(model: StackModel, host: string, ready: string[]): DesiredResource[] {
   const svc = storageService(model);
   if (!svc) return [];
-  const buckets = [...new Set(model.apps.flatMap((a) => bucketOf(a) ?? []))];
+  const buckets = [...new Set([...model.apps.flatMap((a) => bucketOf(a) ?? []), ...configuredBuckets(svc)])];
   return buckets.map((name) => ({
     address: bucketAddress(name), type: S3_BUCKET_TYPE, attributes: { name }, connection: storageConnection(svc, host), dependsOn: ready, sensitive: [],
   }));
+}
+
+/** `config.buckets` (the daemon's `infrastructure.minio.buckets`): buckets no app asked for, made all the same (private). */
+function configuredBuckets(svc: ResolvedService): string[] {
+  const buckets = svc.requirement.presetConfig?.buckets;
+  return Array.isArray(buckets) ? buckets.filter((b): b is string => typeof b === 'string') : [];
 }
 
 type Setter = (key: string, value: Expr, secret: boolean) => void;
