@@ -55,7 +55,6 @@ describe('importConfig with plain Node', () => {
       diagnostics: [
         // Every app of the fixture sets `watch`, which only the daemon's dev mode reads.
         ...Array.from({ length: 5 }, () => 'warning: watch is not used: omnitron does not watch files'),
-        'warning: preset "openresty" is not yet supported; it will not be provisioned',
       ],
     });
   });

@@ -28,10 +28,11 @@ async function checkRedis(url) {
 
 const CHECKS = { DATABASE_URL: checkPostgres, REDIS_URL: checkRedis, DISCOVERY_REDIS_URL: checkRedis, PUBSUB_URL: checkRedis };
 
-export async function health(env = process.env) {
+/** `checks`: more checks by the env variable that turns them on, e.g. { S3_BUCKET: checkBucket }. */
+export async function health(env = process.env, checks = {}) {
   const results = {};
   let ok = true;
-  for (const [key, check] of Object.entries(CHECKS)) {
+  for (const [key, check] of Object.entries({ ...CHECKS, ...checks })) {
     if (!env[key]) continue;
     try {
       results[key] = await check(env[key]);
@@ -43,16 +44,20 @@ export async function health(env = process.env) {
   return { ok, checks: results };
 }
 
-/** `routes`: more handlers by "METHOD /path", e.g. { 'POST /entries': (req, res) => ... }. */
-export function startHealthServer({ name, port = Number(process.env.PORT ?? 3000), host = process.env.HOST ?? '127.0.0.1', routes = {} }) {
-  // Behind the gateway the app is reached as /api/<name>/…: the same routes answer there.
-  const prefix = `/api/${name}`;
+/**
+ * `routes`: more handlers by "METHOD /path", e.g. { 'POST /entries': (req, res) => ... }; `prefixes`:
+ * handlers by path prefix, e.g. { '/uploads/': (req, res) => ... }; `checks`: more health checks.
+ * Behind the gateway the app is reached as /api/<name>/…: the same routes answer there.
+ */
+export function startHealthServer({ name, port = Number(process.env.PORT ?? 3000), host = process.env.HOST ?? '127.0.0.1', routes = {}, prefixes = {}, checks = {} }) {
+  const gatewayPrefix = `/api/${name}`;
   const server = http.createServer(async (req, res) => {
-    const url = req.url.startsWith(`${prefix}/`) ? req.url.slice(prefix.length) : req.url;
-    const route = routes[`${req.method} ${url}`];
+    const url = req.url.startsWith(`${gatewayPrefix}/`) ? req.url.slice(gatewayPrefix.length) : req.url;
+    const prefix = Object.keys(prefixes).find((p) => url.startsWith(p));
+    const route = routes[`${req.method} ${url}`] ?? (prefix && prefixes[prefix]);
     if (route) { await Promise.resolve(route(req, res)).catch(() => { if (!res.headersSent) res.writeHead(500); res.end(); }); return; }
     if (url !== '/health') { res.writeHead(404).end(); return; }
-    const result = await health();
+    const result = await health(process.env, checks);
     res.writeHead(result.ok ? 200 : 503, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ app: name, ...result }));
   });
