@@ -1,0 +1,35 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeProject, type TempProject } from '../../test/config/make-project.js';
+import { loadEcosystemFromObject } from './load-ecosystem.js';
+import { checkedStack } from './stack-checks.js';
+
+let project: TempProject | undefined;
+afterEach(() => project?.remove());
+
+const gateway = { preset: 'openresty', config: { configDir: './infra/nginx' } };
+const node = { name: 'edge', host: 'edge.internal', role: 'gateway', ssh: { user: 'root', port: 22 } };
+
+async function check(stacks: object, nginx: string) {
+  project = makeProject({ 'apps/web/config/default.json': { omnitron: {} }, 'apps/web/dist/bootstrap.js': '', 'infra/nginx/nginx.conf': nginx });
+  const { ecosystem, diagnostics } = await loadEcosystemFromObject({
+    project: 'shop', apps: [{ name: 'web', bootstrap: './apps/web/dist/bootstrap.js', env: { PORT: '3000' } }],
+    infrastructure: { services: { gateway } }, stacks,
+  }, { file: project.file('omnitron.config.ts'), strict: false });
+  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return checkedStack(ecosystem!, Object.keys(stacks)[0]).diagnostics.filter((d) => d.severity === 'error');
+}
+
+describe('checkGateways', () => {
+  it('names the file and line of a placeholder no app of the stack fills', async () => {
+    const errors = await check({ dev: { type: 'local' } }, 'http {\n  upstream w { server ${UPSTREAM_WEB_HOST}:${UPSTREAM_WEB_PORT}; }\n  upstream a { server ${UPSTREAM_ADMIN_HOST}:1; }\n}\n');
+    expect(errors).toEqual([expect.objectContaining({
+      file: project!.file('infra/nginx/nginx.conf'), summary: 'line 3: ${UPSTREAM_ADMIN_HOST} names no app of this stack (stack "dev")',
+    })]);
+  });
+
+  it('refuses the preset on the nodes of a remote stack, with what to do instead', async () => {
+    const errors = await check({ prod: { type: 'remote', nodes: [node] } }, 'http {}\n');
+    expect(errors).toEqual([expect.objectContaining({ summary: 'service "gateway" (preset openresty) cannot run on the nodes of stack "prod" yet', path: 'stacks.prod' })]);
+    expect(errors[0].detail).toContain('external');
+  });
+});
