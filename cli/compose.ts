@@ -6,6 +6,7 @@ import type Docker from 'dockerode';
 import { createDockerClient, dockerProvider } from '../providers/docker/index.js';
 import { postgresProvider } from '../providers/postgres/index.js';
 import { redisProvider } from '../providers/redis/index.js';
+import { s3Provider } from '../providers/s3/index.js';
 import { localProvider } from '../providers/local/index.js';
 import { systemdProvider } from '../providers/systemd/index.js';
 import type { NodePool } from '../providers/ssh/pool.js';
@@ -15,7 +16,7 @@ import { UserError } from '../planner/diagnostics.js';
 import type { Clients, Provider, StateRecord } from '../planner/resource.js';
 import type { NodeSpec } from '../planner/config/model.js';
 
-export const PROVIDERS: readonly Provider[] = [localProvider, dockerProvider, postgresProvider, redisProvider, sshProvider, systemdProvider];
+export const PROVIDERS: readonly Provider[] = [localProvider, dockerProvider, postgresProvider, redisProvider, s3Provider, sshProvider, systemdProvider];
 
 export interface ClientOptions {
   nodes: readonly NodeSpec[];

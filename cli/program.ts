@@ -183,6 +183,11 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .description('bring an existing object this state did not create under its management; changes nothing live')
     .action((address: string, id: string, flags, cmd: Command) => onRun(async (out) => (await import('./commands/import.js')).importCommand(address, id, flags, out), cmd.opts().color !== false));
 
+  stackOptions(program.command('tor'), { newHosts: false })
+    .description('print each Tor hidden service of the stack: name → .onion address')
+    .option('--json', 'print one JSON document')
+    .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/tor.js')).torCommand(flags, out), cmd.opts().color !== false));
+
   const discovery = program.command('discovery').description('read the stack\'s service discovery registry');
   stackOptions(discovery.command('ls'), { newHosts: false })
     .description('list the live nodes in discovery: id, address, services (name@version), last heartbeat')

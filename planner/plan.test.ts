@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makePlan, type PlanRequest } from './plan.js';
+import { HOLDS_DATA, makePlan, type PlanRequest } from './plan.js';
 import { defaultDecision } from './diff.js';
 import { configHash } from './hash.js';
 import { ref, template, UNKNOWN, type Json } from './expr.js';
@@ -174,6 +174,20 @@ describe('makePlan', () => {
       prior: new Map([['docker_volume.pg', vol]]), observed: new Map([['thing.a', observed('thing.a', { name: 'a' })], ['docker_volume.pg', { ...observed('docker_volume.pg', { name: 'v' }), type: 'docker_volume' }]]),
     });
     expect(p.changes.map((c) => [c.address, c.action])).toEqual([['thing.a', 'delete'], ['docker_volume.pg', 'noop']]);
+  });
+
+  it('keeps an object that holds data (a non-empty bucket) unless --volumes, and deletes an empty one', () => {
+    const full = record('thing.full', { name: 'full' });
+    const empty = record('thing.empty', { name: 'empty' });
+    const request = (keepVolumes: boolean) => plan({
+      mode: 'destroy', keepVolumes,
+      prior: new Map([[full.address, full], [empty.address, empty]]),
+      observed: new Map([[full.address, { ...observed(full.address, { name: 'full' }), status: HOLDS_DATA }], [empty.address, { ...observed(empty.address, { name: 'empty' }), status: 'empty' }]]),
+    });
+    expect(request(true).changes.map((c) => [c.address, c.action, c.reason])).toEqual([
+      ['thing.full', 'noop', 'holds data: kept (pass --volumes to delete it with its contents)'], ['thing.empty', 'delete', 'no longer in config'],
+    ]);
+    expect(request(false).changes.map((c) => [c.address, c.action])).toEqual([['thing.full', 'delete'], ['thing.empty', 'delete']]);
   });
 
   it('destroy keeps what its type keeps while it is still configured (host-key pins); a normal plan forgets it once unconfigured', () => {

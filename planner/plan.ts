@@ -36,6 +36,9 @@ export interface PlanRequest {
   diagnostics?: Diagnostic[];
 }
 
+/** Observed status of a data-holding object (a non-empty bucket) that only `--volumes` deletes, like a data volume. */
+export const HOLDS_DATA = 'holds data';
+
 export function makePlan(req: PlanRequest): Plan {
   const desired = req.mode === 'destroy' ? [] : req.desired;
   const forward = planDesired(req, desired);
@@ -121,6 +124,9 @@ function planRemovals(req: PlanRequest, desired: ReadonlySet<string>): Change[] 
     let decision: Decision = own;
     const ours = deletable(prior, observed);
     if (decision.action === 'delete' && !ours) decision = { action: 'noop', reason: 'not made by this state: never deleted by it' };
+    if (req.keepVolumes && observed?.status === HOLDS_DATA && decision.action === 'delete') {
+      decision = { action: 'noop', reason: 'holds data: kept (pass --volumes to delete it with its contents)' };
+    }
     if (kept.has(address) && decision.action === 'delete') {
       decision = { action: 'noop', reason: typeName === 'docker_volume' ? 'data volume kept (pass --volumes to delete it)' : 'kept with the data volume that needs it (pass --volumes to delete it)' };
     }

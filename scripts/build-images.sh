@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the local images the demo and tests use (no container registry is reachable here).
 # Each image carries a label with the hash of its recipe and is rebuilt only when the recipe changes.
-# Usage: build-images.sh [debian|postgres|redis|node|node-bare|apt-cache ...]   (default: all)
+# Usage: build-images.sh [debian|postgres|redis|node|node-bare|apt-cache|tor|s3rver ...]   (default: all)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 images="$here/images"
@@ -33,7 +33,20 @@ build_dockerfile() {
   docker build -q --label "omnitron.recipe-hash=$hash" -t "$tag" "$images/$name" >/dev/null
 }
 
-want=${*:-debian postgres redis node-bare node apt-cache}
+# The npm registry may sit behind a TLS proxy that the host trusts: the build gets the host's CA bundle
+# (outside the recipe hash) for its npm install only.
+build_with_host_ca() {
+  local name=$1 tag=$2 hash ctx; hash=$(recipe_hash "$name")-$(recipe_hash debian)
+  [ "$(built_hash "$tag")" = "$hash" ] && return 0
+  echo "building $tag ..." >&2
+  ctx=$(mktemp -d /var/tmp/omnitron-image.XXXXXX)
+  cp -r "$images/$name/." "$ctx/"
+  cp "${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}" "$ctx/host-ca.crt"
+  docker build -q --label "omnitron.recipe-hash=$hash" -t "$tag" "$ctx" >/dev/null || { rm -rf "$ctx"; return 1; }
+  rm -rf "$ctx"
+}
+
+want=${*:-debian postgres redis node-bare node apt-cache tor s3rver}
 build_debian
 for image in $want; do
   case $image in
@@ -44,6 +57,8 @@ for image in $want; do
     node) build_dockerfile node-bare omnitron-local/node-bare:bookworm
           build_dockerfile node omnitron-local/node:bookworm node-bare ;;
     apt-cache) build_dockerfile apt-cache omnitron-local/apt-cache:bookworm ;;
+    tor) build_dockerfile tor omnitron-local/tor:bookworm ;;
+    s3rver) build_with_host_ca s3rver omnitron-local/s3rver:3 ;;
     *) echo "unknown image $image" >&2; exit 2 ;;
   esac
 done

@@ -48,6 +48,8 @@ export default defineEcosystem({
         postgres: { docker: { image: 'omnitron-local/postgres:15', portMappings: { main: 15432 } } },
         redis: { docker: { image: 'omnitron-local/redis:7', portMappings: { main: 16379 } } },
         'realtime/pubsub': { docker: { image: 'omnitron-local/redis:7' } },
+        // media's bucket: an S3-compatible server built locally in place of minio/minio.
+        minio: { docker: { image: 'omnitron-local/s3rver:3', portMappings: { api: 19000, console: 19001 } } },
       },
     },
     // Three bare-metal nodes over SSH: Postgres on db, Redis (and realtime's pubsub) on cache, the apps on app.
@@ -55,6 +57,9 @@ export default defineEcosystem({
       type: 'cluster',
       nodes: [node('db', 'database'), node('cache', 'cache'), node('app', 'app')],
       settings: { env: { LOG_LEVEL: 'info' } },
+      // MinIO is not a Debian package: on nodes it needs bareMetal.installCommand or an external server.
+      // Until one is given here, media runs without its bucket on this stack.
+      serviceOverrides: { minio: { disabled: true } },
     },
   },
 });

@@ -23,6 +23,17 @@ describe('presetRequirement', () => {
     });
   });
 
+  it('expands minio and tor', () => {
+    expect(presetRequirement('minio')).toMatchObject({
+      preset: 'minio', ports: { api: 9000, console: 9001 },
+      docker: { image: 'minio/minio', volumes: { data: { target: '/data' } }, command: ['server', '/data', '--console-address', ':9001'] },
+    });
+    expect(presetRequirement('tor')).toMatchObject({
+      preset: 'tor', ports: {},
+      docker: { image: 'omnitron-local/tor:bookworm', volumes: { data: { target: '/var/lib/tor' } }, extraHosts: ['host.docker.internal:host-gateway'] },
+    });
+  });
+
   it('returns a fresh object each time', () => {
     presetRequirement('redis').ports.main = 1;
     expect(presetRequirement('redis').ports.main).toBe(6379);
@@ -62,10 +73,19 @@ describe('expandPreset', () => {
     expect(diagnostics).toEqual([expect.objectContaining({ severity: 'warning', summary: 'preset "openresty" is not yet supported; it will not be provisioned', path: 'infrastructure.services.db.preset' })]);
   });
 
+  it('normalizes a tor service\'s config and reports its errors with their paths', () => {
+    const hiddenServices = [{ name: 'admin', virtualPort: 80, target: 8080 }];
+    const ok = expandPreset('tor', { preset: 'tor', config: { hiddenServices, extraTorrc: 'DisableNetwork 1' } }, ctx);
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.requirement!.presetConfig).toEqual({ hiddenServices: [{ name: 'admin', virtualPort: 80, target: '8080' }], extraTorrc: ['DisableNetwork 1'] });
+    const bad = expandPreset('tor', { preset: 'tor', config: { hiddenServices: [{ name: 'admin', virtualPort: 0, target: 8080 }] } }, ctx);
+    expect(bad.diagnostics).toEqual([expect.objectContaining({ severity: 'error', path: 'infrastructure.services.db.config.hiddenServices[0].virtualPort' })]);
+  });
+
   it('rejects unknown presets, listing the known ones', () => {
     const { requirement, diagnostics } = expandPreset('db', { preset: 'mongo' }, ctx);
     expect(requirement).toBeUndefined();
     expect(diagnostics[0]).toMatchObject({ severity: 'error', summary: 'unknown preset "mongo"' });
-    expect(diagnostics[0].detail).toContain('"postgres", "redis", "minio", "openresty" and "tor"');
+    expect(diagnostics[0].detail).toContain('"postgres", "redis", "minio", "tor" and "openresty"');
   });
 });

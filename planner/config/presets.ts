@@ -1,8 +1,8 @@
 /**
  * Built-in service presets, expanded as real Omnitron does (images, ports, volumes, commands). The
  * planner adds health checks, secrets and app env for presets; here they are only containers.
- * `minio`, `openresty` and `tor` are accepted and planned for later: they are kept in the ecosystem
- * (so references to them resolve) but never provisioned.
+ * `openresty` is accepted and planned for later: it is kept in the ecosystem (so references to it
+ * resolve) but never provisioned.
  */
 import { error, warning, type Diagnostic } from '../diagnostics.js';
 import type { ServiceRequirement } from './model.js';
@@ -16,9 +16,13 @@ import { at, within, type SourceContext } from './source-context.js';
 import { checkBareMetalTemplates, checkDockerTemplates } from './templates.js';
 import { checkBareMetal } from './bare-metal-values.js';
 import { checkSecretKeys } from './secret-keys.js';
+import { TOR_DOCKER_DATA_DIR, parseTorConfig } from './tor-config.js';
 
-export const SUPPORTED_PRESETS = ['postgres', 'redis'] as const;
-export const PLANNED_PRESETS = ['minio', 'openresty', 'tor'] as const;
+/** The torrc arrives in the environment (rendered by the planner) and never in argv. */
+const WRITE_TORRC_AND_RUN = 'printf "%s" "$OMNITRON_TORRC" > /tmp/torrc && exec tor -f /tmp/torrc';
+
+export const SUPPORTED_PRESETS = ['postgres', 'redis', 'minio', 'tor'] as const;
+export const PLANNED_PRESETS = ['openresty'] as const;
 export const KNOWN_PRESETS = [...SUPPORTED_PRESETS, ...PLANNED_PRESETS] as const;
 export type SupportedPreset = (typeof SUPPORTED_PRESETS)[number];
 export type KnownPreset = (typeof KNOWN_PRESETS)[number];
@@ -45,6 +49,15 @@ const PRESETS: Record<SupportedPreset, () => ServiceRequirement> = {
   redis: () => ({
     ...bare('redis', { main: 6379 }),
     docker: baseDocker('redis:7-alpine', '/data', ['redis-server', '--appendonly', 'yes', '--maxmemory-policy', 'allkeys-lru']),
+  }),
+  minio: () => ({
+    ...bare('minio', { api: 9000, console: 9001 }),
+    docker: baseDocker('minio/minio', '/data', ['server', '/data', '--console-address', ':9001']),
+  }),
+  // Debian's tor in an image built from scripts/images/tor (`scripts/build-images.sh tor`).
+  tor: () => ({
+    ...bare('tor', {}),
+    docker: { ...baseDocker('omnitron-local/tor:bookworm', TOR_DOCKER_DATA_DIR, ['sh', '-c', WRITE_TORRC_AND_RUN]), extraHosts: ['host.docker.internal:host-gateway'] },
   }),
 };
 
@@ -106,6 +119,11 @@ function customize(req: ServiceRequirement, raw: RawPresetService, ctx: SourceCo
     ...(raw.config ? { presetConfig: raw.config } : {}),
     ...(raw.bareMetal ? { bareMetal: raw.bareMetal } : {}),
   };
+  if (req.preset === 'tor') {
+    const parsed = parseTorConfig(raw.config, ctx);
+    requirement.presetConfig = { ...parsed.tor };
+    diagnostics.push(...parsed.diagnostics);
+  }
   const scope = { ports: requirement.ports, secrets: requirement.secrets };
   diagnostics.push(...checkSecretKeys(raw.secrets, ctx));
   if (raw.docker) diagnostics.push(...checkDockerTemplates(raw.docker, scope, within(ctx, 'docker')));

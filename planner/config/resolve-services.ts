@@ -1,7 +1,7 @@
 /**
  * The services one stack runs: ecosystem and stack declarations (stack wins by name), services the
  * selected apps declare (one shared service per name, first declaration wins), and postgres/redis
- * auto-provisioned from app requirements unless declared explicitly. Each gets its effective docker
+ * (and minio for apps asking for s3) auto-provisioned from app requirements unless declared explicitly. Each gets its effective docker
  * config (base → variants[networkMode] → stack override) and the ports apps should connect to.
  */
 import { canonicalJson } from '../hash.js';
@@ -12,6 +12,7 @@ import { overlayDocker } from './docker-overlay.js';
 import { formatPath } from '../../contract/field-path.js';
 import type { DockerOverlay, DockerWithVariants } from './normalize-docker.js';
 import { isSupportedPreset, presetRequirement } from './presets.js';
+import { checkBucketNames } from './bucket-name.js';
 
 /** `fromApp`: declared by an app (not the ecosystem, a stack or auto-provisioning). */
 interface Entry { requirement: ServiceRequirement; declaredBy: string[]; fromApp?: boolean }
@@ -63,11 +64,10 @@ function addAutoServices(entries: Map<string, Entry>, apps: readonly AppSpec[]):
   if (apps.some((a) => a.requirements.redis || a.requirements.discovery || a.requirements.notifications) && !entries.has('redis')) {
     entries.set('redis', { requirement: presetRequirement('redis'), declaredBy: [] });
   }
-  return apps.filter((a) => a.requirements.s3 && !entries.has('minio')).map((a) =>
-    warning('s3 storage (minio) is not yet supported; it will not be provisioned', {
-      detail: `app "${a.name}" gets no S3_* env; point it at an existing S3 endpoint through its env for now`,
-      file: a.requirements.configFile, path: 'omnitron.s3',
-    }));
+  if (apps.some((a) => a.requirements.s3) && ![...entries.values()].some((e) => e.requirement.preset === 'minio')) {
+    entries.set('minio', { requirement: presetRequirement('minio'), declaredBy: [] });
+  }
+  return checkBucketNames(apps);
 }
 
 /** `app/svc` (for an app that declared the service) wins over `svc`. */

@@ -131,13 +131,21 @@ describe('resolveStack: services', () => {
     expect(r.diagnostics.map((d) => d.summary)).toEqual(['service "search" depends on "postgres", which stack "prod" does not run; the dependency is dropped']);
   });
 
-  it('warns when a local service has nothing to run, and when s3 is required', () => {
-    const apps = [app('media', 0, { requirements: { s3: { bucket: 'u' }, infrastructure: { ext: search({ docker: undefined }) } } })];
+  it('provisions minio when an app asks for s3, and warns when a local service has nothing to run', () => {
+    const apps = [app('media', 0, { requirements: { s3: { bucket: 'uploads' }, infrastructure: { ext: search({ docker: undefined }) } } })];
     const r = resolveStack(ecosystem({ apps }));
+    expect(r.model!.services.map((s) => [s.name, s.requirement.preset])).toEqual([['ext', undefined], ['minio', 'minio']]);
     expect(r.model!.services[0]).toMatchObject({ name: 'ext', endpointPorts: { http: 9200, transport: 9300 } });
     expect(r.diagnostics.map((d) => `${d.severity}: ${d.summary}`)).toEqual([
-      'warning: s3 storage (minio) is not yet supported; it will not be provisioned',
       'warning: service "ext" has no docker block and no external override; omnitron will not run it on local stack "dev"',
+    ]);
+  });
+
+  it('refuses a bucket name S3 would refuse, naming the app\'s field', () => {
+    const apps = [app('Media_App', 0, { requirements: { s3: {} } }), app('b', 1, { requirements: { s3: { bucket: 'x' } } })];
+    expect(resolveStack(ecosystem({ apps })).diagnostics.map((d) => `${d.path}: ${d.summary}`)).toEqual([
+      'omnitron.s3: app name "Media_App" as bucket name "media_app" is not a valid S3 bucket name',
+      'omnitron.s3.bucket: bucket name "x" is not a valid S3 bucket name',
     ]);
   });
 

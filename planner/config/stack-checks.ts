@@ -12,6 +12,7 @@ import { formatPath } from '../../contract/field-path.js';
 import { place, type Placement } from './placement.js';
 import { declarationOf } from './validate-ecosystem.js';
 import { checkPortClaims } from './port-claims.js';
+import { checkPresetsOnNodes } from './presets-on-nodes.js';
 
 /** One stack resolved and checked: a model only when there are no errors. */
 export function checkedStack(eco: Ecosystem, stackName?: string): ResolveResult {
@@ -24,14 +25,15 @@ export function checkedStack(eco: Ecosystem, stackName?: string): ResolveResult 
 export function checkStackModel(eco: Ecosystem, model: StackModel): Diagnostic[] {
   if (model.stack.type === 'local') return checkPortClaims(eco, model);
   const placement = place(model);
-  return [...placement.diagnostics, ...unitsOnNodes(eco, model, placement), ...checkPortClaims(eco, model, placement)];
+  return [...placement.diagnostics, ...checkPresetsOnNodes(eco, model, placement), ...unitsOnNodes(eco, model, placement), ...checkPortClaims(eco, model, placement)];
 }
 
 /** On a node a custom service is a systemd unit (presets bring their own); without one nothing would run it. */
 function unitsOnNodes(eco: Ecosystem, model: StackModel, placement: Placement): Diagnostic[] {
   return model.services.flatMap((svc) => {
     const node = placement.services.get(svc.name);
-    if (!node || svc.requirement.preset || svc.external) return [];
+    const installedByOperator = svc.requirement.preset === 'minio' && svc.requirement.bareMetal?.installCommand;
+    if (!node || (svc.requirement.preset && !installedByOperator) || svc.external) return [];
     const base = svc.requirement.bareMetal;
     const variant = svc.requirement.networkMode ? base?.variants?.[svc.requirement.networkMode] : undefined;
     if (base && { ...base, ...variant }.systemdUnit) return [];

@@ -49,6 +49,7 @@ export function autoServiceNames(eco: Pick<Ecosystem, 'apps'>): string[] {
   const names: string[] = [];
   if (eco.apps.some((a) => a.requirements.database)) names.push('postgres');
   if (eco.apps.some((a) => a.requirements.redis || a.requirements.discovery || a.requirements.notifications)) names.push('redis');
+  if (eco.apps.some((a) => a.requirements.s3)) names.push('minio');
   return names;
 }
 
@@ -155,7 +156,7 @@ function stackServiceTarget(eco: Ecosystem, stack: StackSpec, name: string, decl
   const visible = declarations.filter((d) => !d.stack || d.stack === stack.name);
   const decl = visible.find((d) => d.stack === stack.name && d.name === name) ?? visible.find((d) => d.name === name);
   if (decl) return { ports: isSupported(decl.requirement) ? decl.requirement.ports : undefined, secrets: decl.requirement.secrets };
-  if (autoServiceNames(eco).includes(name)) return { ports: presetRequirement(name as 'postgres' | 'redis').ports, secrets: {} };
+  if (autoServiceNames(eco).includes(name)) return { ports: presetRequirement(name as 'postgres' | 'redis' | 'minio').ports, secrets: {} };
   const known = [...new Set([...autoServiceNames(eco), ...visible.map((d) => d.name)])];
   return { diagnostic: error(`unknown service "${name}"${suggestion(name, known)}`, { detail: `services of stack "${stack.name}" are ${quotedList(known)}` }) };
 }

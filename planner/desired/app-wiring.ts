@@ -11,6 +11,7 @@ import { addr } from './addresses.js';
 import { POSTGRES_SUPERUSER, POSTGRES_SUPERUSER_SECRET, REDIS_SECRET } from './docker-service.js';
 import type { RedisSlot } from './redis-allocation.js';
 import { renderServiceTemplate } from './service-templates.js';
+import { s3Env, storageService } from './s3-wiring.js';
 
 export const JWT_SECRET = 'jwt_secret';
 
@@ -97,6 +98,8 @@ function infraEnv(input: WiringInput, app: AppSpec): InfraEnv {
   };
   databaseEnv(input, app, set, env.dependsOn);
   redisEnv(input, app, set, env.dependsOn);
+  const storage = storageService(input.model);
+  if (storage) s3Env(input.model, app, input.hostFor(storage), set, env.dependsOn);
   set('JWT_SECRET', ref(addr.secret(JWT_SECRET), 'result'), true);
   set('APP_NAME', app.name, false);
   set('STACK_NAME', input.model.stack.name, false);

@@ -12,6 +12,7 @@ import { dockerServiceResources } from './docker-service.js';
 import { allocateRedisDbs } from './redis-allocation.js';
 import { buildRemoteGraph } from './remote-stack.js';
 import { secretResources } from './secret-resources.js';
+import { s3BucketResources, storageService } from './s3-wiring.js';
 import type { NodeArtifacts } from './node-apps.js';
 import { localAgentResources, type LocalAgentArtifacts } from './local-agent.js';
 
@@ -40,10 +41,16 @@ export function buildDesiredGraph(model: StackModel, prior: ReadonlyMap<string, 
     ...model.services.flatMap((service) => dockerServiceResources({ model, service, redisMaxIndex })),
     ...postgresResources(wiring),
     ...redisResources(wiring),
+    ...s3BucketResources(model, LOCAL_HOST, storageReady(model)),
     ...model.apps.map((app) => envFileResource(wiring, app)),
     ...(agent ? localAgentResources(wiring, agent) : []),
   ];
   return dedupe(resources);
+}
+
+function storageReady(model: StackModel): string[] {
+  const svc = storageService(model);
+  return svc?.docker ? [addr.container(svc.name)] : [];
 }
 
 function localArtifacts(artifacts: StackArtifacts | undefined): LocalAgentArtifacts {

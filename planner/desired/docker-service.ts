@@ -11,6 +11,8 @@ import { sensitivePaths } from './sensitive.js';
 /** The generated password is alphanumeric, so it needs no quoting inside the config line. */
 const REQUIREPASS_ON_STDIN = 'exec "$@" - <<EOF\nrequirepass "$REDIS_PASSWORD"\nEOF';
 import { renderServiceTemplate, generatedSecretKeys } from './service-templates.js';
+import { torDockerWiring } from './tor-wiring.js';
+import { minioDockerWiring, storageSecretNames } from './s3-wiring.js';
 
 export const POSTGRES_SUPERUSER = 'postgres';
 export const POSTGRES_SUPERUSER_SECRET = 'postgres_superuser';
@@ -111,6 +113,11 @@ function presetWiring(service: ResolvedService, docker: DockerServiceSpec, redis
       healthcheck: docker.healthCheck ?? probe(['CMD-SHELL', 'redis-cli ping | grep -q PONG']),
     };
   }
+  if (preset === 'minio') return minioDockerWiring(service, docker);
+  if (preset === 'tor') {
+    const tor = torDockerWiring(service);
+    return { env: tor.env, healthcheck: docker.healthCheck ?? tor.healthcheck };
+  }
   return {};
 }
 
@@ -138,6 +145,6 @@ function healthcheck(docker: DockerServiceSpec, spec: HealthCheckSpec | undefine
 /** Secrets a service needs generated, including the preset's own. */
 export function serviceSecretNames(service: ResolvedService): string[] {
   const own = service.requirement.preset === 'postgres' ? [POSTGRES_SUPERUSER_SECRET]
-    : service.requirement.preset === 'redis' ? [REDIS_SECRET] : [];
+    : service.requirement.preset === 'redis' ? [REDIS_SECRET] : service.requirement.preset === 'minio' ? storageSecretNames(service) : [];
   return service.external ? generatedSecretKeys(service).filter((k) => !(k in service.external!.secrets)) : [...own, ...generatedSecretKeys(service)];
 }

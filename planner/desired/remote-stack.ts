@@ -9,6 +9,7 @@ import type { ResolvedService, StackModel } from '../config/model.js';
 import type { DesiredResource, StackScope, StateRecord } from '../resource.js';
 import { appEnvironment, postgresResources, redisResources, type WiringInput } from './app-wiring.js';
 import { customOnNode, postgresOnNode, redisOnNode, type ServiceOnNode } from './baremetal-services.js';
+import { torOnNode } from './tor-on-node.js';
 import { agentServiceAddress, appsOnNode, type NodeArtifacts } from './node-apps.js';
 import { discoveryTarget } from './discovery-target.js';
 import { orderRollouts } from './rollout-order.js';
@@ -31,7 +32,8 @@ export function buildRemoteGraph(model: StackModel, prior: ReadonlyMap<string, S
     if (!node) continue;
     const built = svc.requirement.preset === 'postgres' ? postgresOnNode(model, svc, node, appClients)
       : svc.requirement.preset === 'redis' ? redisOnNode(svc, node, redisMax)
-        : customOnNode(svc, node, hostFor);
+        : svc.requirement.preset === 'tor' ? torOnNode(svc, node)
+          : customOnNode(svc, node, hostFor);
     if (built) onNode.set(svc.name, built);
   }
   const wiring: WiringInput = {

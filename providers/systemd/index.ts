@@ -23,7 +23,7 @@ import { str, type Attrs } from './node-type.js';
  * omnitron writes them, and are taken over; any other file (a service's configFile included) that
  * exists without omnitron's marker is someone else's.
  */
-const PACKAGE_FILES = /^\/etc\/(postgresql\/[^/]+\/main\/(postgresql|pg_hba)\.conf|redis\/redis\.conf)$/;
+const PACKAGE_FILES = /^\/etc\/(postgresql\/[^/]+\/main\/(postgresql|pg_hba)\.conf|redis\/redis\.conf|tor\/torrc)$/;
 const by = (kind: string, key: string, exclusive: (id: string) => boolean = () => true) => (attrs: Attrs) => {
   const id = str(attrs, key);
   return id === undefined ? undefined : { kind, id, exclusive: exclusive(id) };

@@ -90,7 +90,7 @@ describe('user errors and destroy', () => {
     const left = await labelledObjects(p.project);
     expect(left.containers).toEqual([]);
     expect(left.networks).toEqual([]);
-    expect(left.volumes).toEqual([`${p.project}-dev-postgres-data`, `${p.project}-dev-redis-data`]);
+    expect(left.volumes).toEqual([`${p.project}-dev-minio-data`, `${p.project}-dev-postgres-data`, `${p.project}-dev-redis-data`]);
     expect(await stateList()).toEqual(expect.arrayContaining(['docker_volume.postgres_data', 'docker_volume.redis_data']));
   });
 

@@ -42,6 +42,8 @@ export interface E2eProject {
   configPath: string;
   keyFile: string;
   ports: Record<ServiceName, number>;
+  /** Where the dev stack's S3 server (the minio preset, media's bucket) listens. */
+  s3Port: number;
   /** Where the dev stack's apps listen (the local agent runs them on this machine). */
   appPorts: Record<AppName, number>;
   env: NodeJS.ProcessEnv;
@@ -65,11 +67,12 @@ export async function createProject(): Promise<E2eProject> {
   const root = await mkdtemp(join(tmpdir(), 'omnitron-e2e-'));
   const dir = join(root, 'platform');
   const project = `e2e${randomBytes(3).toString('hex')}`;
-  const [postgres, redis, pubsub, ...appPortList] = await freePorts(3 + APPS.length);
+  const [postgres, redis, pubsub, s3Api, s3Console, ...appPortList] = await freePorts(5 + APPS.length);
   const appPorts = Object.fromEntries(APPS.map((app, i) => [app, appPortList[i]])) as Record<AppName, number>;
   await copyExample(dir);
   await rewrite(join(dir, CONFIG), [
     [`project: 'platform'`, `project: '${project}'`], ['main: 15432', `main: ${postgres}`], ['main: 16379', `main: ${redis}`],
+    ['api: 19000, console: 19001', `api: ${s3Api}, console: ${s3Console}`],
     ['healthCheck: { interval: 15_000', `healthCheck: { interval: ${APP_HEALTH_INTERVAL_MS}`],
     ...APPS.map((app): [string, string] => [`PORT: '${EXAMPLE_APP_PORTS[app]}'`, `PORT: process.env.${appPortEnv(app)} ?? '${EXAMPLE_APP_PORTS[app]}'`]),
   ]);
@@ -87,7 +90,7 @@ export async function createProject(): Promise<E2eProject> {
   return {
     project, root, dir, keyFile, env, stackDir, transcript,
     configPath: join(dir, CONFIG),
-    ports: { postgres, redis, pubsub }, appPorts,
+    ports: { postgres, redis, pubsub }, s3Port: s3Api, appPorts,
     statePath: join(stackDir, 'state.json'),
     lockPath: join(stackDir, 'state.lock'),
     run: async (...args) => {

@@ -28,10 +28,11 @@ async function checkRedis(url) {
 
 const CHECKS = { DATABASE_URL: checkPostgres, REDIS_URL: checkRedis, DISCOVERY_REDIS_URL: checkRedis, PUBSUB_URL: checkRedis };
 
-export async function health(env = process.env) {
+/** `checks`: more checks by the env variable that turns them on, e.g. { S3_BUCKET: checkBucket }. */
+export async function health(env = process.env, checks = {}) {
   const results = {};
   let ok = true;
-  for (const [key, check] of Object.entries(CHECKS)) {
+  for (const [key, check] of Object.entries({ ...CHECKS, ...checks })) {
     if (!env[key]) continue;
     try {
       results[key] = await check(env[key]);
@@ -43,13 +44,17 @@ export async function health(env = process.env) {
   return { ok, checks: results };
 }
 
-/** `routes`: more handlers by "METHOD /path", e.g. { 'POST /entries': (req, res) => ... }. */
-export function startHealthServer({ name, port = Number(process.env.PORT ?? 3000), host = process.env.HOST ?? '127.0.0.1', routes = {} }) {
+/**
+ * `routes`: more handlers by "METHOD /path", e.g. { 'POST /entries': (req, res) => ... }; `prefixes`:
+ * handlers by path prefix, e.g. { '/uploads/': (req, res) => ... }; `checks`: more health checks.
+ */
+export function startHealthServer({ name, port = Number(process.env.PORT ?? 3000), host = process.env.HOST ?? '127.0.0.1', routes = {}, prefixes = {}, checks = {} }) {
   const server = http.createServer(async (req, res) => {
-    const route = routes[`${req.method} ${req.url}`];
+    const prefix = Object.keys(prefixes).find((p) => req.url.startsWith(p));
+    const route = routes[`${req.method} ${req.url}`] ?? (prefix && prefixes[prefix]);
     if (route) { await Promise.resolve(route(req, res)).catch(() => { if (!res.headersSent) res.writeHead(500); res.end(); }); return; }
     if (req.url !== '/health') { res.writeHead(404).end(); return; }
-    const result = await health();
+    const result = await health(process.env, checks);
     res.writeHead(result.ok ? 200 : 503, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ app: name, ...result }));
   });

@@ -1,0 +1,60 @@
+/**
+ * Reaching an S3 server: the connection value a bucket carries (endpoint, region, credentials), one
+ * short-lived client per use (path-style, few retries) and error text with the secret masked.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import type { Json } from '../../planner/expr.js';
+
+export interface S3Connection { endpoint: string; host: string; port: number; region: string; accessKey: string; secretKey: string }
+
+const connectionSchema = z.object({
+  endpoint: z.url(), region: z.string().min(1), accessKey: z.string().min(1), secretKey: z.string().min(1),
+});
+
+/** Undefined when missing or malformed (never echoes the value: it holds a secret key). */
+export function parseS3Connection(value: Json | undefined): S3Connection | undefined {
+  const parsed = connectionSchema.safeParse(value);
+  if (!parsed.success) return undefined;
+  const url = new URL(parsed.data.endpoint);
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  return { ...parsed.data, host: url.hostname, port };
+}
+
+export function serverKey(c: S3Connection): string {
+  return `${c.endpoint}|${c.accessKey}`;
+}
+
+export async function withS3<T>(c: S3Connection, fn: (client: S3Client) => Promise<T>): Promise<T> {
+  const client = new S3Client({
+    endpoint: c.endpoint, region: c.region, forcePathStyle: true, maxAttempts: 2,
+    credentials: { accessKeyId: c.accessKey, secretAccessKey: c.secretKey },
+  });
+  try {
+    return await fn(client);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** One line: the S3 error code and message, or the network cause; the secret key never appears. */
+export function describeS3Error(err: unknown, c: Pick<S3Connection, 'secretKey'>): string {
+  const e = err as { name?: string; Code?: string; message?: string; code?: string; cause?: { code?: string } };
+  const code = e.Code ?? e.code ?? e.cause?.code;
+  const text = [code && code !== e.message ? code : undefined, e.message].filter(Boolean).join(': ') || String(err);
+  return c.secretKey ? text.replaceAll(c.secretKey, '***') : text;
+}
+
+/** True for the answers S3 servers give for a bucket that does not exist. */
+export function isNoSuchBucket(err: unknown): boolean {
+  const e = err as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === 'NoSuchBucket' || e.Code === 'NoSuchBucket' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
+}
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT']);
+
+/** True when no server answered at all (as opposed to an S3 error reply). */
+export function isUnreachable(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string }; errors?: Array<{ code?: string }> };
+  return [e.code, e.cause?.code, ...(e.errors ?? []).map((x) => x.code)].some((c) => c !== undefined && UNREACHABLE.has(c));
+}

@@ -1,3 +1,0 @@
-export default {
-  apps: [{ name: 'media', bootstrap: './apps/media/dist/bootstrap.js' }],
-};
