@@ -25,3 +25,11 @@ export function objectPrefix(project: string, stack: string): string {
 export function nodeAddress(type: string, node: string, name: string): string {
   return `${type}.${node.replaceAll('.', '_')}.${name.replaceAll('.', '_')}`;
 }
+
+/** The local stack's agent, which runs the apps on this machine (planner/desired/local-agent.ts). */
+export const LOCAL_AGENT_ADDRESS = address('local_agent', 'apps');
+
+/** The presets' own generated secrets, by key. */
+export const POSTGRES_SUPERUSER = 'postgres';
+export const POSTGRES_SUPERUSER_SECRET = 'postgres_superuser';
+export const REDIS_SECRET = 'redis_password';

@@ -15,9 +15,9 @@ import { gatewayDockerResources } from './gateway-docker.js';
 import { torDockerWiring } from './tor-wiring.js';
 import { minioDockerWiring, storageSecretNames } from './s3-wiring.js';
 
-export const POSTGRES_SUPERUSER = 'postgres';
-export const POSTGRES_SUPERUSER_SECRET = 'postgres_superuser';
-export const REDIS_SECRET = 'redis_password';
+import { POSTGRES_SUPERUSER, POSTGRES_SUPERUSER_SECRET, REDIS_SECRET } from './addresses.js';
+
+export { POSTGRES_SUPERUSER, POSTGRES_SUPERUSER_SECRET, REDIS_SECRET };
 
 export interface ServiceBuildInput {
   model: StackModel;

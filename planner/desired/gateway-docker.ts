@@ -10,13 +10,11 @@ import { sha256 } from '../hash.js';
 import type { ResolvedService, StackModel } from '../config/model.js';
 import type { DesiredResource } from '../resource.js';
 import { maintenanceKey } from '../../contract/maintenance-flag.js';
-import { address, addr, objectPrefix } from './addresses.js';
+import { address, addr, LOCAL_AGENT_ADDRESS, objectPrefix, REDIS_SECRET } from './addresses.js';
 import { GATEWAY_LUA_PATH, GATEWAY_PATHS, fillPlaceholders, gatewayCommand, generatedConfig, mainConfig } from './gateway-nginx.js';
 import { gatewayUpstreams, type Upstream } from './gateway-upstreams.js';
 import { maintenanceLua, restyRedisLua } from './gateway-lua.js';
-import { LOCAL_AGENT_ADDRESS } from './local-agent.js';
 import { sensitivePaths } from './sensitive.js';
-import { REDIS_SECRET } from './docker-service.js';
 
 export const GATEWAY_CONFIG_LABEL = 'omnitron.gateway-config';
 const LOCAL_HOST = '127.0.0.1';

@@ -11,7 +11,7 @@ import type { NodeSpec, StackModel } from '../config/model.js';
 import { agentBundleArtifact } from '../artifacts/prepare.js';
 import { appRevision } from '../artifacts/app-revision.js';
 import type { DesiredResource } from '../resource.js';
-import { address } from './addresses.js';
+import { LOCAL_AGENT_ADDRESS } from './addresses.js';
 import { agentStatusFile, localAgentPaths } from '../../contract/agent/layout.js';
 import { agentManifest } from './agent-manifest.js';
 import { appEnvironment, envFileResource, type WiringInput } from './app-wiring.js';
@@ -20,7 +20,7 @@ import { DISCOVERY_URL_ENV } from './node-apps.js';
 import { sensitivePaths } from './sensitive.js';
 import { AGENT_KEY_ADDRESS, AGENT_KEY_PURPOSE } from './agent-key.js';
 
-export const LOCAL_AGENT_ADDRESS = address('local_agent', 'apps');
+export { LOCAL_AGENT_ADDRESS };
 /** The name the local agent goes by: its manifest's node, and the target of its runtime issues. */
 export const LOCAL_AGENT_NODE = 'local';
 const LOCAL_HOST = '127.0.0.1';

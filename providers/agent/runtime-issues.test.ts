@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runtimeIssues } from './runtime-issues.js';
+import { gaveUp, runtimeIssues } from './runtime-issues.js';
 
 const app = (name: string, state: string, extra: Record<string, unknown> = {}) => ({ name, state, restarts: 0, health: 'ok', ...extra });
 
@@ -36,5 +36,15 @@ describe('runtime issues from an agent status document', () => {
   it('reports a failed agent with its reason', () => {
     expect(runtimeIssues('db', { agent: { state: 'failed', reason: 'critical app "auth" failed' }, apps: [] }))
       .toEqual([{ target: 'db', app: '(agent)', state: 'agent failed', restarts: 0, detail: 'critical app "auth" failed' }]);
+  });
+});
+
+describe('apps a reload acts on', () => {
+  it('a rolled-back app is one: the reload takes the config\'s release again, or clears the note when the config went back to what runs', () => {
+    const issues = runtimeIssues('app', { apps: [
+      { name: 'ledger', state: 'running', restarts: 0, rolledBack: { reason: 'http: exited with code 3 before ready', from: 'b'.repeat(64), to: 'a'.repeat(64), at: 1, runs: '/x', failed: '/y' } },
+      { name: 'media', state: 'backoff', restarts: 2 },
+    ] });
+    expect(gaveUp(issues).map((i) => `${i.app} ${i.state}`)).toEqual(['ledger rolled back']);
   });
 });

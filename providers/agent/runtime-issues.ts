@@ -58,11 +58,14 @@ function describeExit(exit: LastExit | undefined): string | undefined {
 }
 
 /**
- * Apps the agent gave up on (failed, or blocked by one that failed): a reload gives them another start,
- * so apply can act on them. Crash-looping apps are left to the agent, which is still retrying.
+ * Apps the agent gave up on (failed, blocked by one that failed, or rolled back to the release before):
+ * a reload gives them another start, so apply can act on them. A rolled-back app then takes the
+ * config's release again, or, when the config went back to the release it runs, just drops the
+ * note (otherwise nothing would ever reload it). Crash-looping apps are left to the agent, which is
+ * still retrying.
  */
 export function gaveUp(issues: readonly RuntimeIssue[] | undefined): RuntimeIssue[] {
-  return (issues ?? []).filter((i) => i.state === 'failed' || i.state === 'blocked');
+  return (issues ?? []).filter((i) => i.state === 'failed' || i.state === 'blocked' || i.state === ROLLED_BACK);
 }
 
 /** What a plan shows for them: `ledger failed, media blocked`. */
