@@ -7,17 +7,17 @@
  * saying why, without Docker, the node image or the CLI.
  */
 import './lib/node24.js';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
-import { cleanupStack } from './lib/cleanup.js';
+import { mustSucceed, run } from './lib/bare-metal-run.js';
+import { runPart } from './lib/run-part.js';
 import { COMPILED_DIR, loadNodeBed, removeBedNow } from './lib/node-bed.js';
 import { cliProblem, dockerProblem } from './lib/preflight.js';
-import { fmt, median, nowMs, table, verdict } from './lib/stats.js';
+import { fmt, median, table, verdict } from './lib/stats.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(REPO, 'dist', 'cli', 'main.js');
@@ -26,25 +26,6 @@ const NODES = ['a1', 'a2'];
 const RUNS = 3;
 /** Two nodes one after the other cannot take less than twice one node; what is above that is overhead. */
 const TARGET_RATIO = 2.3;
-
-function run(command, args, options = {}) {
-  return new Promise((done, fail) => {
-    const start = nowMs();
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (c) => { out += c; });
-    child.stderr.setEncoding('utf8').on('data', (c) => { err += c; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
-    child.on('error', fail);
-    child.on('close', (status) => { clearTimeout(timer); done({ status, out, err, ms: nowMs() - start }); });
-  });
-}
-
-function mustSucceed(what, r) {
-  if (r.status !== 0) throw new Error(`${what} exited with ${r.status}:\n${`${r.out}${r.err}`.trim().split('\n').slice(-15).join('\n')}`);
-  return r;
-}
 
 const CONFIG = `const env = process.env;
 const node = (name) => ({
@@ -88,7 +69,7 @@ async function deploy(project, n, limit, extra = []) {
   writeFileSync(join(project.dir, 'apps', 'web', 'server.mjs'), server(`release ${n}`));
   const startedAt = Date.now();
   const r = mustSucceed(`apply (limit ${limit})`, await run(process.execPath, [CLI, 'apply', '--auto-approve', '--json', '--stack', 'production', ...extra], {
-    cwd: project.dir, env: { ...project.env, ROLL_LIMIT: String(limit) },
+    cwd: project.dir, env: { ...project.env, ROLL_LIMIT: String(limit) }, timeoutMs: 300_000,
   }));
   const events = r.out.split('\n').flatMap((line) => { try { return [JSON.parse(line)]; } catch { return []; } });
   const at = (type, address) => { const e = events.find((x) => x.type === type && x.address === address); return e ? Date.parse(e['@timestamp']) - startedAt : undefined; };
@@ -141,19 +122,7 @@ export async function rollingPart(print) {
   print('Part: a rolling deploy of one changed app (2 instances) over two bare-metal nodes, vs both nodes at once');
   const docker = new Docker();
   const why = (await dockerProblem(docker, [NODE_IMAGE], 'bash scripts/build-images.sh node')) ?? cliProblem(CLI);
-  if (why) {
-    print(`  skipped: ${why}`);
-    return;
-  }
-  const cleanup = cleanupStack(print);
-  try {
-    await measure(print, cleanup);
-  } catch (e) {
-    print(`  FAILED: ${e.message}`);
-    process.exitCode = 1;
-  } finally {
-    cleanup.run();
-  }
+  await runPart(print, why, measure);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await rollingPart((line = '') => console.log(line));
