@@ -8,7 +8,7 @@ import { specDigest } from './spec-equal.js';
 import { sampleProcess } from './proc-metrics.js';
 import { describeExit, waitReady } from './readiness.js';
 import { RestartWindow } from './restart-window.js';
-import { livePid, newSlot, pipeOutput, pipePath, pipeStream, slotStatus, type Slot } from './slot.js';
+import { livePid, newSlot, outputRead, pipeOutput, pipePath, pipeStream, slotStatus, type Slot } from './slot.js';
 import type { AppSpec, SupervisorEvent } from './types.js';
 import { Watchers } from './watchers.js';
 import { gaveUp, overallHealth, pause, startupTimeoutOf } from './runner-policy.js';
@@ -30,6 +30,8 @@ export interface RunnerContext {
 export interface Adoptable { pid: number; startTime: string }
 
 const ADOPTED_EXIT = 'exited (status unknown: adopted from an earlier agent)';
+/** How long a stop waits for an exited process's last output to be read before flushing its log. */
+const OUTPUT_READ_MS = 2_000;
 
 type Phase = 'pending' | 'blocked' | 'active' | 'failing' | 'failed' | 'stopping' | 'stopped';
 const SETTLED: ReadonlySet<AppState> = new Set(['running', 'failed', 'blocked', 'stopped']);
@@ -179,8 +181,10 @@ export class AppRunner {
     this.#abort.abort();
     this.#stopHealth();
     this.#changed();
+    const children = this.#slots.map((s) => s.child);
     await this.#stopSlots(this.#slots, 'stopped');
     for (const slot of this.#slots) slot.state = opts.then ?? 'stopped';
+    await Promise.all(children.map((child) => outputRead(child, OUTPUT_READ_MS)));
     await Promise.all(this.#slots.map((s) => s.log.flush()));
     if (opts.then === 'pending') for (const budget of [this.#budget, ...this.#slots.map((sl) => sl.budget)]) budget?.reset();
     this.#phase = opts.then ?? 'stopped';

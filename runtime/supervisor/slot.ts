@@ -69,6 +69,21 @@ export function slotStatus(slot: Slot): ProcessStatus {
   };
 }
 
+/**
+ * Once the child has exited, until the last of its piped output has been read (its stdio closed), or
+ * `ms`: an exit can come before the pipes are drained, and a stop that flushed the log then would
+ * lose the child's last lines. Children writing to an output FIFO have no pipes: nothing to wait for.
+ */
+export function outputRead(child: Child | undefined, ms: number): Promise<void> {
+  const pipes = child && 'stdout' in child ? [child.stdout, child.stderr].filter((s): s is NonNullable<typeof s> => !!s && !s.destroyed && !s.readableEnded) : [];
+  if (pipes.length === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    let open = pipes.length;
+    for (const pipe of pipes) pipe.once('close', () => { if (--open === 0) { clearTimeout(timer); resolve(); } });
+  });
+}
+
 /** Child output goes to the slot's log; a full buffer pauses the pipe, so a noisy child waits on the disk. */
 export function pipeOutput(child: ChildProcess, log: RotatingLog): void {
   for (const stream of [child.stdout, child.stderr]) if (stream) pipeStream(stream, log);
