@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-docker.sh
-bash scripts/build-images.sh debian postgres redis s3rver
+bash scripts/build-images.sh debian postgres redis s3rver gateway
 node lua/embed.mjs --check && tsc -p tsconfig.json && node scripts/bundle.mjs
 config=examples/platform/omnitron.config.ts
 node dist/cli/main.js apply -c "$config" --stack dev --auto-approve
