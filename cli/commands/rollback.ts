@@ -6,6 +6,7 @@
  */
 import { error, UserError } from '../../planner/diagnostics.js';
 import { configHash } from '../../planner/hash.js';
+import { agentServiceAddress } from '../../planner/desired/node-apps.js';
 import type { Json } from '../../planner/expr.js';
 import type { ProviderContext } from '../../planner/resource.js';
 import type { Transport } from '../../planner/transport.js';
@@ -91,7 +92,7 @@ async function rollBackNode(run: RollbackRun, app: string, target: AppRelease, f
   await t.execOrThrow(systemctl('reload', AGENT_UNIT));
   const appSpec = run.session.stack.model.apps.find((a) => a.name === app);
   const timeoutS = Math.ceil((appSpec?.startupTimeout ?? 30_000) / 1000) * 2 + SETTLE_MARGIN_S;
-  const op = { action: 'update' as const, address: `systemd_service.${node}.omnitron-agent` };
+  const op = { action: 'update' as const, address: agentServiceAddress(node) };
   // Not healthy on that release: the agent keeps running what it ran, and current says so again.
   await waitAgentSettled(run.ctx, t, op, { node, path: statusPath, before, timeoutS }).catch(async (err: unknown) => {
     await pointCurrentBack(run.ctx, t, op, statusPath);
