@@ -17,11 +17,15 @@ describe('readiness', () => {
   });
 
   it('fails when the container exited', () => {
-    expect(failureOf(state('exited', undefined, 0, 3), 0)).toBe('exited with code 3');
+    expect(failureOf(state('exited', undefined, 0, 3), 0)).toEqual({ restarting: false, exitCode: 3 });
   });
 
   it('fails when the restart policy brought it back after a crash', () => {
-    expect(failureOf(state('running', 'starting', 1, 1), 0)).toBe('exited with code 1 and is restarting');
+    expect(failureOf(state('restarting', undefined, 1, 1), 0)).toEqual({ restarting: true, exitCode: 1 });
+  });
+
+  it('leaves the exit code to the event log when the restart policy already brought it back', () => {
+    expect(failureOf(state('running', 'starting', 1, 0), 0)).toEqual({ restarting: true });
   });
 
   it('reports health in the status', () => {

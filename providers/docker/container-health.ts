@@ -31,7 +31,10 @@ export async function waitUntilReady(ctx: ProviderContext, container: Docker.Con
     const info = (await container.inspect()) as unknown as InspectedContainer;
     restarts ??= info.RestartCount ?? 0;
     const failure = failureOf(info, restarts);
-    if (failure) throw await notReady(container, wait, info, failure);
+    if (failure) {
+      const code = failure.exitCode ?? await lastExitCode(ctx.clients.docker(), container.id, started);
+      throw await notReady(container, wait, info, `exited with code ${code ?? '?'}${failure.restarting ? ' and is restarting' : ''}`);
+    }
     if (!wait.healthcheck || info.State.Health?.Status === 'healthy') return;
     const elapsed = Date.now() - started;
     if (elapsed >= wait.timeout * 1000) throw await notReady(container, wait, info, `did not become healthy within ${wait.timeout}s`);
@@ -43,12 +46,34 @@ export async function waitUntilReady(ctx: ProviderContext, container: Docker.Con
   }
 }
 
+export interface ContainerFailure {
+  restarting: boolean;
+  /** Unknown when the restart policy already brought it back: a running container reports code 0. */
+  exitCode?: number;
+}
+
 /** Why the container cannot become ready any more, or undefined while it still might. */
-export function failureOf(info: InspectedContainer, initialRestarts: number): string | undefined {
+export function failureOf(info: InspectedContainer, initialRestarts: number): ContainerFailure | undefined {
   const { State } = info;
-  if (State.Status === 'exited' || State.Status === 'dead') return `exited with code ${State.ExitCode ?? '?'}`;
-  if (State.Status === 'restarting' || (info.RestartCount ?? 0) > initialRestarts) return `exited with code ${State.ExitCode ?? '?'} and is restarting`;
+  if (State.Status === 'exited' || State.Status === 'dead') return { restarting: false, exitCode: State.ExitCode };
+  if (State.Status === 'restarting') return { restarting: true, exitCode: State.ExitCode };
+  if ((info.RestartCount ?? 0) > initialRestarts) return { restarting: true };
   return undefined;
+}
+
+/** The exit code of the container's latest death since `sinceMs`, from the engine's event log. */
+export async function lastExitCode(docker: Docker, id: string, sinceMs: number): Promise<number | undefined> {
+  const stream = await docker.getEvents({
+    since: Math.floor(sinceMs / 1000) - 1,
+    until: Math.ceil(Date.now() / 1000),
+    filters: { container: [id], event: ['die'] },
+  });
+  let text = '';
+  for await (const chunk of stream) text += String(chunk);
+  const codes = text.split('\n').filter((line) => line.trim())
+    .map((line) => Number((JSON.parse(line) as { Actor?: { Attributes?: { exitCode?: string } } }).Actor?.Attributes?.exitCode))
+    .filter((code) => Number.isInteger(code));
+  return codes.at(-1);
 }
 
 async function notReady(container: Docker.Container, wait: HealthWait, info: InspectedContainer, why: string): Promise<ProviderError> {

@@ -9,6 +9,7 @@ import type { Json } from '../../planner/expr.js';
 import { configHash } from '../../planner/hash.js';
 import { ProviderError, type ApplyOp, type Decision, type DesiredResource, type ObservedSet, type PlanInput, type ProviderContext, type ProviderEvent, type StateRecord } from '../../planner/resource.js';
 import type { ContainerAttributes } from './container-attributes.js';
+import { lastExitCode } from './container-health.js';
 import { createDockerClient, dockerProvider, scopeFilters } from './index.js';
 import { dockerOnlyClients } from '../../test/support/provider-context.js';
 
@@ -263,5 +264,21 @@ describe('health wait', () => {
     expect(message).toContain('booting with [redacted]');
     expect(message).not.toContain('tok-very-secret-123');
     expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('finds the exit code of a crash the restart policy already hid', async () => {
+    const started = Date.now();
+    const container = await docker.createContainer({
+      name: `it-${suffix}-hidden-crash`, Image: 'omnitron-local/redis:7',
+      Entrypoint: ['sh', '-c', 'exit 7'], HostConfig: { RestartPolicy: { Name: 'always' } },
+    });
+    try {
+      await container.start();
+      let info = await container.inspect();
+      while (info.RestartCount < 1) { await new Promise((r) => setTimeout(r, 100)); info = await container.inspect(); }
+      expect(await lastExitCode(docker, container.id, started)).toBe(7);
+    } finally {
+      await container.remove({ force: true });
+    }
   });
 });
