@@ -15,6 +15,7 @@ import { KNOWN_HOST_TYPE, sshProvider } from '../providers/ssh/known-host.js';
 import { UserError } from '../planner/diagnostics.js';
 import type { Clients, Provider, StateRecord } from '../planner/resource.js';
 import type { NodeSpec } from '../planner/config/model.js';
+import { timed } from '../planner/timing.js';
 
 export const PROVIDERS: readonly Provider[] = [localProvider, dockerProvider, postgresProvider, redisProvider, s3Provider, sshProvider, systemdProvider];
 
@@ -50,7 +51,7 @@ export function createClients(opts: ClientOptions): RunClients {
     transport: async (node) => (await pool()).connection(node),
     forward: (node, host, port) => {
       const key = `${node}\0${host}\0${port}`;
-      if (!forwards.has(key)) forwards.set(key, pool().then((p) => p.connection(node)).then((c) => c.listenLocal(host, port)));
+      if (!forwards.has(key)) forwards.set(key, timed(`tunnel to ${host}:${port} via node ${node}`, () => pool().then((p) => p.connection(node)).then((c) => c.listenLocal(host, port))));
       return forwards.get(key)!;
     },
     connectAll: async () => {

@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createOutput, type Output } from './output.js';
 import { OMNITRON_VERSION } from '../contract/version.js';
 import { parseDuration } from '../planner/config/durations.js';
+import { timed } from '../planner/timing.js';
 
 export type Run = (out: Output) => Promise<number>;
 
@@ -72,7 +73,7 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .option('--destroy', 'show what `omnitron destroy` would delete')
     .option('--allow-empty', 'plan even when the config runs no apps and would delete what state holds')
     .option('--refresh-only', 'show only what changed outside omnitron (with --detailed-exitcode: 2 only for that)')
-    .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/plan.js')).planCommand(flags, out), cmd.opts().color !== false));
+    .action((flags, cmd: Command) => onRun(async (out) => (await timed('load the plan command', () => import('./commands/plan.js'))).planCommand(flags, out), cmd.opts().color !== false));
 
   lockWaitOption(stackOptions(program.command('apply')))
     .argument('[plan-file]', 'a plan saved with `omnitron plan -out FILE`; applied exactly, without a prompt')

@@ -7,8 +7,11 @@ import { ProviderError } from '../planner/resource.js';
 import { buildProgram, createOutput, type Run } from './program.js';
 import { normalizeArgv } from './terraform-flags.js';
 import { renderDiagnostics } from './views/diagnostics-text.js';
+import { profiling, recordedSpans } from '../planner/timing.js';
+import { renderProfile } from './profile-report.js';
 
 const verbose = process.argv.includes('--verbose');
+const loadedMs = performance.now();
 
 async function execute(run: Run, color: boolean): Promise<void> {
   const out = createOutput({ color });
@@ -20,6 +23,7 @@ async function execute(run: Run, color: boolean): Promise<void> {
     reportError(err, out.color && Boolean(process.stderr.isTTY));
   }
   process.exitCode = code;
+  if (profiling()) process.stderr.write(renderProfile(recordedSpans(), loadedMs, performance.now()));
   // Drivers (docker keep-alive agents, pg pools) may hold the event loop open; the work is done.
   setTimeout(() => process.exit(code), 50).unref();
 }

@@ -22,6 +22,7 @@ import type { Plan } from './change.js';
 import type { EventSink } from './events.js';
 import type { Clients, DesiredResource, Observed, Provider, ProviderContext, ResourceType, Scope, StackScope, StateRecord } from './resource.js';
 import { ownershipProblems } from './ownership.js';
+import { timed } from './timing.js';
 import type { RecordStore } from './apply.js';
 
 export interface StackRequest {
@@ -88,8 +89,8 @@ export async function planStack(stack: LoadedStack, store: StoreView, runtime: R
 export async function desiredResources(stack: LoadedStack, prior: ReadonlyMap<string, StateRecord>, runtime: Runtime): Promise<DesiredResource[]> {
   const remote = stack.model.stack.type !== 'local';
   // Packaging releases overlaps opening the SSH connections; the Node binary waits for each node's machine type.
-  const artifacts = remote ? await prepareNodeArtifacts(stack.model, stack.scope, connectedMachines(stack, runtime)) : await prepareLocalAgent(stack.model);
-  return buildDesiredGraph(stack.model, prior, stack.scope, artifacts);
+  const artifacts = remote ? await timed('prepare node artifacts (releases, agent, Node runtime)', () => prepareNodeArtifacts(stack.model, stack.scope, connectedMachines(stack, runtime))) : await prepareLocalAgent(stack.model);
+  return timed('build the desired graph', async () => buildDesiredGraph(stack.model, prior, stack.scope, artifacts));
 }
 
 /** Everything the stack's providers see live, for the config's resources and state's. */
@@ -108,7 +109,7 @@ export async function observeStack(stack: LoadedStack, store: StoreView, runtime
   if (empty) throw new UserError(empty);
   checkAddresses('--target', opts.targets, desired, prior);
   checkAddresses('--replace', opts.replace, desired, prior);
-  const { observed, unreadable } = await observeLive(stack, store, desired, prior, runtime);
+  const { observed, unreadable } = await timed('observe', () => observeLive(stack, store, desired, prior, runtime));
   if (opts.mode === 'normal') {
     const foreign = ownershipProblems(desired, prior, observed);
     if (foreign.length > 0) throw new UserError(foreign);
@@ -130,9 +131,9 @@ export function ownedScope(scope: StackScope, store: Pick<StoreView, 'lineage'>)
 
 /** Only nodes that run apps get a Node binary, so only they are asked. */
 async function connectedMachines(stack: LoadedStack, runtime: Runtime): Promise<Map<string, string>> {
-  await runtime.clients.connectAll?.();
+  await timed('connect to every node', async () => runtime.clients.connectAll?.());
   const withApps = new Set([...place(stack.model).apps.values()].flat().map((n) => n.name));
-  return nodeMachines([...withApps], (node) => runtime.clients.transport(node));
+  return timed('ask app nodes their machine type', () => nodeMachines([...withApps], (node) => runtime.clients.transport(node)));
 }
 
 async function observeAll(scope: Scope, desired: DesiredResource[], prior: Map<string, StateRecord>, runtime: Runtime) {
@@ -150,7 +151,7 @@ async function observeAll(scope: Scope, desired: DesiredResource[], prior: Map<s
     if (mine.desired.length === 0 && mine.prior.length === 0) return;
     const started = Date.now();
     runtime.sink({ type: 'refresh_start', provider: provider.name });
-    const set = await provider.observe(ctx, { scope, lookup, ...mine });
+    const set = await timed(`observe ${provider.name}`, () => provider.observe(ctx, { scope, lookup, ...mine }));
     for (const [a, o] of set.objects) observed.set(a, o);
     for (const [a, why] of set.unreadable) unreadable.set(a, why);
     runtime.sink({ type: 'refresh_complete', provider: provider.name, objects: set.objects.size, ms: Date.now() - started });

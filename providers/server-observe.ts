@@ -6,6 +6,7 @@
  */
 import { containsUnknown, resolve, type Expr, type Json, type OutputLookup, type Value } from '../planner/expr.js';
 import type { Observed, ObservedSet, ObserveRequest, StateRecord } from '../planner/resource.js';
+import { timed } from '../planner/timing.js';
 
 /** What observe looks for about one resource; `attributes` are the desired ones, resolved (absent when only state remembers it). */
 export interface TargetInput { address: string; type: string; desired: boolean; attributes?: Value; prior?: StateRecord }
@@ -73,7 +74,7 @@ export async function observeServers<C extends { host: string; port: number }, T
   const result: ObservedSet = { objects: new Map(), unreadable: new Map(unreachable) };
   await Promise.all([...servers.values()].map(async (server) => {
     try {
-      for (const o of await read(server)) result.objects.set(o.address, o);
+      for (const o of await timed(`read ${kind.label} at ${kind.serverKey(server.connection)}`, () => read(server))) result.objects.set(o.address, o);
     } catch (err) {
       const { host, port } = server.connection;
       const cause = `could not read ${kind.label} at ${host}:${port}: ${kind.describeError(err, server.connection)}`;

@@ -7,6 +7,7 @@ import { OMNITRON_VERSION } from '../../contract/version.js';
 import { openSession, openStore, runtime, type StackOptions } from '../session.js';
 import { planRefreshOnly, refuseWithRefreshOnly } from './refresh-only.js';
 import type { Output } from '../output.js';
+import { timed } from '../../planner/timing.js';
 
 export interface PlanFlags extends StackOptions {
   detailedExitcode?: boolean;
@@ -25,12 +26,12 @@ export async function planCommand(flags: PlanFlags, out: Output): Promise<number
     refuseWithRefreshOnly('plan', { '--out': flags.out, '--target': flags.target, '--replace': flags.replace, '--destroy': flags.destroy, '--allow-empty': flags.allowEmpty, '--trust-new-hosts': flags.trustNewHosts });
     return planRefreshOnly(flags, out);
   }
-  const session = await openSession(flags, out);
-  const store = await openStore(session);
+  const session = await timed('load the config', () => openSession(flags, out));
+  const store = await timed('read and decrypt state', () => openStore(session));
   const run = runtime(session, store, () => {}, new AbortController().signal, flags);
-  const plan = await planStack(session.stack, store, run, {
+  const plan = await timed('plan', () => planStack(session.stack, store, run, {
     mode: flags.destroy ? 'destroy' : 'normal', targets: flags.target, replace: flags.replace, keepVolumes: true, allowEmpty: flags.allowEmpty,
-  }).finally(() => run.clients.close());
+  })).finally(() => timed('close connections', () => run.clients.close()));
   out.print(flags.json ? renderPlanJson(plan, { version: OMNITRON_VERSION }) : renderPlanText(plan, { color: out.color }));
   if (flags.out) {
     await savePlan(plan, flags.out, session.key);

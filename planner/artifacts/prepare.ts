@@ -15,6 +15,7 @@ import { planRelease, writeRelease, type ReleaseSource } from './app-release.js'
 import { readAppDependencies } from '../config/app-dependencies.js';
 import type { AppSpec } from '../config/model.js';
 import type { Plan } from '../change.js';
+import { timed } from '../timing.js';
 import { nodeRuntimeFor, ownMachine, supportedMachine, type NodeRuntimeArtifact } from './node-runtime.js';
 
 /** The bundled agent (`npm run build`), beside this module in dist/. */
@@ -37,12 +38,22 @@ export async function agentBundleArtifact(file = process.env.OMNITRON_AGENT_BUND
  */
 export async function prepareNodeArtifacts(model: StackModel, scope: StackScope, machines: Promise<ReadonlyMap<string, string>> = Promise.resolve(new Map())): Promise<NodeArtifacts> {
   const outDir = path.join(scope.stackDir, 'artifacts');
+  // A release with no platform-specific package has the same digest on every machine: it is digested
+  // while the nodes are still being asked what they are.
+  const early = new Map(model.apps.flatMap((app) => {
+    const source = releaseSource(model, app, ownMachine());
+    if (source.deps?.packages.some((p) => p.os || p.cpu)) return [];
+    const digest = timed(`digest the release of app ${app.name}`, () => planRelease(source, outDir));
+    digest.catch(() => undefined);
+    return [[app.name, digest] as const];
+  }));
   const [runtimes, agent, releases] = await Promise.all([
     machines.then((m) => nodeRuntimes(model, m)),
-    agentBundleArtifact(),
+    timed('digest the agent bundle', () => agentBundleArtifact()),
     machines.then((m) => Promise.all(model.apps.map(async (app) => {
       const source = releaseSource(model, app, appMachine(model, app, m));
-      return [app.name, { ...(await planRelease(source, outDir)), machine: source.machine }] as const;
+      const artifact = await (early.get(app.name) ?? timed(`digest the release of app ${app.name}`, () => planRelease(source, outDir)));
+      return [app.name, { ...artifact, machine: source.machine }] as const;
     }))),
   ]);
   return { runtimes, agent, releases: new Map(releases) };

@@ -7,6 +7,7 @@
 import { ProviderError } from '../../planner/resource.js';
 import { connectNode, type AcceptedHostKey, type ConnectOptions, type NodeConnection, type SshNode } from './connection.js';
 import { Limiter } from './limiter.js';
+import { timed } from '../../planner/timing.js';
 
 export interface PoolOptions extends ConnectOptions {
   /** Nodes worked on at once. */
@@ -72,7 +73,7 @@ export class NodePool {
   private connect(name: string): Promise<NodeConnection> {
     const node = this.nodes.get(name);
     if (!node) return Promise.reject(new ProviderError(`node.${name}`, `unknown node ${name}`));
-    const connecting = (this.opts.connect ?? connectNode)(node, this.opts);
+    const connecting = timed(`ssh connect node ${name}`, () => (this.opts.connect ?? connectNode)(node, this.opts));
     this.connections.set(name, connecting);
     return connecting;
   }

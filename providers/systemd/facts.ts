@@ -2,6 +2,7 @@
  * Typed facts from the probe's raw answers. An `error` answer (permission denied, a broken tool)
  * becomes a FactError: observe turns it into an unreadable address with that cause.
  */
+import { createHash } from 'node:crypto';
 import type { RawAnswer } from './probe.js';
 
 export class FactError extends Error {}
@@ -58,9 +59,12 @@ function utf8(bytes: Buffer | undefined): string | undefined {
 export function fileFact(a: RawAnswer): FileFact {
   const absent = settle(a);
   if (absent) return absent;
-  const content = utf8(a.fields[5]);
+  const bytes = a.fields[5];
+  const content = utf8(bytes);
+  // A file sent whole comes without a hash: it is hashed here, from the bytes sent.
+  const sha256 = text(a, 4) || (bytes ? createHash('sha256').update(bytes).digest('hex') : '');
   return {
-    state: 'present', mode: normalizeMode(text(a, 0)), owner: text(a, 1), group: text(a, 2), size: Number(text(a, 3)), sha256: text(a, 4),
+    state: 'present', mode: normalizeMode(text(a, 0)), owner: text(a, 1), group: text(a, 2), size: Number(text(a, 3)), sha256,
     ...(content !== undefined ? { content } : {}),
   };
 }

@@ -8,6 +8,7 @@
 import { resolve, type Value } from '../../planner/expr.js';
 import type { Observed, ObservedSet, ObserveRequest, ProviderContext, Scope } from '../../planner/resource.js';
 import { Limiter } from '../ssh/limiter.js';
+import { timed } from '../../planner/timing.js';
 import { FactError, markerFact } from './facts.js';
 import { markerPath, ownerFromMarker } from './owner-marker.js';
 import type { Attrs, NodeResourceType, ReadContext } from './node-type.js';
@@ -78,7 +79,7 @@ function withOwner(observed: Observed, t: Target, facts: (r: ProbeRequest) => Ra
 async function probe(ctx: ProviderContext, node: string, requests: ProbeRequest[]): Promise<RawAnswer[]> {
   if (requests.length === 0) return [];
   const transport = await ctx.clients.transport(node);
-  const result = await transport.exec(probeCommand(), { stdin: encodeRequests(requests), label: 'the omnitron probe', signal: ctx.signal });
+  const result = await timed(`probe node ${node} (${requests.length} requests)`, () => transport.exec(probeCommand(), { stdin: encodeRequests(requests), label: 'the omnitron probe', signal: ctx.signal }));
   if (result.code !== 0) throw new Error(`the probe exited with ${result.code}: ${result.stderr.trim().slice(-STDERR_SHOWN)}`);
   return parseProbeOutput(result.stdout, requests.length);
 }

@@ -19,6 +19,8 @@ export LC_ALL=C
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 MAX_CONTENT=65536
 TAB=$(printf '\t')
+NL='
+'
 old_ifs=$IFS
 
 arg() {
@@ -29,7 +31,14 @@ arg() {
 }
 enc() { printf '%s' "$1" | base64 -w0; }
 start() { line="$id$TAB$1"; }
-put() { line="$line$TAB$(enc "$1")"; }
+# Each process costs a node under load a scheduling wait, so printable ASCII goes as it is (LC_ALL=C:
+# the range is bytes); anything else (tabs, newlines, other bytes) is base64.
+put() {
+  case $1 in
+    *[!\ -~]*) line="$line$TAB$(enc "$1")" ;;
+    *) line="$line$TAB=$1" ;;
+  esac
+}
 putraw() { line="$line$TAB$1"; }
 # Spares a base64 process per field: these values are numbers, hashes and account names.
 putsafe() { line="$line$TAB=$1"; }
@@ -37,6 +46,13 @@ finish() { printf '%s\n' "$line"; }
 fail() { start error; put "$1"; finish; }
 missing() { start missing; finish; }
 conflict() { start conflict; put "$1"; finish; }
+# Reads stdin into v as $(cat) would (trailing newlines dropped), without a process.
+slurp() {
+  v=; l=
+  while IFS= read -r l; do v="$v$l$NL"; done
+  v="$v$l"
+  while :; do case $v in *"$NL") v=${"$"}{v%"$NL"} ;; *) break ;; esac; done
+}
 kind_of() { stat -c %F -- "$1" 2>/dev/null || echo 'dangling symlink'; }
 
 probe_file() {
@@ -47,13 +63,18 @@ probe_file() {
   sum=
   # A large artifact carries its sha256 beside it, valid while size and mtime are the ones recorded.
   if [ "$want" = =c ] && [ -f "$p.omnitron-sha256" ]; then
-    set -- $st; rec=$(cat -- "$p.omnitron-sha256" 2>/dev/null)
+    set -- $st; rec=; { read -r rec || :; } 2>/dev/null <"$p.omnitron-sha256"
     case $rec in *" $4 $5") sum=${"$"}{rec%% *} ;; esac
   fi
-  if [ -z "$sum" ]; then sum=$(sha256sum < "$p" 2>&1) || { fail "$sum"; return; }; fi
   set -- $st
+  # A file sent whole is hashed by the reader, from the very bytes sent (the hash field stays empty).
+  if [ "$want" = =1 ] && [ "$4" -le "$MAX_CONTENT" ]; then
+    body=$(base64 -w0 < "$p" 2>&1) || { fail "$body"; return; }
+    start ok; putsafe "$1"; putsafe "$2"; putsafe "$3"; putsafe "$4"; putsafe ''; putraw "$body"; finish
+    return
+  fi
+  if [ -z "$sum" ]; then sum=$(sha256sum < "$p" 2>&1) || { fail "$sum"; return; }; fi
   start ok; putsafe "$1"; putsafe "$2"; putsafe "$3"; putsafe "$4"; putsafe "${"$"}{sum%% *}"
-  if [ "$want" = =1 ] && [ "$4" -le "$MAX_CONTENT" ]; then putraw "$(base64 -w0 < "$p")"; fi
   finish
 }
 
@@ -81,7 +102,8 @@ probe_package() {
 probe_unit() {
   arg "$1"
   out=$(systemctl show -p LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload,NRestarts,ExecMainCode,ExecMainStatus,FragmentPath -- "$v" </dev/null 2>&1) || { fail "$out"; return; }
-  frag=$(printf '%s\n' "$out" | sed -n 's/^FragmentPath=//p')
+  frag=
+  case $NL$out in *"${"$"}{NL}FragmentPath="*) frag=$NL$out; frag=${"$"}{frag#*"${"$"}{NL}FragmentPath="}; frag=${"$"}{frag%%"$NL"*} ;; esac
   sum=
   if [ -n "$frag" ] && [ -f "$frag" ]; then sum=$(sha256sum < "$frag"); sum=${"$"}{sum%% *}; fi
   start ok; put "$out"; putsafe "$sum"; finish
@@ -90,8 +112,10 @@ probe_unit() {
 probe_marker() {
   arg "$1"
   if [ ! -e "$v" ]; then missing; return; fi
-  c=$(cat -- "$v" 2>&1) || { fail "$c"; return; }
-  start ok; put "$c"; finish
+  if [ -d "$v" ]; then fail "$v: Is a directory"; return; fi
+  f=$v
+  { slurp; } 2>/dev/null <"$f" || { fail "$f: cannot be read"; return; }
+  start ok; put "$v"; finish
 }
 
 probe_release() {
@@ -99,7 +123,14 @@ probe_release() {
   if [ ! -e "$r" ]; then missing; return; fi
   if [ ! -d "$r" ]; then conflict "$(kind_of "$r")"; return; fi
   cur=; if [ -L "$r/current" ]; then cur=$(readlink -- "$r/current"); fi
-  rels=; if [ -d "$r/releases" ]; then rels=$(ls -1A -- "$r/releases"); fi
+  rels=
+  if [ -d "$r/releases" ]; then
+    set +f
+    for e in "$r/releases"/* "$r/releases"/.[!.]* "$r/releases"/..?*; do
+      if [ -e "$e" ] || [ -L "$e" ]; then rels="$rels${"$"}{rels:+$NL}${"$"}{e##*/}"; fi
+    done
+    set -f
+  fi
   start ok; put "$cur"; put "$rels"; finish
 }
 

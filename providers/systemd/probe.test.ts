@@ -123,6 +123,17 @@ describe('the probe script, run by sh', () => {
     expect(spawnSync('ls', [dir], { encoding: 'utf8' }).stdout).not.toContain('pwned');
   });
 
+  it('lists every release (dot entries too), reads markers of any bytes, and refuses a marker that is a directory', () => {
+    const root = path.join(dir, 'rel2');
+    for (const name of ['bbb', 'aaa', '.staging', '..odd']) mkdirSync(path.join(root, 'releases', name), { recursive: true });
+    writeFileSync(path.join(dir, 'marker-utf8'), 'café\tx\n\n');
+    mkdirSync(path.join(dir, 'marker-dir'));
+    const answers = run([{ kind: 'release', root }, { kind: 'marker', path: path.join(dir, 'marker-utf8') }, { kind: 'marker', path: path.join(dir, 'marker-dir') }]);
+    expect(releaseFact(answers[0])).toEqual({ state: 'present', releases: ['..odd', '.staging', 'aaa', 'bbb'] });
+    expect(markerFact(answers[1])).toEqual({ state: 'present', content: 'café\tx' });
+    expect(answers[2]).toMatchObject({ status: 'error' });
+  });
+
   it('trusts a recorded sha256 only while size and mtime match, and re-hashes otherwise', () => {
     const file = path.join(dir, 'big.bin');
     writeFileSync(file, 'real content');
