@@ -59,7 +59,7 @@ probe_file() {
   arg "$1"; p=$v; want=$2
   if [ ! -e "$p" ] && [ ! -L "$p" ]; then missing; return; fi
   if [ ! -f "$p" ]; then conflict "$(kind_of "$p")"; return; fi
-  st=$(stat -L -c '%a %U %G %s %Y' -- "$p" 2>&1) || { fail "$st"; return; }
+  batched st; [ -n "$st" ] || { st=$(stat -L -c '%a %U %G %s %Y' -- "$p" 2>&1) || { fail "$st"; return; }; }
   sum=
   # A large artifact carries its sha256 beside it, valid while size and mtime are the ones recorded.
   if [ "$want" = =c ] && [ -f "$p.omnitron-sha256" ]; then
@@ -82,7 +82,7 @@ probe_dir() {
   arg "$1"; p=$v
   if [ ! -e "$p" ] && [ ! -L "$p" ]; then missing; return; fi
   if [ ! -d "$p" ]; then conflict "$(kind_of "$p")"; return; fi
-  st=$(stat -L -c '%a %U %G' -- "$p" 2>&1) || { fail "$st"; return; }
+  batched st; [ -n "$st" ] || { st=$(stat -L -c '%a %U %G' -- "$p" 2>&1) || { fail "$st"; return; }; }
   set -- $st
   start ok; putsafe "$1"; putsafe "$2"; putsafe "$3"; finish
 }
@@ -122,7 +122,7 @@ probe_release() {
   arg "$1"; r=$v
   if [ ! -e "$r" ]; then missing; return; fi
   if [ ! -d "$r" ]; then conflict "$(kind_of "$r")"; return; fi
-  cur=; if [ -L "$r/current" ]; then cur=$(readlink -- "$r/current"); fi
+  batched cur; if [ -z "$cur" ] && [ -L "$r/current" ]; then cur=$(readlink -- "$r/current"); fi
   rels=
   if [ -d "$r/releases" ]; then
     set +f
@@ -168,7 +168,50 @@ probe_command() {
   rm -f -- "$errfile"
 }
 
+# The value pass 1 stored for request $i under NAME (stat fields, a link target), or empty: then the
+# request runs its own command, which also words any error exactly.
+batched() { eval "$1=\${b_$1_$i-}"; }
+
+# Batches $# paths through one command ($1, its options) and stores each output line as b_NAME_<i>
+# for the requests in $ids; all or nothing (a path that vanished meanwhile leaves each to its own).
+batch() {
+  name=$1; shift
+  [ -n "$ids" ] || return 0
+  out=$("$@" 2>/dev/null) || return 0
+  IFS=$NL; set -- $out; IFS=$old_ifs
+  count=0; for i in $ids; do count=$((count + 1)); done
+  [ "$#" = "$count" ] || return 0
+  for i in $ids; do eval "b_${"$"}{name}_$i=\$1"; shift; done
+}
+
+# Pass 1: every request, kept; one stat for every file and directory there is, one readlink for every
+# release's current link (each process costs a busy node a wait for a CPU).
+n=0
 while IFS=$TAB read -r id kind a b; do
+  eval "q_id_$n=\$id; q_kind_$n=\$kind; q_a_$n=\$a; q_b_$n=\${b-}"
+  n=$((n + 1))
+done
+for pass in st cur; do
+  set --; ids=; i=0
+  while [ "$i" -lt "$n" ]; do
+    eval "kind=\$q_kind_$i; a=\$q_a_$i"
+    case $pass.$kind in
+      st.file) arg "$a"; if [ -f "$v" ]; then set -- "$@" "$v"; ids="$ids $i"; fi ;;
+      st.dir) arg "$a"; if [ -d "$v" ]; then set -- "$@" "$v"; ids="$ids $i"; fi ;;
+      cur.release) arg "$a"; if [ -d "$v" ] && [ -L "$v/current" ]; then set -- "$@" "$v/current"; ids="$ids $i"; fi ;;
+    esac
+    i=$((i + 1))
+  done
+  case $pass in
+    st) batch st stat -L -c '%a %U %G %s %Y' -- "$@" ;;
+    cur) batch cur readlink -- "$@" ;;
+  esac
+done
+
+# Pass 2: the answers, in order.
+i=0
+while [ "$i" -lt "$n" ]; do
+  eval "id=\$q_id_$i; kind=\$q_kind_$i; a=\$q_a_$i; b=\$q_b_$i"
   case $kind in
     file) probe_file "$a" "$b" ;;
     dir) probe_dir "$a" ;;
@@ -180,5 +223,6 @@ while IFS=$TAB read -r id kind a b; do
     command) probe_command "$a" "$b" ;;
     *) fail "unknown request kind $kind" ;;
   esac
+  i=$((i + 1))
 done
 `;

@@ -134,6 +134,18 @@ describe('the probe script, run by sh', () => {
     expect(answers[2]).toMatchObject({ status: 'error' });
   });
 
+  it('answers alike when a batched read cannot be split per path (a link target with a line break)', () => {
+    const roots = ['plain', 'odd'].map((name) => path.join(dir, `batch-${name}`));
+    for (const root of roots) mkdirSync(path.join(root, 'releases'), { recursive: true });
+    symlinkSync('releases/aaa', path.join(roots[0], 'current'));
+    symlinkSync('releases/a\nb', path.join(roots[1], 'current'));
+    const answers = run(roots.map((root) => ({ kind: 'release', root })));
+    expect(answers.map(releaseFact)).toEqual([
+      { state: 'present', current: 'releases/aaa', releases: [] },
+      { state: 'present', current: 'releases/a\nb', releases: [] },
+    ]);
+  });
+
   it('trusts a recorded sha256 only while size and mtime match, and re-hashes otherwise', () => {
     const file = path.join(dir, 'big.bin');
     writeFileSync(file, 'real content');
