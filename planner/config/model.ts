@@ -126,10 +126,19 @@ export interface AppSpec {
   env: Record<string, string>;
   /** Copies of a single-process app, each with PORT offset by its index. */
   instances: number;
+  /** What `omnitron dev` watches: restarting the app when a file under `directory` changes. */
   watch?: { directory: string; include?: string[]; ignore?: string[]; debounce: number };
+  /** Settings `omnitron dev` applies on top of the app's own. */
+  dev?: DevSettings;
   /** Per-field override of the ecosystem's `supervision` for this app (durations in ms). */
   restartPolicy?: RestartPolicySpec;
   requirements: AppRequirements;
+}
+
+export interface DevSettings {
+  logLevel?: string;
+  env: Record<string, string>;
+  sourceMaps: boolean;
 }
 
 export interface RestartPolicySpec {

@@ -121,6 +121,7 @@ function appSchemas<C extends z.ZodType>(obj: ObjectOf, customService: C) {
     env: envRecord.optional(),
     instances: count(1).optional(),
     watch: watch.optional(),
+    dev: obj({ logLevel: nonEmpty.optional(), env: envRecord.optional(), sourceMaps: z.boolean().optional() }).optional(),
     restartPolicy: restartPolicy.optional(),
   });
   const appConfig = obj({
