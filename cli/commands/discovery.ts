@@ -27,7 +27,8 @@ export interface DiscoveryDeps {
   now?: () => number;
 }
 
-export interface ServiceFilter { name: string; version?: string }
+// A type, not an interface: views take it as a ServiceInfo, whose index signature interfaces lack.
+export type ServiceFilter = { name: string; version?: string };
 
 /** Where the stack's discovery registry lives, as state recorded it; `via`: the node to tunnel through. */
 export interface DiscoveryTarget { index: number; connection: RedisConnection & Endpoint }
