@@ -22,6 +22,13 @@ export interface MonitoringSpec {
   metrics: { interval: number; retention: number };
 }
 
+/** Where and how often the agents register nodes in discovery (durations in ms); every reader must use the same prefix. */
+export interface DiscoverySpec {
+  redisPrefix: string;
+  heartbeatInterval: number;
+  heartbeatTTL: number;
+}
+
 export interface LoggingSpec {
   level: string;
   maxSize: string;
@@ -198,6 +205,7 @@ export interface Ecosystem {
   supervision: SupervisionSpec;
   monitoring: MonitoringSpec;
   logging: LoggingSpec;
+  discovery: DiscoverySpec;
   stacks: Record<string, StackSpec>;
   /** Where every stack's state lives unless the stack says otherwise. */
   state?: StateConfig;
@@ -229,4 +237,5 @@ export interface StackModel {
   supervision: SupervisionSpec;
   monitoring: MonitoringSpec;
   logging: LoggingSpec;
+  discovery: DiscoverySpec;
 }
