@@ -66,7 +66,8 @@ describe('loadEcosystemFromObject', () => {
         dependsOn: [], critical: false, startupTimeout: 30_000, enabled: true, env: {}, instances: 1,
         requirements: { discovery: false, notifications: false, infrastructure: {} },
       }],
-      services: {}, supervision: SUPERVISION_DEFAULTS, monitoring: MONITORING_DEFAULTS, logging: LOGGING_DEFAULTS, stacks: {},
+      services: {}, supervision: SUPERVISION_DEFAULTS, monitoring: MONITORING_DEFAULTS, logging: LOGGING_DEFAULTS,
+      discovery: { redisPrefix: 'titan:discovery', heartbeatInterval: 5_000, heartbeatTTL: 15_000 }, stacks: {},
     });
   });
 

@@ -22,6 +22,13 @@ export interface MonitoringSpec {
   metrics: { interval: number; retention: number };
 }
 
+/** Where and how often the agents register nodes in discovery (durations in ms); every reader must use the same prefix. */
+export interface DiscoverySpec {
+  redisPrefix: string;
+  heartbeatInterval: number;
+  heartbeatTTL: number;
+}
+
 export interface LoggingSpec {
   level: string;
   maxSize: string;
@@ -207,6 +214,7 @@ export interface Ecosystem {
   supervision: SupervisionSpec;
   monitoring: MonitoringSpec;
   logging: LoggingSpec;
+  discovery: DiscoverySpec;
   stacks: Record<string, StackSpec>;
   /** Where every stack's state lives unless the stack says otherwise. */
   state?: StateConfig;
@@ -238,4 +246,5 @@ export interface StackModel {
   supervision: SupervisionSpec;
   monitoring: MonitoringSpec;
   logging: LoggingSpec;
+  discovery: DiscoverySpec;
 }
