@@ -70,7 +70,7 @@ async function applyS3Bucket(ctx: ProviderContext, op: ApplyOp): Promise<Applied
   const old = priorName(op);
   const attrs = op.action === 'delete' ? undefined : parseAttributes(attributesSchema, op, 'internal');
   try {
-    await withS3(connection, async (client) => {
+    await withS3(ctx.clients, connection, async (client) => {
       if ((op.action === 'delete' || op.action === 'replace') && old !== undefined) {
         await deleteBucket(ctx, client, op.address, old).catch((err: unknown) => { if (!isNoSuchBucket(err)) throw err; });
       }

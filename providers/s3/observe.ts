@@ -11,8 +11,9 @@ import { isNoSuchBucket, withS3 } from './connection.js';
 import { MARKER_KEY, ownerOfBucket, parseMarker } from './marker.js';
 import { S3_BUCKET_TYPE, s3Servers, type S3Server, type Target } from './targets.js';
 
-async function readServer(server: S3Server, scope: Scope): Promise<Observed[]> {
-  return withS3(server.connection, async (client) => {
+async function readServer(ctx: ProviderContext, server: S3Server): Promise<Observed[]> {
+  const { scope } = ctx;
+  return withS3(ctx.clients, server.connection, async (client) => {
     const listed = await client.send(new ListBucketsCommand({}));
     const existing = new Set((listed.Buckets ?? []).map((b) => b.Name));
     const present = server.targets.filter((t): t is Target & { bucket: string } => t.bucket !== undefined && existing.has(t.bucket));
@@ -44,5 +45,5 @@ async function readMarker(client: S3Client, bucket: string): Promise<string | un
 }
 
 export function observeS3(ctx: ProviderContext, request: ObserveRequest): Promise<ObservedSet> {
-  return observeServers(request, s3Servers, (server) => readServer(server, ctx.scope));
+  return observeServers(request, s3Servers, (server) => readServer(ctx, server));
 }
