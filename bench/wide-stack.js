@@ -10,7 +10,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { runPart } from './lib/run-part.js';
-import { CLI, firstApply, seconds, setUpProject, SSH, startBed, timeNoops, warmBinaryCache } from './lib/bare-metal-run.js';
+import { CLI, firstApply, omnitron, seconds, setUpProject, SSH, startBed, timeNoops, warmBinaryCache } from './lib/bare-metal-run.js';
 import { cliProblem, dockerProblem } from './lib/preflight.js';
 import { fmt, verdict } from './lib/stats.js';
 
@@ -38,6 +38,18 @@ async function measure(print, cleanup) {
   print(`  omnitron --help (node start + loading the CLI)   ${seconds(noops.helpMs)}`);
   print(`  plan/floor ${fmt(ratio, 2)}x   target "within ${TARGET_RATIO}x of the floor": ${verdict(ratio <= TARGET_RATIO && !noops.acted)}`);
   if (noops.acted) print(`${`${noops.acted.out}${noops.acted.err}`.trim().split('\n').slice(0, 30).map((l) => `    ${l}`).join('\n')}`);
+  if (ratio > TARGET_RATIO) print(await whereTimeWent(project));
+}
+
+/** One more plan with OMNITRON_PROFILE=1: its phases, and each node's slowest span. */
+async function whereTimeWent(project) {
+  const r = await omnitron({ ...project, env: { ...project.env, OMNITRON_PROFILE: '1' } }, ['plan']);
+  const lines = r.err.split('\n').filter((l) => /^\s+\d+\s+\d+\s/.test(l));
+  const perNode = lines.filter((l) => /  (ssh connect|probe) node /.test(l));
+  const phases = lines.filter((l) => !perNode.includes(l));
+  const slowest = perNode.sort((a, b) => Number(b.trim().split(/\s+/)[1]) - Number(a.trim().split(/\s+/)[1])).slice(0, 4);
+  return ['  where a plan\'s time went (OMNITRON_PROFILE=1, one more run; start and duration in ms):', ...phases, '  slowest per-node spans:', ...slowest]
+    .map((l) => `    ${l.trimEnd()}`).join('\n');
 }
 
 export async function wideStackPart(print) {
