@@ -54,6 +54,13 @@ describe('ApprovalInput', { timeout: INK_TIMEOUT_MS }, () => {
     expect((await answer(['yex', '\x7f', 's', '\r'])).approved).toBe(true);
   });
 
+  it('takes keys that arrive together with Enter, as tmux sends them', async () => {
+    const { approved, frame } = await answer(['yes\r']);
+    expect(approved).toBe(true);
+    expect(frame).toContain('  Enter a value: yes');
+    expect((await answer(['no\r'])).approved).toBe(false);
+  });
+
   it('refuses anything else', async () => {
     expect((await answer(['y', '\r'])).approved).toBe(false);
     expect((await answer(['Yes', '\r'])).approved).toBe(false);

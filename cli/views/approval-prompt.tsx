@@ -50,7 +50,13 @@ export function ApprovalInput({ onAnswer, ...question }: ApprovalInputProps) {
     if (key.ctrl && input === 'c') setAnswer(false);
     else if (key.return) setAnswer(value.trim() === 'yes');
     else if (key.backspace || key.delete) setValue((v) => v.slice(0, -1));
-    else if (input && !key.ctrl && !key.meta) setValue((v) => v + input);
+    else if (input && !key.ctrl && !key.meta) {
+      // Keys that arrive together (a paste, tmux send-keys, a fast typist) may end with Enter.
+      const end = input.search(/[\r\n]/);
+      const typed = value + (end === -1 ? input : input.slice(0, end));
+      setValue(typed);
+      if (end !== -1) setAnswer(typed.trim() === 'yes');
+    }
   });
   // The answered frame is drawn first, so it is what stays on the screen.
   useEffect(() => {
