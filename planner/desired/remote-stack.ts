@@ -10,6 +10,8 @@ import type { DesiredResource, StackScope, StateRecord } from '../resource.js';
 import { appEnvironment, postgresResources, redisResources, type WiringInput } from './app-wiring.js';
 import { customOnNode, postgresOnNode, redisOnNode, type ServiceOnNode } from './baremetal-services.js';
 import { torOnNode } from './tor-on-node.js';
+import { minioOnNode } from './minio-on-node.js';
+import { s3BucketResources, storageService } from './s3-wiring.js';
 import { agentServiceAddress, appsOnNode, type NodeArtifacts } from './node-apps.js';
 import { discoveryTarget } from './discovery-target.js';
 import { orderRollouts } from './rollout-order.js';
@@ -33,7 +35,8 @@ export function buildRemoteGraph(model: StackModel, prior: ReadonlyMap<string, S
     const built = svc.requirement.preset === 'postgres' ? postgresOnNode(model, svc, node, appClients)
       : svc.requirement.preset === 'redis' ? redisOnNode(svc, node, redisMax)
         : svc.requirement.preset === 'tor' ? torOnNode(svc, node)
-          : customOnNode(svc, node, hostFor);
+          : svc.requirement.preset === 'minio' ? minioOnNode(svc, node, hostFor)
+            : customOnNode(svc, node, hostFor);
     if (built) onNode.set(svc.name, built);
   }
   const wiring: WiringInput = {
@@ -64,6 +67,13 @@ export function buildRemoteGraph(model: StackModel, prior: ReadonlyMap<string, S
     ...mergeSharedResources([...onNode.values()].flatMap((s) => s.resources)),
     ...postgresResources(wiring),
     ...redisResources(wiring),
+    ...storageResources(wiring),
     ...orderRollouts(nodeResources, { apps: model.apps.map((a) => a.name), nodesOf, deploy: model.stack.deploy }),
   ];
+}
+
+/** The stack's buckets, managed through the node that runs its S3 server (or at an external one). */
+function storageResources(wiring: WiringInput): DesiredResource[] {
+  const svc = storageService(wiring.model);
+  return svc ? s3BucketResources(wiring.model, wiring.adminEndpoint(svc), wiring.serviceReady?.(svc) ?? []) : [];
 }
