@@ -8,6 +8,7 @@ import type { StackModel } from '../config/model.js';
 import type { DesiredResource } from '../resource.js';
 import { buildRemoteGraph } from './remote-stack.js';
 import type { NodeArtifacts } from './node-apps.js';
+import { gatewayHealth } from './gateway-on-node.js';
 
 let project: TempProject | undefined;
 afterEach(() => project?.remove());
@@ -17,7 +18,7 @@ const NGINX_CONF = [
   'http {',
   'upstream web_backend { server ${UPSTREAM_WEB_HOST}:${UPSTREAM_WEB_PORT}; }',
   'upstream web_ws { server ${UPSTREAM_WEB_WS_HOST}:${UPSTREAM_WEB_WS_PORT}; }',
-  'server { listen 8080; access_by_lua_file /etc/nginx/lua/check.lua; }',
+  'server { listen 8080; access_by_lua_file /etc/nginx/lua/check.lua; location = /nginx-health { return 200; } }',
   '}',
   '',
 ].join('\n');
@@ -80,6 +81,14 @@ describe('the gateway on a node stack', () => {
   it('reaches apps beside it on its loopback', async () => {
     const g = graph(await stack([node('solo', 'app', '10.0.0.9')], { redis: { placement: 'solo' } }));
     expect(attrs(g, 'node_file.solo.gateway/etc/nginx/nginx_conf').content).toContain('upstream web_backend { server 127.0.0.1:4000; server 127.0.0.1:4001; }');
+  });
+
+  it('checks /nginx-health where the site has it, else that its port accepts connections', async () => {
+    const model = await stack(cluster, { redis: { placement: 'edge' } });
+    const gateway = model.services.find((s) => s.name === 'gateway')!;
+    const file = (content: string) => [{ target: '/etc/nginx/nginx.conf', content }];
+    expect(gatewayHealth(gateway, file(NGINX_CONF))).toMatchObject({ type: 'http', target: 'http://127.0.0.1:8080/nginx-health' });
+    expect(gatewayHealth(gateway, file('http { server { listen 8080; } }'))).toMatchObject({ type: 'tcp', target: '127.0.0.1:8080' });
   });
 
   it('installs Debian\'s nginx and Lua module and gives the Lua REDIS_* in a 0600 env file, the password masked', async () => {

@@ -63,13 +63,23 @@ export function gatewayOnNode(input: GatewayOnNodeInput): ServiceOnNode {
     node: n, name: unitName, enabled: true, active: true,
     // A changed file or environment restarts nginx on the new config (the flag itself is read live, never restarts it).
     inputs: digest([content, files.map((f) => [f.target, f.content]), variables]),
-    health: {
-      type: 'http', target: `http://${LOOPBACK}:${service.endpointPorts.http}${GATEWAY_PATHS.healthPath}`,
-      interval: 1000, timeout: 5000, retries: 60, startPeriod: 0,
-    },
+    health: gatewayHealth(service, files),
   }, [...installed, ...fileResources.map((f) => f.address), env.address, reload.address, ...input.after]);
   systemd.startupTimeout = Math.ceil(service.requirement.startupTimeout / 1000);
   return { resources: [...packages, ...fileResources, env, unit, reload, systemd], ready: systemd.address };
+}
+
+/**
+ * /nginx-health on the gateway's port where the config has it (the generated one does), else its
+ * port accepting connections: the guide's config has no such location and would answer 404.
+ */
+export function gatewayHealth(service: ResolvedService, files: readonly GatewayFile[]): Expr {
+  const port = service.endpointPorts.http;
+  const timing = { interval: 1000, timeout: 5000, retries: 60, startPeriod: 0 };
+  const hasHealth = files.some((f) => f.target.endsWith('.conf') && f.content.includes(GATEWAY_PATHS.healthPath));
+  return hasHealth
+    ? { type: 'http', target: `http://${LOOPBACK}:${port}${GATEWAY_PATHS.healthPath}`, ...timing }
+    : { type: 'tcp', target: `${LOOPBACK}:${port}`, ...timing };
 }
 
 /** The generated config listens where bareMetal.bindAddress says, on every address by default. */
