@@ -196,12 +196,16 @@ describe('the gateway on bare-metal nodes', () => {
   it('maintenance on: 503 with the site\'s page through the SSH tunnel to Redis, no restart; off: 200 again', async () => {
     const pid = (await ssh('edge', 'systemctl', 'show', '-p', 'MainPID', '--value', 'omnitron-gateway.service')).stdout.trim();
     expect(expectCode(await cli(60_000, 'maintenance', 'on'), 0).stdout).toContain('maintenance is on');
+    const flipped = Date.now();
     const down = await until('/api/web/', 503);
+    console.log(`maintenance on → first 503 through the gateway: ${Date.now() - flipped} ms after the command returned`);
     expect(down.status).toBe(503);
     expect(down.text).toContain('Platform is down for maintenance');
     expect(expectCode(await cli(60_000, 'maintenance', 'status'), 0).stdout).toContain('maintenance is on');
     expectCode(await cli(60_000, 'maintenance', 'off'), 0);
+    const cleared = Date.now();
     expect((await until('/api/web/', 200)).status).toBe(200);
+    console.log(`maintenance off → first 200 through the gateway: ${Date.now() - cleared} ms after the command returned`);
     expect((await ssh('edge', 'systemctl', 'show', '-p', 'MainPID', '--value', 'omnitron-gateway.service')).stdout.trim()).toBe(pid);
   });
 
