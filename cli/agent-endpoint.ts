@@ -9,7 +9,7 @@ import type { AgentPaths } from '../contract/agent/layout.js';
 import type { ControlAction } from '../contract/agent/control-token.js';
 import { agentPaths, agentRequest, AgentHttpError } from '../runtime/agent/client.js';
 import { lineSplitter } from './line-splitter.js';
-import type { AgentStatus } from '../contract/agent/status.js';
+import type { AgentStatus, AppStatus } from '../contract/agent/status.js';
 
 export interface LogRequest {
   lines?: number;
@@ -23,6 +23,8 @@ export interface AgentEndpoint {
   status(signal?: AbortSignal): Promise<AgentStatus>;
   /** Resolves when the log ends (without follow) or when `signal` aborts (with follow). */
   logs(app: string, request: LogRequest, onLine: (line: string) => void, signal?: AbortSignal): Promise<void>;
+  /** Restarts one app now (the local agent only: `omnitron dev`). */
+  restart?(app: string, signal?: AbortSignal): Promise<AppStatus>;
 }
 
 /** Why an agent could not answer, in words for the operator; never carries the token. */
@@ -38,7 +40,8 @@ export type TokenSource = (action: ControlAction) => Promise<string>;
 export function socketEndpoint(target: string, socketPath: string, token: TokenSource): AgentEndpoint {
   const call = async <T>(action: ControlAction, path: string, onLine?: (line: string) => void, signal?: AbortSignal) => {
     try {
-      return (await agentRequest<T>({ socketPath, token: await token(action), method: 'GET', path, onLine, signal })).body;
+      const method = action === 'restart' ? 'POST' : 'GET';
+      return (await agentRequest<T>({ socketPath, token: await token(action), method, path, onLine, signal })).body;
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
       if (err instanceof AgentUnavailable) throw err;
@@ -51,6 +54,7 @@ export function socketEndpoint(target: string, socketPath: string, token: TokenS
     logs: async (app, request, onLine, signal) => {
       await call('logs', agentPaths.logs(app, request), onLine, signal).catch((err: unknown) => { if (!signal?.aborted) throw err; });
     },
+    restart: async (app, signal) => (await call<{ app: AppStatus }>('restart', agentPaths.restart(app), undefined, signal)).app,
   };
 }
 

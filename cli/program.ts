@@ -101,6 +101,12 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
     .option('--json', 'progress as JSON lines')
     .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/apply.js')).applyCommand(undefined, flags, out, 'destroy'), cmd.opts().color !== false));
 
+  lockWaitOption(stackOptions(program.command('dev')))
+    .description('apply a local stack with the apps\' `dev` settings, then restart each app when files under its `watch` directory change, streaming the apps\' logs until Ctrl-C')
+    .option('--down', 'on Ctrl-C, destroy the stack (data volumes are kept) instead of leaving it running')
+    .addOption(new Option('--parallelism <n>', 'how many resources to work on at once').argParser(positiveInt).default(10))
+    .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/dev.js')).devCommand(flags, out), cmd.opts().color !== false));
+
   stackOptions(program.command('validate'))
     .description('check the config and the apps\' config/default.json files; touches nothing')
     .option('--json', 'print the result as JSON')

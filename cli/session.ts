@@ -23,6 +23,8 @@ export interface StackOptions {
   strict?: boolean;
   /** Accept and record the host key of a node seen for the first time. */
   trustNewHosts?: boolean;
+  /** `omnitron dev`: the apps' `dev` settings apply. */
+  dev?: boolean;
 }
 
 export interface Session {
@@ -35,7 +37,7 @@ export interface Session {
 
 /** `createKey: false` (drift): never create a key file; an existing key is read, a missing one is an error only when state needs it. */
 export async function openSession(opts: StackOptions, out: Output, mode: { createKey?: boolean } = {}): Promise<Session> {
-  const request: StackRequest = { cwd: process.cwd(), config: opts.config, stack: opts.stack, strict: opts.strict };
+  const request: StackRequest = { cwd: process.cwd(), config: opts.config, stack: opts.stack, strict: opts.strict, dev: opts.dev };
   const stack = await loadStack(request);
   out.diagnostics(stack.diagnostics);
   const location = resolveStateLocation(stack.model.stack.state ?? stack.ecosystem.state);

@@ -9,8 +9,9 @@
 -- ARGV[5]  hash TTL in seconds, ceil(heartbeatTTL / 1000)
 -- ARGV[6]  heartbeat TTL in milliseconds
 -- ARGV[7]  pub/sub channel, or "" for no event
--- ARGV[8]  event body: the JSON object {nodeId, address, services, timestamp}; "type" is prepended here
--- Returns 1 for a new registration (SADD added the id, or the heartbeat had lapsed), else 0.
+-- ARGV[8]  the event, complete JSON; its type is the client's to choose (NODE_REGISTERED on its first
+--          heartbeat, NODE_UPDATED after, as titan-discovery's writer does), not the keys'
+-- Returns 1 when the registration was new to Redis (SADD added the id, or the heartbeat had lapsed), else 0.
 -- ARGV[1..6] match titan-discovery's own script; the event is published here so a heartbeat is one
 -- command and subscribers never receive an event before the data it describes.
 local nodeKey = KEYS[1]
@@ -25,13 +26,11 @@ redis.call('HSET', nodeKey, 'address', ARGV[2], 'services', ARGV[3], 'timestamp'
 redis.call('EXPIRE', nodeKey, ARGV[5])
 redis.call('SET', heartbeatKey, timestamp, 'PX', ARGV[6])
 local added = redis.call('SADD', indexKey, nodeId) == 1
-local registered = added or lapsed
 
 if channel ~= '' then
-  local eventType = registered and 'NODE_REGISTERED' or 'NODE_UPDATED'
-  redis.call('PUBLISH', channel, '{"type":"' .. eventType .. '",' .. string.sub(ARGV[8], 2))
+  redis.call('PUBLISH', channel, ARGV[8])
 end
-if registered then
+if added or lapsed then
   return 1
 end
 return 0

@@ -4,7 +4,7 @@
 -- KEYS[2]  heartbeat key   <prefix>:heartbeat:<nodeId>
 -- KEYS[3]  index set       <prefix>:index:nodes
 -- ARGV[1]  nodeId
--- Returns 1 when something was removed (heartbeat gone, a hash field missing, or services not JSON), else 0.
+-- Returns 1 when something was removed (heartbeat gone, a hash field missing or empty, or services not JSON), else 0.
 local nodeKey = KEYS[1]
 local heartbeatKey = KEYS[2]
 local indexKey = KEYS[3]
@@ -13,7 +13,8 @@ local nodeId = ARGV[1]
 local function complete()
   local fields = redis.call('HMGET', nodeKey, 'address', 'services', 'timestamp')
   for i = 1, 3 do
-    if not fields[i] then
+    -- Real readers test the fields for truth in JavaScript, where '' is false (in Lua it is true).
+    if not fields[i] or fields[i] == '' then
       return false
     end
   end

@@ -7,7 +7,7 @@ import type { DesiredResource, StateRecord } from './resource.js';
 const eco = ecosystem();
 const model = (apps: StackModel['apps']): StackModel => ({
   project: eco.project, root: eco.root, file: eco.file, stack: stack('dev'), apps, services: [],
-  supervision: eco.supervision, monitoring: eco.monitoring, logging: eco.logging,
+  supervision: eco.supervision, monitoring: eco.monitoring, logging: eco.logging, discovery: eco.discovery,
 });
 const record = (address: string): StateRecord => ({ address, type: address.split('.')[0], attributes: {}, outputs: {}, dependsOn: [], sensitive: [], hash: 'h', updatedAt: '' });
 const desired = (address: string): DesiredResource => ({ address, type: address.split('.')[0], attributes: {}, dependsOn: [], sensitive: [] });

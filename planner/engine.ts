@@ -18,6 +18,7 @@ import { prepareLocalAgent } from './desired/local-agent.js';
 import { closestMatch } from './config/did-you-mean.js';
 import { checkEmptyApps } from './empty-stack.js';
 import type { Ecosystem, StackModel } from './config/model.js';
+import { withDevSettings } from './config/dev-settings.js';
 import type { Plan } from './change.js';
 import type { EventSink } from './events.js';
 import type { Clients, DesiredResource, Observed, Provider, ProviderContext, ResourceType, Scope, StackScope, StateRecord } from './resource.js';
@@ -29,6 +30,8 @@ export interface StackRequest {
   config?: string;
   stack?: string;
   strict?: boolean;
+  /** `omnitron dev`: the apps' `dev` settings apply (dev-settings.ts). */
+  dev?: boolean;
 }
 
 export interface LoadedStack {
@@ -49,7 +52,7 @@ export async function loadStack(req: StackRequest): Promise<LoadedStack> {
   diagnostics.push(...resolved.diagnostics);
   if (!resolved.model || hasErrors(resolved.diagnostics)) throw new UserError(resolved.diagnostics.filter((d) => d.severity === 'error'));
   const eco = loaded.ecosystem;
-  const model = resolved.model;
+  const model = req.dev ? withDevSettings(resolved.model) : resolved.model;
   const scope: StackScope = { project: eco.project, stack: model.stack.name, root: eco.root, stackDir: path.join(eco.root, '.omnitron', model.stack.name) };
   return { ecosystem: eco, model, scope, digest: configDigest(eco), diagnostics };
 }

@@ -31,7 +31,7 @@ for (const [app, port] of Object.entries(apps)) {
 }
 process.exit(failed > 0 ? 1 : 0);
 '
-cli="node dist/cli/main.js"
+cli="npx omnitron"
 cat <<EOF
 
 == try

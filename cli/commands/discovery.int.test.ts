@@ -59,17 +59,17 @@ function connect(db: number): Redis {
   return c;
 }
 
-async function register(db: number, nodeId: string, address: string, services: Array<{ name: string; version?: string }>): Promise<void> {
-  const client = new DiscoveryClient(connect(db), { redisPrefix: PREFIX, heartbeatInterval: 5_000, heartbeatTTL: 30_000 }, { log: () => {} });
+async function register(db: number, nodeId: string, address: string, services: Array<{ name: string; version?: string }>, redisPrefix = PREFIX): Promise<void> {
+  const client = new DiscoveryClient(connect(db), { redisPrefix, heartbeatInterval: 5_000, heartbeatTTL: 30_000 }, { log: () => {} });
   registrants.push(client);
   await client.registerNode(nodeId, address, services);
 }
 
-/** A local stack whose Redis is the test server; `discovery` decides whether an app asks for it. */
-function project(discovery: boolean, redisPort = server.port): TempProject {
+/** A local stack whose Redis is the test server; `discovery` decides whether an app asks for it; `extra`: more top-level config. */
+function project(discovery: boolean, redisPort = server.port, extra = ''): TempProject {
   const p = makeProject({
     'omnitron.config.mjs': `export default {
-      project: 'disco${suffix}',
+      project: 'disco${suffix}',${extra}
       apps: [{ name: 'api', script: './apps/api/dist/main.js' }, { name: 'web', script: './apps/web/dist/main.js' }],
       stacks: { dev: { type: 'local', serviceOverrides: { redis: { docker: { image: 'omnitron-local/redis:7', portMappings: { main: ${redisPort} } } } } } },
     };\n`,
@@ -151,6 +151,14 @@ describe('omnitron discovery ls (real Redis, hand-made state)', () => {
     expect((await json('users@1.0')).nodes).toEqual([]);
     expect((await json('auth')).service).toEqual({ name: 'auth' });
     expect((await ls(p, { service: 'billing' })).text).toBe('No live nodes hosting billing in the discovery registry of stack "dev".');
+  });
+
+  it('reads under the redisPrefix the config gives discovery', async () => {
+    await register(DB, 'prefixed', '10.0.0.8:3000', [{ name: 'users', version: '3.0.0' }], 'acme:disco');
+    const p = project(true, server.port, ` discovery: { redisPrefix: 'acme:disco' },`);
+    await applyState(p);
+    const { text } = await ls(p);
+    expect(text.split('\n').slice(1).map((l) => l.split(/\s{3,}/).slice(0, 3))).toEqual([['prefixed', '10.0.0.8:3000', 'users@3.0.0']]);
   });
 
   it('reaches a Redis behind a node through the client factory\'s forward', async () => {

@@ -9,7 +9,7 @@ import { containsUnknown, resolve, type Json } from '../../planner/expr.js';
 import type { StateRecord } from '../../planner/resource.js';
 import { describeRedisError, parseRedisConnection, withRedis, type RedisConnection } from '../../providers/redis/connection.js';
 import type { Endpoint } from '../../providers/ssh/reach.js';
-import { DiscoveryClient, DISCOVERY_DEFAULTS, type NodeInfo } from '../../runtime/discovery/index.js';
+import { DiscoveryClient, type NodeInfo } from '../../runtime/discovery/index.js';
 import { createClients, type ClientOptions, type RunClients } from '../compose.js';
 import type { Output } from '../output.js';
 import { openSession, openStore, type StackOptions, type Session } from '../session.js';
@@ -27,7 +27,8 @@ export interface DiscoveryDeps {
   now?: () => number;
 }
 
-export interface ServiceFilter { name: string; version?: string }
+// A type, not an interface: views take it as a ServiceInfo, whose index signature interfaces lack.
+export type ServiceFilter = { name: string; version?: string };
 
 /** Where the stack's discovery registry lives, as state recorded it; `via`: the node to tunnel through. */
 export interface DiscoveryTarget { index: number; connection: RedisConnection & Endpoint }
@@ -86,7 +87,7 @@ async function readLiveNodes(session: Session, records: readonly StateRecord[], 
   try {
     return await withRedis(clients, target.connection, async ({ client }) => {
       connected = true;
-      const registry = new DiscoveryClient(client, { clientMode: true, redisPrefix: DISCOVERY_DEFAULTS.redisPrefix }, { log: () => {} });
+      const registry = new DiscoveryClient(client, { clientMode: true, redisPrefix: session.stack.model.discovery.redisPrefix }, { log: () => {} });
       return await (filter ? registry.findNodesByService(filter.name, filter.version) : registry.getActiveNodes());
     }, { db: target.index, commandTimeoutMs: 10_000 });
   } catch (err) {

@@ -8,11 +8,11 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { createGzip } from 'node:zlib';
+import { omnitronCacheDir } from '../cache-dir.js';
 import { UserError } from '../diagnostics.js';
 
 /** `uname -m` → the npm platform suffix of the Node binary packages. */
@@ -48,19 +48,16 @@ export async function nodeRuntimeFor(machine: string, source: RuntimeSource = {}
   const platform = PLATFORMS[machine];
   if (!platform) throw new Error(`no Node 24 build for machine type ${machine}`);
   if (PLATFORMS[ownMachine()] === platform) return nodeRuntimeArtifact();
-  return cachedRuntime(platform, machine, source.cacheDir ?? cacheDir(), (binary) => downloadBinary(platform, process.version, source.registry ?? defaultRegistry(), binary));
+  return cachedRuntime(platform, machine, source.cacheDir ?? omnitronCacheDir(), (binary) => downloadBinary(platform, process.version, source.registry ?? defaultRegistry(), binary));
 }
 
 export async function nodeRuntimeArtifact(binary = process.execPath, version = process.version): Promise<NodeRuntimeArtifact> {
   if (!version.startsWith('v24.') || process.platform !== 'linux' || !PLATFORMS[ownMachine()]) {
     throw new UserError({ severity: 'error', summary: `apps on nodes run on Node 24 for Linux, but omnitron itself runs on Node ${version} (${process.platform}-${process.arch})`, detail: 'Run omnitron through its npm scripts or `npx omnitron`, which use the Node 24 that `npm ci` installs.' });
   }
-  return cachedRuntime(PLATFORMS[ownMachine()], ownMachine(), cacheDir(), async () => binary);
+  return cachedRuntime(PLATFORMS[ownMachine()], ownMachine(), omnitronCacheDir(), async () => binary);
 }
 
-function cacheDir(): string {
-  return path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'omnitron');
-}
 
 function defaultRegistry(): string {
   return (process.env.npm_config_registry || 'https://registry.npmjs.org').replace(/\/+$/, '');

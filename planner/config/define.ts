@@ -57,6 +57,19 @@ export interface MonitoringConfig {
   metrics?: { interval?: Duration; retention?: number };
 }
 
+/**
+ * How the agents register nodes in discovery, for stacks whose apps set `services.discovery`. Apps that
+ * read the registry themselves (titan-discovery's DiscoveryModule) must use the same `redisPrefix`.
+ */
+export interface DiscoveryConfig {
+  /** Key prefix (default `titan:discovery`); on Redis Cluster wrap it in braces, e.g. `{titan:discovery}`. */
+  redisPrefix?: string;
+  /** Between heartbeats (default 5s). */
+  heartbeatInterval?: Duration;
+  /** How long a heartbeat keeps the node alive (default 15s); at least 2 × the interval, 3 × recommended. */
+  heartbeatTTL?: Duration;
+}
+
 export interface LoggingConfig {
   level?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | (string & {});
   maxSize?: Size;
@@ -261,6 +274,7 @@ export interface EcosystemConfig {
   supervision?: SupervisionConfig;
   monitoring?: MonitoringConfig;
   logging?: LoggingConfig;
+  discovery?: DiscoveryConfig;
   stacks?: Record<string, StackConfig>;
   /** Where every stack's state lives unless a stack says otherwise (default: the local file). */
   state?: StateBackendConfig;

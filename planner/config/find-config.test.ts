@@ -27,7 +27,7 @@ describe('findConfigFile', () => {
     project = makeProject({});
     mkdirSync(join(project.dir, 'empty'));
     expect(() => findConfigFile(project!.dir)).toThrow(UserError);
-    expect(() => findConfigFile(project!.dir)).toThrow(`no omnitron.config.ts, .js or .mjs in ${project.dir}; pass -c PATH`);
+    expect(() => findConfigFile(project!.dir)).toThrow(`no omnitron.config.ts (.js, .mjs, .mts, .cts, .cjs) in ${project.dir}; pass -c PATH`);
     expect(() => findConfigFile(project!.dir, 'missing.ts')).toThrow(/config file .*missing\.ts does not exist/);
   });
 });

@@ -3,7 +3,8 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError, error } from '../diagnostics.js';
 
-export const CONFIG_NAMES = ['omnitron.config.ts', 'omnitron.config.js', 'omnitron.config.mjs'] as const;
+// The daemon's order first (.ts, .js, .mjs), then the other forms tsx loads.
+export const CONFIG_NAMES = ['omnitron.config.ts', 'omnitron.config.js', 'omnitron.config.mjs', 'omnitron.config.mts', 'omnitron.config.cts', 'omnitron.config.cjs'] as const;
 
 export function findConfigFile(cwd: string, explicit?: string): string {
   if (explicit === undefined) return searchDir(cwd);
@@ -15,5 +16,5 @@ export function findConfigFile(cwd: string, explicit?: string): string {
 function searchDir(dir: string): string {
   const found = CONFIG_NAMES.map((name) => join(dir, name)).find((p) => existsSync(p));
   if (found) return found;
-  throw new UserError(`no omnitron.config.ts, .js or .mjs in ${dir}; pass -c PATH`);
+  throw new UserError(`no omnitron.config.ts (.js, .mjs, .mts, .cts, .cjs) in ${dir}; pass -c PATH`);
 }

@@ -4,8 +4,9 @@
  * '@omnitron-dev/omnitron' to the compiled define module).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -31,7 +32,34 @@ beforeAll(() => {
   execFileSync(join(repo, 'node_modules', '.bin', 'tsc'), ['-p', join(build, 'tsconfig.json')], { cwd: repo, stdio: 'pipe' });
 }, 120_000);
 
-afterAll(() => rmSync(build, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(build, { recursive: true, force: true });
+  for (const dir of projects) rmSync(dir, { recursive: true, force: true });
+});
+
+const projects: string[] = [];
+
+/** A throwaway project of the given files, outside the repository (so no tsconfig of ours governs it). */
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'omnitron-config-forms-'));
+  projects.push(dir);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+/** importConfig in a plain Node 24 process: the loaded value, or the diagnostics it failed with. */
+function load(file: string): { value?: unknown; error?: unknown } {
+  const r = runNode(`
+    import { importConfig } from ${JSON.stringify(join(build, 'planner/config/import-config.js'))};
+    try { console.log(JSON.stringify({ value: await importConfig(process.argv[2]) })); }
+    catch (e) { console.log(JSON.stringify({ error: e.diagnostics ?? String(e.stack) })); }
+  `, file);
+  if (r.status !== 0 || !r.stdout.trim()) throw new Error(`node exited ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { value?: unknown; error?: unknown };
+}
 
 describe('importConfig with plain Node', () => {
   it('loads a .ts config importing defineEcosystem from @omnitron-dev/omnitron', () => {
@@ -52,10 +80,7 @@ describe('importConfig with plain Node', () => {
     `, fixture('valid/five-app/omnitron.config.ts'));
     expect(JSON.parse(r.stdout)).toEqual({
       project: 'platform', apps: 5,
-      diagnostics: [
-        // Every app of the fixture sets `watch`, which only the daemon's dev mode reads.
-        ...Array.from({ length: 5 }, () => 'warning: watch is not used: omnitron does not watch files'),
-      ],
+      diagnostics: [],
     });
   });
 
@@ -74,18 +99,16 @@ describe('importConfig with plain Node', () => {
     expect(r.status).toBe(0);
   });
 
-  it('explains a type imported as a value, which Node cannot link', () => {
-    const bad = join(build, 'type-import.config.ts');
-    writeFileSync(bad, "import { defineEcosystem, IEcosystemConfig } from '@omnitron-dev/omnitron';\nconst c: IEcosystemConfig = { apps: [] };\nexport default defineEcosystem(c);\n");
-    const r = runNode(`
-      import { importConfig } from ${JSON.stringify(join(build, 'planner/config/import-config.js'))};
-      try { await importConfig(process.argv[2]); } catch (e) { console.log(JSON.stringify(e.diagnostics)); }
-    `, bad);
-    expect(JSON.parse(r.stdout)).toEqual([{
-      severity: 'error', file: bad, line: 1,
+  it('explains a type imported as a value when tsconfig keeps such imports (verbatimModuleSyntax)', () => {
+    const dir = project({
+      'tsconfig.json': '{ "compilerOptions": { "verbatimModuleSyntax": true } }',
+      'omnitron.config.ts': "import { defineEcosystem, IEcosystemConfig } from '@omnitron-dev/omnitron';\nconst c: IEcosystemConfig = { apps: [] };\nexport default defineEcosystem(c);\n",
+    });
+    expect(load(join(dir, 'omnitron.config.ts'))).toEqual({ error: [{
+      severity: 'error', file: join(dir, 'omnitron.config.ts'), line: 1,
       summary: "cannot load the config: SyntaxError: The requested module '@omnitron-dev/omnitron' does not provide an export named 'IEcosystemConfig'",
       detail: 'if IEcosystemConfig is a type, import it with `import type { IEcosystemConfig }`',
-    }]);
+    }] });
   });
 
   it('names file and line of a TypeScript syntax error, without a stack', () => {
@@ -99,5 +122,91 @@ describe('importConfig with plain Node', () => {
     expect(d).toMatchObject({ severity: 'error', file: bad, line: 4 });
     expect(d.summary).toMatch(/^cannot load the config: SyntaxError: /);
     expect(JSON.stringify(d)).not.toMatch(/\bat .*:\d+:\d+/);
+  });
+});
+
+describe('TypeScript the daemon\'s tsx accepts', () => {
+  const define = "import { defineEcosystem, IEcosystemConfig } from '@omnitron-dev/omnitron';\n";
+
+  it('a type imported without `type`, enums, namespaces, parameter properties and decorators', () => {
+    const dir = project({
+      'omnitron.config.ts': `${define}
+enum Tier { Small = 1, Big = 2 }
+namespace Names { export const prefix = 'app-'; }
+class Holder { constructor(public readonly name: string) {} }
+function sealed<T>(target: T): T { return target; }
+@sealed class Marker {}
+const config: IEcosystemConfig = { project: Names.prefix + Tier.Big, apps: [{ name: new Holder('api').name, script: 'x.js' }] } as IEcosystemConfig;
+export default defineEcosystem(config);
+`,
+    });
+    expect(load(join(dir, 'omnitron.config.ts'))).toEqual({ value: { project: 'app-2', apps: [{ name: 'api', script: 'x.js' }] } });
+  });
+
+  it('legacy decorators when tsconfig.json (with comments and trailing commas) asks for them', () => {
+    const dir = project({
+      'tsconfig.json': '{\n  // as Titan projects set it\n  "compilerOptions": { "experimentalDecorators": true, },\n}\n',
+      'omnitron.config.ts': `function Module(meta: { name: string }) { return (target: Function) => { (target as any).meta = meta; }; }
+@Module({ name: 'legacy' }) class App {}
+export default { project: (App as any).meta.name, apps: [] };
+`,
+    });
+    expect(load(join(dir, 'omnitron.config.ts'))).toEqual({ value: { project: 'legacy', apps: [] } });
+  });
+
+  it('extensionless and index imports, `.js` written for `.ts`, tsconfig paths and JSON without import attributes', () => {
+    const dir = project({
+      'tsconfig.json': '{ "compilerOptions": { "baseUrl": ".", "paths": { "@shared/*": ["packages/shared/src/*"] } } }',
+      'lib/index.ts': "export const lib: string = 'lib';\n",
+      'helpers.ts': "export const helper: string = 'helper';\n",
+      'packages/shared/src/ports.ts': 'export const base: number = 3000;\n',
+      'package.json': '{ "name": "platform", "version": "1.2.3" }',
+      'omnitron.config.ts': `import { lib } from './lib';
+import { helper } from './helpers.js';
+import { base } from '@shared/ports';
+import pkg, { version } from './package.json';
+export default { project: [lib, helper, base, pkg.name, version].join(' '), apps: [] };
+`,
+    });
+    expect(load(join(dir, 'omnitron.config.ts'))).toEqual({ value: { project: 'lib helper 3000 platform 1.2.3', apps: [] } });
+  });
+
+  it('CommonJS configs: .cts with export default, .ts with module.exports and require, .cjs', () => {
+    const dir = project({
+      'shared.ts': "export const name: string = 'shared';\n",
+      'a.config.cts': `${define}const { name } = require('./shared');\nexport default defineEcosystem({ project: 'cts ' + name, apps: [] });\n`,
+      'b.config.ts': "const { name } = require('./shared');\ntype P = string;\nconst p: P = 'ts ' + name;\nmodule.exports = { project: p, apps: [], dir: __dirname };\n",
+      'c.config.cjs': "module.exports = { project: 'cjs', apps: [] };\n",
+    });
+    expect(load(join(dir, 'a.config.cts'))).toEqual({ value: { project: 'cts shared', apps: [] } });
+    expect(load(join(dir, 'b.config.ts'))).toEqual({ value: { project: 'ts shared', apps: [], dir } });
+    expect(load(join(dir, 'c.config.cjs'))).toEqual({ value: { project: 'cjs', apps: [] } });
+  });
+
+  it('an ES-module .mts config using __dirname as tsx allows', () => {
+    const dir = project({ 'omnitron.config.mts': `${define}export default defineEcosystem({ project: __dirname, apps: [] } as IEcosystemConfig);\n` });
+    expect(load(join(dir, 'omnitron.config.mts'))).toEqual({ value: { project: dir, apps: [] } });
+  });
+
+  it('names the imported file and its line when a module the config imports throws', () => {
+    const dir = project({
+      'shared/index.ts': "type A = number;\n\nexport const port: A = (() => { throw new Error('SHARED_PORT is not set'); })();\n",
+      'omnitron.config.ts': "import { port } from './shared';\nexport default { project: String(port), apps: [] };\n",
+    });
+    expect(load(join(dir, 'omnitron.config.ts'))).toEqual({ error: [{
+      severity: 'error', summary: 'cannot load the config: Error: SHARED_PORT is not set',
+      detail: 'fix the error the config file throws while loading', file: join(dir, 'shared/index.ts'), line: 3,
+    }] });
+  });
+
+  it('names the file and line of a syntax error in an imported TypeScript module', () => {
+    const dir = project({
+      'shared.ts': 'export const a: number = 1;\nexport const b = (;\n',
+      'omnitron.config.ts': "import { a } from './shared';\nexport default { project: String(a), apps: [] };\n",
+    });
+    const { error } = load(join(dir, 'omnitron.config.ts')) as { error: { file: string; line: number; summary: string }[] };
+    expect(error).toHaveLength(1);
+    expect(error[0]).toMatchObject({ file: join(dir, 'shared.ts'), line: 2 });
+    expect(error[0].summary).toMatch(/^cannot load the config: SyntaxError: /);
   });
 });

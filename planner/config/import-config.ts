@@ -1,18 +1,20 @@
 /**
- * Loads a user's omnitron.config.{ts,js,mjs} with no build step: Node 24 strips TypeScript types
- * itself, and a synchronous resolve hook maps `@omnitron-dev/omnitron` (and `/config`) to our own
- * define module, so files written for the real Omnitron load unchanged. Failures become a UserError
- * naming the file and line, never a stack trace.
+ * Loads a user's omnitron.config.{ts,mts,cts,js,mjs,cjs} with no build step, accepting what the
+ * daemon's tsx accepts (config-module-hooks.ts), with `@omnitron-dev/omnitron` (and `/config`) mapped
+ * to our own define module, so files written for the real Omnitron load unchanged. Failures become a
+ * UserError naming the file and line, never a stack trace.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { registerHooks } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UserError, error, type Diagnostic } from '../diagnostics.js';
+import { registerConfigHooks } from './config-module-hooks.js';
+import { forgetTsconfigs } from './config-source-files.js';
+import { ConfigSyntaxError } from './transform-config-source.js';
 
 export const PACKAGE_SPECIFIERS = ['@omnitron-dev/omnitron', '@omnitron-dev/omnitron/config'] as const;
 
-let hooksRegistered = false;
 let loads = 0;
 
 /** Our define module: compiled `define.js` next to this file, or `define.ts` when running from source. */
@@ -20,22 +22,11 @@ export function defineModuleUrl(): string {
   return new URL(import.meta.url.endsWith('.ts') ? './define.ts' : './define.js', import.meta.url).href;
 }
 
-function registerPackageAlias(): void {
-  if (hooksRegistered) return;
-  hooksRegistered = true;
-  const url = defineModuleUrl();
-  registerHooks({
-    resolve(specifier, context, nextResolve) {
-      if ((PACKAGE_SPECIFIERS as readonly string[]).includes(specifier)) return { url, shortCircuit: true };
-      return nextResolve(specifier, context);
-    },
-  });
-}
-
 /** The config's default export, else its module namespace as a plain object. */
 export async function importConfig(file: string): Promise<unknown> {
   if (!existsSync(file)) throw new UserError(error(`config file ${file} does not exist`, { detail: 'check the path given to -c' }));
-  registerPackageAlias();
+  registerConfigHooks(PACKAGE_SPECIFIERS, defineModuleUrl());
+  forgetTsconfigs();
   let namespace: Record<string, unknown>;
   try {
     // A fresh URL each time so a long-lived process (watch, tests) sees edits. Not `?t=`: vite's
@@ -44,13 +35,22 @@ export async function importConfig(file: string): Promise<unknown> {
   } catch (e) {
     throw new UserError(loadFailure(file, e instanceof Error ? e : new Error(String(e))));
   }
-  return namespace.default !== undefined ? namespace.default : { ...namespace };
+  const exported = namespace.default !== undefined ? namespace.default : { ...namespace };
+  return compiledDefault(exported);
+}
+
+/** A CommonJS config compiled from `export default` (a `.cts`) exports `{ __esModule, default }`. */
+function compiledDefault(exported: unknown): unknown {
+  const object = exported as { __esModule?: unknown; default?: unknown } | null;
+  return object && typeof object === 'object' && object.__esModule === true && 'default' in object ? object.default : exported;
 }
 
 function loadFailure(file: string, err: Error): Diagnostic {
-  const syntax = file.endsWith('.ts') ? undefined : checkSyntax(file);
+  if (err instanceof ConfigSyntaxError) return failure(err.file, 'SyntaxError', err.message, err.line);
+  const syntax = /\.[cm]?js$/.test(file) ? checkSyntax(file) : undefined;
   if (syntax) return failure(file, 'SyntaxError', syntax.message, syntax.line);
-  return failure(file, err.name, err.message.split('\n')[0], lineOf(err, file));
+  const where = placeIn(err, file);
+  return failure(where?.file ?? file, err.name, err.message.split('\n')[0], where?.line);
 }
 
 function failure(file: string, name: string, message: string, line: number | undefined): Diagnostic {
@@ -64,11 +64,20 @@ function fixFor(name: string, message: string): string {
   return name === 'SyntaxError' ? 'fix the syntax error in the config file' : 'fix the error the config file throws while loading';
 }
 
-/** A line in `file` from the error's stack (Node puts TypeScript syntax errors and runtime throws there). */
-function lineOf(err: Error, file: string): number | undefined {
+/**
+ * Where in the user's files the error was thrown: the config file's line from the stack, else the
+ * first frame in another file of the project (a module the config imports), never node_modules.
+ */
+function placeIn(err: Error, file: string): { file: string; line: number } | undefined {
+  const stack = err.stack ?? '';
   for (const where of [pathToFileURL(file).href, file]) {
-    const m = new RegExp(`${escape(where)}(?:\\?[^:\\s]*)?:(\\d+)`).exec(err.stack ?? '');
-    if (m) return Number(m[1]);
+    const m = new RegExp(`${escape(where)}(?:\\?[^:\\s]*)?:(\\d+)`).exec(stack);
+    if (m) return { file, line: Number(m[1]) };
+  }
+  const project = dirname(file);
+  for (const m of stack.matchAll(/(file:\/\/[^\s):?]+|\/[^\s):?]+)(?:\?[^:\s]*)?:(\d+):\d+/g)) {
+    const path = m[1].startsWith('file:') ? fileURLToPath(m[1]) : m[1];
+    if (path.startsWith(`${project}/`) && !path.includes('/node_modules/')) return { file: path, line: Number(m[2]) };
   }
   return undefined;
 }

@@ -18,10 +18,8 @@ describe('loadEcosystem on the valid fixtures', () => {
   it('loads the seed five-app shape with the search service and its variants', async () => {
     const file = fixture('five-app/omnitron.config.ts');
     const { ecosystem, diagnostics } = await loadEcosystem({ file });
-    // The seed watches every app for `omnitron dev`, which omnitron does not do: one warning each, naming the field.
-    expect(diagnostics.map((d) => `${d.path ?? ''}: ${d.summary}`)).toEqual([
-      ...[0, 1, 2, 3, 4].map((i) => `apps[${i}].watch: watch is not used: omnitron does not watch files`),
-    ]);
+    // The seed watches every app for `omnitron dev`, which reads it.
+    expect(diagnostics.map((d) => `${d.path ?? ''}: ${d.summary}`)).toEqual([]);
     expect(ecosystem!.project).toBe('platform');
     expect(ecosystem!.apps.map((a) => [a.name, a.dependsOn, a.critical, a.startupTimeout])).toEqual([
       ['auth', [], true, 30_000], ['media', ['auth'], false, 90_000], ['analytics', [], false, 30_000],
@@ -42,9 +40,9 @@ describe('loadEcosystem on the valid fixtures', () => {
     expect(ecosystem!.stacks.prod.nodes).toEqual([{ name: 'prod-1', host: '10.0.0.5', role: 'app', label: 'prod-1', ssh: { user: 'root', port: 22, privateKey: fixture('five-app/keys/deploy') } }]);
   });
 
-  it('loads a real-user file, warning about the keys it ignores', async () => {
+  it('loads a real-user file, warning about the keys it ignores (dev and watch are read by `omnitron dev`)', async () => {
     const { ecosystem, diagnostics } = await loadEcosystem({ file: fixture('real-user/omnitron.config.ts') });
-    expect(diagnostics.map((d) => `${d.severity} ${d.path}`)).toEqual(['warning daemon', 'warning env', 'warning logging.directory', 'warning apps[0].dev', 'warning apps[1].watch']);
+    expect(diagnostics.map((d) => `${d.severity} ${d.path}`)).toEqual(['warning daemon', 'warning env', 'warning logging.directory']);
     expect(ecosystem!.apps[0].env).toEqual({ PORT: '3001', FEATURE_X: 'true' });
     expect(ecosystem!.apps[1].watch).toEqual({ directory: fixture('real-user/apps/storage/src'), debounce: 300 });
     expect(ecosystem!.services.postgres.docker!.portMappings).toEqual({ main: 5480 });
@@ -68,7 +66,8 @@ describe('loadEcosystemFromObject', () => {
         dependsOn: [], critical: false, startupTimeout: 30_000, enabled: true, env: {}, instances: 1,
         requirements: { discovery: false, notifications: false, infrastructure: {} },
       }],
-      services: {}, supervision: SUPERVISION_DEFAULTS, monitoring: MONITORING_DEFAULTS, logging: LOGGING_DEFAULTS, stacks: {},
+      services: {}, supervision: SUPERVISION_DEFAULTS, monitoring: MONITORING_DEFAULTS, logging: LOGGING_DEFAULTS,
+      discovery: { redisPrefix: 'titan:discovery', heartbeatInterval: 5_000, heartbeatTTL: 15_000 }, stacks: {},
     });
   });
 

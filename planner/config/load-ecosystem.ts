@@ -12,6 +12,7 @@ import { normalizeApps } from './normalize-apps.js';
 import { normalizeInfrastructure } from './legacy-infrastructure.js';
 import { normalizeStacks } from './normalize-stacks.js';
 import { checkBackoff, loggingOf, monitoringOf, restartPolicyOf, supervisionOf } from './runtime-settings.js';
+import { checkDiscovery, discoveryOf } from './discovery-settings.js';
 import { schemaPair, type RawEcosystem, type RawSupervision } from './schema.js';
 import { checkName } from './service-name.js';
 import { at, within, type SourceContext } from './source-context.js';
@@ -61,7 +62,7 @@ export function loadEcosystemFromObject(raw: unknown, opts: LoadOptions): LoadRe
 
 function build(raw: RawEcosystem, ctx: SourceContext): { ecosystem: Ecosystem; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const section = <K extends 'infrastructure' | 'supervision' | 'monitoring' | 'logging'>(name: K) => {
+  const section = <K extends 'infrastructure' | 'supervision' | 'monitoring' | 'logging' | 'discovery'>(name: K) => {
     if (raw[name] === undefined) return undefined;
     const shape = checkShape(schemaPair(name), raw[name], within(ctx, name));
     diagnostics.push(...shape.diagnostics);
@@ -71,6 +72,8 @@ function build(raw: RawEcosystem, ctx: SourceContext): { ecosystem: Ecosystem; d
   const supervision = section('supervision');
   const monitoring = section('monitoring');
   const logging = section('logging');
+  const discovery = discoveryOf(section('discovery'));
+  diagnostics.push(...checkDiscovery(discovery, (field) => at(ctx, 'discovery', field)));
   const state = stateOf(raw.state, ctx, diagnostics);
   const project = raw.project ?? DEFAULT_PROJECT;
   const apps = normalizeApps(raw.apps, ctx);
@@ -92,6 +95,7 @@ function build(raw: RawEcosystem, ctx: SourceContext): { ecosystem: Ecosystem; d
     supervision: supervisionSpec,
     monitoring: monitoringOf(monitoring),
     logging: loggingOf(logging),
+    discovery,
     stacks: stacks.stacks,
     ...(state ? { state } : {}),
   };

@@ -22,6 +22,13 @@ export interface MonitoringSpec {
   metrics: { interval: number; retention: number };
 }
 
+/** Where and how often the agents register nodes in discovery (durations in ms); every reader must use the same prefix. */
+export interface DiscoverySpec {
+  redisPrefix: string;
+  heartbeatInterval: number;
+  heartbeatTTL: number;
+}
+
 export interface LoggingSpec {
   level: string;
   maxSize: string;
@@ -126,10 +133,19 @@ export interface AppSpec {
   env: Record<string, string>;
   /** Copies of a single-process app, each with PORT offset by its index. */
   instances: number;
+  /** What `omnitron dev` watches: restarting the app when a file under `directory` changes. */
   watch?: { directory: string; include?: string[]; ignore?: string[]; debounce: number };
+  /** Settings `omnitron dev` applies on top of the app's own. */
+  dev?: DevSettings;
   /** Per-field override of the ecosystem's `supervision` for this app (durations in ms). */
   restartPolicy?: RestartPolicySpec;
   requirements: AppRequirements;
+}
+
+export interface DevSettings {
+  logLevel?: string;
+  env: Record<string, string>;
+  sourceMaps: boolean;
 }
 
 export interface RestartPolicySpec {
@@ -198,6 +214,7 @@ export interface Ecosystem {
   supervision: SupervisionSpec;
   monitoring: MonitoringSpec;
   logging: LoggingSpec;
+  discovery: DiscoverySpec;
   stacks: Record<string, StackSpec>;
   /** Where every stack's state lives unless the stack says otherwise. */
   state?: StateConfig;
@@ -229,4 +246,5 @@ export interface StackModel {
   supervision: SupervisionSpec;
   monitoring: MonitoringSpec;
   logging: LoggingSpec;
+  discovery: DiscoverySpec;
 }

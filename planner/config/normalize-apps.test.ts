@@ -27,9 +27,10 @@ describe('normalizeApps', () => {
     expect(apps[1].watch).toBeUndefined();
   });
 
-  it('warns, naming the field, that watch is not used', () => {
-    const { diagnostics } = run([{ name: 'a', script: './apps/a/dist/main.js', watch: './apps/a' }], { 'apps/a/dist/main.js': '' });
-    expect(diagnostics.map((d) => [d.severity, d.path, d.summary])).toEqual([['warning', 'apps[0].watch', 'watch is not used: omnitron does not watch files']]);
+  it('keeps watch and dev for `omnitron dev`, without warnings', () => {
+    const { apps, diagnostics } = run([{ name: 'a', script: './apps/a/dist/main.js', watch: './apps/a', dev: { logLevel: 'debug', env: { FEATURE: 1 }, sourceMaps: true } }], { 'apps/a/dist/main.js': '' });
+    expect(diagnostics).toEqual([]);
+    expect(apps[0].dev).toEqual({ logLevel: 'debug', env: { FEATURE: '1' }, sourceMaps: true });
   });
 
   it('reads restartPolicy, durations in ms, and refuses what supervision would refuse', () => {

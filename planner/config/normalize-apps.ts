@@ -54,10 +54,8 @@ function normalizeApp(raw: RawApp, index: number, ctx: SourceContext): { app?: A
     requirements: noRequirements(),
   };
   const watch = watchOf(raw.watch, ctx.root);
-  if (watch) {
-    app.watch = watch;
-    diagnostics.push(warning('watch is not used: omnitron does not watch files', { detail: 'after you rebuild an app, `omnitron apply` restarts exactly the rebuilt apps (their revision changed); remove watch to silence this', ...at(ctx, 'apps', index, 'watch') }));
-  }
+  if (watch) app.watch = watch;
+  if (raw.dev) app.dev = { ...(raw.dev.logLevel ? { logLevel: raw.dev.logLevel } : {}), env: stringValues(raw.dev.env ?? {}), sourceMaps: raw.dev.sourceMaps ?? false };
   if (raw.restartPolicy) app.restartPolicy = restartPolicyOf(raw.restartPolicy);
   if (outside(root, ctx.root)) return { app, diagnostics: [...diagnostics, outsideProject(root, entry.kind, index, ctx)] };
   if (!existsSync(root)) {

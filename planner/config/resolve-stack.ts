@@ -26,7 +26,7 @@ export function resolveStack(eco: Ecosystem, stackName?: string): ResolveResult 
   const model: StackModel = {
     project: eco.project, root: eco.root, file: eco.file, stack,
     apps: selected.apps, services: services.services,
-    supervision: eco.supervision, monitoring: eco.monitoring, logging: eco.logging,
+    supervision: eco.supervision, monitoring: eco.monitoring, logging: eco.logging, discovery: eco.discovery,
   };
   return { model, diagnostics };
 }

@@ -121,6 +121,7 @@ function appSchemas<C extends z.ZodType>(obj: ObjectOf, customService: C) {
     env: envRecord.optional(),
     instances: count(1).optional(),
     watch: watch.optional(),
+    dev: obj({ logLevel: nonEmpty.optional(), env: envRecord.optional(), sourceMaps: z.boolean().optional() }).optional(),
     restartPolicy: restartPolicy.optional(),
   });
   const appConfig = obj({
@@ -224,6 +225,10 @@ function ecosystemSchemas(obj: ObjectOf) {
     level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional(),
     maxSize: size.optional(), maxFiles: count(1).optional(), compress: z.boolean().optional(),
   });
+  const discovery = obj({
+    redisPrefix: z.string().check(z.regex(/^\S+$/, 'expected a key prefix without spaces, e.g. "titan:discovery"')).optional(),
+    heartbeatInterval: duration.optional(), heartbeatTTL: duration.optional(),
+  });
   // Sections are checked one by one (see load-ecosystem), so one bad section hides nothing else.
   const ecosystem = obj({
     project: nonEmpty.optional(),
@@ -232,10 +237,11 @@ function ecosystemSchemas(obj: ObjectOf) {
     supervision: z.unknown().optional(),
     monitoring: z.unknown().optional(),
     logging: z.unknown().optional(),
+    discovery: z.unknown().optional(),
     stacks: z.record(z.string(), z.unknown()).optional(),
     state: z.unknown().optional(),
   });
-  return { ecosystem, supervision, monitoring, logging, state: stateSchema(obj) };
+  return { ecosystem, supervision, monitoring, logging, discovery, state: stateSchema(obj) };
 }
 
 function build(strict: boolean) {
@@ -264,6 +270,7 @@ export type RawInfrastructure = z.output<Built['infrastructure']>;
 export type RawSupervision = z.output<Built['supervision']>;
 export type RawMonitoring = z.output<Built['monitoring']>;
 export type RawLogging = z.output<Built['logging']>;
+export type RawDiscovery = z.output<Built['discovery']>;
 export type RawStack = z.output<Built['stack']>;
 export type RawState = z.output<Built['state']>;
 export type RawNode = NonNullable<RawStack['nodes']>[number];

@@ -11,7 +11,7 @@ const eco = ecosystem({ root: p.dir, file: p.file('omnitron.config.ts') });
 
 function model(names: string[]): StackModel {
   const apps = names.map((n, i) => app(n, i, { bootstrap: p.file(`apps/${n}/dist/bootstrap.js`), root: p.file(`apps/${n}`) }));
-  return { project: eco.project, root: eco.root, file: eco.file, stack: stack('dev'), apps, services: [], supervision: eco.supervision, monitoring: eco.monitoring, logging: eco.logging };
+  return { project: eco.project, root: eco.root, file: eco.file, stack: stack('dev'), apps, services: [], supervision: eco.supervision, monitoring: eco.monitoring, logging: eco.logging, discovery: eco.discovery };
 }
 
 describe('checkStackFiles: entry points', () => {

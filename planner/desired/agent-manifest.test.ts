@@ -4,7 +4,7 @@ import { MANIFEST_FORMAT_VERSION } from '../../contract/agent/manifest-version.j
 import { resolve, type Template } from '../expr.js';
 import type { StackModel } from '../config/model.js';
 import { app, ecosystem, stack } from '../../test/config/make-ecosystem.js';
-import { agentManifest } from './agent-manifest.js';
+import { agentManifest, type ManifestDiscoveryInput } from './agent-manifest.js';
 import { appEnvironment } from './app-wiring.js';
 
 const KEY = '{"kty":"OKP","crv":"Ed25519","x":"lxE_46tFeIYWnRT7O09qzcsPwwIaE0znDQTYrMWcIP0"}';
@@ -12,11 +12,11 @@ const paths = { stateDir: '/var/lib/omnitron/agent', logDir: '/var/log/omnitron'
 
 function model(apps: ReturnType<typeof app>[], extra: Partial<StackModel> = {}): StackModel {
   const eco = ecosystem({ apps });
-  return { project: eco.project, root: eco.root, file: eco.file, stack: stack('prod', { type: 'remote' }), apps, services: [], supervision: eco.supervision, monitoring: eco.monitoring, logging: eco.logging, ...extra };
+  return { project: eco.project, root: eco.root, file: eco.file, stack: stack('prod', { type: 'remote' }), apps, services: [], supervision: eco.supervision, monitoring: eco.monitoring, logging: eco.logging, discovery: eco.discovery, ...extra };
 }
 
-function manifestOf(m: StackModel) {
-  const text = resolve(agentManifest({ model: m, node: 'app', paths, apps: m.apps.map((a) => ({ app: a, entry: `/opt/omnitron/apps/${a.name}/current/dist/bootstrap.js`, cwd: `/opt/omnitron/apps/${a.name}/current`, envFile: `/etc/omnitron/env/${a.name}.env` })) }) as Template,
+function manifestOf(m: StackModel, discovery?: ManifestDiscoveryInput) {
+  const text = resolve(agentManifest({ model: m, node: 'app', paths, discovery, apps: m.apps.map((a) => ({ app: a, entry: `/opt/omnitron/apps/${a.name}/current/dist/bootstrap.js`, cwd: `/opt/omnitron/apps/${a.name}/current`, envFile: `/etc/omnitron/env/${a.name}.env` })) }) as Template,
     (address, output) => (address === 'ed25519_key.agent' && output === 'publicJwk' ? KEY : undefined)) as string;
   return parseManifest(JSON.parse(text), 'manifest.json');
 }
@@ -39,6 +39,23 @@ describe('agentManifest', () => {
     expect(worker.restart).toEqual({ strategy: 'one_for_one', maxRestarts: 10, window: 60_000, backoff: { type: 'exponential', initial: 500, max: 30_000, factor: 2 } });
     expect(cron.restart.maxRestarts).toBe(0);
     expect(mail.restart.backoff).toEqual({ type: 'fixed', initial: 2_000, max: 30_000, factor: 2 });
+  });
+});
+
+describe('the manifest\'s discovery block', () => {
+  const identity = { redisUrlEnv: 'OMNITRON_DISCOVERY_REDIS_URL', nodeId: 'platform.prod.app', address: '10.0.0.5:9700' };
+  const apps = [app('api', 0, { requirements: { discovery: true } }), app('cron', 1)];
+
+  it('carries the ecosystem\'s discovery settings to the agent', () => {
+    const m = model(apps, { discovery: { redisPrefix: '{acme:discovery}', heartbeatInterval: 2_000, heartbeatTTL: 6_000 } });
+    expect(manifestOf(m, identity).discovery).toEqual({
+      ...identity, redisPrefix: '{acme:discovery}', heartbeatInterval: 2_000, heartbeatTTL: 6_000,
+      pubSubEnabled: true, pubSubChannel: 'titan:discovery:events', apps: ['api'],
+    });
+  });
+
+  it('uses titan-discovery\'s defaults when the config says nothing', () => {
+    expect(manifestOf(model(apps), identity).discovery).toMatchObject({ redisPrefix: 'titan:discovery', heartbeatInterval: 5_000, heartbeatTTL: 15_000 });
   });
 });
 

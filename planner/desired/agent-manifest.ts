@@ -62,7 +62,7 @@ export function agentManifest(target: ManifestTarget): Template {
     publicKey: PUBLIC_KEY_SLOT,
     metricsInterval: model.monitoring.metrics.interval,
     apps: target.apps.map((a) => manifestApp(model, a, onTarget)),
-    ...(target.discovery ? { discovery: discoveryBlock(target.discovery, target.apps) } : {}),
+    ...(target.discovery ? { discovery: discoveryBlock(model, target.discovery, target.apps) } : {}),
   } satisfies ManifestWithKeySlot;
   const [before, after] = JSON.stringify(manifest, null, 2).split(JSON.stringify(PUBLIC_KEY_SLOT));
   return template(before, ref(AGENT_KEY_ADDRESS, 'publicJwk'), `${after}\n`);
@@ -105,12 +105,12 @@ function httpHealth(model: StackModel, app: AppSpec) {
   return { type: 'http' as const, target: `http://127.0.0.1:${port}/health`, interval, timeout, failureThreshold: HEALTH_FAILURES_BEFORE_RESTART };
 }
 
-function discoveryBlock(d: ManifestDiscoveryInput, apps: ManifestAppInput[]) {
+function discoveryBlock(model: StackModel, d: ManifestDiscoveryInput, apps: ManifestAppInput[]) {
   return {
     ...d,
-    redisPrefix: DISCOVERY_WIRE_DEFAULTS.redisPrefix,
-    heartbeatInterval: DISCOVERY_WIRE_DEFAULTS.heartbeatInterval,
-    heartbeatTTL: DISCOVERY_WIRE_DEFAULTS.heartbeatTTL,
+    redisPrefix: model.discovery.redisPrefix,
+    heartbeatInterval: model.discovery.heartbeatInterval,
+    heartbeatTTL: model.discovery.heartbeatTTL,
     // Peers (and `omnitron discovery ls` users) learn of nodes coming and going as it happens.
     pubSubEnabled: true,
     pubSubChannel: DISCOVERY_WIRE_DEFAULTS.pubSubChannel,

@@ -24,13 +24,8 @@ export type DiscoveryEventHandler = (event: DiscoveryEvent) => void;
 
 export type EventBody = Omit<DiscoveryEvent, 'type'>;
 
-/** The event without `type`; heartbeat.lua prepends `"type"` once it knows registered vs updated. */
-export function encodeEventBody(body: EventBody): string {
-  return JSON.stringify({ nodeId: body.nodeId, address: body.address, services: normalizeServices(body.services), timestamp: body.timestamp });
-}
-
 export function encodeEvent(type: DiscoveryEventType, body: EventBody): string {
-  return `{"type":${JSON.stringify(type)},${encodeEventBody(body).slice(1)}`;
+  return JSON.stringify({ type, nodeId: body.nodeId, address: body.address, services: normalizeServices(body.services), timestamp: body.timestamp });
 }
 
 /** Undefined for anything that is not a well-formed event (foreign publishers share the channel). */

@@ -2,15 +2,11 @@
  * A registering node in its own process (the esbuild bundle of test/support/discovery/registering-node.ts), killed with SIGKILL:
  * it sends no goodbye, so peers must drop it by TTL alone, within heartbeatTTL + one interval.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DiscoveryEvent } from './events.js';
 import { discoveryKeys } from './keys.js';
 import { TestBed } from '../../test/support/discovery/discovery-bed.js';
+import { buildRegisteringNode, type RegisteringNodeBundle } from '../../test/support/discovery/registering-node-bundle.js';
 import { startRedis, waitFor, type TestRedis } from '../../test/support/discovery/redis-servers.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
@@ -19,25 +15,17 @@ const INTERVAL = 500;
 const TTL = 1500;
 let server: TestRedis;
 let bed: TestBed;
-let dir: string;
-let bundle: string;
+let node: RegisteringNodeBundle;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'omnitron-discovery-'));
-  bundle = path.join(dir, 'node.mjs');
-  const [started] = await Promise.all([startRedis(), build({
-    bundle: true, platform: 'node', format: 'esm', target: 'node24', logLevel: 'warning', outfile: bundle,
-    entryPoints: [path.join(import.meta.dirname, '../../test/support/discovery/registering-node.ts')],
-    banner: { js: "import { createRequire as __omnitronCreateRequire } from 'node:module'; const require = __omnitronCreateRequire(import.meta.url);" },
-  })]);
-  server = started;
+  [server, node] = await Promise.all([startRedis(), buildRegisteringNode()]);
   bed = new TestBed(server.host, server.port);
 });
 
 afterAll(async () => {
   await bed?.close();
   await server?.container.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  node?.remove();
 });
 
 it('evicts a node killed with SIGKILL within heartbeatTTL + one interval, by TTL alone', async () => {
@@ -49,8 +37,7 @@ it('evicts a node killed with SIGKILL within heartbeatTTL + one interval, by TTL
   peer.onEvent((e) => events.push(e));
   await peer.start();
 
-  const child = spawn(process.execPath, [bundle, String(server.port), p, channel, nodeId, String(INTERVAL), String(TTL)], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  const { child, exited } = node.spawn({ port: server.port, prefix: p, channel, nodeId, interval: INTERVAL, ttl: TTL });
   try {
     await waitFor(() => events.filter((e) => e.type === 'NODE_UPDATED').length >= 2);
     expect(events[0]).toMatchObject({ type: 'NODE_REGISTERED', nodeId, address: '127.0.0.1:4000', services: [{ name: 'users', version: '1.0.0' }] });

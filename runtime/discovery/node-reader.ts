@@ -1,12 +1,13 @@
 /**
  * Reading the registry as titan-discovery readers do: the index, then each node's hash and heartbeat
- * in one pipeline. A node is active iff its heartbeat key exists; dead or malformed nodes are removed
- * by the reader (reap.lua rechecks atomically), except in client mode, which never writes.
+ * in one pipeline. A node is active iff its heartbeat key exists. The active-node scan removes dead and
+ * malformed nodes (reap.lua rechecks atomically), except in client mode, which never writes; the
+ * lookups (one node, findNodes, getAllNodes) only read, with the lenient reading of node-info.ts.
  */
 import type { NodeRead } from './cache.js';
 import { nodeScriptKeys, type DiscoveryKeys } from './keys.js';
 import { errorText, type DiscoveryLog } from './log.js';
-import { parseNodeHash, type NodeInfo } from './node-info.js';
+import { parseNodeHash, readNodeHash, type NodeInfo } from './node-info.js';
 import { REAP_SCRIPT, runScript, type RedisClient } from './scripts.js';
 
 export interface ReaderContext {
@@ -37,11 +38,27 @@ export async function readActiveNodes(ctx: ReaderContext): Promise<NodeRead[]> {
   return active;
 }
 
-/** One node, or null when it is not active. */
+/** One node's hash, whether or not its heartbeat lives; null without an address. */
 export async function readNode(ctx: ReaderContext, nodeId: string): Promise<NodeInfo | null> {
-  const replies = (await ctx.redis.pipeline().hgetall(ctx.keys.node(nodeId)).pttl(ctx.keys.heartbeat(nodeId)).exec()) ?? [];
-  const read = judge(nodeId, replyOf(replies[0]) as Record<string, string>, replyOf(replies[1]) as number);
-  return 'reason' in read ? null : read.node;
+  return readNodeHash(nodeId, await ctx.redis.hgetall(ctx.keys.node(nodeId)));
+}
+
+/** Every indexed node with an address, sorted by id; with `alive`, only those whose heartbeat key exists. Removes nothing. */
+export async function readIndexedNodes(ctx: ReaderContext, filter: { alive: boolean }): Promise<NodeInfo[]> {
+  const ids = (await ctx.redis.smembers(ctx.keys.index)).sort();
+  if (ids.length === 0) return [];
+  const pipeline = ctx.redis.pipeline();
+  for (const id of ids) {
+    pipeline.hgetall(ctx.keys.node(id));
+    if (filter.alive) pipeline.exists(ctx.keys.heartbeat(id));
+  }
+  const replies = (await pipeline.exec()) ?? [];
+  const step = filter.alive ? 2 : 1;
+  return ids.flatMap((nodeId, i) => {
+    if (filter.alive && replyOf(replies[step * i + 1]) !== 1) return [];
+    const node = readNodeHash(nodeId, replyOf(replies[step * i]) as Record<string, string>);
+    return node ? [node] : [];
+  });
 }
 
 function judge(nodeId: string, hash: Record<string, string>, pttl: number): NodeRead | { reason: string } {

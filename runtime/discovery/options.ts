@@ -4,6 +4,7 @@
  */
 import { optionError as error, optionWarning as warning, type OptionIssue } from './option-issues.js';
 import { DISCOVERY_WIRE_DEFAULTS } from '../../contract/discovery-defaults.js';
+import { discoveryTimingIssues } from '../../contract/discovery-timing.js';
 import { hashTag } from './keys.js';
 
 export interface DiscoveryOptions {
@@ -77,15 +78,7 @@ function checkTypes(o: DiscoveryOptions): OptionIssue[] {
 
 function checkTiming(o: DiscoveryOptions): OptionIssue[] {
   if (!positive(o.heartbeatInterval) || !positive(o.heartbeatTTL)) return [];
-  const { heartbeatTTL: ttl, heartbeatInterval: interval } = o;
-  const below = (n: number) => `heartbeatTTL ${ttl} ms is below ${n} × heartbeatInterval (${n * interval} ms)`;
-  const out: OptionIssue[] = [];
-  if (ttl < 2 * interval) out.push(error(below(2), { path: 'heartbeatTTL', detail: 'one late heartbeat would evict a healthy node; use 3 × the interval' }));
-  else if (ttl < 3 * interval) out.push(warning(`${below(3)}, the recommended minimum`, { path: 'heartbeatTTL', detail: 'a single Redis hiccup can evict a healthy node' }));
-  else if (ttl > 10 * interval) {
-    out.push(warning(`heartbeatTTL ${ttl} ms is above 10 × heartbeatInterval (${10 * interval} ms)`, { path: 'heartbeatTTL', detail: 'peers keep routing to a crashed node until the TTL runs out' }));
-  }
-  return out;
+  return discoveryTimingIssues(o.heartbeatInterval, o.heartbeatTTL).map((i) => ({ ...i, path: 'heartbeatTTL' }));
 }
 
 function checkCache(o: DiscoveryOptions): OptionIssue[] {

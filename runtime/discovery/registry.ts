@@ -5,15 +5,15 @@
  */
 import { Cluster } from 'ioredis';
 import { NodeCache } from './cache.js';
-import { encodeEvent, encodeEventBody, EventSubscriber, type DiscoveryEvent, type DiscoveryEventHandler } from './events.js';
+import { encodeEvent, EventSubscriber, type DiscoveryEvent, type DiscoveryEventHandler } from './events.js';
 import { HeartbeatLoop } from './heartbeat-loop.js';
 import { discoveryKeys, nodeScriptKeys, type DiscoveryKeys } from './keys.js';
 import { errorText, stderrLog, type DiscoveryLog } from './log.js';
 import { encodeServices, hostsService, withoutService, withService, type NodeInfo, type ServiceInfo } from './node-info.js';
-import { readActiveNodes, readNode, type ReaderContext } from './node-reader.js';
+import { readActiveNodes, readIndexedNodes, readNode, type ReaderContext } from './node-reader.js';
 import { DiscoveryOptionsError, type OptionIssue } from './option-issues.js';
 import { resolveDiscoveryOptions, type DiscoveryOptions, type DiscoveryOptionsInput } from './options.js';
-import { DEREGISTER_SCRIPT, HEARTBEAT_SCRIPT, runScript, type RedisClient } from './scripts.js';
+import { DEREGISTER_SCRIPT, HEARTBEAT_SCRIPT, runScript, UPDATE_NODE_SCRIPT, type RedisClient } from './scripts.js';
 
 export interface DiscoveryDeps {
   log?: DiscoveryLog;
@@ -35,6 +35,8 @@ export class DiscoveryClient {
   readonly #cache: NodeCache | undefined;
   readonly #loop: HeartbeatLoop;
   #self: Identity = { services: [] };
+  /** A heartbeat went through since construction (or stop()): later ones announce NODE_UPDATED, as titan-discovery's writer. */
+  #registered = false;
   #subscriber: EventSubscriber | undefined;
 
   constructor(redis: RedisClient, input: DiscoveryOptionsInput = {}, deps: DiscoveryDeps = {}) {
@@ -77,6 +79,7 @@ export class DiscoveryClient {
     }
     await this.#subscriber?.stop();
     this.#subscriber = undefined;
+    this.#registered = false;
   }
 
   /**
@@ -119,6 +122,23 @@ export class DiscoveryClient {
     return this.#change((s) => ({ ...s, address }));
   }
 
+  /**
+   * Sets another node's (or this node's) address in its hash, as titan-discovery does (no TTL renewal),
+   * and announces NODE_UPDATED with the node as it now is. False when the node has no hash (nothing is
+   * written) and in client mode. For this node, later heartbeats carry the new address.
+   */
+  updateNodeAddress(nodeId: string, address: string): Promise<boolean> {
+    if (!address) throw new Error('updateNodeAddress: address must be a non-empty "host:port"');
+    if (nodeId === this.#self.nodeId) this.#self = { ...this.#self, address };
+    return this.#updateNode(nodeId, 'address', address);
+  }
+
+  /** As updateNodeAddress, for the node's whole service list. */
+  updateNodeServices(nodeId: string, services: ServiceInfo[]): Promise<boolean> {
+    if (nodeId === this.#self.nodeId) this.#self = { ...this.#self, services: [...services] };
+    return this.#updateNode(nodeId, 'services', encodeServices(services));
+  }
+
   /** Every node whose heartbeat key exists, sorted by id. */
   async getActiveNodes(): Promise<NodeInfo[]> {
     if (this.#cache) return this.#cache.nodes(() => readActiveNodes(this.#reader()));
@@ -134,7 +154,25 @@ export class DiscoveryClient {
     return (await this.#redis.exists(this.keys.heartbeat(nodeId))) === 1;
   }
 
-  /** The node's registration, or null when it is not active or its hash is malformed. */
+  /** Active nodes with an address, sorted by id, read leniently and without removing anything (titan-discovery's findNodes). */
+  findNodes(): Promise<NodeInfo[]> {
+    return readIndexedNodes(this.#reader(), { alive: true });
+  }
+
+  /** Every indexed node with an address, alive or not, removing nothing. */
+  getAllNodes(): Promise<NodeInfo[]> {
+    return readIndexedNodes(this.#reader(), { alive: false });
+  }
+
+  /** Whether the node's hash exists (its heartbeat may have lapsed). */
+  async nodeExists(nodeId: string): Promise<boolean> {
+    return (await this.#redis.exists(this.keys.node(nodeId))) === 1;
+  }
+
+  /**
+   * The node's hash as titan-discovery reads it: whether or not its heartbeat lives, null only without
+   * an address; services `[]` when absent or not JSON, timestamp 0 when absent or empty.
+   */
   getNodeInfo(nodeId: string): Promise<NodeInfo | null> {
     return readNode(this.#reader(), nodeId);
   }
@@ -158,12 +196,20 @@ export class DiscoveryClient {
     if (nodeId === undefined || address === undefined) return;
     const timestamp = this.#now();
     const ttl = this.options.heartbeatTTL;
+    const type = this.#registered ? 'NODE_UPDATED' : 'NODE_REGISTERED';
     const args = [
       nodeId, address, encodeServices(services), String(timestamp), Math.ceil(ttl / 1000), ttl,
-      this.#channel(), encodeEventBody({ nodeId, address, services, timestamp }),
+      this.#channel(), encodeEvent(type, { nodeId, address, services, timestamp }),
     ];
-    const registered = await runScript(this.#redis, HEARTBEAT_SCRIPT, nodeScriptKeys(this.keys, nodeId), args);
-    if (registered === 1) this.#log({ level: 'info', msg: 'node registered', nodeId, address });
+    const newToRedis = await runScript(this.#redis, HEARTBEAT_SCRIPT, nodeScriptKeys(this.keys, nodeId), args);
+    this.#registered = true;
+    if (newToRedis === 1) this.#log({ level: 'info', msg: 'node registered', nodeId, address });
+  }
+
+  async #updateNode(nodeId: string, field: 'address' | 'services', value: string): Promise<boolean> {
+    if (this.options.clientMode) return false;
+    const updated = await runScript(this.#redis, UPDATE_NODE_SCRIPT, [this.keys.node(nodeId)], [nodeId, field, value, this.#channel(), this.#now()]);
+    return updated === 1;
   }
 
   #receive(event: DiscoveryEvent): void {

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
-import { deregisterLua, heartbeatLua, reapLua } from './lua-sources.js';
+import { deregisterLua, heartbeatLua, reapLua, updateNodeLua } from './lua-sources.js';
 
 export type RedisClient = Redis | Cluster;
 
@@ -19,6 +19,7 @@ function script(name: string, source: string): LuaScript {
 export const HEARTBEAT_SCRIPT = script('heartbeat', heartbeatLua);
 export const DEREGISTER_SCRIPT = script('deregister', deregisterLua);
 export const REAP_SCRIPT = script('reap', reapLua);
+export const UPDATE_NODE_SCRIPT = script('update-node', updateNodeLua);
 
 export async function runScript(redis: RedisClient, s: LuaScript, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
   try {

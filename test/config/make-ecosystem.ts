@@ -1,6 +1,7 @@
 /** Test support: Ecosystem values built in code, with the loader's defaults, for pure tests. */
 import type { AppRequirements, AppSpec, Ecosystem, StackSpec } from '../../planner/config/model.js';
 import { LOGGING_DEFAULTS, MONITORING_DEFAULTS, SUPERVISION_DEFAULTS } from '../../planner/config/runtime-settings.js';
+import { DISCOVERY_SETTINGS_DEFAULTS } from '../../planner/config/discovery-settings.js';
 
 export const ROOT = '/srv/platform';
 
@@ -21,7 +22,7 @@ export function stack(name: string, extra: Partial<StackSpec> = {}): StackSpec {
 export function ecosystem(extra: Partial<Ecosystem> = {}): Ecosystem {
   return {
     project: 'platform', file: `${ROOT}/omnitron.config.ts`, root: ROOT, apps: [], services: {},
-    supervision: SUPERVISION_DEFAULTS, monitoring: MONITORING_DEFAULTS, logging: LOGGING_DEFAULTS, stacks: {},
+    supervision: SUPERVISION_DEFAULTS, monitoring: MONITORING_DEFAULTS, logging: LOGGING_DEFAULTS, discovery: DISCOVERY_SETTINGS_DEFAULTS, stacks: {},
     ...extra,
   };
 }
