@@ -13,6 +13,7 @@ import type { ServiceRequirement } from './model.js';
 import { normalizeServices } from './normalize-services.js';
 import type { RawInfrastructure } from './schema.js';
 import { at, within, type SourceContext } from './source-context.js';
+import { parseBucketList } from './bucket-name.js';
 
 type Legacy = NonNullable<RawInfrastructure>;
 
@@ -53,7 +54,7 @@ function legacyEntries(raw: Legacy, ctx: SourceContext): { entries: Record<strin
     const secrets = { ...(m.accessKey ? { accessKey: m.accessKey } : {}), ...(m.secretKey ? { secretKey: m.secretKey } : {}) };
     entries.minio = {
       preset: 'minio', ...common(m), ...(Object.keys(ports).length > 0 ? { ports } : {}), ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
-      ...(m.buckets ? { config: { buckets: [...m.buckets] } } : {}),
+      ...(m.buckets ? { config: { buckets: legacyBuckets(m.buckets, ctx, diagnostics) } } : {}),
     };
   }
   if (raw.gateway) {
@@ -68,4 +69,11 @@ function legacyEntries(raw: Legacy, ctx: SourceContext): { entries: Record<strin
     }));
   }
   return { entries, diagnostics };
+}
+
+/** Checked here, so a bad name points at `infrastructure.minio.buckets[i]` and not at the service it becomes. */
+function legacyBuckets(raw: string[], ctx: SourceContext, out: Diagnostic[]): string[] {
+  const parsed = parseBucketList(raw, ctx, 'minio', 'buckets');
+  out.push(...parsed.diagnostics);
+  return parsed.buckets;
 }

@@ -18,6 +18,7 @@ import { checkBareMetal } from './bare-metal-values.js';
 import { checkSecretKeys } from './secret-keys.js';
 import { GATEWAY_PRESET, readGatewaySite } from './gateway-site.js';
 import { TOR_DOCKER_DATA_DIR, parseTorConfig } from './tor-config.js';
+import { parseBucketList } from './bucket-name.js';
 
 /** The torrc arrives in the environment (rendered by the planner) and never in argv. */
 const WRITE_TORRC_AND_RUN = 'printf "%s" "$OMNITRON_TORRC" > /tmp/torrc && exec tor -f /tmp/torrc';
@@ -124,6 +125,11 @@ function customize(req: ServiceRequirement, raw: RawPresetService, ctx: SourceCo
     ...(raw.config ? { presetConfig: raw.config } : {}),
     ...(raw.bareMetal ? { bareMetal: raw.bareMetal } : {}),
   };
+  if (req.preset === 'minio' && raw.config?.buckets !== undefined) {
+    const parsed = parseBucketList(raw.config.buckets, ctx, 'config', 'buckets');
+    requirement.presetConfig = { ...raw.config, buckets: parsed.buckets };
+    diagnostics.push(...parsed.diagnostics);
+  }
   if (req.preset === 'tor') {
     const parsed = parseTorConfig(raw.config, ctx);
     requirement.presetConfig = { ...parsed.tor };

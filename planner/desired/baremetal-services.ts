@@ -86,8 +86,14 @@ export function redisOnNode(svc: ResolvedService, node: NodeSpec, redisMax: numb
   return { resources: [pkg, conf, service], ready: service.address };
 }
 
-/** A custom service from its `bareMetal` block, with `variants[networkMode]` laid over it. */
-export function customOnNode(svc: ResolvedService, node: NodeSpec, hostFor: (s: ResolvedService) => string): ServiceOnNode | undefined {
+/** An environment file omnitron writes for the service's unit (root-only: it may hold secrets), read through the unit's EnvironmentFile=. */
+export interface UnitEnvironment { path: string; variables: Record<string, Expr> }
+
+/**
+ * A custom service from its `bareMetal` block, with `variants[networkMode]` laid over it; `environment`
+ * is written after the install and before the unit starts, and restarts it when it changes.
+ */
+export function customOnNode(svc: ResolvedService, node: NodeSpec, hostFor: (s: ResolvedService) => string, environment?: UnitEnvironment): ServiceOnNode | undefined {
   const base = svc.requirement.bareMetal;
   if (!base) return undefined;
   const bm = { ...base, ...(svc.requirement.networkMode ? base.variants?.[svc.requirement.networkMode] : undefined) };
@@ -103,15 +109,19 @@ export function customOnNode(svc: ResolvedService, node: NodeSpec, hostFor: (s: 
   const prepared = [...installers, ...versionCheck(svc, bm, n, installers), ...user];
   const after = prepared.map((r) => r.address);
   const out = [...prepared];
+  const envFile = environment && res(nodeAddress('node_env_file', n, svc.name), 'node_env_file', {
+    node: n, path: environment.path, owner: 'root', group: 'root', mode: '0600', variables: environment.variables,
+  }, after);
+  if (envFile) out.push(envFile);
   if (bm.dataDir) out.push(res(nodeAddress('node_directory', n, `${svc.name}_data`), 'node_directory', { node: n, path: bm.dataDir, owner: bm.user ?? 'root', group: bm.user ?? 'root', mode: '0750' }, after));
-  let inputs: Expr = null;
+  let inputs: Expr = envFile ? envFile.attributes : null;
   if (bm.configFile && bm.configTemplate) {
     const rendered = renderServiceTemplate(bm.configTemplate, svc, hostFor(svc));
     const file = res(nodeAddress('node_file', n, `${svc.name}_config`), 'node_file', {
       node: n, path: bm.configFile, owner: bm.user ?? 'root', group: bm.user ?? 'root', mode: '0640', content: rendered.expr,
     }, after);
     out.push(file);
-    inputs = file.attributes;
+    inputs = envFile ? [envFile.attributes, file.attributes] : file.attributes;
   }
   if (!bm.systemdUnit) return { resources: out, ready: out[out.length - 1]?.address ?? '' };
   const unit = bm.systemdUnit.endsWith('.service') || bm.systemdUnit.includes('.') ? bm.systemdUnit : `${bm.systemdUnit}.service`;

@@ -41,7 +41,7 @@ export function buildDesiredGraph(model: StackModel, prior: ReadonlyMap<string, 
     ...model.services.flatMap((service) => dockerServiceResources({ model, service, redisMaxIndex, stackDir: scope.stackDir })),
     ...postgresResources(wiring),
     ...redisResources(wiring),
-    ...s3BucketResources(model, LOCAL_HOST, storageReady(model)),
+    ...s3BucketResources(model, { host: LOCAL_HOST }, storageReady(model)),
     ...model.apps.map((app) => envFileResource(wiring, app)),
     ...(agent ? localAgentResources(wiring, agent) : []),
   ];

@@ -12,6 +12,8 @@ import { customOnNode, postgresOnNode, redisOnNode, type ServiceOnNode } from '.
 import { torOnNode } from './tor-on-node.js';
 import { gatewayOnNode } from './gateway-on-node.js';
 import { gatewayOnNodeInput } from './gateway-placement.js';
+import { minioOnNode } from './minio-on-node.js';
+import { s3BucketResources, storageService } from './s3-wiring.js';
 import { agentServiceAddress, appsOnNode, type NodeArtifacts } from './node-apps.js';
 import { discoveryTarget } from './discovery-target.js';
 import { orderRollouts } from './rollout-order.js';
@@ -35,7 +37,8 @@ export function buildRemoteGraph(model: StackModel, prior: ReadonlyMap<string, S
     const built = svc.requirement.preset === 'postgres' ? postgresOnNode(model, svc, node, appClients)
       : svc.requirement.preset === 'redis' ? redisOnNode(svc, node, redisMax)
         : svc.requirement.preset === 'tor' ? torOnNode(svc, node)
-          : customOnNode(svc, node, hostFor);
+          : svc.requirement.preset === 'minio' ? minioOnNode(svc, node, hostFor)
+            : customOnNode(svc, node, hostFor);
     if (built) onNode.set(svc.name, built);
   }
   // Gateways last: they start after the stack's Redis and the apps they route to.
@@ -71,6 +74,13 @@ export function buildRemoteGraph(model: StackModel, prior: ReadonlyMap<string, S
     ...mergeSharedResources([...onNode.values()].flatMap((s) => s.resources)),
     ...postgresResources(wiring),
     ...redisResources(wiring),
+    ...storageResources(wiring),
     ...orderRollouts(nodeResources, { apps: model.apps.map((a) => a.name), nodesOf, deploy: model.stack.deploy }),
   ];
+}
+
+/** The stack's buckets, managed through the node that runs its S3 server (or at an external one). */
+function storageResources(wiring: WiringInput): DesiredResource[] {
+  const svc = storageService(wiring.model);
+  return svc ? s3BucketResources(wiring.model, wiring.adminEndpoint(svc), wiring.serviceReady?.(svc) ?? []) : [];
 }

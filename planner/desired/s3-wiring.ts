@@ -55,18 +55,22 @@ export function storageEndpoint(svc: ResolvedService, host: string): string {
   return `http://${svc.external?.host ?? host}:${svc.endpointPorts.api}`;
 }
 
-/** How omnitron reaches the server to manage buckets; `host` is where the API listens as seen from here. */
-export function storageConnection(svc: ResolvedService, host: string): Expr {
+/**
+ * How omnitron reaches the server to manage buckets: `admin.host` is where the API listens as seen
+ * from here, or from node `admin.via` when the server runs on a node (reached through an SSH tunnel).
+ * An external server is dialled directly.
+ */
+export function storageConnection(svc: ResolvedService, admin: { host: string; via?: string }): Expr {
   const { accessKey, secretKey } = storageCredentials(svc);
-  return { endpoint: storageEndpoint(svc, host), region: S3_REGION, accessKey, secretKey };
+  return { endpoint: storageEndpoint(svc, admin.host), region: S3_REGION, accessKey, secretKey, ...(admin.via && !svc.external ? { via: admin.via } : {}) };
 }
 
-export function s3BucketResources(model: StackModel, host: string, ready: string[]): DesiredResource[] {
+export function s3BucketResources(model: StackModel, admin: { host: string; via?: string }, ready: string[]): DesiredResource[] {
   const svc = storageService(model);
   if (!svc) return [];
   const buckets = [...new Set([...model.apps.flatMap((a) => bucketOf(a) ?? []), ...configuredBuckets(svc)])];
   return buckets.map((name) => ({
-    address: bucketAddress(name), type: S3_BUCKET_TYPE, attributes: { name }, connection: storageConnection(svc, host), dependsOn: ready, sensitive: [],
+    address: bucketAddress(name), type: S3_BUCKET_TYPE, attributes: { name }, connection: storageConnection(svc, admin), dependsOn: ready, sensitive: [],
   }));
 }
 

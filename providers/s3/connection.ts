@@ -1,15 +1,18 @@
 /**
- * Reaching an S3 server: the connection value a bucket carries (endpoint, region, credentials), one
- * short-lived client per use (path-style, few retries) and error text with the secret masked.
+ * Reaching an S3 server: the connection value a bucket carries (endpoint, region, credentials, and
+ * `via`, the node to tunnel through when the server runs on one), one short-lived client per use
+ * (path-style, few retries) and error text with the secret masked.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import type { Json } from '../../planner/expr.js';
+import type { Clients } from '../../planner/resource.js';
+import { reach } from '../ssh/reach.js';
 
-export interface S3Connection { endpoint: string; host: string; port: number; region: string; accessKey: string; secretKey: string }
+export interface S3Connection { endpoint: string; host: string; port: number; via?: string; region: string; accessKey: string; secretKey: string }
 
 const connectionSchema = z.object({
-  endpoint: z.url(), region: z.string().min(1), accessKey: z.string().min(1), secretKey: z.string().min(1),
+  endpoint: z.url(), region: z.string().min(1), accessKey: z.string().min(1), secretKey: z.string().min(1), via: z.string().min(1).optional(),
 });
 
 /** Undefined when missing or malformed (never echoes the value: it holds a secret key). */
@@ -22,16 +25,35 @@ export function parseS3Connection(value: Json | undefined): S3Connection | undef
 }
 
 export function serverKey(c: S3Connection): string {
-  return `${c.endpoint}|${c.accessKey}`;
+  return `${c.endpoint}|${c.accessKey}${c.via ? ` via ${c.via}` : ''}`;
 }
 
-export async function withS3<T>(c: S3Connection, fn: (client: S3Client) => Promise<T>): Promise<T> {
-  const client = new S3Client({
-    endpoint: c.endpoint, region: c.region, forcePathStyle: true, maxAttempts: 2,
+/** The endpoint to dial from this machine: the server's own, or a local port tunnelled through its node. */
+async function reachEndpoint(clients: Clients | undefined, c: S3Connection): Promise<string> {
+  if (!c.via) return c.endpoint;
+  const local = await reach(clients, c);
+  const url = new URL(c.endpoint);
+  url.hostname = local.host;
+  url.port = String(local.port);
+  return url.origin;
+}
+
+export type S3Sdk = typeof import('@aws-sdk/client-s3');
+
+/** A client and the SDK's commands: the SDK is loaded on first use, so stacks without buckets never pay for it. */
+export interface S3 {
+  client: S3Client;
+  sdk: S3Sdk;
+}
+
+export async function withS3<T>(clients: Clients | undefined, c: S3Connection, fn: (s3: S3) => Promise<T>): Promise<T> {
+  const sdk = await import('@aws-sdk/client-s3');
+  const client = new sdk.S3Client({
+    endpoint: await reachEndpoint(clients, c), region: c.region, forcePathStyle: true, maxAttempts: 2,
     credentials: { accessKeyId: c.accessKey, secretAccessKey: c.secretKey },
   });
   try {
-    return await fn(client);
+    return await fn({ client, sdk });
   } finally {
     client.destroy();
   }
