@@ -1,4 +1,12 @@
 import { createInterface } from 'node:readline/promises';
+import type { Output } from './output.js';
+import type { ApprovalQuestion } from './views/approval-prompt.js';
+
+/** Asks for approval: the ink prompt on a rich terminal, Terraform's plain prompt everywhere else. */
+export async function approve(question: ApprovalQuestion, out: Pick<Output, 'tty' | 'color'>): Promise<boolean> {
+  if (out.tty) return (await import('./views/approval-prompt.js')).askApproval(question, { color: out.color });
+  return confirmApply(`\n${question.title}\n  ${question.detail}`);
+}
 
 /** Terraform's approval prompt: only the exact word `yes` approves. */
 export async function confirmApply(question: string, input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stderr): Promise<boolean> {

@@ -24,6 +24,12 @@ function lockWait(value: string): number {
   return ms;
 }
 
+function interval(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms < 200) throw new InvalidArgumentError('expected a duration of at least 200ms, like "2s" or "10s"');
+  return ms;
+}
+
 /** For every command that takes the state lock. */
 function lockWaitOption(cmd: Command): Command {
   return cmd.addOption(new Option('--lock-wait <duration>', 'wait this long (e.g. 5m) for a state lock another omnitron holds, instead of failing at once').argParser(lockWait));
@@ -119,7 +125,9 @@ export function buildProgram(onRun: (run: Run, color: boolean) => Promise<void>)
 
   stackOptions(program.command('status'), { newHosts: false })
     .description('ask every node\'s agent how its apps are doing: state, pid, uptime, restarts, last exit, health')
-    .option('--json', 'print one JSON document')
+    .option('--json', 'print one JSON document (with --watch: one per refresh, a line each)')
+    .option('-w, --watch', 'keep the table on screen, refreshed from the agents (state, restarts, health, CPU, RSS, uptime), until Ctrl-C')
+    .addOption(new Option('--interval <duration>', 'with --watch: time between refreshes (e.g. 2s, 10s)').argParser(interval).default(2_000, '2s'))
     .action((flags, cmd: Command) => onRun(async (out) => (await import('./commands/status.js')).statusCommand(flags, out), cmd.opts().color !== false));
 
   stackOptions(program.command('logs'), { newHosts: false })

@@ -175,7 +175,7 @@ function withoutRuntime(o: Observed): Observed {
 }
 
 /** `apt_package.web-1.nginx` lives on web-1; everything on a local stack is `local`. */
-function targetFinder(stackType: string, nodes: readonly string[]): (address: string) => string {
+export function targetFinder(stackType: string, nodes: readonly string[]): (address: string) => string {
   if (stackType === 'local') return () => 'local';
   const known = new Set(nodes);
   return (address) => {

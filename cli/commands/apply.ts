@@ -4,8 +4,8 @@ import { hasChanges, type Plan } from '../../planner/change.js';
 import { UserError } from '../../planner/diagnostics.js';
 import { checkNotStale, loadPlan } from '../../planner/plan-file.js';
 import { writePlannedReleases } from '../../planner/artifacts/prepare.js';
-import { renderPlanText } from '../views/plan-text.js';
-import { confirmApply } from '../confirm.js';
+import { renderPlanForPeople } from '../plan-display.js';
+import { approve } from '../confirm.js';
 import { createSink } from '../event-sink.js';
 import { cleanUp, interruptible, lockState, openSession, openStore, runtime, type LockFlags, type Session, type StackOptions } from '../session.js';
 import type { StateStore } from '../../planner/state/state-store.js';
@@ -120,7 +120,7 @@ async function freshPlan(session: Session, store: StateStore, run: Runtime, flag
   const plan = await planStack(session.stack, store, { ...run, sink: () => {} }, {
     mode, targets: flags.target, replace: flags.replace, keepVolumes: !flags.volumes, allowEmpty: flags.allowEmpty,
   });
-  if (!flags.json) out.print(renderPlanText(plan, { color: out.color }));
+  if (!flags.json) out.print(await renderPlanForPeople(plan, { nodes: session.stack.model.stack.nodes.map((n) => n.name), providers: run.providers }, out));
   if (!hasChanges(plan)) return undefined;
   if (flags.autoApprove) return plan;
   if (!process.stdin.isTTY) {
@@ -131,7 +131,8 @@ async function freshPlan(session: Session, store: StateStore, run: Runtime, flag
     });
   }
   const verb = mode === 'destroy' ? 'destroy all the resources shown above' : 'perform the actions described above';
-  const ok = await confirmApply(`\nDo you want to ${mode === 'destroy' ? 'really destroy all resources' : 'perform these actions'}?\n  Omnitron will ${verb}.`);
+  const question = { title: `Do you want to ${mode === 'destroy' ? 'really destroy all resources' : 'perform these actions'}?`, detail: `Omnitron will ${verb}.` };
+  const ok = await approve(question, out);
   if (!ok) {
     throw new UserError({ severity: 'error', summary: `${mode === 'destroy' ? 'destroy' : 'apply'} cancelled`, detail: 'Nothing was changed.' });
   }

@@ -1,7 +1,7 @@
 import { planStack } from '../../planner/engine.js';
 import { differsFromConfig, hasChanges } from '../../planner/change.js';
 import { savePlan } from '../../planner/plan-file.js';
-import { renderPlanText } from '../views/plan-text.js';
+import { renderPlanForPeople } from '../plan-display.js';
 import { renderPlanJson } from '../views/plan-json.js';
 import { OMNITRON_VERSION } from '../../contract/version.js';
 import { openSession, openStore, runtime, type StackOptions } from '../session.js';
@@ -32,7 +32,8 @@ export async function planCommand(flags: PlanFlags, out: Output): Promise<number
   const plan = await timed('plan', () => planStack(session.stack, store, run, {
     mode: flags.destroy ? 'destroy' : 'normal', targets: flags.target, replace: flags.replace, keepVolumes: true, allowEmpty: flags.allowEmpty,
   })).finally(() => timed('close connections', () => run.clients.close()));
-  out.print(flags.json ? renderPlanJson(plan, { version: OMNITRON_VERSION }) : renderPlanText(plan, { color: out.color }));
+  const place = { nodes: session.stack.model.stack.nodes.map((n) => n.name), providers: run.providers };
+  out.print(flags.json ? renderPlanJson(plan, { version: OMNITRON_VERSION }) : await renderPlanForPeople(plan, place, out));
   if (flags.out) {
     await savePlan(plan, flags.out, session.key);
     if (!flags.json) out.print(`\nSaved the plan to: ${flags.out}\n\nTo perform exactly these actions, run:\n    omnitron apply ${flags.out}`);

@@ -9,7 +9,7 @@ import type { DriftReport } from '../../planner/drift-report.js';
 import { OMNITRON_VERSION } from '../../contract/version.js';
 import { renderRefreshOnlyText } from '../views/drift-text.js';
 import { renderDriftJson } from '../views/drift-json.js';
-import { confirmApply } from '../confirm.js';
+import { approve as askApproval } from '../confirm.js';
 import { readDrift } from './drift.js';
 import { cleanUp, interruptible, lockState, openSession, openStore, type LockFlags, type StackOptions } from '../session.js';
 import type { AcquiredLock } from '../../planner/state/backend.js';
@@ -84,7 +84,10 @@ async function approve(flags: RefreshOnlyFlags, out: Output): Promise<void> {
       detail: 'Review the changes above, then re-run with --auto-approve.',
     }));
   }
-  const ok = await confirmApply('\nWould you like to update the Omnitron state to reflect these detected changes?\n  Omnitron will write these changes to the state without modifying any real infrastructure.');
+  const ok = await askApproval({
+    title: 'Would you like to update the Omnitron state to reflect these detected changes?',
+    detail: 'Omnitron will write these changes to the state without modifying any real infrastructure.',
+  }, out);
   if (!ok) throw new UserError(error('apply -refresh-only cancelled', { detail: 'State was not changed.' }));
   out.print('');
 }

@@ -1,5 +1,5 @@
 /** Plain ANSI SGR codes; the caller decides whether colour is on (NO_COLOR, TTY). */
-const CODES = { red: 31, green: 32, yellow: 33, cyan: 36, bold: 1, dim: 2 } as const;
+const CODES = { red: 31, green: 32, yellow: 33, cyan: 36, bold: 1, dim: 2, inverse: 7 } as const;
 
 export type Style = keyof typeof CODES;
 

@@ -51,7 +51,8 @@ describe('ApplyProgress', () => {
   });
 });
 
-describe('createInkSink', () => {
+// Each event redraws the whole view: seconds in all on a loaded machine; nothing here is about time.
+describe('createInkSink', { timeout: 60_000 }, () => {
   it('renders the events it receives to the given stream and finishes on done()', async () => {
     let written = '';
     const stream = new Writable({ write(chunk, _enc, cb) { written += String(chunk); cb(); } });

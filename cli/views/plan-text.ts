@@ -1,6 +1,7 @@
 /**
  * The human plan, following Terraform's layout so operators and PR-comment tools read it unchanged:
- * symbol legend, `# address will be …` comment, resource block, and the verbatim summary line.
+ * symbol legend, `# address will be …` comment, resource block, and the verbatim summary line. Its
+ * sections are exported for the ink plan (plan-view.tsx), which groups the same changes by node and provider.
  */
 import { hasChanges, summarize, type Action, type Change, type Plan } from '../../planner/change.js';
 import { painter, type Painter } from './ansi.js';
@@ -8,8 +9,8 @@ import { renderAttributes } from './plan-attributes.js';
 
 export interface PlanTextOptions { color: boolean }
 
-type Shown = Exclude<Action, 'noop'>;
-type Actionable = Exclude<Change, { action: 'noop' }>;
+export type Shown = Exclude<Action, 'noop'>;
+export type Actionable = Exclude<Change, { action: 'noop' }>;
 
 const LEGEND: Array<[Shown, string]> = [
   ['create', '+ create'],
@@ -44,7 +45,7 @@ function joinSections(sections: string[][]): string {
   return `${sections.filter((s) => s.length > 0).map((s) => s.join('\n')).join('\n\n')}\n`;
 }
 
-function noChanges(plan: Plan): string[] {
+export function noChanges(plan: Plan): string[] {
   if (plan.mode === 'destroy') {
     return [
       'No changes. No objects need to be destroyed.',
@@ -60,12 +61,12 @@ function noChanges(plan: Plan): string[] {
   ];
 }
 
-function driftSection(plan: Plan): string[] {
+export function driftSection(plan: Plan): string[] {
   if (plan.drift.length === 0) return [];
   return ['Objects have changed outside of Omnitron:', ...plan.drift.map((d) => `  # ${d.address}: ${d.summary}`)];
 }
 
-function runtimeSection(plan: Plan): string[] {
+export function runtimeSection(plan: Plan): string[] {
   if (plan.runtimeDrift.length === 0) return [];
   return [
     'Apps not running as configured (runtime drift):',
@@ -83,7 +84,7 @@ function describeIssue(i: Plan['runtimeDrift'][number]): string {
 }
 
 /** `# web: app-1, then app-2` or `# web: app-1 and app-2, then app-3 (30 s between batches)`. */
-function rolloutSection(plan: Plan): string[] {
+export function rolloutSection(plan: Plan): string[] {
   if (!plan.rollouts?.length) return [];
   return [
     'Rolling deploy, in this order; each node waits for the one before to be healthy, and a node whose new release is not healthy in time goes back to the release it ran and stops the rollout:',
@@ -91,13 +92,13 @@ function rolloutSection(plan: Plan): string[] {
   ];
 }
 
-function recordSection(plan: Plan): string[] {
+export function recordSection(plan: Plan): string[] {
   const records = plan.changes.filter((c) => c.action === 'noop' && c.record);
   if (records.length === 0) return [];
   return ['Objects to record in state:', ...records.map((c) => `  # ${c.address} found live but missing from state; it will be recorded`)];
 }
 
-function forgetSection(plan: Plan): string[] {
+export function forgetSection(plan: Plan): string[] {
   const gone = plan.changes.filter((c) => c.action === 'noop' && c.forget);
   if (gone.length === 0) return [];
   return ['Records to forget:', ...gone.map((c) => `  # ${c.address} no longer exists; state will forget it`)];
@@ -110,12 +111,12 @@ function legend(changes: Actionable[], paint: Painter): string[] {
   return ['Omnitron used the selected providers to generate the following execution plan. Resource actions are indicated with the following symbols:', ...lines];
 }
 
-function intro(plan: Plan): string {
+export function intro(plan: Plan): string {
   if (plan.mode === 'destroy') return `Omnitron will perform the following actions to destroy stack "${plan.stack}":`;
   return 'Omnitron will perform the following actions:';
 }
 
-function glyph(action: Shown, paint: Painter): string {
+export function glyph(action: Shown, paint: Painter): string {
   if (action === 'create') return paint('green', '+');
   if (action === 'update') return paint('yellow', '~');
   if (action === 'delete') return paint('red', '-');
@@ -133,7 +134,7 @@ function renderChange(change: Actionable, paint: Painter): string[] {
   return [comment, open, ...body, '    }'];
 }
 
-function verdict(change: Actionable): string {
+export function verdict(change: Actionable): string {
   switch (change.action) {
     case 'create': return 'will be created';
     case 'update': return 'will be updated in-place';

@@ -14,8 +14,8 @@ export interface StatusTextOptions {
 
 const HEADER = ['APP', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'LAST EXIT', 'HEALTH'];
 
-const STATE_STYLE: Partial<Record<AppState, Style>> = { running: 'green', failed: 'red', backoff: 'yellow', blocked: 'yellow', starting: 'cyan' };
-const HEALTH_STYLE: Record<AppStatus['health'], Style | undefined> = { ok: 'green', failing: 'red', unknown: undefined };
+export const STATE_STYLE: Partial<Record<AppState, Style>> = { running: 'green', failed: 'red', backoff: 'yellow', blocked: 'yellow', starting: 'cyan' };
+export const HEALTH_STYLE: Record<AppStatus['health'], Style | undefined> = { ok: 'green', failing: 'red', unknown: undefined };
 
 export function renderStatusText(targets: readonly TargetStatus[], opts: StatusTextOptions): string {
   const paint = painter(opts.color);
@@ -27,7 +27,7 @@ export function targetLabel(target: string): string {
   return target === 'local' ? 'local' : `node ${target}`;
 }
 
-function problemBlock(target: string, problem: string, hint: string | undefined, paint: Painter): string {
+export function problemBlock(target: string, problem: string, hint: string | undefined, paint: Painter): string {
   return [`${paint('bold', targetLabel(target))}: ${paint('red', problem)}`, ...(hint ? [`  ${hint}`] : [])].join('\n');
 }
 
@@ -56,7 +56,7 @@ function processRow(p: ProcessStatus, now: number): string[] {
   ];
 }
 
-function agentLine(status: AgentStatus, now: number, paint: Painter): string {
+export function agentLine(status: AgentStatus, now: number, paint: Painter): string {
   const { agent } = status;
   const style: Style = agent.state === 'running' ? 'green' : agent.state === 'failed' ? 'red' : 'yellow';
   const facts = [`pid ${agent.pid}`, `up ${duration(now - agent.startedAt)}`, `v${agent.version}`];
@@ -82,7 +82,7 @@ function cellStyle(line: { state: AppState; health?: AppStatus['health'] }, col:
 }
 
 /** Left-aligned columns two spaces apart, indented two; widths from the plain text, colour added after. */
-function table(rows: string[][], style: (row: number, col: number, cell: string) => string): string[] {
+export function table(rows: string[][], style: (row: number, col: number, cell: string) => string): string[] {
   const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
   return rows.map((cells, row) => `  ${cells.map((cell, col) => style(row, col, col === cells.length - 1 ? cell : cell.padEnd(widths[col]))).join('  ')}`.trimEnd());
 }

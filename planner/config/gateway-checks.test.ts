@@ -27,9 +27,9 @@ describe('checkGateways', () => {
     })]);
   });
 
-  it('refuses the preset on the nodes of a remote stack, with what to do instead', async () => {
-    const errors = await check({ prod: { type: 'remote', nodes: [node] } }, 'http {}\n');
-    expect(errors).toEqual([expect.objectContaining({ summary: 'service "gateway" (preset openresty) cannot run on the nodes of stack "prod" yet', path: 'stacks.prod' })]);
-    expect(errors[0].detail).toContain('external');
+  it('checks the placeholders on the nodes of a remote stack too, where the preset runs', async () => {
+    expect(await check({ prod: { type: 'remote', nodes: [node] } }, 'http { upstream w { server ${UPSTREAM_WEB_HOST}:${UPSTREAM_WEB_PORT}; } }\n')).toEqual([]);
+    const errors = await check({ prod: { type: 'remote', nodes: [node] } }, 'http { upstream w { server ${UPSTREAM_WEB_WS_HOST}:1; } }\n');
+    expect(errors.map((e) => e.summary)).toEqual(['line 1: ${UPSTREAM_WEB_WS_HOST}: app "web" has no WS_PORT in its env (stack "prod")']);
   });
 });

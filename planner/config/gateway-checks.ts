@@ -1,6 +1,6 @@
 /**
  * Checks of a stack's gateway before anything is observed: every `${UPSTREAM_…}` placeholder in the
- * user's config names an app of this stack with that port, and the preset runs where it can.
+ * user's config names an app of this stack with that port (hosts do not matter here).
  */
 import path from 'node:path';
 import { error, type Diagnostic } from '../diagnostics.js';
@@ -10,11 +10,6 @@ import type { StackModel } from './model.js';
 
 export function checkGateways(model: StackModel): Diagnostic[] {
   return model.services.filter((s) => s.requirement.preset === 'openresty' && !s.external).flatMap((service): Diagnostic[] => {
-    if (model.stack.type !== 'local') {
-      return [error(`service "${service.name}" (preset openresty) cannot run on the nodes of stack "${model.stack.name}" yet`, {
-        file: model.file, path: `stacks.${model.stack.name}`, detail: 'the gateway preset runs in Docker on local stacks; on nodes, point serviceOverrides.<svc>.external at a gateway you run',
-      })];
-    }
     const site = service.requirement.gatewaySite;
     if (!site) return [];
     const upstreams = gatewayUpstreams(model.apps, () => ['127.0.0.1']);

@@ -1,7 +1,8 @@
 /**
  * Which node runs what, for remote and cluster stacks. Services go to an explicit
  * `serviceOverrides.<svc>.placement`, else to the node whose role matches (database → postgres,
- * cache → redis, gateway → gateway), else next to the app that declared them. Apps go to the nodes
+ * cache → redis, gateway → gateway; a gateway without one beside the apps), else next to the app
+ * that declared them. Apps go to the nodes
  * whose `apps` list names them, else to every `app`/`worker` node. A remote stack's one node runs
  * everything. What cannot be placed is a diagnostic naming the service or app.
  */
@@ -52,6 +53,9 @@ function nodeForService(model: StackModel, service: ResolvedService, apps: Map<s
   const role = ROLE_FOR[service.requirement.preset ?? ''] ?? ROLE_FOR[service.requirement.type ?? ''];
   const byRole = role && nodes.find((n) => n.role === role);
   if (byRole) return byRole;
+  // Without a gateway node the gateway runs beside the apps it fronts (the first one's first node).
+  const besideApps = service.requirement.preset === 'openresty' ? [...apps.values()].flat()[0] : undefined;
+  if (besideApps) return besideApps;
   const owner = service.declaredBy.map((a) => apps.get(a)?.[0]).find(Boolean);
   if (owner && !service.requirement.preset) return owner;
   if (role) return `it needs a node with role "${role}" and the stack has none; add one or set a placement`;
@@ -60,7 +64,7 @@ function nodeForService(model: StackModel, service: ResolvedService, apps: Map<s
 
 function unplaced(model: StackModel, what: string, why: string, path: string): Diagnostic {
   return error(`${what} cannot be placed on any node of stack "${model.stack.name}": ${why}`, {
-    path, file: model.file, detail: 'Placement: serviceOverrides.<svc>.placement names a node; otherwise roles decide (database → postgres, cache → redis, gateway → gateway), and apps run on nodes listing them in `apps`, else on every app/worker node.',
+    path, file: model.file, detail: 'Placement: serviceOverrides.<svc>.placement names a node; otherwise roles decide (database → postgres, cache → redis, gateway → gateway, else beside the apps), and apps run on nodes listing them in `apps`, else on every app/worker node.',
   });
 }
 

@@ -47,8 +47,9 @@ function nodeClaims(eco: Ecosystem, model: StackModel, placement: Placement): Cl
   const services = model.services.flatMap((svc) => {
     const node = placement.services.get(svc.name);
     if (!node) return [];
-    // Presets listen on their own port (postgresOnNode, redisOnNode); custom services where their templates say.
-    const ports = svc.requirement.preset ? { main: svc.requirement.ports.main } : svc.endpointPorts;
+    // Presets listen on their own port (postgresOnNode, redisOnNode, the gateway's http); custom services where their templates say.
+    const ports = svc.requirement.preset === 'openresty' ? { http: svc.requirement.ports.http }
+      : svc.requirement.preset ? { main: svc.requirement.ports.main } : svc.endpointPorts;
     return Object.entries(ports).map(([name, port]): Claim => ({
       port, bind: '*', host: `node "${node.name}"`, who: `service "${svc.name}"`,
       where: declaredPort(eco, model, svc, name), fix: `change ${svc.name}'s port "${name}", or place it on another node with stacks.${model.stack.name}.serviceOverrides.${svc.name}.placement`,

@@ -1,7 +1,8 @@
 /**
  * Built-in service presets, expanded as real Omnitron does (images, ports, volumes, commands). The
  * planner adds health checks, secrets and app env for presets; here they are only containers.
- * Every preset is provisioned: the gateway (`openresty`) in Docker on local stacks only.
+ * Every preset is provisioned, in Docker on local stacks and on nodes from Debian's packages
+ * (minio there needs bareMetal.installCommand).
  */
 import { error, warning, type Diagnostic } from '../diagnostics.js';
 import type { ServiceRequirement } from './model.js';

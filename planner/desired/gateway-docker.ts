@@ -42,7 +42,7 @@ export function gatewayDockerResources({ model, service, stackDir }: GatewayInpu
     name: `${objectPrefix(model.project, model.stack.name)}-${service.name}`,
     image: docker.image,
     command: docker.command?.length ? docker.command : gatewayCommand(),
-    env: { ...docker.environment, ...gatewayEnv(model), LUA_PATH: GATEWAY_LUA_PATH },
+    env: { ...docker.environment, ...gatewayEnv(model, LOCAL_HOST), LUA_PATH: GATEWAY_LUA_PATH },
     ports: [],
     volumes: mounts(dir, files),
     network: 'host',
@@ -86,14 +86,14 @@ export function gatewayFiles(model: StackModel, service: ResolvedService, upstre
 
 const DEFAULT_MAINTENANCE_PAGE = '<!doctype html><html><head><title>Maintenance</title></head><body><h1>Down for maintenance</h1><p>We will be back shortly.</p></body></html>\n';
 
-/** REDIS_* for the maintenance check (the stack's Redis, DB 0) and the flag's key. */
-function gatewayEnv(model: StackModel): Record<string, Expr> {
+/** REDIS_* for the maintenance check (the stack's Redis, DB 0, at `redisHost` unless external) and the flag's key. */
+export function gatewayEnv(model: StackModel, redisHost: string): Record<string, Expr> {
   const redis = stackRedis(model);
   const key = { OMNITRON_MAINTENANCE_KEY: maintenanceKey(model.project) };
   if (!redis) return key;
   return {
     ...key,
-    REDIS_HOST: redis.external?.host ?? LOCAL_HOST,
+    REDIS_HOST: redis.external?.host ?? redisHost,
     REDIS_PORT: String(redis.endpointPorts.main),
     REDIS_PASSWORD: redis.external?.secrets.password ?? ref(addr.secret(REDIS_SECRET), 'result'),
   };
@@ -110,11 +110,16 @@ function hostPath(dir: string, target: string): string {
 
 /** One read-only bind per top-level entry of /etc/nginx we ship (the image's own files stay visible). */
 function mounts(dir: string, files: readonly GatewayFile[]): Expr[] {
+  return mountTargets(files).map((target) => ({ type: 'bind', source: hostPath(dir, target), target, readonly: true }));
+}
+
+/** The top-level entries of /etc/nginx the files fall under, sorted: each is bound over its place as a whole. */
+export function mountTargets(files: readonly GatewayFile[]): string[] {
   const tops = new Set(files.map((f) => {
     const rest = path.posix.relative(GATEWAY_PATHS.site, f.target);
     return rest.startsWith('..') ? f.target : `${GATEWAY_PATHS.site}/${rest.split('/')[0]}`;
   }));
-  return [...tops].sort().map((target) => ({ type: 'bind', source: hostPath(dir, target), target, readonly: true }));
+  return [...tops].sort();
 }
 
 /** Any HTTP answer means nginx serves (a user's config may have no /nginx-health, or be in maintenance). */

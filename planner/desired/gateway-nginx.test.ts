@@ -15,13 +15,21 @@ describe('fillPlaceholders', () => {
     expect(fillPlaceholders(text, [auth, realtime])).toEqual({
       problems: [],
       text: [
-        'upstream auth_backend { server 10.0.0.5:3101; }',
-        'upstream auth_backend { server 10.0.0.5:3102; }',
-        'upstream auth_backend { server 10.0.0.6:3101; }',
+        'upstream auth_backend { server 10.0.0.5:3101; server 10.0.0.5:3102; server 10.0.0.6:3101; }',
         'upstream realtime_ws { server 127.0.0.1:3106; }',
         'proxy_set_header Upgrade $http_upgrade; set ${x} 1;',
       ].join('\n'),
     });
+  });
+
+  it('repeats a whole line when the server statement starts it', () => {
+    expect(fillPlaceholders('upstream a {\n  server ${UPSTREAM_AUTH_HOST}:${UPSTREAM_AUTH_PORT} max_fails=2;\n}', [auth]).text).toBe([
+      'upstream a {',
+      '  server 10.0.0.5:3101 max_fails=2;',
+      '  server 10.0.0.5:3102 max_fails=2;',
+      '  server 10.0.0.6:3101 max_fails=2;',
+      '}',
+    ].join('\n'));
   });
 
   it('names, by line, a placeholder no app fills', () => {

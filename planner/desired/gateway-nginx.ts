@@ -2,7 +2,7 @@
  * The gateway's nginx configuration. With `configDir` the user's files ship as they are, with the
  * `${UPSTREAM_<APP>_HOST|PORT|WS_HOST|WS_PORT}` placeholders filled in (a line naming one app's
  * placeholders is repeated per endpoint, so an upstream gets one `server` line per node and per
- * instance). Without it omnitron writes the config. Either way nginx starts from a small main file
+ * instance; in a one-line `upstream x { server …; }` only the server statement is). Without it omnitron writes the config. Either way nginx starts from a small main file
  * that loads Debian's dynamic modules (OpenResty has none there) and adds `events {}` when missing.
  */
 import type { GatewayEndpoint, Upstream } from './gateway-upstreams.js';
@@ -36,6 +36,9 @@ interface Slot { upstream: Upstream; kind: Kind }
 export interface FilledText { text: string; problems: string[] }
 
 const PLACEHOLDER = /\$\{(UPSTREAM_[A-Z0-9_]+)\}/g;
+const PLACEHOLDER_TEST = /\$\{UPSTREAM_[A-Z0-9_]+\}/;
+/** Text before a `server …;` statement that is not the line's start, the statement, the rest. */
+const INLINE_SERVER = /^(.*?[{;]\s*)(server\s(?:[^;{}$]|\$\{UPSTREAM_[A-Z0-9_]+\})*;)(.*)$/;
 
 /** Fills one file's placeholders; `problems` name what no app of the stack can fill. */
 export function fillPlaceholders(text: string, upstreams: readonly Upstream[]): FilledText {
@@ -52,10 +55,16 @@ export function fillPlaceholders(text: string, upstreams: readonly Upstream[]): 
     // A line about one transport of one app (a `server` line) is repeated per endpoint; others take the first.
     const lists = new Set(names.map((name) => endpointsOf(slots.get(name)!)));
     const count = lists.size === 1 ? [...lists][0].length : 1;
-    return Array.from({ length: count }, (_, i) => line.replace(PLACEHOLDER, (_, name: string) => {
+    const fill = (part: string, i: number) => part.replace(PLACEHOLDER, (_, name: string) => {
       const slot = slots.get(name)!;
       return valueOf(slot, endpointsOf(slot)[i]);
-    }));
+    });
+    // `upstream x { server ${…}:${…}; }` on one line: only its server statement repeats (two upstream x blocks would not load).
+    const inline = INLINE_SERVER.exec(line);
+    if (count > 1 && inline && !PLACEHOLDER_TEST.test(inline[1] + inline[3])) {
+      return [`${inline[1]}${Array.from({ length: count }, (_, i) => fill(inline[2], i)).join(' ')}${inline[3]}`];
+    }
+    return Array.from({ length: count }, (_, i) => fill(line, i));
   });
   return { text: lines.join('\n'), problems };
 }

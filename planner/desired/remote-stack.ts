@@ -10,6 +10,8 @@ import type { DesiredResource, StackScope, StateRecord } from '../resource.js';
 import { appEnvironment, postgresResources, redisResources, type WiringInput } from './app-wiring.js';
 import { customOnNode, postgresOnNode, redisOnNode, type ServiceOnNode } from './baremetal-services.js';
 import { torOnNode } from './tor-on-node.js';
+import { gatewayOnNode } from './gateway-on-node.js';
+import { gatewayOnNodeInput } from './gateway-placement.js';
 import { minioOnNode } from './minio-on-node.js';
 import { s3BucketResources, storageService } from './s3-wiring.js';
 import { agentServiceAddress, appsOnNode, type NodeArtifacts } from './node-apps.js';
@@ -31,13 +33,18 @@ export function buildRemoteGraph(model: StackModel, prior: ReadonlyMap<string, S
   const onNode = new Map<string, ServiceOnNode>();
   for (const svc of model.services) {
     const node = placement.services.get(svc.name);
-    if (!node) continue;
+    if (!node || svc.requirement.preset === 'openresty') continue;
     const built = svc.requirement.preset === 'postgres' ? postgresOnNode(model, svc, node, appClients)
       : svc.requirement.preset === 'redis' ? redisOnNode(svc, node, redisMax)
         : svc.requirement.preset === 'tor' ? torOnNode(svc, node)
           : svc.requirement.preset === 'minio' ? minioOnNode(svc, node, hostFor)
             : customOnNode(svc, node, hostFor);
     if (built) onNode.set(svc.name, built);
+  }
+  // Gateways last: they start after the stack's Redis and the apps they route to.
+  for (const svc of model.services) {
+    const node = placement.services.get(svc.name);
+    if (node && svc.requirement.preset === 'openresty') onNode.set(svc.name, gatewayOnNode(gatewayOnNodeInput(model, svc, node, placement, onNode)));
   }
   const wiring: WiringInput = {
     model, redisSlots: slots, stackDir: scope.stackDir, hostFor,

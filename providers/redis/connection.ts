@@ -2,7 +2,7 @@
  * Reaching a Redis server: the connection value a resource carries, one short-lived client per use
  * (no retries, no offline queue, 3 s connect timeout) and error text with the password masked.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Json } from '../../planner/expr.js';
 import type { Command } from './commands.js';
@@ -40,7 +40,9 @@ export interface RedisOptions {
 /** `fn` runs once connected; a failure to reach or connect rejects before it starts. */
 export async function withRedis<T>(clients: Clients | undefined, target: RedisConnection, fn: (session: RedisSession) => Promise<T>, options: RedisOptions = {}): Promise<T> {
   const c = await reach(clients, target);
-  const client = new Redis({
+  // Loaded on first use: plans of stacks without Redis resources never pay for it.
+  const { Redis: RedisClient } = await import('ioredis');
+  const client = new RedisClient({
     host: c.host, port: c.port, password: c.password || undefined, db: options.db ?? 0, lazyConnect: true, connectTimeout: 3_000,
     commandTimeout: options.commandTimeoutMs ?? 30_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false,
   });

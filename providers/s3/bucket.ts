@@ -4,14 +4,13 @@
  * delete: only while the marker is ours; a bucket holding objects is kept by plan unless
  * `--volumes`, in which case its objects go first.
  */
-import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { defaultDecision, diffAttributes } from '../../planner/diff.js';
 import type { Value } from '../../planner/expr.js';
 import { configHash } from '../../planner/hash.js';
 import { ProviderError, type ApplyOp, type Applied, type Decision, type PlanInput, type ProviderContext, type ResourceType } from '../../planner/resource.js';
 import { parseAttributes } from '../parse-attributes.js';
-import { describeS3Error, isNoSuchBucket, isUnreachable, parseS3Connection, withS3, type S3Connection } from './connection.js';
+import { describeS3Error, isNoSuchBucket, isUnreachable, parseS3Connection, withS3, type S3, type S3Connection } from './connection.js';
 import { MARKER_KEY, encodeMarker } from './marker.js';
 import { S3_BUCKET_TYPE } from './targets.js';
 
@@ -44,24 +43,24 @@ function priorName(op: ApplyOp): string | undefined {
   return undefined;
 }
 
-async function createBucket(client: S3Client, name: string): Promise<void> {
+async function createBucket(s3: S3, name: string): Promise<void> {
   try {
-    await client.send(new CreateBucketCommand({ Bucket: name }));
+    await s3.client.send(new s3.sdk.CreateBucketCommand({ Bucket: name }));
   } catch (err) {
     if ((err as { name?: string }).name !== 'BucketAlreadyOwnedByYou') throw err;
   }
 }
 
 /** Deletes every object (the marker included), page by page, then the bucket. */
-async function deleteBucket(ctx: ProviderContext, client: S3Client, address: string, name: string): Promise<void> {
+async function deleteBucket(ctx: ProviderContext, s3: S3, address: string, name: string): Promise<void> {
   for (;;) {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: name, MaxKeys: 1000 }));
+    const page = await s3.client.send(new s3.sdk.ListObjectsV2Command({ Bucket: name, MaxKeys: 1000 }));
     const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key! }));
     if (keys.length === 0) break;
     ctx.emit({ kind: 'progress', address, message: `deleting ${keys.length} object(s) from bucket ${name}` });
-    await client.send(new DeleteObjectsCommand({ Bucket: name, Delete: { Objects: keys, Quiet: true } }));
+    await s3.client.send(new s3.sdk.DeleteObjectsCommand({ Bucket: name, Delete: { Objects: keys, Quiet: true } }));
   }
-  await client.send(new DeleteBucketCommand({ Bucket: name }));
+  await s3.client.send(new s3.sdk.DeleteBucketCommand({ Bucket: name }));
 }
 
 async function applyS3Bucket(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined> {
@@ -70,14 +69,14 @@ async function applyS3Bucket(ctx: ProviderContext, op: ApplyOp): Promise<Applied
   const old = priorName(op);
   const attrs = op.action === 'delete' ? undefined : parseAttributes(attributesSchema, op, 'internal');
   try {
-    await withS3(ctx.clients, connection, async (client) => {
+    await withS3(ctx.clients, connection, async (s3) => {
       if ((op.action === 'delete' || op.action === 'replace') && old !== undefined) {
-        await deleteBucket(ctx, client, op.address, old).catch((err: unknown) => { if (!isNoSuchBucket(err)) throw err; });
+        await deleteBucket(ctx, s3, op.address, old).catch((err: unknown) => { if (!isNoSuchBucket(err)) throw err; });
       }
       if (!attrs) return;
-      if (op.action !== 'update') await createBucket(client, attrs.name);
+      if (op.action !== 'update') await createBucket(s3, attrs.name);
       const marker = encodeMarker({ project: ctx.scope.project, stack: ctx.scope.stack, lineage: ctx.scope.lineage, address: op.address, hash: op.hash ?? configHash(attrs) });
-      await client.send(new PutObjectCommand({ Bucket: attrs.name, Key: MARKER_KEY, Body: marker, ContentType: 'application/json' }));
+      await s3.client.send(new s3.sdk.PutObjectCommand({ Bucket: attrs.name, Key: MARKER_KEY, Body: marker, ContentType: 'application/json' }));
     });
   } catch (err) {
     // A bucket lives in its server's data: once the server is gone (container and volume destroyed) nothing is left to delete.

@@ -25,7 +25,7 @@ describe('S3 connection', () => {
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const forwarded: unknown[] = [];
     const clients = { forward: async (...args: unknown[]) => { forwarded.push(args); return { host: '127.0.0.1', port: (server!.address() as AddressInfo).port }; } } as unknown as Clients;
-    const names = await withS3(clients, parseS3Connection(onNode)!, async (c) => ((await c.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name));
+    const names = await withS3(clients, parseS3Connection(onNode)!, async ({ client }) => ((await client.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name));
     expect(names).toEqual(['uploads']);
     expect(forwarded).toEqual([['store', '127.0.0.1', 9000]]);
     expect(seen).toEqual(['GET /?x-id=ListBuckets']);

@@ -3,7 +3,7 @@
  * `via`, the node to tunnel through when the server runs on one), one short-lived client per use
  * (path-style, few retries) and error text with the secret masked.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import type { Json } from '../../planner/expr.js';
 import type { Clients } from '../../planner/resource.js';
@@ -38,13 +38,22 @@ async function reachEndpoint(clients: Clients | undefined, c: S3Connection): Pro
   return url.origin;
 }
 
-export async function withS3<T>(clients: Clients | undefined, c: S3Connection, fn: (client: S3Client) => Promise<T>): Promise<T> {
-  const client = new S3Client({
+export type S3Sdk = typeof import('@aws-sdk/client-s3');
+
+/** A client and the SDK's commands: the SDK is loaded on first use, so stacks without buckets never pay for it. */
+export interface S3 {
+  client: S3Client;
+  sdk: S3Sdk;
+}
+
+export async function withS3<T>(clients: Clients | undefined, c: S3Connection, fn: (s3: S3) => Promise<T>): Promise<T> {
+  const sdk = await import('@aws-sdk/client-s3');
+  const client = new sdk.S3Client({
     endpoint: await reachEndpoint(clients, c), region: c.region, forcePathStyle: true, maxAttempts: 2,
     credentials: { accessKeyId: c.accessKey, secretAccessKey: c.secretKey },
   });
   try {
-    return await fn(client);
+    return await fn({ client, sdk });
   } finally {
     client.destroy();
   }
