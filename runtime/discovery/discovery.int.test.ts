@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { discoveryKeys } from './keys.js';
 import { REAP_SCRIPT, runScript } from './scripts.js';
 import type { DiscoveryEvent } from './events.js';
-import { clientAddress, monitor, type LogEntry, useRedisBed } from '../../test/support/discovery/discovery-bed.js';
+import { clientAddress, monitor, rawRegistry, type LogEntry, useRedisBed } from '../../test/support/discovery/discovery-bed.js';
 import { waitFor } from '../../test/support/discovery/redis-servers.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
@@ -64,14 +64,7 @@ describe('key layout', () => {
 
 describe('reading the registry like titan-discovery readers', () => {
   it('reads nodes real clients wrote, and removes dead or malformed ones', async () => {
-    const p = redis.bed.prefix();
-    const k = discoveryKeys(p);
-    const raw = redis.bed.connect();
-    const put = async (id: string, hash: Record<string, string> | undefined, alive: boolean) => {
-      if (hash) await raw.hset(k.node(id), hash);
-      if (alive) await raw.set(k.heartbeat(id), '1', 'PX', 60_000);
-      await raw.sadd(k.index, id);
-    };
+    const { p, k, raw, put } = rawRegistry(redis.bed);
     const good = { address: '10.0.0.7:3000', services: '[{"name":"users","version":"1.0.0"}]', timestamp: '1700000000000' };
     await put('titan-ok', good, true);
     await put('expired', good, false);

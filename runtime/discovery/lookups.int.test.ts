@@ -6,26 +6,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { DiscoveryEvent } from './events.js';
-import { discoveryKeys } from './keys.js';
-import { type LogEntry, useRedisBed } from '../../test/support/discovery/discovery-bed.js';
+import { rawRegistry, type LogEntry, useRedisBed } from '../../test/support/discovery/discovery-bed.js';
 import { waitFor } from '../../test/support/discovery/redis-servers.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 
 const redis = useRedisBed();
 
-/** Writes hashes and heartbeats directly, as another titan-discovery writer (or a damaged one) left them. */
-function registry() {
-  const p = redis.bed.prefix();
-  const k = discoveryKeys(p);
-  const raw = redis.bed.connect();
-  const put = async (id: string, hash: Record<string, string> | undefined, alive: boolean) => {
-    if (hash) await raw.hset(k.node(id), hash);
-    if (alive) await raw.set(k.heartbeat(id), '1', 'PX', 60_000);
-    await raw.sadd(k.index, id);
-  };
-  return { p, k, raw, put };
-}
+const registry = () => rawRegistry(redis.bed);
 
 const GOOD = { address: '10.0.0.7:3000', services: '[{"name":"users","version":"1.0.0"}]', timestamp: '1700000000000' };
 

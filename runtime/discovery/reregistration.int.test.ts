@@ -4,35 +4,21 @@
  * every later one NODE_UPDATED, also after it deregistered or its heartbeat key expired; a restarted
  * process starts afresh with NODE_REGISTERED, even while its previous heartbeat still lives.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DiscoveryEvent } from './events.js';
 import { discoveryKeys } from './keys.js';
-import { TestBed, type LogEntry } from '../../test/support/discovery/discovery-bed.js';
-import { buildRegisteringNode, type RegisteringNodeBundle } from '../../test/support/discovery/registering-node-bundle.js';
-import { startRedis, waitFor, type TestRedis } from '../../test/support/discovery/redis-servers.js';
+import { type LogEntry, useRegisteringNodeBed } from '../../test/support/discovery/discovery-bed.js';
+import { waitFor } from '../../test/support/discovery/redis-servers.js';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 
-let server: TestRedis;
-let bed: TestBed;
-let node: RegisteringNodeBundle;
-
-beforeAll(async () => {
-  [server, node] = await Promise.all([startRedis(), buildRegisteringNode()]);
-  bed = new TestBed(server.host, server.port);
-});
-
-afterAll(async () => {
-  await bed?.close();
-  await server?.container.stop();
-  node?.remove();
-});
+const t = useRegisteringNodeBed();
 
 /** A registry under a fresh prefix with a peer that records the events about `nodeId`. */
 async function withPeer(nodeId: string) {
-  const p = bed.prefix();
+  const p = t.bed.prefix();
   const options = { redisPrefix: p, heartbeatInterval: 60_000, heartbeatTTL: 180_000, pubSubEnabled: true, pubSubChannel: `${p}:events` };
-  const peer = bed.client(options);
+  const peer = t.bed.client(options);
   const events: DiscoveryEvent[] = [];
   peer.onEvent((e) => { if (e.nodeId === nodeId) events.push(e); });
   await peer.start();
@@ -42,7 +28,7 @@ async function withPeer(nodeId: string) {
 describe('the event type on a re-registration', () => {
   it('after a deregistration: NODE_UPDATED', async () => {
     const { options, events, types } = await withPeer('a');
-    const a = bed.client(options);
+    const a = t.bed.client(options);
     await a.registerNode('a', '10.0.0.1:3000', [{ name: 'users' }]);
     await a.deregisterNode();
     await a.registerNode('a', '10.0.0.1:3000', [{ name: 'users' }]);
@@ -52,9 +38,9 @@ describe('the event type on a re-registration', () => {
 
   it('after the heartbeat key expired and a reader removed the node: NODE_UPDATED (Redis saw a new registration)', async () => {
     const { k, options, peer, events, types } = await withPeer('a');
-    const raw = bed.connect();
+    const raw = t.bed.connect();
     const logs: LogEntry[] = [];
-    const a = bed.client(options, logs);
+    const a = t.bed.client(options, logs);
     await a.registerNode('a', '10.0.0.1:3000', [{ name: 'users' }]);
     await raw.pexpire(k.heartbeat('a'), 1);
     await waitFor(async () => (await raw.exists(k.heartbeat('a'))) === 0);
@@ -69,20 +55,20 @@ describe('the event type on a re-registration', () => {
   });
 
   it('after a restart within the TTL (the old heartbeat still alive): NODE_REGISTERED from the new process', async () => {
-    const nodeId = `restarted-${bed.suffix}`;
+    const nodeId = `restarted-${t.bed.suffix}`;
     const { p, k, events, types } = await withPeer(nodeId);
-    const args = { port: server.port, prefix: p, channel: `${p}:events`, nodeId, interval: 60_000, ttl: 180_000 };
-    const first = node.spawn(args);
+    const args = { port: t.server.port, prefix: p, channel: `${p}:events`, nodeId, interval: 60_000, ttl: 180_000 };
+    const first = t.node.spawn(args);
     try {
       await waitFor(() => events.length === 1);
     } finally {
       first.child.kill('SIGKILL');
     }
     expect(await first.exited).toBe('SIGKILL');
-    const raw = bed.connect();
+    const raw = t.bed.connect();
     expect(await raw.pttl(k.heartbeat(nodeId))).toBeGreaterThan(60_000);
 
-    const second = node.spawn(args);
+    const second = t.node.spawn(args);
     try {
       await waitFor(() => events.length === 2);
     } finally {

@@ -16,6 +16,7 @@ import { startNodes, type NodeBed } from '../support/nodes/index.js';
 import { describeRun, REPO_ROOT, requireNode24, runCli, type CliResult } from './support/cli.js';
 import { expectExit } from './support/expect-cli.js';
 import { sshRun } from './support/ssh.js';
+import { fetchText, untilStatus, websocketGreeting } from './support/gateway-client.js';
 
 const prefix = `e2egwbm${randomBytes(3).toString('hex')}`;
 const PORT = 4180;
@@ -102,29 +103,8 @@ function expectCode(r: CliResult, code: number): CliResult {
   return r;
 }
 
-async function get(path: string): Promise<{ status: number; text: string }> {
-  const res = await fetch(gatewayUrl(path), { signal: AbortSignal.timeout(5_000) });
-  return { status: res.status, text: await res.text() };
-}
-
-/** Polls until the gateway answers `status` (each gateway caches the flag up to a second). */
-async function until(path: string, status: number): Promise<{ status: number; text: string }> {
-  const deadline = Date.now() + FLAG_DEADLINE_MS;
-  for (;;) {
-    const r = await get(path).catch((e: Error) => ({ status: 0, text: e.message }));
-    if (r.status === status || Date.now() > deadline) return r;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function websocketGreeting(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    const timer = setTimeout(() => { ws.close(); reject(new Error(`no message from ${url}`)); }, 10_000);
-    ws.onmessage = (event) => { clearTimeout(timer); ws.close(); resolve(String(event.data)); };
-    ws.onerror = () => { clearTimeout(timer); reject(new Error(`websocket ${url} failed`)); };
-  });
-}
+const get = (path: string) => fetchText(gatewayUrl(path));
+const until = (path: string, status: number) => untilStatus(gatewayUrl(path), status, FLAG_DEADLINE_MS);
 
 describe('the gateway on bare-metal nodes', () => {
   beforeAll(async () => {

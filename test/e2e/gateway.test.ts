@@ -11,32 +11,13 @@ import { requireNode24 } from './support/cli.js';
 import { docker, inspectContainer } from './support/docker.js';
 import { APPS, createProject, type E2eProject } from './support/project.js';
 import { expectExit, expectNoChanges } from './support/expect-cli.js';
+import { fetchText, untilStatus, websocketGreeting } from './support/gateway-client.js';
 
 const DEADLINE_MS = 15_000;
 
-async function get(p: E2eProject, path: string): Promise<{ status: number; text: string }> {
-  const res = await fetch(`http://127.0.0.1:${p.gatewayPort}${path}`, { signal: AbortSignal.timeout(5_000) });
-  return { status: res.status, text: await res.text() };
-}
-
-/** Polls until the gateway answers `status` (the flag is cached up to a second per gateway). */
-async function until(p: E2eProject, path: string, status: number): Promise<{ status: number; text: string }> {
-  const deadline = Date.now() + DEADLINE_MS;
-  for (;;) {
-    const r = await get(p, path).catch((e: Error) => ({ status: 0, text: e.message }));
-    if (r.status === status || Date.now() > deadline) return r;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function websocketGreeting(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    const timer = setTimeout(() => { ws.close(); reject(new Error(`no message from ${url}`)); }, 10_000);
-    ws.onmessage = (event) => { clearTimeout(timer); ws.close(); resolve(String(event.data)); };
-    ws.onerror = () => { clearTimeout(timer); reject(new Error(`websocket ${url} failed`)); };
-  });
-}
+const gatewayUrl = (p: E2eProject, path: string) => `http://127.0.0.1:${p.gatewayPort}${path}`;
+const get = (p: E2eProject, path: string) => fetchText(gatewayUrl(p, path));
+const until = (p: E2eProject, path: string, status: number) => untilStatus(gatewayUrl(p, path), status, DEADLINE_MS);
 
 describe('the gateway on a local stack', () => {
   let p: E2eProject;

@@ -7,6 +7,8 @@ import type { DiscoveryOptionsInput } from '../../../runtime/discovery/options.j
 import { afterAll, beforeAll } from 'vitest';
 import { DiscoveryClient } from '../../../runtime/discovery/registry.js';
 import { startRedis, type TestRedis } from './redis-servers.js';
+import { discoveryKeys } from '../../../runtime/discovery/keys.js';
+import { buildRegisteringNode, type RegisteringNodeBundle } from './registering-node-bundle.js';
 import type { RedisClient } from '../../../runtime/discovery/scripts.js';
 
 export type LogEntry = Parameters<DiscoveryLog>[0];
@@ -104,6 +106,34 @@ export function useRedisBed(): { server: TestRedis; bed: TestBed } {
   afterAll(async () => {
     await ctx.bed?.close();
     await ctx.server?.container.stop();
+  });
+  return ctx;
+}
+
+/** A fresh prefix's keys and a raw connection that writes hashes and heartbeats as another (or a damaged) titan-discovery writer left them. */
+export function rawRegistry(bed: TestBed) {
+  const p = bed.prefix();
+  const k = discoveryKeys(p);
+  const raw = bed.connect();
+  const put = async (id: string, hash: Record<string, string> | undefined, alive: boolean) => {
+    if (hash) await raw.hset(k.node(id), hash);
+    if (alive) await raw.set(k.heartbeat(id), '1', 'PX', 60_000);
+    await raw.sadd(k.index, id);
+  };
+  return { p, k, raw, put };
+}
+
+/** useRedisBed plus the bundled registering-node program (registering-node-bundle.ts), removed after the file. */
+export function useRegisteringNodeBed(): { server: TestRedis; bed: TestBed; node: RegisteringNodeBundle } {
+  const ctx = {} as { server: TestRedis; bed: TestBed; node: RegisteringNodeBundle };
+  beforeAll(async () => {
+    [ctx.server, ctx.node] = await Promise.all([startRedis(), buildRegisteringNode()]);
+    ctx.bed = new TestBed(ctx.server.host, ctx.server.port);
+  });
+  afterAll(async () => {
+    await ctx.bed?.close();
+    await ctx.server?.container.stop();
+    ctx.node?.remove();
   });
   return ctx;
 }
