@@ -90,8 +90,12 @@ function withCommonJsNames(code: string): string {
   return prefix + code;
 }
 
+let esbuildVersionRead: string | undefined;
+
+/** Read once per process: every file of a config asks for it as part of its cache key. */
 function esbuildVersion(): string {
-  return (JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')) as { version: string }).version;
+  esbuildVersionRead ??= (JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')) as { version: string }).version;
+  return esbuildVersionRead;
 }
 
 function cachePath(key: string): string {
