@@ -65,7 +65,7 @@ describe('the CLI in a real terminal (tmux)', () => {
   /** The screen without the `[exit N]` line the window adds. */
   const output = (screen: string) => asScreen(screen.replace(/\n?\[exit \d+\]\s*$/, ''));
   const normalise = (text: string) => text
-    .replaceAll(dir, '<project>').replaceAll(REPO_ROOT, '<repo>/').replaceAll(process.execPath, '<node>')
+    .replaceAll(process.execPath, '<node>').replaceAll(dir, '<project>').replaceAll(REPO_ROOT, '<repo>/')
     .replace(/"[0-9a-f]{64}"/g, '"<sha256>"');
 
   it.each([['NO_COLOR', { NO_COLOR: '1' }], ['TERM=dumb', { TERM: 'dumb' }]])('with %s the terminal shows exactly the plain plan a pipe gets, no escape codes', async (name, set) => {
