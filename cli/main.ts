@@ -5,8 +5,10 @@ if (nodeMajor(process.version) < REQUIRED_NODE_MAJOR) {
   process.stderr.write(`${tooOldNodeMessage(currentNodeFacts())}\n`);
   process.exit(1);
 }
-// Cache compiled bytecode across runs (start-up dominates a no-op plan), then load the CLI.
+// Cache compiled bytecode across runs (start-up dominates a no-op plan), then load the CLI: the
+// bundle `npm run build` makes of ./run.js (scripts/bundle.mjs).
 const { enableCompileCache } = await import('node:module');
 enableCompileCache?.();
-await import('./run.js');
+const bundledCli = '../bundle/cli.mjs';
+await import(bundledCli);
 export {};

@@ -3,8 +3,8 @@
  * else, so it must parse and link on every Node still in use (18, 20, 22): plain imports only.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, sep } from 'node:path';
+import { PACKAGE_ROOT } from '../contract/package-files.js';
 import { shellCommand } from '../providers/ssh/argv.js';
 
 export const REQUIRED_NODE_MAJOR = 24;
@@ -45,7 +45,7 @@ function relativeOrAbsolute(cwd: string, path: string): string {
 
 /** The facts about the running process. */
 export function currentNodeFacts(): NodeFacts {
-  const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const packageRoot = PACKAGE_ROOT;
   const shipped = join(packageRoot, 'node_modules', '.bin', 'node');
   return {
     version: process.version,

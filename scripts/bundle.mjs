@@ -1,9 +1,10 @@
 // Bundles what ships to nodes as single files: the node agent, and each example app's build output
 // (apps/<app>/dist/{bootstrap,main}.js with its dependencies inlined), like a real app's `dist/`.
+// And the CLI itself into dist/bundle/: see below.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +19,19 @@ await build({
   ...common, entryPoints: [path.join(root, 'runtime/agent/main.ts')], outfile: path.join(root, 'dist/runtime/agent.bundle.mjs'), banner: requireShim,
   define: { __OMNITRON_VERSION__: JSON.stringify(version) },
 });
+
+// The CLI as a handful of files (dist/bundle/cli.mjs and its chunks), loaded by dist/cli/main.js: Node
+// resolving and linking ~360 compiled modules one by one cost more than a no-op plan's own work.
+// Commands and views stay lazy (one chunk per dynamic import). Packages are bundled too, except those
+// loaded only on demand (S3 SDK, ioredis, ink and react), esbuild (it runs its own binary) and those
+// that look for native addons beside their own files (ssh2, pg-native).
+await build({
+  ...common, entryPoints: { cli: path.join(root, 'cli/run.ts') }, outdir: path.join(root, 'dist/bundle'), banner: requireShim,
+  splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: 'chunk-[hash]',
+  external: ['esbuild', '@aws-sdk/*', 'ioredis', 'ink', 'react', 'react/*', 'ssh2', 'pg-native'],
+});
+// The package's bin: `npx omnitron` in a checkout may run it directly, as npm's install would have made it.
+chmodSync(path.join(root, 'dist/cli/main.js'), 0o755);
 
 // An app with a package.json (ledger) is built without bundling: its release carries the node_modules
 // installed from the workspace lockfile, which `npm run build` keeps installed for the dev stack.

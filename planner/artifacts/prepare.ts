@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { builtFile } from '../../contract/package-files.js';
 import { UserError } from '../diagnostics.js';
 import type { StackModel } from '../config/model.js';
 import type { StackScope } from '../resource.js';
@@ -19,7 +19,7 @@ import { timed } from '../timing.js';
 import { nodeRuntimeFor, ownMachine, supportedMachine, type NodeRuntimeArtifact } from './node-runtime.js';
 
 /** The bundled agent (`npm run build`), beside this module in dist/. */
-export const AGENT_BUNDLE = fileURLToPath(new URL('../../runtime/agent.bundle.mjs', import.meta.url));
+export const AGENT_BUNDLE = builtFile('runtime/agent.bundle.mjs');
 
 /** OMNITRON_AGENT_BUNDLE ships another agent build (a patched agent, or an upgrade rehearsal) instead of this one's. */
 export async function agentBundleArtifact(file = process.env.OMNITRON_AGENT_BUNDLE || AGENT_BUNDLE): Promise<NodeArtifacts['agent']> {

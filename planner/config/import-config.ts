@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ownModuleUrl } from '../../contract/package-files.js';
 import { UserError, error, type Diagnostic } from '../diagnostics.js';
 import { registerConfigHooks } from './config-module-hooks.js';
 import { forgetTsconfigs } from './config-source-files.js';
@@ -17,9 +18,9 @@ export const PACKAGE_SPECIFIERS = ['@omnitron-dev/omnitron', '@omnitron-dev/omni
 
 let loads = 0;
 
-/** Our define module: compiled `define.js` next to this file, or `define.ts` when running from source. */
+/** Our define module: compiled `define.js` in the build, or `define.ts` when running from source. */
 export function defineModuleUrl(): string {
-  return new URL(import.meta.url.endsWith('.ts') ? './define.ts' : './define.js', import.meta.url).href;
+  return ownModuleUrl('planner/config/define').href;
 }
 
 /** The config's default export, else its module namespace as a plain object. */
