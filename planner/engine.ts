@@ -14,6 +14,7 @@ import { makePlan, type PlanRequest } from './plan.js';
 import { prepareNodeArtifacts } from './artifacts/prepare.js';
 import { nodeMachines } from './artifacts/node-machines.js';
 import { place } from './config/placement.js';
+import { nodeAddress } from './desired/addresses.js';
 import { prepareLocalAgent } from './desired/local-agent.js';
 import { closestMatch } from './config/did-you-mean.js';
 import { checkEmptyApps } from './empty-stack.js';
@@ -88,11 +89,14 @@ export async function planStack(stack: LoadedStack, store: StoreView, runtime: R
   return makePlan(await observeStack(stack, store, runtime, opts));
 }
 
-/** The config's resources for this stack, with what state says they depend on. */
-export async function desiredResources(stack: LoadedStack, prior: ReadonlyMap<string, StateRecord>, runtime: Runtime): Promise<DesiredResource[]> {
+/**
+ * The config's resources for this stack, with what state says they depend on. `machines`: the app
+ * nodes' machine types (`uname -m`), asked over fresh connections unless given.
+ */
+export async function desiredResources(stack: LoadedStack, prior: ReadonlyMap<string, StateRecord>, runtime: Runtime, machines?: Promise<ReadonlyMap<string, string>>): Promise<DesiredResource[]> {
   const remote = stack.model.stack.type !== 'local';
   // Packaging releases overlaps opening the SSH connections; the Node binary waits for each node's machine type.
-  const artifacts = remote ? await timed('prepare node artifacts (releases, agent, Node runtime)', () => prepareNodeArtifacts(stack.model, stack.scope, connectedMachines(stack, runtime))) : await prepareLocalAgent(stack.model);
+  const artifacts = remote ? await timed('prepare node artifacts (releases, agent, Node runtime)', () => prepareNodeArtifacts(stack.model, stack.scope, machines ?? connectedMachines(stack, runtime))) : await prepareLocalAgent(stack.model);
   return timed('build the desired graph', async () => buildDesiredGraph(stack.model, prior, stack.scope, artifacts));
 }
 
@@ -107,12 +111,15 @@ export function observeLive(stack: LoadedStack, store: StoreView, desired: Desir
  */
 export async function observeStack(stack: LoadedStack, store: StoreView, runtime: Runtime, opts: PlanOptions): Promise<PlanRequest> {
   const prior = new Map(store.records().map((r) => [r.address, r]));
-  const desired = await desiredResources(stack, prior, runtime);
-  const empty = opts.mode === 'normal' && !opts.allowEmpty ? checkEmptyApps(stack.model, desired, prior) : undefined;
-  if (empty) throw new UserError(empty);
-  checkAddresses('--target', opts.targets, desired, prior);
-  checkAddresses('--replace', opts.replace, desired, prior);
-  const { observed, unreadable } = await timed('observe', () => observeLive(stack, store, desired, prior, runtime));
+  const observeFor = async (machines?: Promise<ReadonlyMap<string, string>>) => {
+    const desired = await desiredResources(stack, prior, runtime, machines);
+    const empty = opts.mode === 'normal' && !opts.allowEmpty ? checkEmptyApps(stack.model, desired, prior) : undefined;
+    if (empty) throw new UserError(empty);
+    checkAddresses('--target', opts.targets, desired, prior);
+    checkAddresses('--replace', opts.replace, desired, prior);
+    return { desired, ...await timed('observe', () => observeLive(stack, store, desired, prior, runtime)) };
+  };
+  const { desired, observed, unreadable } = await speculating(stack, prior, runtime, observeFor);
   if (opts.mode === 'normal') {
     const foreign = ownershipProblems(desired, prior, observed);
     if (foreign.length > 0) throw new UserError(foreign);
@@ -135,8 +142,45 @@ export function ownedScope(scope: StackScope, store: Pick<StoreView, 'lineage'>)
 /** Only nodes that run apps get a Node binary, so only they are asked. */
 async function connectedMachines(stack: LoadedStack, runtime: Runtime): Promise<Map<string, string>> {
   await timed('connect to every node', async () => runtime.clients.connectAll?.());
-  const withApps = new Set([...place(stack.model).apps.values()].flat().map((n) => n.name));
-  return timed('ask app nodes their machine type', () => nodeMachines([...withApps], (node) => runtime.clients.transport(node)));
+  return timed('ask app nodes their machine type', () => nodeMachines(appNodes(stack), (node) => runtime.clients.transport(node)));
+}
+
+function appNodes(stack: LoadedStack): string[] {
+  return [...new Set([...place(stack.model).apps.values()].flat().map((n) => n.name))];
+}
+
+/**
+ * Observes a remote stack without waiting for the nodes' machine types when state recorded them all
+ * (every node's `uname -m` answer would otherwise sit on the plan's critical path): the machines are
+ * asked meanwhile, and a node whose answer differs from the record (a reinstalled node) means the
+ * work is done again with the real answers.
+ */
+async function speculating<T>(stack: LoadedStack, prior: ReadonlyMap<string, StateRecord>, runtime: Runtime, observeFor: (machines?: Promise<ReadonlyMap<string, string>>) => Promise<T>): Promise<T> {
+  const recorded = stack.model.stack.type === 'local' ? undefined : recordedMachines(appNodes(stack), prior);
+  if (!recorded) return observeFor();
+  const asked = connectedMachines(stack, runtime);
+  const [machines, guessed] = await Promise.allSettled([asked, observeFor(Promise.resolve(recorded))]);
+  if (machines.status === 'rejected') throw machines.reason;
+  if (sameMachines(recorded, machines.value)) {
+    if (guessed.status === 'rejected') throw guessed.reason;
+    return guessed.value;
+  }
+  return observeFor(Promise.resolve(machines.value));
+}
+
+/** Each app node's machine type as its Node binary's record has it; undefined unless every one has one. */
+function recordedMachines(nodes: readonly string[], prior: ReadonlyMap<string, StateRecord>): Map<string, string> | undefined {
+  const machines = new Map<string, string>();
+  for (const node of nodes) {
+    const machine = (prior.get(nodeAddress('node_artifact', node, 'node'))?.attributes as { machine?: unknown } | undefined)?.machine;
+    if (typeof machine !== 'string') return undefined;
+    machines.set(node, machine);
+  }
+  return machines;
+}
+
+function sameMachines(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  return a.size === b.size && [...a].every(([node, machine]) => b.get(node) === machine);
 }
 
 async function observeAll(scope: Scope, desired: DesiredResource[], prior: Map<string, StateRecord>, runtime: Runtime) {

@@ -18,6 +18,7 @@ import { UserError } from '../diagnostics.js';
 /** `uname -m` → the npm platform suffix of the Node binary packages. */
 const PLATFORMS: Readonly<Record<string, string>> = { x86_64: 'linux-x64', amd64: 'linux-x64', aarch64: 'linux-arm64', arm64: 'linux-arm64' };
 const OWN_MACHINE: Readonly<Record<string, string>> = { x64: 'x86_64', arm64: 'aarch64' };
+const MACHINE_ALIASES: Readonly<Record<string, string>> = { amd64: 'x86_64', arm64: 'aarch64' };
 
 export interface NodeRuntimeArtifact {
   version: string;
@@ -32,6 +33,11 @@ export interface RuntimeSource {
   /** npm registry to fetch other machines' binaries from. */
   registry?: string;
   cacheDir?: string;
+}
+
+/** One name per machine type: `uname -m` says amd64 or arm64 on some systems, x86_64 or aarch64 on Linux. */
+export function canonicalMachine(machine: string): string {
+  return MACHINE_ALIASES[machine] ?? machine;
 }
 
 /** This machine's type, as `uname -m` names it. */
