@@ -56,7 +56,7 @@ function runtimeRecord(machine: string): StateRecord {
   return { address: 'node_artifact.n1.node', type: 'node_artifact', attributes: { machine }, outputs: {}, dependsOn: [], sensitive: [], hash: 'h', updatedAt: '' } as unknown as StateRecord;
 }
 
-const machineOf = (desired: DesiredResource[]) => (desired.find((d) => d.address === 'node_artifact.n1.node')?.attributes as { machine?: string }).machine;
+const machineOf = (desired: readonly DesiredResource[]) => (desired.find((d) => d.address === 'node_artifact.n1.node')?.attributes as { machine?: string }).machine;
 
 describe('the nodes\' machine types in a plan', () => {
   it('with a machine type in state, observes once, with it, while the node is asked', async () => {
