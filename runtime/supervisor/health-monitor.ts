@@ -1,6 +1,12 @@
 import { probeHealth, type ProbeContext } from './health-probe.js';
 import type { HealthSpec } from './types.js';
 
+/**
+ * One missed probe on a busy machine is not an unhealthy app (Docker too reports unhealthy only after
+ * `retries` misses): status reads `failing` from this many misses in a row.
+ */
+export const FAILING_AFTER = 2;
+
 export interface HealthHooks {
   /** Probes only count while the app is running (not while it starts, backs off or stops). */
   active(): boolean;
@@ -45,7 +51,7 @@ export class HealthMonitor {
     if (generation !== this.#generation || !this.hooks.active()) return;
     if (result.ok) { this.#failures = 0; this.health = 'ok'; return; }
     this.#failures += 1;
-    this.health = 'failing';
+    if (this.#failures >= FAILING_AFTER) this.health = 'failing';
     this.hooks.failed(this.#failures, result.reason);
     if (this.#failures < this.spec.failureThreshold) return;
     this.#failures = 0;
