@@ -18,6 +18,7 @@ set -uf
 export LC_ALL=C
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 MAX_CONTENT=65536
+UNIT_PROPS=LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload,NRestarts,ExecMainCode,ExecMainStatus,FragmentPath
 TAB=$(printf '\t')
 NL='
 '
@@ -94,19 +95,26 @@ probe_user() {
 }
 
 probe_package() {
+  batched pkg; if [ -n "$pkg" ]; then start ok; put "$pkg"; finish; return; fi
   arg "$1"
   if out=$(dpkg-query -W -f='${"$"}{db:Status-Abbrev}\t${"$"}{Version}' -- "$v" 2>&1); then start ok; put "$out"; finish
   else case $out in *'no packages found'*) missing ;; *) fail "$out" ;; esac; fi
 }
 
 probe_unit() {
-  arg "$1"
-  out=$(systemctl show -p LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload,NRestarts,ExecMainCode,ExecMainStatus,FragmentPath -- "$v" </dev/null 2>&1) || { fail "$out"; return; }
-  frag=
-  case $NL$out in *"${"$"}{NL}FragmentPath="*) frag=$NL$out; frag=${"$"}{frag#*"${"$"}{NL}FragmentPath="}; frag=${"$"}{frag%%"$NL"*} ;; esac
-  sum=
-  if [ -n "$frag" ] && [ -f "$frag" ]; then sum=$(sha256sum < "$frag"); sum=${"$"}{sum%% *}; fi
+  batched unit
+  if [ -n "$unit" ]; then out=$unit
+  else arg "$1"; out=$(systemctl show -p "$UNIT_PROPS" -- "$v" </dev/null 2>&1) || { fail "$out"; return; }; fi
+  fragment_of "$out"
+  batched sum
+  if [ -z "$sum" ] && [ -n "$frag" ] && [ -f "$frag" ]; then sum=$(sha256sum < "$frag"); sum=${"$"}{sum%% *}; fi
   start ok; put "$out"; putsafe "$sum"; finish
+}
+
+# Sets frag to the FragmentPath in systemctl show output $1 (empty when there is none).
+fragment_of() {
+  frag=
+  case $NL$1 in *"${"$"}{NL}FragmentPath="*) frag=$NL$1; frag=${"$"}{frag#*"${"$"}{NL}FragmentPath="}; frag=${"$"}{frag%%"$NL"*} ;; esac
 }
 
 probe_marker() {
@@ -139,7 +147,7 @@ probe_release() {
 unprivileged_user() {
   for u in "$1" nobody; do
     [ -n "$u" ] || continue
-    ent=$(getent passwd -- "$u") || continue
+    passwd_entry "$u" || continue
     IFS=:; set -- $ent; IFS=$old_ifs
     [ "$3" != 0 ] || continue
     run_user=$1; run_uid=$3; run_gid=$4; run_home=$6
@@ -148,15 +156,34 @@ unprivileged_user() {
   return 1
 }
 
+# Sets ent to the passwd entry of $1; nobody's is looked up once per run.
+passwd_entry() {
+  if [ "$1" != nobody ]; then ent=$(getent passwd -- "$1"); return; fi
+  [ -n "${"$"}{nobody_ent+x}" ] || nobody_ent=$(getent passwd -- nobody) || nobody_ent=
+  ent=$nobody_ent; [ -n "$ent" ]
+}
+
+# Once per run, at its first validateCommand: who the probe runs as, whether setpriv is there, and a
+# private (0700) directory for the commands' stderr, one file each, removed when the probe ends.
+command_setup() {
+  [ -z "${"$"}{self_uid-}" ] || return 0
+  self_uid=$(id -u); self_user=
+  [ "$self_uid" = 0 ] || self_user=$(id -un 2>/dev/null) || self_user=$self_uid
+  has_setpriv=; if command -v setpriv >/dev/null 2>&1; then has_setpriv=1; fi
+  errdir=$(mktemp -d) || errdir=
+}
+
 # A validateCommand, never as root (see the header). Answers: exit status, stdout, stderr, the user it ran as.
 probe_command() {
+  command_setup
   arg "$1"; cmd=$v; arg "$2"; want_user=$v
-  errfile=$(mktemp) || { fail 'mktemp failed'; return; }
+  [ -n "$errdir" ] || { fail 'mktemp failed'; return; }
+  errfile=$errdir/$i
   run_user=
-  if [ "$(id -u)" != 0 ]; then
-    run_user=$(id -un 2>/dev/null || id -u)
+  if [ "$self_uid" != 0 ]; then
+    run_user=$self_user
     got=$(cd / && timeout 30 sh -c "$cmd" </dev/null 2>"$errfile"); rc=$?
-  elif ! command -v setpriv >/dev/null 2>&1; then
+  elif [ -z "$has_setpriv" ]; then
     got=; rc=126; printf '%s' 'omnitron runs validateCommand only as an unprivileged user, through setpriv (util-linux), which is not installed' >"$errfile"
   elif ! unprivileged_user "$want_user"; then
     got=; rc=126; printf '%s' "omnitron runs validateCommand only as an unprivileged user: ${"$"}{want_user:+the service user $want_user does not exist or is root, and }there is no user nobody" >"$errfile"
@@ -164,12 +191,13 @@ probe_command() {
     got=$(cd / && timeout 30 setpriv --reuid="$run_uid" --regid="$run_gid" --init-groups --no-new-privs -- \
       env -i PATH="$PATH" LC_ALL=C HOME="$run_home" USER="$run_user" LOGNAME="$run_user" sh -c "$cmd" </dev/null 2>"$errfile"); rc=$?
   fi
-  start ok; putsafe "$rc"; put "$got"; put "$(cat -- "$errfile")"; putsafe "$run_user"; finish
-  rm -f -- "$errfile"
+  { slurp; } 2>/dev/null <"$errfile" || v=
+  start ok; putsafe "$rc"; put "$got"; put "$v"; putsafe "$run_user"; finish
 }
 
-# The value pass 1 stored for request $i under NAME (stat fields, a link target), or empty: then the
-# request runs its own command, which also words any error exactly.
+# The value pass 1 stored for request $i under NAME (stat fields, a link target, a package's status,
+# a unit's properties, a unit file's hash), or empty: then the request runs its own command, which
+# also words any error exactly.
 batched() { eval "$1=\${b_$1_$i-}"; }
 
 # Batches $# paths through one command ($1, its options) and stores each output line as b_NAME_<i>
@@ -184,14 +212,77 @@ batch() {
   for i in $ids; do eval "b_${"$"}{name}_$i=\$1"; shift; done
 }
 
-# Pass 1: every request, kept; one stat for every file and directory there is, one readlink for every
-# release's current link (each process costs a busy node a wait for a CPU).
+# One dpkg-query for every package request. It prints in its database's order, once per package, so
+# each line names its package; all or nothing: a missing package (non-zero exit), a line for no
+# request or for two (multi-arch, a pattern), anything on stderr leaves each request to its own query.
+batch_packages() {
+  [ -n "$ids" ] || return 0
+  out=$(dpkg-query -W -f='${"$"}{Package}\t${"$"}{db:Status-Abbrev}\t${"$"}{Version}\n' -- "$@" 2>&1) || return 0
+  count=0; for i in $ids; do eval "p_name_$i=\$1"; shift; count=$((count + 1)); done
+  IFS=$NL; set -- $out; IFS=$old_ifs
+  [ "$#" = "$count" ] || return 0
+  for i in $ids; do
+    eval "name=\$p_name_$i"; hit=
+    for l in "$@"; do
+      case $l in "$name$TAB"*) [ -z "$hit" ] || return 0; hit=${"$"}{l#"$name$TAB"} ;; esac
+    done
+    case $hit in *"$TAB"*"$TAB"*) return 0 ;; ???"$TAB"*) eval "p_hit_$i=\$hit" ;; *) return 0 ;; esac
+  done
+  for i in $ids; do eval "b_pkg_$i=\$p_hit_$i"; done
+}
+
+# One systemctl show for every unit request: a block per unit, in argument order, blank lines between.
+# All or nothing: a block may hold only the asked properties, once each (anything on stderr, such as a
+# unit name systemd had to escape, is no such line), and there must be one block per unit.
+batch_units() {
+  [ -n "$ids" ] || return 0
+  out=$(systemctl show -p "$UNIT_PROPS" -- "$@" </dev/null 2>&1) || return 0
+  rest=$out
+  for i in $ids; do
+    [ -n "$rest" ] || return 0
+    block=${"$"}{rest%%"$NL$NL"*}; rest=${"$"}{rest#"$block"}; rest=${"$"}{rest#"$NL$NL"}
+    case $block in '' | "$NL"* | *"$NL") return 0 ;; esac
+    seen=,; IFS=$NL; set -- $block; IFS=$old_ifs
+    for l in "$@"; do
+      key=${"$"}{l%%=*}
+      case $l in *=*) ;; *) return 0 ;; esac
+      case ,$UNIT_PROPS, in *",$key,"*) ;; *) return 0 ;; esac
+      case $seen in *",$key,"*) return 0 ;; esac
+      seen="$seen$key,"
+    done
+    eval "u_block_$i=\$block"
+  done
+  [ -z "$rest" ] || return 0
+  for i in $ids; do eval "b_unit_$i=\$u_block_$i"; done
+}
+
+# One sha256sum for every unit's fragment file; each line must be the hash and that very path (a path
+# sha256sum escapes is not), else each unit hashes its own.
+batch_sums() {
+  [ -n "$ids" ] || return 0
+  out=$(sha256sum -- "$@" 2>/dev/null) || return 0
+  for i in $ids; do eval "s_path_$i=\$1"; shift; done
+  IFS=$NL; set -- $out; IFS=$old_ifs
+  for i in $ids; do
+    [ "$#" -gt 0 ] || return 0
+    eval "p=\$s_path_$i"; h=${"$"}{1%"  $p"}; shift
+    case $h in *[!0-9a-f]*) return 0 ;; esac
+    [ "${"$"}{#h}" = 64 ] || return 0
+    eval "s_hash_$i=\$h"
+  done
+  [ "$#" = 0 ] || return 0
+  for i in $ids; do eval "b_sum_$i=\$s_hash_$i"; done
+}
+
+# Pass 1: every request, kept; one process for each kind of read there is: stat (files, directories),
+# readlink (releases' current links), dpkg-query, systemctl show, sha256sum (unit files). Each
+# process costs a busy node a wait for a CPU.
 n=0
 while IFS=$TAB read -r id kind a b; do
   eval "q_id_$n=\$id; q_kind_$n=\$kind; q_a_$n=\$a; q_b_$n=\${b-}"
   n=$((n + 1))
 done
-for pass in st cur; do
+for pass in st cur pkg unit sum; do
   set --; ids=; i=0
   while [ "$i" -lt "$n" ]; do
     eval "kind=\$q_kind_$i; a=\$q_a_$i"
@@ -199,12 +290,17 @@ for pass in st cur; do
       st.file) arg "$a"; if [ -f "$v" ]; then set -- "$@" "$v"; ids="$ids $i"; fi ;;
       st.dir) arg "$a"; if [ -d "$v" ]; then set -- "$@" "$v"; ids="$ids $i"; fi ;;
       cur.release) arg "$a"; if [ -d "$v" ] && [ -L "$v/current" ]; then set -- "$@" "$v/current"; ids="$ids $i"; fi ;;
+      pkg.package | unit.unit) arg "$a"; set -- "$@" "$v"; ids="$ids $i" ;;
+      sum.unit) batched unit; fragment_of "$unit"; if [ -n "$frag" ] && [ -f "$frag" ]; then set -- "$@" "$frag"; ids="$ids $i"; fi ;;
     esac
     i=$((i + 1))
   done
   case $pass in
     st) batch st stat -L -c '%a %U %G %s %Y' -- "$@" ;;
     cur) batch cur readlink -- "$@" ;;
+    pkg) batch_packages "$@" ;;
+    unit) batch_units "$@" ;;
+    sum) batch_sums "$@" ;;
   esac
 done
 
@@ -225,4 +321,5 @@ while [ "$i" -lt "$n" ]; do
   esac
   i=$((i + 1))
 done
+[ -z "${"$"}{errdir-}" ] || rm -rf -- "$errdir"
 `;
