@@ -12,12 +12,14 @@ export const PROBE_SCRIPT = String.raw`# omnitron probe (POSIX sh)
 # stdin:  one request per line: ID TAB KIND TAB ARG [TAB ARG], each ARG base64, or "=" and the value
 #         itself when it holds no tab, CR or newline (read -r keeps everything else as it is).
 # stdout: one line per request: ID TAB STATUS [TAB FIELD]..., each FIELD base64, or "=" and the
-#         value itself for values that cannot hold a tab or newline (modes, names, sizes, hashes).
+#         value itself (printable ASCII), or "~" and the value with \ tab newline written \\ \t \n
+#         (printable ASCII, tabs and newlines).
 #         STATUS: ok | missing | conflict (something else is there; FIELD 1 says what) | error (FIELD 1 says why).
 set -uf
 export LC_ALL=C
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 MAX_CONTENT=65536
+MAX_ESCAPED=4096
 UNIT_PROPS=LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload,NRestarts,ExecMainCode,ExecMainStatus,FragmentPath
 TAB=$(printf '\t')
 NL='
@@ -33,12 +35,23 @@ arg() {
 enc() { printf '%s' "$1" | base64 -w0; }
 start() { line="$id$TAB$1"; }
 # Each process costs a node under load a scheduling wait, so printable ASCII goes as it is (LC_ALL=C:
-# the range is bytes); anything else (tabs, newlines, other bytes) is base64.
+# the range is bytes), and so do tabs and line breaks in a value of up to MAX_ESCAPED bytes, escaped by
+# builtins (each escape copies the rest of the value); anything else (other bytes, long text) is base64.
 put() {
   case $1 in
-    *[!\ -~]*) line="$line$TAB$(enc "$1")" ;;
+    *[!\ -~$TAB$NL]*) line="$line$TAB$(enc "$1")" ;;
+    *[!\ -~]*)
+      if [ "${"$"}{#1}" -gt "$MAX_ESCAPED" ]; then line="$line$TAB$(enc "$1")"; return; fi
+      subst "$1" '\' '\\'; subst "$e" "$TAB" '\t'; subst "$e" "$NL" '\n'; line="$line$TAB~$e" ;;
     *) line="$line$TAB=$1" ;;
   esac
+}
+# Sets e to $1 with every $2 replaced by $3.
+subst() {
+  s=$1; e=
+  while :; do
+    case $s in *"$2"*) e=$e${"$"}{s%%"$2"*}$3; s=${"$"}{s#*"$2"} ;; *) e=$e$s; return ;; esac
+  done
 }
 putraw() { line="$line$TAB$1"; }
 # Spares a base64 process per field: these values are numbers, hashes and account names.

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commandFact, dirFact, FactError, fileFact, markerFact, packageFact, releaseFact, unitFact, userFact } from './facts.js';
 import { decodeRequests, encodeAnswer, encodeRequests, parseProbeOutput, probeCommand, type ProbeRequest } from './probe.js';
+import { localProbe } from '../../test/support/systemd/local-probe.js';
 
 const HOSTILE = "a b/it's;$(touch pwned)`x`\"q\".conf";
 const IS_ROOT = process.getuid?.() === 0;
@@ -40,6 +41,10 @@ describe('parseProbeOutput', () => {
     expect(answers[0].status).toBe('ok');
     expect(answers[0].fields.map(String)).toEqual(['a', 'b c', '644', '']);
     expect(answers[1]).toEqual({ status: 'missing', fields: [] });
+  });
+
+  it('decodes escaped text: backslash, tab and newline', () => {
+    expect(parseProbeOutput('0\tok\t~a\\\\b\\tc\\nd\\\\n\t~\n', 1)[0].fields.map(String)).toEqual(['a\\b\tc\nd\\n', '']);
   });
 
   it('rejects output that is not the probe’s, and a missing answer', () => {
@@ -175,5 +180,99 @@ describe('the probe script, run by sh', () => {
     const answers = run([{ kind: 'command', command: 'cat; kill -9 $$' }, { kind: 'file', path: '/etc/hostname', content: false }]);
     expect(commandFact(answers[0])).toMatchObject({ code: 137, stdout: '' });
     expect(fileFact(answers[1]).state).toBe('present');
+  });
+});
+
+const HAS_DPKG = spawnSync('dpkg-query', ['--version']).status === 0;
+const UNIT_PROPS = 'LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload,NRestarts,ExecMainCode,ExecMainStatus,FragmentPath';
+const pkg = (name: string): ProbeRequest => ({ kind: 'package', name });
+const unit = (name: string): ProbeRequest => ({ kind: 'unit', name });
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+// The same script, with the tools it starts logged (test/support/systemd/local-probe.ts; systemctl is a fake there).
+describe('the probe script starts one process per kind of read, and answers alike when a batch does not line up', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'omnitron-probe-batch-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const probe = localProbe(dir);
+  const started = (commands: string[], tool: string) => commands.filter((c) => c.startsWith(`${tool} `));
+
+  it.runIf(HAS_DPKG)('asks dpkg-query once for every package; one missing among them sends each to its own query, with the same answers', () => {
+    const batched = probe.run(['bash', 'coreutils', 'dpkg'].map(pkg));
+    expect(started(batched.commands, 'dpkg-query')).toEqual([expect.stringMatching(/^dpkg-query -W -f=\$\{Package\}\\t.* -- bash coreutils dpkg$/)]);
+    expect(packageFact(batched.answers[0])).toMatchObject({ state: 'present', installed: true, status: 'ii', version: expect.stringMatching(/^\d/) });
+
+    const fallback = probe.run(['bash', 'no-such-package-omnitron', 'coreutils', 'dpkg'].map(pkg));
+    expect(started(fallback.commands, 'dpkg-query')).toHaveLength(1 + 4);
+    expect(fallback.answers[1]).toEqual({ status: 'missing', fields: [] });
+    expect([0, 2, 3].map((i) => fallback.answers[i])).toEqual(batched.answers);
+  });
+
+  it.runIf(HAS_DPKG)('takes a batched line only for the package it names (a pattern matches another name)', () => {
+    const run = probe.run([pkg('bash'), pkg('coreutil?')]);
+    expect(started(run.commands, 'dpkg-query')).toHaveLength(1 + 2);
+    expect(run.answers[1]).toEqual(probe.run([pkg('coreutils')]).answers[0]);
+  });
+
+  it('asks systemctl show once for every unit and sha256sum once for the unit files there are; a hostile name sends each to its own query, with the same answers', () => {
+    const fragment = path.join(dir, 'a.service');
+    writeFileSync(fragment, '[Service]\nExecStart=/bin/true\n');
+    const gone = path.join(dir, 'deleted.service');
+    probe.addUnit('a.service', fragment);
+    probe.addUnit('alias.service', fragment);
+    probe.addUnit('deleted.service', gone);
+    const names = ['a.service', 'deleted.service', 'nosuch.service', 'alias.service'];
+    const batched = probe.run(names.map(unit));
+    expect(started(batched.commands, 'systemctl')).toEqual([`systemctl show -p ${UNIT_PROPS} -- ${names.join(' ')}`]);
+    expect(started(batched.commands, 'sha256sum')).toEqual([`sha256sum -- ${fragment} ${fragment}`]);
+    const [a, deleted, nosuch, alias] = batched.answers.map(unitFact);
+    expect(a).toMatchObject({ loadState: 'loaded', activeState: 'active', fragmentPath: fragment, fragmentSha256: sha('[Service]\nExecStart=/bin/true\n') });
+    expect(alias).toEqual(a);
+    expect(deleted).toMatchObject({ loadState: 'loaded', fragmentPath: gone });
+    expect(deleted).not.toHaveProperty('fragmentSha256');
+    expect(nosuch).toMatchObject({ loadState: 'not-found', fragmentPath: '' });
+
+    const hostile = HOSTILE.replaceAll('/', '-');
+    const fallback = probe.run([...names.slice(0, 2), hostile, ...names.slice(2)].map(unit));
+    expect(started(fallback.commands, 'systemctl')).toHaveLength(1 + 5);
+    expect(fallback.answers.filter((_, i) => i !== 2)).toEqual(batched.answers);
+    expect(fallback.answers[2].fields[0].toString()).toMatch(/^Invalid unit name .*\nNRestarts=0\n/);
+    expect(unitFact(fallback.answers[2])).toMatchObject({ loadState: 'not-found' });
+    expect(spawnSync('ls', [dir], { encoding: 'utf8' }).stdout).not.toContain('pwned');
+  });
+
+  it('hashes each unit file alone when sha256sum would escape a path', () => {
+    const odd = path.join(dir, 'back\\slash.service');
+    writeFileSync(odd, 'odd');
+    probe.addUnit('odd.service', odd);
+    const run = probe.run([unit('odd.service'), unit('nosuch.service')]);
+    expect(started(run.commands, 'sha256sum')).toHaveLength(1 + 1);
+    expect(unitFact(run.answers[0])).toMatchObject({ fragmentPath: odd, fragmentSha256: sha('odd') });
+  });
+
+  it('learns who it runs as, whether setpriv is there and nobody’s account once per run, and reads stderr without a process', () => {
+    const run = probe.run([
+      { kind: 'command', command: 'echo a; echo b >&2' }, { kind: 'command', command: String.raw`printf 'x\ty\n'; printf '%s\n\n' 'back\slash' >&2; exit 2`, user: 'no-such-user-omnitron' },
+    ]);
+    expect(run.answers.map(commandFact)).toEqual([
+      { code: 0, stdout: 'a', stderr: 'b', user: UNPRIVILEGED }, { code: 2, stdout: 'x\ty', stderr: 'back\\slash', user: UNPRIVILEGED },
+    ]);
+    expect(started(run.commands, 'id')).toEqual(IS_ROOT ? ['id -u'] : ['id -u', 'id -un']);
+    expect(started(run.commands, 'mktemp')).toEqual(['mktemp -d']);
+    expect(started(run.commands, 'rm')).toHaveLength(1);
+    expect(started(run.commands, 'cat')).toEqual([]);
+    if (IS_ROOT) expect(started(run.commands, 'getent')).toEqual(['getent passwd -- nobody', 'getent passwd -- no-such-user-omnitron']);
+  });
+
+  it('starts nothing for kinds it is not asked about', () => {
+    const run = probe.run([{ kind: 'dir', path: dir }]);
+    expect(run.commands).toEqual([`stat -L -c %a %U %G %s %Y -- ${dir}`]);
+  });
+
+  it('sends printable text with tabs and line breaks by builtins, other bytes and long text as base64', () => {
+    const texts = { escaped: 'a\\b\tc\n\\n~=x', long: 'line\n'.repeat(1_000) + 'end', utf8: 'café\tx' };
+    for (const [name, text] of Object.entries(texts)) writeFileSync(path.join(dir, `marker-${name}`), text);
+    const run = probe.run(Object.keys(texts).map((name) => ({ kind: 'marker', path: path.join(dir, `marker-${name}`) })));
+    expect(run.answers.map(markerFact)).toEqual(Object.values(texts).map((content) => ({ state: 'present', content })));
+    expect(started(run.commands, 'base64')).toEqual(['base64 -w0', 'base64 -w0']);
   });
 });

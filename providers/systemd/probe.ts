@@ -69,10 +69,15 @@ export function probeCommand(): string[] {
   return ['sh', '-c', PROBE_SCRIPT, 'omnitron-probe'];
 }
 
-/** A field is base64, or `=` and the value itself (base64 never starts with `=`). */
+/** A field is base64, or `=` and the value itself, or `~` and the value with `\\`, tab and newline escaped (base64 never starts with `=` or `~`). */
 function decodeField(field: string): Buffer {
-  return field.startsWith('=') ? Buffer.from(field.slice(1), 'utf8') : Buffer.from(field, 'base64');
+  if (field.startsWith('=')) return Buffer.from(field.slice(1), 'utf8');
+  if (field.startsWith('~')) return Buffer.from(unescapeField(field.slice(1)), 'utf8');
+  return Buffer.from(field, 'base64');
 }
+
+const ESCAPED: Readonly<Record<string, string>> = { t: '\t', n: '\n' };
+const unescapeField = (text: string) => text.replace(/\\(.)/g, (_, c: string) => ESCAPED[c] ?? c);
 
 const STATUSES = new Set<string>(['ok', 'missing', 'conflict', 'error']);
 
