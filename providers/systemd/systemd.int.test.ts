@@ -16,6 +16,7 @@ import { startNodes, type NodeBed } from '../../test/support/nodes/index.js';
 import { NodePool } from '../ssh/pool.js';
 import type { Transport } from '../../planner/transport.js';
 import { writeInputsMarker } from './commands.js';
+import { encodeRequests, parseProbeOutput, probeCommand, type ProbeRequest } from './probe.js';
 import { renderServiceUnit, systemdQuote } from '../../planner/desired/render-unit.js';
 import { applyAll, CountingTransport, MemoryState, observeAndPlan, summary } from '../../test/support/systemd/harness.js';
 
@@ -178,6 +179,23 @@ describe('the systemd provider on real nodes', () => {
     for (const node of [n1, n2]) expect(counting.get(node)!.roundTrips).toBe(1);
     console.log(`systemd no-op observe+plan of ${plan.changes.length} resources on 2 nodes: ${ms.toFixed(0)} ms, round trips per node: ${[n1, n2].map((n) => counting.get(n)!.roundTrips).join(', ')}`);
     expect(JSON.stringify([...observed.objects.values()])).not.toContain(SECRET);
+  });
+
+  it('the probe answers packages and units in one batch exactly as each alone, and as when a missing package or a hostile unit name breaks the batch', async () => {
+    const node = await raw(n1);
+    const ask = async (requests: ProbeRequest[]) => parseProbeOutput((await node.execOrThrow(probeCommand(), { stdin: encodeRequests(requests) })).stdout, requests.length);
+    const requests: ProbeRequest[] = [
+      ...['openssh-server', 'bash', 'systemd', 'libc6'].map((name): ProbeRequest => ({ kind: 'package', name })),
+      ...[SERVICE, 'ssh.service', 'sshd.service', 'no-such-omnitron.service', 'systemd-tmpfiles-clean.timer', 'dbus.socket'].map((name): ProbeRequest => ({ kind: 'unit', name })),
+    ];
+    const together = await ask(requests);
+    const alone = await Promise.all(requests.map(async (r) => (await ask([r]))[0]));
+    expect(together).toEqual(alone);
+    const breakers: ProbeRequest[] = [{ kind: 'package', name: 'no-such-package-omnitron' }, { kind: 'unit', name: "a b;$(touch /tmp/pwned).service" }];
+    const broken = await ask([...breakers, ...requests]);
+    expect(broken.slice(breakers.length)).toEqual(together);
+    expect(broken[0]).toEqual({ status: 'missing', fields: [] });
+    expect((await node.exec(['test', '-e', '/tmp/pwned'])).code).toBe(1);
   });
 
   it('a unit edited out of band: unit, reload and service (inputs) update; apply restarts once', async () => {
