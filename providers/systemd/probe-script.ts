@@ -60,11 +60,15 @@ finish() { printf '%s\n' "$line"; }
 fail() { start error; put "$1"; finish; }
 missing() { start missing; finish; }
 conflict() { start conflict; put "$1"; finish; }
-# Reads stdin into v as $(cat) would (trailing newlines dropped), without a process.
-slurp() {
+# Reads stdin into v as it is, without a process (but read drops NUL bytes).
+slurp_exact() {
   v=; l=
   while IFS= read -r l; do v="$v$l$NL"; done
   v="$v$l"
+}
+# Reads stdin into v as $(cat) would (trailing newlines dropped), without a process.
+slurp() {
+  slurp_exact
   while :; do case $v in *"$NL") v=${"$"}{v%"$NL"} ;; *) break ;; esac; done
 }
 kind_of() { stat -c %F -- "$1" 2>/dev/null || echo 'dangling symlink'; }
@@ -83,10 +87,16 @@ probe_file() {
   set -- $st
   # A file sent whole is hashed by the reader, from the very bytes sent (the hash field stays empty).
   if [ "$want" = =1 ] && [ "$4" -le "$MAX_CONTENT" ]; then
+    size=$4; start ok; putsafe "$1"; putsafe "$2"; putsafe "$3"; putsafe "$4"; putsafe ''
+    # Short text is read by builtins; the size stat gave shows the read was exact.
+    if [ "$size" -le "$MAX_ESCAPED" ] && { slurp_exact; } 2>/dev/null <"$p" && [ "${"$"}{#v}" = "$size" ]; then
+      case $v in *[!\ -~$TAB$NL]*) ;; *) put "$v"; finish; return ;; esac
+    fi
     body=$(base64 -w0 < "$p" 2>&1) || { fail "$body"; return; }
-    start ok; putsafe "$1"; putsafe "$2"; putsafe "$3"; putsafe "$4"; putsafe ''; putraw "$body"; finish
+    putraw "$body"; finish
     return
   fi
+  [ -n "$sum" ] || batched sum
   if [ -z "$sum" ]; then sum=$(sha256sum < "$p" 2>&1) || { fail "$sum"; return; }; fi
   start ok; putsafe "$1"; putsafe "$2"; putsafe "$3"; putsafe "$4"; putsafe "${"$"}{sum%% *}"
   finish
@@ -269,8 +279,9 @@ batch_units() {
   for i in $ids; do eval "b_unit_$i=\$u_block_$i"; done
 }
 
-# One sha256sum for every unit's fragment file; each line must be the hash and that very path (a path
-# sha256sum escapes is not), else each unit hashes its own.
+# One sha256sum for every file hashed here (not sent whole, no valid recorded hash) and every unit's
+# fragment file; each line must be the hash and that very path (a path sha256sum escapes is not), else
+# each request hashes its own.
 batch_sums() {
   [ -n "$ids" ] || return 0
   out=$(sha256sum -- "$@" 2>/dev/null) || return 0
@@ -288,8 +299,8 @@ batch_sums() {
 }
 
 # Pass 1: every request, kept; one process for each kind of read there is: stat (files, directories),
-# readlink (releases' current links), dpkg-query, systemctl show, sha256sum (unit files). Each
-# process costs a busy node a wait for a CPU.
+# readlink (releases' current links), dpkg-query, systemctl show, sha256sum (files and unit files).
+# Each process costs a busy node a wait for a CPU.
 n=0
 while IFS=$TAB read -r id kind a b; do
   eval "q_id_$n=\$id; q_kind_$n=\$kind; q_a_$n=\$a; q_b_$n=\${b-}"
@@ -298,12 +309,14 @@ done
 for pass in st cur pkg unit sum; do
   set --; ids=; i=0
   while [ "$i" -lt "$n" ]; do
-    eval "kind=\$q_kind_$i; a=\$q_a_$i"
+    eval "kind=\$q_kind_$i; a=\$q_a_$i; b=\$q_b_$i"
     case $pass.$kind in
       st.file) arg "$a"; if [ -f "$v" ]; then set -- "$@" "$v"; ids="$ids $i"; fi ;;
       st.dir) arg "$a"; if [ -d "$v" ]; then set -- "$@" "$v"; ids="$ids $i"; fi ;;
       cur.release) arg "$a"; if [ -d "$v" ] && [ -L "$v/current" ]; then set -- "$@" "$v/current"; ids="$ids $i"; fi ;;
       pkg.package | unit.unit) arg "$a"; set -- "$@" "$v"; ids="$ids $i" ;;
+      sum.file) batched st; size=${"$"}{st#* * * }; size=${"$"}{size%% *}
+        if [ -n "$st" ] && { [ "$b" = =0 ] || { [ "$b" = =1 ] && [ "$size" -gt "$MAX_CONTENT" ]; }; }; then arg "$a"; set -- "$@" "$v"; ids="$ids $i"; fi ;;
       sum.unit) batched unit; fragment_of "$unit"; if [ -n "$frag" ] && [ -f "$frag" ]; then set -- "$@" "$frag"; ids="$ids $i"; fi ;;
     esac
     i=$((i + 1))

@@ -187,7 +187,7 @@ const HAS_DPKG = spawnSync('dpkg-query', ['--version']).status === 0;
 const UNIT_PROPS = 'LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload,NRestarts,ExecMainCode,ExecMainStatus,FragmentPath';
 const pkg = (name: string): ProbeRequest => ({ kind: 'package', name });
 const unit = (name: string): ProbeRequest => ({ kind: 'unit', name });
-const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 // The same script, with the tools it starts logged (test/support/systemd/local-probe.ts; systemctl is a fake there).
 describe('the probe script starts one process per kind of read, and answers alike when a batch does not line up', () => {
@@ -266,6 +266,25 @@ describe('the probe script starts one process per kind of read, and answers alik
   it('starts nothing for kinds it is not asked about', () => {
     const run = probe.run([{ kind: 'dir', path: dir }]);
     expect(run.commands).toEqual([`stat -L -c %a %U %G %s %Y -- ${dir}`]);
+  });
+
+  it('reads short text files by builtins and hashes every file it does not send in one sha256sum; other files as before', () => {
+    const files: Record<string, string | Buffer> = {
+      unit: '[Service]\n\tExecStart=/bin/a\\ b\n\n', bare: 'no newline at the end', empty: '', nul: Buffer.from('a\0b\n'), utf8: 'café\n', cr: 'a\r\n',
+      long: 'x'.repeat(5_000), secret: 'TOKEN=1\n', secret2: 'TOKEN=2\n', big: 'y'.repeat(70_000),
+    };
+    for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, `file-${name}`), content);
+    const hashedOnly = new Set(['secret', 'secret2', 'big']);
+    const requests = Object.keys(files).map((name): ProbeRequest => ({ kind: 'file', path: path.join(dir, `file-${name}`), content: !hashedOnly.has(name) }));
+    const run = probe.run(requests);
+    const facts = run.answers.map(fileFact);
+    Object.entries(files).forEach(([name, content], i) => {
+      const bytes = Buffer.from(content);
+      expect(facts[i]).toMatchObject({ state: 'present', size: bytes.length, sha256: sha(bytes) });
+      if (!hashedOnly.has(name)) expect(run.answers[i].fields[5]).toEqual(bytes);
+    });
+    expect(started(run.commands, 'base64')).toHaveLength(['nul', 'utf8', 'cr', 'long'].length);
+    expect(started(run.commands, 'sha256sum')).toEqual([`sha256sum -- ${['secret', 'secret2', 'big'].map((n) => path.join(dir, `file-${n}`)).join(' ')}`]);
   });
 
   it('sends printable text with tabs and line breaks by builtins, other bytes and long text as base64', () => {
