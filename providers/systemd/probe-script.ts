@@ -21,7 +21,7 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 MAX_CONTENT=65536
 MAX_ESCAPED=4096
 UNIT_PROPS=LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload,NRestarts,ExecMainCode,ExecMainStatus,FragmentPath
-TAB=$(printf '\t')
+TAB='${'\t'}'
 NL='
 '
 old_ifs=$IFS
