@@ -29,6 +29,7 @@ old_ifs=$IFS
 arg() {
   case $1 in
     =*) v=${"$"}{1#=} ;;
+    '') v= ;;
     *) v=$(printf '%s' "$1" | base64 -d; printf x); v=${"$"}{v%x} ;;
   esac
 }

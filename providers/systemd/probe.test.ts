@@ -260,6 +260,7 @@ describe('the probe script starts one process per kind of read, and answers alik
     expect(started(run.commands, 'mktemp')).toEqual(['mktemp -d']);
     expect(started(run.commands, 'rm')).toHaveLength(1);
     expect(started(run.commands, 'cat')).toEqual([]);
+    expect(started(run.commands, 'base64')).toEqual([]);
     if (IS_ROOT) expect(started(run.commands, 'getent')).toEqual(['getent passwd -- nobody', 'getent passwd -- no-such-user-omnitron']);
   });
 
