@@ -187,11 +187,14 @@ passwd_entry() {
   ent=$nobody_ent; [ -n "$ent" ]
 }
 
-# Once per run, at its first validateCommand: who the probe runs as, whether setpriv is there, and a
-# private (0700) directory for the commands' stderr, one file each, removed when the probe ends.
+# Once per run, at its first validateCommand: who the probe runs as (its effective uid, from /proc
+# without a process where there is one), whether setpriv is there, and a private (0700) directory for
+# the commands' stderr, one file each, removed when the probe ends.
 command_setup() {
   [ -z "${"$"}{self_uid-}" ] || return 0
-  self_uid=$(id -u); self_user=
+  { while read -r key real eff rest; do [ "$key" != Uid: ] || { self_uid=$eff; break; }; done; } 2>/dev/null </proc/self/status
+  [ -n "${"$"}{self_uid-}" ] || self_uid=$(id -u)
+  self_user=
   [ "$self_uid" = 0 ] || self_user=$(id -un 2>/dev/null) || self_user=$self_uid
   has_setpriv=; if command -v setpriv >/dev/null 2>&1; then has_setpriv=1; fi
   errdir=$(mktemp -d) || errdir=

@@ -256,7 +256,7 @@ describe('the probe script starts one process per kind of read, and answers alik
     expect(run.answers.map(commandFact)).toEqual([
       { code: 0, stdout: 'a', stderr: 'b', user: UNPRIVILEGED }, { code: 2, stdout: 'x\ty', stderr: 'back\\slash', user: UNPRIVILEGED },
     ]);
-    expect(started(run.commands, 'id')).toEqual(IS_ROOT ? ['id -u'] : ['id -u', 'id -un']);
+    expect(started(run.commands, 'id')).toEqual(IS_ROOT ? [] : ['id -un']);
     expect(started(run.commands, 'mktemp')).toEqual(['mktemp -d']);
     expect(started(run.commands, 'rm')).toHaveLength(1);
     expect(started(run.commands, 'cat')).toEqual([]);
