@@ -1,12 +1,12 @@
 /**
  * The probe's batched reads (a shell fragment of PROBE_SCRIPT): pass 1 runs one process for each kind
- * of read there is, stat, readlink, dpkg-query, systemctl show and sha256sum, for every request of that
+ * of read there is, stat, readlink, getent, dpkg-query, systemctl show and sha256sum, for every request of that
  * kind, and stores each request's part of the output as b_NAME_<request index>. A batch is all or
  * nothing: when its output does not line up exactly with its requests, none is stored and each request
  * runs its own command in pass 2, which answers (and words any error) as it always has.
  */
 export const PROBE_BATCHES = String.raw`# The value pass 1 stored for request $i under NAME (stat fields, a link target, a package's status,
-# a unit's properties, a unit file's hash), or empty: then the request runs its own command, which
+# a user's entry, a unit's properties, a file's hash), or empty: then the request runs its own command, which
 # also words any error exactly.
 batched() { eval "$1=\${b_$1_$i-}"; }
 
@@ -20,6 +20,24 @@ batch() {
   count=0; for i in $ids; do count=$((count + 1)); done
   [ "$#" = "$count" ] || return 0
   for i in $ids; do eval "b_${"$"}{name}_$i=\$1"; shift; done
+}
+
+# One getent for every user request: entries in argument order, each naming its user. All or nothing:
+# a missing user (exit 2), an entry that names another (a numeric name finds one by uid).
+batch_users() {
+  [ -n "$ids" ] || return 0
+  out=$(getent passwd -- "$@" 2>&1) || return 0
+  for i in $ids; do eval "u_name_$i=\$1"; shift; done
+  IFS=$NL; set -- $out; IFS=$old_ifs
+  for i in $ids; do
+    [ "$#" -gt 0 ] || return 0
+    eval "name=\$u_name_$i"
+    case $1 in "$name":*) eval "u_ent_$i=\$1" ;; *) return 0 ;; esac
+    shift
+  done
+  [ "$#" = 0 ] || return 0
+  for i in $ids; do eval "b_user_$i=\$u_ent_$i"; done
+  user_ids=$ids
 }
 
 # One dpkg-query for every package request. It prints in its database's order, once per package, so

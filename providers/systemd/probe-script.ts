@@ -115,6 +115,7 @@ probe_dir() {
 }
 
 probe_user() {
+  batched user; if [ -n "$user" ]; then start ok; put "$user"; finish; return; fi
   arg "$1"
   if ent=$(getent passwd -- "$v"); then start ok; put "$ent"; finish
   else rc=$?; if [ "$rc" = 2 ]; then missing; else fail "getent passwd exited with $rc"; fi; fi
@@ -182,8 +183,13 @@ unprivileged_user() {
   return 1
 }
 
-# Sets ent to the passwd entry of $1; nobody's is looked up once per run.
+# Sets ent to the passwd entry of $1: the one pass 1 read for a user request, else looked up (nobody's
+# once per run).
 passwd_entry() {
+  for j in ${"$"}{user_ids-}; do
+    eval "name=\$u_name_$j"
+    if [ "$name" = "$1" ]; then eval "ent=\$b_user_$j"; return 0; fi
+  done
   if [ "$1" != nobody ]; then ent=$(getent passwd -- "$1"); return; fi
   [ -n "${"$"}{nobody_ent+x}" ] || nobody_ent=$(getent passwd -- nobody) || nobody_ent=
   ent=$nobody_ent; [ -n "$ent" ]
@@ -226,14 +232,14 @@ probe_command() {
 
 ${PROBE_BATCHES}
 # Pass 1: every request, kept; one process for each kind of read there is: stat (files, directories),
-# readlink (releases' current links), dpkg-query, systemctl show, sha256sum (files and unit files).
+# readlink (releases' current links), getent, dpkg-query, systemctl show, sha256sum (files and unit files).
 # Each process costs a busy node a wait for a CPU.
 n=0
 while IFS=$TAB read -r id kind a b; do
   eval "q_id_$n=\$id; q_kind_$n=\$kind; q_a_$n=\$a; q_b_$n=\${b-}"
   n=$((n + 1))
 done
-for pass in st cur pkg unit sum; do
+for pass in st cur usr pkg unit sum; do
   set --; ids=; i=0
   while [ "$i" -lt "$n" ]; do
     eval "kind=\$q_kind_$i; a=\$q_a_$i; b=\$q_b_$i"
@@ -241,7 +247,7 @@ for pass in st cur pkg unit sum; do
       st.file) arg "$a"; if [ -f "$v" ]; then set -- "$@" "$v"; ids="$ids $i"; fi ;;
       st.dir) arg "$a"; if [ -d "$v" ]; then set -- "$@" "$v"; ids="$ids $i"; fi ;;
       cur.release) arg "$a"; if [ -d "$v" ] && [ -L "$v/current" ]; then set -- "$@" "$v/current"; ids="$ids $i"; fi ;;
-      pkg.package | unit.unit) arg "$a"; set -- "$@" "$v"; ids="$ids $i" ;;
+      usr.user | pkg.package | unit.unit) arg "$a"; set -- "$@" "$v"; ids="$ids $i" ;;
       sum.file) batched st; size=${"$"}{st#* * * }; size=${"$"}{size%% *}
         if [ -n "$st" ] && { [ "$b" = =0 ] || { [ "$b" = =1 ] && [ "$size" -gt "$MAX_CONTENT" ]; }; }; then arg "$a"; set -- "$@" "$v"; ids="$ids $i"; fi ;;
       sum.unit) batched unit; fragment_of "$unit"; if [ -n "$frag" ] && [ -f "$frag" ]; then set -- "$@" "$frag"; ids="$ids $i"; fi ;;
@@ -251,6 +257,7 @@ for pass in st cur pkg unit sum; do
   case $pass in
     st) batch st stat -L -c '%a %U %G %s %Y' -- "$@" ;;
     cur) batch cur readlink -- "$@" ;;
+    usr) batch_users "$@" ;;
     pkg) batch_packages "$@" ;;
     unit) batch_units "$@" ;;
     sum) batch_sums "$@" ;;

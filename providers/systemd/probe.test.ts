@@ -249,6 +249,21 @@ describe('the probe script starts one process per kind of read, and answers alik
     expect(unitFact(run.answers[0])).toMatchObject({ fragmentPath: odd, fragmentSha256: sha('odd') });
   });
 
+  it('asks getent once for every user, and a command’s user comes from there; a missing user sends each to its own query, with the same answers', () => {
+    const users = ['root', 'daemon', 'bin'].map((name): ProbeRequest => ({ kind: 'user', name }));
+    const check: ProbeRequest = { kind: 'command', command: 'id -un', user: 'daemon' };
+    const batched = probe.run([...users, check]);
+    expect(started(batched.commands, 'getent')).toEqual(['getent passwd -- root daemon bin']);
+    expect(batched.answers.slice(0, 3).map(userFact)).toMatchObject([{ name: 'root', uid: 0 }, { name: 'daemon' }, { name: 'bin' }]);
+    if (IS_ROOT) expect(commandFact(batched.answers[3])).toMatchObject({ code: 0, stdout: 'daemon', user: 'daemon' });
+
+    const fallback = probe.run([users[0], { kind: 'user', name: 'no-such-user-omnitron' }, { kind: 'user', name: '0' }, ...users.slice(1)]);
+    expect(started(fallback.commands, 'getent')).toHaveLength(1 + 5);
+    expect(fallback.answers[1]).toEqual({ status: 'missing', fields: [] });
+    expect(fallback.answers[2]).toEqual(batched.answers[0]);
+    expect([0, 3, 4].map((i) => fallback.answers[i])).toEqual(batched.answers.slice(0, 3));
+  });
+
   it('learns who it runs as, whether setpriv is there and nobody’s account once per run, and reads stderr without a process', () => {
     const run = probe.run([
       { kind: 'command', command: 'echo a; echo b >&2' }, { kind: 'command', command: String.raw`printf 'x\ty\n'; printf '%s\n\n' 'back\slash' >&2; exit 2`, user: 'no-such-user-omnitron' },
