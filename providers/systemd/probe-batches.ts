@@ -1,13 +1,13 @@
 /**
  * The probe's batched reads (a shell fragment of PROBE_SCRIPT): pass 1 runs one process for each kind
- * of read there is, stat, readlink, getent, dpkg-query, systemctl show and sha256sum, for every request of that
- * kind, and stores each request's part of the output as b_NAME_<request index>. A batch is all or
- * nothing: when its output does not line up exactly with its requests, none is stored and each request
- * runs its own command in pass 2, which answers (and words any error) as it always has.
+ * of read there is (stat, readlink, getent, dpkg-query, systemctl show, sha256sum) for every request
+ * of that kind, and stores each request's part of the output as b_NAME_<request index>. A batch is all
+ * or nothing: when its output does not line up exactly with its requests, none is stored and each
+ * request runs its own command in pass 2, which answers (and words any error) as it always has.
  */
-export const PROBE_BATCHES = String.raw`# The value pass 1 stored for request $i under NAME (stat fields, a link target, a package's status,
-# a user's entry, a unit's properties, a file's hash), or empty: then the request runs its own command, which
-# also words any error exactly.
+export const PROBE_BATCHES = String.raw`# The value pass 1 stored for request $i under NAME (stat fields, a link target, a user's entry, a
+# package's status, a unit's properties, a file's hash), or empty: then the request runs its own
+# command, which also words any error exactly.
 batched() { eval "$1=\${b_$1_$i-}"; }
 
 # Batches $# paths through one command ($1, its options) and stores each output line as b_NAME_<i>
