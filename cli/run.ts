@@ -2,6 +2,7 @@
  * The one error boundary. User errors print their diagnostics and exit 1 without a stack trace;
  * anything unexpected says so, asks for a report, and shows the stack only with --verbose.
  */
+import { z } from 'zod';
 import { UserError } from '../planner/diagnostics.js';
 import { ProviderError } from '../planner/resource.js';
 import { buildProgram, createOutput, type Run } from './program.js';
@@ -9,6 +10,9 @@ import { normalizeArgv } from './terraform-flags.js';
 import { renderDiagnostics } from './views/diagnostics-text.js';
 import { profiling, recordedSpans } from '../planner/timing.js';
 import { renderProfile } from './profile-report.js';
+
+// zod compiles a fast path for each schema on first use; a CLI run parses most schemas once, so compiling costs more than it saves.
+z.config({ jitless: true });
 
 const verbose = process.argv.includes('--verbose');
 const loadedMs = performance.now();

@@ -2,7 +2,7 @@
  * A private copy of examples/platform for the benchmark: its own project name and host ports, so it
  * never collides with the demo stack (or another run). Fails loudly if the example changed shape.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 const PORT_FILES = { 15432: 'omnitron.config.ts', 16379: 'omnitron.config.ts', 16380: 'apps/realtime/config/default.json' };
@@ -20,6 +20,9 @@ const PRODUCTION_NODES = "nodes: [node('db', 'database'), node('cache', 'cache')
 /** Copies `source` to `target` without its state, and returns the config path. `nodes` replaces the production stack's node list. */
 export function copyPlatform(source, target, project, ports, nodes) {
   cpSync(source, target, { recursive: true, filter: (p) => !['.omnitron', 'node_modules'].includes(basename(p)) });
+  // The workspace's dependencies (ledger runs unbundled from them) are shared, not copied.
+  if (!existsSync(join(source, 'node_modules'))) throw new Error(`bench: ${source}/node_modules is not installed; run \`npm run build\``);
+  symlinkSync(join(source, 'node_modules'), join(target, 'node_modules'), 'dir');
   const config = join(target, 'omnitron.config.ts');
   rewrite(config, "project: 'platform'", `project: '${project}'`);
   Object.entries(PORT_FILES).forEach(([port, file], i) => rewrite(join(target, file), port, String(ports[i])));

@@ -18,13 +18,15 @@ const RESERVED = new Set(['default', 'await', 'break', 'case', 'catch', 'class',
   'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'yield', 'let', 'static', 'implements',
   'interface', 'package', 'private', 'protected', 'public']);
 
-let registered = false;
+let loading = 0;
+let sourceMapsBefore = false;
 
-export function registerConfigHooks(aliases: readonly string[], aliasUrl: string): void {
-  if (registered) return;
-  registered = true;
-  process.setSourceMapsEnabled(true);
-  registerHooks({
+/**
+ * Runs `load` with the hooks (and source maps, so errors name the config's own lines) on. They are off
+ * again afterwards: every module Node loads while they are on pays for them, the CLI's packages too.
+ */
+export async function withConfigHooks<T>(aliases: readonly string[], aliasUrl: string, load: () => Promise<T>): Promise<T> {
+  const hooks = registerHooks({
     resolve(specifier, context, nextResolve) {
       if (aliases.includes(specifier)) return { url: aliasUrl, shortCircuit: true };
       return resolveUserImport(specifier, context, nextResolve);
@@ -33,6 +35,16 @@ export function registerConfigHooks(aliases: readonly string[], aliasUrl: string
       return loadUserFile(url, context, nextLoad);
     },
   });
+  if (loading++ === 0) {
+    sourceMapsBefore = process.sourceMapsEnabled;
+    process.setSourceMapsEnabled(true);
+  }
+  try {
+    return await load();
+  } finally {
+    hooks.deregister();
+    if (--loading === 0) process.setSourceMapsEnabled(sourceMapsBefore);
+  }
 }
 
 type NextResolve = (specifier: string, context?: Partial<ResolveHookContext>) => ResolveFnOutput;

@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ownModuleUrl } from '../../contract/package-files.js';
 import { UserError, error, type Diagnostic } from '../diagnostics.js';
-import { registerConfigHooks } from './config-module-hooks.js';
+import { withConfigHooks } from './config-module-hooks.js';
 import { forgetTsconfigs } from './config-source-files.js';
 import { ConfigSyntaxError } from './transform-config-source.js';
 
@@ -26,16 +26,16 @@ export function defineModuleUrl(): string {
 /** The config's default export, else its module namespace as a plain object. */
 export async function importConfig(file: string): Promise<unknown> {
   if (!existsSync(file)) throw new UserError(error(`config file ${file} does not exist`, { detail: 'check the path given to -c' }));
-  registerConfigHooks(PACKAGE_SPECIFIERS, defineModuleUrl());
   forgetTsconfigs();
-  let namespace: Record<string, unknown>;
-  try {
-    // A fresh URL each time so a long-lived process (watch, tests) sees edits. Not `?t=`: vite's
-    // module runner strips that one.
-    namespace = await import(`${pathToFileURL(file).href}?omnitron-load=${Date.now()}-${++loads}`);
-  } catch (e) {
-    throw new UserError(loadFailure(file, e instanceof Error ? e : new Error(String(e))));
-  }
+  const namespace = await withConfigHooks(PACKAGE_SPECIFIERS, defineModuleUrl(), async (): Promise<Record<string, unknown>> => {
+    try {
+      // A fresh URL each time so a long-lived process (watch, tests) sees edits. Not `?t=`: vite's
+      // module runner strips that one.
+      return await import(`${pathToFileURL(file).href}?omnitron-load=${Date.now()}-${++loads}`);
+    } catch (e) {
+      throw new UserError(loadFailure(file, e instanceof Error ? e : new Error(String(e))));
+    }
+  });
   const exported = namespace.default !== undefined ? namespace.default : { ...namespace };
   return compiledDefault(exported);
 }
