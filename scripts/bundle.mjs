@@ -30,6 +30,20 @@ await build({
   splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: 'chunk-[hash]',
   external: ['esbuild', '@aws-sdk/*', 'ioredis', 'ink', 'react', 'react/*', 'ssh2', 'pg-native'],
 });
+// dockerode as one file without its BuildKit session (gRPC and protobuf: half of dockerode's load time), which
+// omnitron never opens: providers/docker/client.ts loads this file when the build has it.
+await build({
+  ...common, format: 'cjs', stdin: { contents: "module.exports = require('dockerode');", resolveDir: root, loader: 'js' },
+  outfile: path.join(root, 'dist/bundle/dockerode.cjs'), external: ['ssh2'],
+  plugins: [{
+    name: 'no-buildkit-session',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/session$/ }, (args) => (args.importer.includes(`${path.sep}dockerode${path.sep}lib${path.sep}`) ? { path: 'session', namespace: 'no-buildkit-session' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'no-buildkit-session' }, () => ({ loader: 'js', contents: "module.exports = function () { throw new Error('omnitron does not build images with BuildKit sessions'); };" }));
+    },
+  }],
+});
+
 // The package's bin: `npx omnitron` in a checkout may run it directly, as npm's install would have made it.
 chmodSync(path.join(root, 'dist/cli/main.js'), 0o755);
 
