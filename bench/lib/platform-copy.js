@@ -5,7 +5,7 @@
 import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
-const PORT_FILES = { 15432: 'omnitron.config.ts', 16379: 'omnitron.config.ts', 16380: 'apps/realtime/config/default.json' };
+const PORT_FILES = { 15432: 'omnitron.config.ts', 16379: 'omnitron.config.ts', 16380: 'apps/realtime/config/default.json', 19000: 'omnitron.config.ts', 19001: 'omnitron.config.ts' };
 /** The dev stack's gateway shares the host's network: its port is in the config and in its nginx.conf. */
 const GATEWAY_PORT_TEXT = { 'omnitron.config.ts': 'ports: { http: 8080 }', 'infra/nginx/nginx.conf': 'listen 127.0.0.1:8080;' };
 
