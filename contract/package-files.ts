@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const CODE_ROOT = new URL('../', import.meta.url);
 /** Running TypeScript sources (tests) rather than the build. */
-export const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
 
 /** A module of this build by its source path without extension (`planner/config/define`). */
 export function ownModuleUrl(sourcePath: string): URL {

@@ -15,8 +15,8 @@ import { createGzip } from 'node:zlib';
 import { omnitronCacheDir } from '../cache-dir.js';
 import { UserError } from '../diagnostics.js';
 
-/** `uname -m` → the npm platform suffix of the Node binary packages. */
-const PLATFORMS: Readonly<Record<string, string>> = { x86_64: 'linux-x64', amd64: 'linux-x64', aarch64: 'linux-arm64', arm64: 'linux-arm64' };
+/** Machine type (canonical `uname -m`) → the npm platform suffix of the Node binary packages. */
+const PLATFORMS: Readonly<Record<string, string>> = { x86_64: 'linux-x64', aarch64: 'linux-arm64' };
 const OWN_MACHINE: Readonly<Record<string, string>> = { x64: 'x86_64', arm64: 'aarch64' };
 const MACHINE_ALIASES: Readonly<Record<string, string>> = { amd64: 'x86_64', arm64: 'aarch64' };
 
@@ -46,12 +46,12 @@ export function ownMachine(): string {
 }
 
 export function supportedMachine(machine: string): boolean {
-  return machine in PLATFORMS;
+  return canonicalMachine(machine) in PLATFORMS;
 }
 
 /** The runtime for a node of type `machine` (`uname -m`); this CLI's own binary when it matches. */
 export async function nodeRuntimeFor(machine: string, source: RuntimeSource = {}): Promise<NodeRuntimeArtifact> {
-  const platform = PLATFORMS[machine];
+  const platform = PLATFORMS[canonicalMachine(machine)];
   if (!platform) throw new Error(`no Node 24 build for machine type ${machine}`);
   if (PLATFORMS[ownMachine()] === platform) return nodeRuntimeArtifact();
   return cachedRuntime(platform, machine, source.cacheDir ?? omnitronCacheDir(), (binary) => downloadBinary(platform, process.version, source.registry ?? defaultRegistry(), binary));
