@@ -2,7 +2,7 @@
  * The one error boundary. User errors print their diagnostics and exit 1 without a stack trace;
  * anything unexpected says so, asks for a report, and shows the stack only with --verbose.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError } from '../planner/diagnostics.js';
 import { ProviderError } from '../planner/resource.js';
 import { buildProgram, createOutput, type Run } from './program.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProviderError } from '../planner/resource.js';
 import { parseAttributes } from './parse-attributes.js';
 

@@ -1,5 +1,5 @@
 /** How apply reads a resource's attributes: one zod schema per type, and one wording for a value that does not fit. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ProviderError, type ApplyOp } from '../planner/resource.js';
 
 /**

@@ -30,19 +30,43 @@ await build({
   splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: 'chunk-[hash]',
   external: ['esbuild', '@aws-sdk/*', 'ioredis', 'ink', 'react', 'react/*', 'ssh2', 'pg-native'],
 });
-// dockerode as one file without its BuildKit session (gRPC and protobuf: half of dockerode's load time), which
-// omnitron never opens: providers/docker/client.ts loads this file when the build has it.
+// Packages loaded on demand, each as one file (contract/bundled-dependency.ts loads them): Node reading
+// one file rather than resolving a package's hundreds was most of their load time in a no-op plan.
+// dockerode leaves out its BuildKit session (gRPC and protobuf), which omnitron never opens, and loads
+// ssh2 only for an ssh:// DOCKER_HOST.
 await build({
   ...common, format: 'cjs', stdin: { contents: "module.exports = require('dockerode');", resolveDir: root, loader: 'js' },
   outfile: path.join(root, 'dist/bundle/dockerode.cjs'), external: ['ssh2'],
-  plugins: [{
-    name: 'no-buildkit-session',
-    setup(b) {
-      b.onResolve({ filter: /^\.\/session$/ }, (args) => (args.importer.includes(`${path.sep}dockerode${path.sep}lib${path.sep}`) ? { path: 'session', namespace: 'no-buildkit-session' } : undefined));
-      b.onLoad({ filter: /.*/, namespace: 'no-buildkit-session' }, () => ({ loader: 'js', contents: "module.exports = function () { throw new Error('omnitron does not build images with BuildKit sessions'); };" }));
-    },
-  }],
+  plugins: [
+    replaceModule('no-buildkit-session', /^\.\/session$/, `${path.sep}dockerode${path.sep}lib${path.sep}`,
+      "module.exports = function () { throw new Error('omnitron does not build images with BuildKit sessions'); };"),
+    replaceModule('ssh-on-demand', /^\.\/ssh$/, `${path.sep}docker-modem${path.sep}lib${path.sep}`,
+      "module.exports = function (opt) { return require('docker-modem/lib/ssh.js')(opt); };"),
+  ],
 });
+await build({
+  ...common, format: 'cjs', stdin: { contents: "module.exports = require('ioredis');", resolveDir: root, loader: 'js' },
+  outfile: path.join(root, 'dist/bundle/ioredis.cjs'),
+});
+// Only the S3 commands omnitron sends (providers/s3/sdk.ts), from the SDK's ES modules so the rest is
+// left out, and without the default credential chain (SSO, STS, instance metadata): credentials are always given.
+await build({
+  ...common, entryPoints: [path.join(root, 'providers/s3/sdk.ts')], outfile: path.join(root, 'dist/bundle/s3-sdk.mjs'), banner: requireShim,
+  mainFields: ['module', 'main'],
+  plugins: [replaceModule('explicit-credentials-only', /^@aws-sdk\/credential-provider-node$/, '',
+    "export const defaultProvider = () => async () => { throw new Error('omnitron gives the S3 client its credentials'); };")],
+});
+
+/** An esbuild plugin putting `contents` in place of imports matching `filter` from files whose path contains `importerPart`. */
+function replaceModule(name, filter, importerPart, contents) {
+  return {
+    name,
+    setup(b) {
+      b.onResolve({ filter }, (args) => (args.importer.includes(importerPart) ? { path: name, namespace: name } : undefined));
+      b.onLoad({ filter: /.*/, namespace: name }, () => ({ loader: 'js', contents, resolveDir: root }));
+    },
+  };
+}
 
 // The package's bin: `npx omnitron` in a checkout may run it directly, as npm's install would have made it.
 chmodSync(path.join(root, 'dist/cli/main.js'), 0o755);

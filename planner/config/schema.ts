@@ -5,7 +5,7 @@
  * a custom service, chosen by `preset`), so each error points at the right schema and one bad piece
  * hides nothing else. Cross-references are checked in plain code afterwards.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DURATION_HINT, SIZE_HINT, isDuration, isSize } from './durations.js';
 import { describeValue } from '../../contract/field-path.js';
 

@@ -4,7 +4,7 @@
  * strict mode); everything else is an error. Union failures are narrowed to the branch the input was
  * evidently aiming at, so an object with a bad field does not report "expected true".
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { error, hasErrors, warning, type Diagnostic } from '../diagnostics.js';
 import { listOf, quotedList, suggestion } from './did-you-mean.js';
 import { describeValue, formatPath, valueAt, type PathSegment } from '../../contract/field-path.js';

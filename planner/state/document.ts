@@ -3,7 +3,7 @@
  * and in the StateStore only; backends store the bytes without looking inside.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError, error } from '../diagnostics.js';
 import type { StateRecord } from '../resource.js';
 

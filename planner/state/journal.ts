@@ -3,7 +3,7 @@
  * Records in an entry are sealed exactly as in the document, so the journal holds no secret in clear.
  * The StateStore reads entries back into the document in serial order (state-store.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError, error } from '../diagnostics.js';
 import { type SealedRecord, type StateDocument, recordSchema } from './document.js';
 

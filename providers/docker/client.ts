@@ -3,23 +3,19 @@
  * Connection settings follow docker-modem's defaults: DOCKER_HOST (unix://, tcp://, ssh://),
  * DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, else the local socket.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type Docker from 'dockerode';
-import { builtFile } from '../../contract/package-files.js';
+import { requireBundled } from '../../contract/bundled-dependency.js';
 import { ProviderError } from '../../planner/resource.js';
 
 // dockerode is loaded on first use: plans of remote stacks never need it. The build's own copy
 // (scripts/bundle.mjs) leaves out the BuildKit session omnitron never opens, which is half its load time.
-const load = createRequire(import.meta.url);
-const SLIM_DOCKERODE = builtFile('bundle/dockerode.cjs');
 
 const UNREACHABLE_CODES = new Set([
   'ENOENT', 'ECONNREFUSED', 'EACCES', 'EPERM', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE',
 ]);
 
 export function createDockerClient(): Docker {
-  const Dockerode = load(existsSync(SLIM_DOCKERODE) ? SLIM_DOCKERODE : 'dockerode') as typeof Docker;
+  const Dockerode = requireBundled('bundle/dockerode.cjs', 'dockerode') as typeof Docker;
   return new Dockerode();
 }
 

@@ -3,7 +3,7 @@
  * the key the CLI signs agent control tokens with. Outputs are JWKs as JSON strings so templates can
  * embed them. Any attribute change generates a new pair (replace); update keeps the pair.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultDecision } from '../../planner/diff.js';
 import type { ApplyOp, Applied, Observed, PlanInput, ProviderContext, ResourceType, StateRecord } from '../../planner/resource.js';
 import { generateAgentKeyPair } from '../../contract/agent/control-token.js';

@@ -4,7 +4,7 @@
  * (secret variables are masked through PlanInput.sensitive). A path change replaces the file.
  */
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultDecision } from '../../planner/diff.js';
 import type { Json, Value } from '../../planner/expr.js';
 import { sha256 } from '../../planner/hash.js';

@@ -10,7 +10,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AttributeDiff } from '../../planner/attribute-diff.js';
 import { defaultDecision, diffAttributes, matchesPath } from '../../planner/diff.js';
 import type { Json, Value } from '../../planner/expr.js';

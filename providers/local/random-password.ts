@@ -3,7 +3,7 @@
  * Any attribute change generates a new one (replace); update keeps the value.
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultDecision } from '../../planner/diff.js';
 import type { ApplyOp, Applied, Observed, PlanInput, ProviderContext, ResourceType, StateRecord } from '../../planner/resource.js';
 import { parseAttributes } from '../parse-attributes.js';

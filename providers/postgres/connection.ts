@@ -3,7 +3,7 @@
  * use, and error text that is safe to show (no passwords, no verifiers, no SQL literals).
  */
 import pg from 'pg';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Json } from '../../planner/expr.js';
 import type { Sql } from './sql.js';
 import type { Clients } from '../../planner/resource.js';

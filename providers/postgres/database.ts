@@ -4,7 +4,7 @@
  * create is idempotent: an existing database gets its owner set. delete: DROP DATABASE IF EXISTS …
  * WITH (FORCE), which ends the app's open sessions.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Json } from '../../planner/expr.js';
 import type { ApplyOp, Applied, Observed, PlanInput, ProviderContext, ResourceType } from '../../planner/resource.js';
 import { parseAttributes } from '../parse-attributes.js';

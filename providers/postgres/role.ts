@@ -6,7 +6,7 @@
  * database is never dropped here). update: keep state's password, alter the rest. delete: DROP ROLE
  * IF EXISTS, after the planner has deleted its databases.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Json } from '../../planner/expr.js';
 import type { ApplyOp, Applied, Decision, PlanInput, ProviderContext, ResourceType } from '../../planner/resource.js';
 import { parseAttributes } from '../parse-attributes.js';

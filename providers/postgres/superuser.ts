@@ -4,7 +4,7 @@
  * through an SSH tunnel. The password never leaves this machine in clear: the node receives only a
  * SCRAM verifier, on stdin, never in an argument list.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultDecision } from '../../planner/diff.js';
 import type { Json } from '../../planner/expr.js';
 import type { Applied, ApplyOp, Observed, ProviderContext, ResourceType, StateRecord } from '../../planner/resource.js';

@@ -3,7 +3,8 @@
  * (no retries, no offline queue, 3 s connect timeout) and error text with the password masked.
  */
 import type { Redis } from 'ioredis';
-import { z } from 'zod';
+import { requireBundled } from '../../contract/bundled-dependency.js';
+import * as z from 'zod';
 import type { Json } from '../../planner/expr.js';
 import type { Command } from './commands.js';
 import type { Clients } from '../../planner/resource.js';
@@ -41,7 +42,7 @@ export interface RedisOptions {
 export async function withRedis<T>(clients: Clients | undefined, target: RedisConnection, fn: (session: RedisSession) => Promise<T>, options: RedisOptions = {}): Promise<T> {
   const c = await reach(clients, target);
   // Loaded on first use: plans of stacks without Redis resources never pay for it.
-  const { Redis: RedisClient } = await import('ioredis');
+  const { Redis: RedisClient } = requireBundled('bundle/ioredis.cjs', 'ioredis') as typeof import('ioredis');
   const client = new RedisClient({
     host: c.host, port: c.port, password: c.password || undefined, db: options.db ?? 0, lazyConnect: true, connectTimeout: 3_000,
     commandTimeout: options.commandTimeoutMs ?? 30_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false,

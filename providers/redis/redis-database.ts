@@ -4,7 +4,7 @@
  * another owner marked, or one beyond the server's `databases`). replace/delete: FLUSHDB on the old
  * index, only while it still carries our marker; the plan shows it as a destroy.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultDecision, diffAttributes } from '../../planner/diff.js';
 import type { Value } from '../../planner/expr.js';
 import { configHash } from '../../planner/hash.js';

@@ -4,7 +4,7 @@
  * delete: only while the marker is ours; a bucket holding objects is kept by plan unless
  * `--volumes`, in which case its objects go first.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultDecision, diffAttributes } from '../../planner/diff.js';
 import type { Value } from '../../planner/expr.js';
 import { configHash } from '../../planner/hash.js';

@@ -4,9 +4,10 @@
  * (path-style, few retries) and error text with the secret masked.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Json } from '../../planner/expr.js';
 import type { Clients } from '../../planner/resource.js';
+import { importBundled } from '../../contract/bundled-dependency.js';
 import { reach } from '../ssh/reach.js';
 
 export interface S3Connection { endpoint: string; host: string; port: number; via?: string; region: string; accessKey: string; secretKey: string }
@@ -38,7 +39,7 @@ async function reachEndpoint(clients: Clients | undefined, c: S3Connection): Pro
   return url.origin;
 }
 
-export type S3Sdk = typeof import('@aws-sdk/client-s3');
+export type S3Sdk = typeof import('./sdk.js');
 
 /** A client and the SDK's commands: the SDK is loaded on first use, so stacks without buckets never pay for it. */
 export interface S3 {
@@ -47,7 +48,7 @@ export interface S3 {
 }
 
 export async function withS3<T>(clients: Clients | undefined, c: S3Connection, fn: (s3: S3) => Promise<T>): Promise<T> {
-  const sdk = await import('@aws-sdk/client-s3');
+  const sdk = await importBundled<S3Sdk>('bundle/s3-sdk.mjs', () => import('./sdk.js'));
   const client = new sdk.S3Client({
     endpoint: await reachEndpoint(clients, c), region: c.region, forcePathStyle: true, maxAttempts: 2,
     credentials: { accessKeyId: c.accessKey, secretAccessKey: c.secretKey },

@@ -5,7 +5,7 @@
  * directory already on the node is never uploaded again, so rolling back is a switch only.
  */
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DiffOptions } from '../../planner/diff.js';
 import type { Json } from '../../planner/expr.js';
 import { plannedSteps, ProviderError, type ApplyAction, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext, type StateRecord } from '../../planner/resource.js';

@@ -4,7 +4,7 @@
  * range fails the plan instead of planning an install that could not fix it. Packages are never
  * removed: other software on the node may need them; deleting only makes state forget the package.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import semver from 'semver';
 import type { Value } from '../../planner/expr.js';
 import { ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext } from '../../planner/resource.js';

@@ -4,7 +4,7 @@
  * uploaded compressed and gunzipped on the node. The result is verified before it replaces anything.
  */
 import { stat } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DiffOptions } from '../../planner/diff.js';
 import type { Json, Value } from '../../planner/expr.js';
 import { plannedSteps, ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext } from '../../planner/resource.js';

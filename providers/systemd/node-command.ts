@@ -5,7 +5,7 @@
  * are shell command strings by definition (config writes them so) and run as `sh -c <command>`; the
  * install command runs as root, at apply only.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Json } from '../../planner/expr.js';
 import type { ApplyOp, Applied, Decision, Observed, PlanInput, ProviderContext } from '../../planner/resource.js';
 import { commandFact } from './facts.js';

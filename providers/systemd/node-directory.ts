@@ -2,7 +2,7 @@
  * `node_directory`: a directory with owner, group and mode (`install -d` creates it with its parents,
  * or fixes an existing one). Delete removes it only when empty: what is inside may be data.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DiffOptions } from '../../planner/diff.js';
 import type { Json } from '../../planner/expr.js';
 import type { ApplyOp, Applied, Decision, Observed, PlanInput, ProviderContext } from '../../planner/resource.js';

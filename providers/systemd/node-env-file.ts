@@ -3,7 +3,7 @@
  * 0600. The probe reads the file back (root-only, never shown) so a hand edit is drift named by
  * variable; values built from secrets show only as changed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultDecision } from '../../planner/diff.js';
 import type { Json } from '../../planner/expr.js';
 import { sha256 } from '../../planner/hash.js';

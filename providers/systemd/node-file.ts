@@ -3,7 +3,7 @@
  * SFTP) only when the live sha256 differs; otherwise only owner and mode are fixed. Content listed in
  * PlanInput.sensitive is never read back, and a plan shows only that it changed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { matchesPath } from '../../planner/diff.js';
 import type { Json } from '../../planner/expr.js';
 import { sha256 } from '../../planner/hash.js';

@@ -3,7 +3,7 @@
  * Observed, how apply reaches its node and names the node in every failure.
  */
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Json, Value } from '../../planner/expr.js';
 import { ProviderError, type Applied, type ApplyOp, type Observed, type PlanInput, type ProviderContext, type ResourceType } from '../../planner/resource.js';
 import { shellCommand } from '../ssh/argv.js';

@@ -3,7 +3,7 @@
  * home is not moved); `system` only matters when the account is created, since no tool turns a
  * regular account into a system one. Delete removes the account, never its home.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DiffOptions } from '../../planner/diff.js';
 import type { Json } from '../../planner/expr.js';
 import type { ApplyOp, Applied, Decision, Observed, PlanInput, ProviderContext } from '../../planner/resource.js';

@@ -7,7 +7,7 @@
  * https needs curl.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProviderError, type ProviderContext } from '../../planner/resource.js';
 import type { Transport } from '../../planner/transport.js';
 import { shellCommand } from '../ssh/argv.js';

@@ -4,7 +4,7 @@
  * service's package usually creates its own (redis, postgres), and other software may run as it. For
  * the same reason it is never removed; deleting only makes state forget it, as with packages.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApplyOp, Applied, Decision, Observed, PlanInput, ProviderContext } from '../../planner/resource.js';
 import { ensureSystemUser } from './commands.js';
 import { userFact } from './facts.js';

@@ -5,7 +5,7 @@
  * systemd says it has not loaded the current file (NeedDaemonReload=yes, or a file it never loaded).
  * The planner makes every systemd_service of a node depend on it, and it on every systemd_unit.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AttributeDiff } from '../../planner/attribute-diff.js';
 import { defaultDecision, diffAttributes } from '../../planner/diff.js';
 import type { Json, Value } from '../../planner/expr.js';

@@ -7,7 +7,7 @@
  * and, for a service with a health check, until the check passes (service-health.ts).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Json } from '../../planner/expr.js';
 import { plannedSteps, ProviderError, type ApplyOp, type Applied, type Observed, type ProviderContext } from '../../planner/resource.js';
 import type { Transport } from '../../planner/transport.js';

@@ -3,7 +3,7 @@
  * reload systemd: that is systemd_daemon_reload's job, once per node per apply. Deleting it reloads,
  * because the reload resource is deleted before the units it depends on.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Json, Value } from '../../planner/expr.js';
 import { sha256 } from '../../planner/hash.js';
 import { plannedSteps, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext, type StateRecord } from '../../planner/resource.js';

@@ -6,7 +6,7 @@
  * runs it through the same probe request. Either way it never runs as root: as the service's `user`
  * when that account exists on the node and is not root, else as nobody (probe-script.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { matchesPath } from '../../planner/diff.js';
 import { containsUnknown, type Value } from '../../planner/expr.js';
 import { ProviderError, type ApplyOp, type Applied, type Decision, type Observed, type PlanInput, type ProviderContext } from '../../planner/resource.js';
