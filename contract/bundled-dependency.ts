@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { builtFile } from './package-files.js';
 
 const load = createRequire(import.meta.url);
@@ -14,10 +13,4 @@ const load = createRequire(import.meta.url);
 export function requireBundled(bundled: string, pkg: string): unknown {
   const file = builtFile(bundled);
   return load(existsSync(file) ? file : pkg);
-}
-
-/** An ES module: its one-file build at `dist/<bundled>` when there is one, else `fallback()`. */
-export async function importBundled<T>(bundled: string, fallback: () => Promise<T>): Promise<T> {
-  const file = builtFile(bundled);
-  return existsSync(file) ? (await import(pathToFileURL(file).href)) as T : fallback();
 }

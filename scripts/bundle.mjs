@@ -23,12 +23,12 @@ await build({
 // The CLI as a handful of files (dist/bundle/cli.mjs and its chunks), loaded by dist/cli/main.js: Node
 // resolving and linking ~360 compiled modules one by one cost more than a no-op plan's own work.
 // Commands and views stay lazy (one chunk per dynamic import). Packages are bundled too, except those
-// loaded only on demand (S3 SDK, ioredis, ink and react), esbuild (it runs its own binary) and those
-// that look for native addons beside their own files (ssh2, pg-native).
+// loaded only on demand (ioredis, ink and react), esbuild (it runs its own binary) and those that look
+// for native addons beside their own files (ssh2, pg-native).
 await build({
   ...common, entryPoints: { cli: path.join(root, 'cli/run.ts') }, outdir: path.join(root, 'dist/bundle'), banner: requireShim,
   splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: 'chunk-[hash]',
-  external: ['esbuild', '@aws-sdk/*', 'ioredis', 'ink', 'react', 'react/*', 'ssh2', 'pg-native'],
+  external: ['esbuild', 'ioredis', 'ink', 'react', 'react/*', 'ssh2', 'pg-native'],
 });
 // Packages loaded on demand, each as one file (contract/bundled-dependency.ts loads them): Node reading
 // one file rather than resolving a package's hundreds was most of their load time in a no-op plan.
@@ -48,15 +48,6 @@ await build({
   ...common, format: 'cjs', stdin: { contents: "module.exports = require('ioredis');", resolveDir: root, loader: 'js' },
   outfile: path.join(root, 'dist/bundle/ioredis.cjs'),
 });
-// Only the S3 commands omnitron sends (providers/s3/sdk.ts), from the SDK's ES modules so the rest is
-// left out, and without the default credential chain (SSO, STS, instance metadata): credentials are always given.
-await build({
-  ...common, entryPoints: [path.join(root, 'providers/s3/sdk.ts')], outfile: path.join(root, 'dist/bundle/s3-sdk.mjs'), banner: requireShim,
-  mainFields: ['module', 'main'],
-  plugins: [replaceModule('explicit-credentials-only', /^@aws-sdk\/credential-provider-node$/, '',
-    "export const defaultProvider = () => async () => { throw new Error('omnitron gives the S3 client its credentials'); };")],
-});
-
 /** An esbuild plugin putting `contents` in place of imports matching `filter` from files whose path contains `importerPart`. */
 function replaceModule(name, filter, importerPart, contents) {
   return {

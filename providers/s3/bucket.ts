@@ -10,7 +10,8 @@ import type { Value } from '../../planner/expr.js';
 import { configHash } from '../../planner/hash.js';
 import { ProviderError, type ApplyOp, type Applied, type Decision, type PlanInput, type ProviderContext, type ResourceType } from '../../planner/resource.js';
 import { parseAttributes } from '../parse-attributes.js';
-import { describeS3Error, isNoSuchBucket, isUnreachable, parseS3Connection, withS3, type S3, type S3Connection } from './connection.js';
+import { describeS3Error, isNoSuchBucket, isUnreachable, parseS3Connection, withS3, type S3Connection } from './connection.js';
+import { S3Error, type S3Client } from './s3-client.js';
 import { MARKER_KEY, encodeMarker } from './marker.js';
 import { S3_BUCKET_TYPE } from './targets.js';
 
@@ -43,24 +44,23 @@ function priorName(op: ApplyOp): string | undefined {
   return undefined;
 }
 
-async function createBucket(s3: S3, name: string): Promise<void> {
+async function createBucket(s3: S3Client, name: string): Promise<void> {
   try {
-    await s3.client.send(new s3.sdk.CreateBucketCommand({ Bucket: name }));
+    await s3.createBucket(name);
   } catch (err) {
-    if ((err as { name?: string }).name !== 'BucketAlreadyOwnedByYou') throw err;
+    if (!(err instanceof S3Error && err.code === 'BucketAlreadyOwnedByYou')) throw err;
   }
 }
 
 /** Deletes every object (the marker included), page by page, then the bucket. */
-async function deleteBucket(ctx: ProviderContext, s3: S3, address: string, name: string): Promise<void> {
+async function deleteBucket(ctx: ProviderContext, s3: S3Client, address: string, name: string): Promise<void> {
   for (;;) {
-    const page = await s3.client.send(new s3.sdk.ListObjectsV2Command({ Bucket: name, MaxKeys: 1000 }));
-    const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key! }));
+    const keys = await s3.listKeys(name, 1000);
     if (keys.length === 0) break;
     ctx.emit({ kind: 'progress', address, message: `deleting ${keys.length} object(s) from bucket ${name}` });
-    await s3.client.send(new s3.sdk.DeleteObjectsCommand({ Bucket: name, Delete: { Objects: keys, Quiet: true } }));
+    await s3.deleteKeys(name, keys);
   }
-  await s3.client.send(new s3.sdk.DeleteBucketCommand({ Bucket: name }));
+  await s3.deleteBucket(name);
 }
 
 async function applyS3Bucket(ctx: ProviderContext, op: ApplyOp): Promise<Applied | undefined> {
@@ -76,7 +76,7 @@ async function applyS3Bucket(ctx: ProviderContext, op: ApplyOp): Promise<Applied
       if (!attrs) return;
       if (op.action !== 'update') await createBucket(s3, attrs.name);
       const marker = encodeMarker({ project: ctx.scope.project, stack: ctx.scope.stack, lineage: ctx.scope.lineage, address: op.address, hash: op.hash ?? configHash(attrs) });
-      await s3.client.send(new s3.sdk.PutObjectCommand({ Bucket: attrs.name, Key: MARKER_KEY, Body: marker, ContentType: 'application/json' }));
+      await s3.putText(attrs.name, MARKER_KEY, marker, 'application/json');
     });
   } catch (err) {
     // A bucket lives in its server's data: once the server is gone (container and volume destroyed) nothing is left to delete.

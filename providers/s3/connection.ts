@@ -1,14 +1,13 @@
 /**
  * Reaching an S3 server: the connection value a bucket carries (endpoint, region, credentials, and
  * `via`, the node to tunnel through when the server runs on one), one short-lived client per use
- * (path-style, few retries) and error text with the secret masked.
+ * and error text with the secret masked.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod';
 import type { Json } from '../../planner/expr.js';
 import type { Clients } from '../../planner/resource.js';
-import { importBundled } from '../../contract/bundled-dependency.js';
 import { reach } from '../ssh/reach.js';
+import { S3Client, S3Error } from './s3-client.js';
 
 export interface S3Connection { endpoint: string; host: string; port: number; via?: string; region: string; accessKey: string; secretKey: string }
 
@@ -39,39 +38,26 @@ async function reachEndpoint(clients: Clients | undefined, c: S3Connection): Pro
   return url.origin;
 }
 
-export type S3Sdk = typeof import('./sdk.js');
-
-/** A client and the SDK's commands: the SDK is loaded on first use, so stacks without buckets never pay for it. */
-export interface S3 {
-  client: S3Client;
-  sdk: S3Sdk;
-}
-
-export async function withS3<T>(clients: Clients | undefined, c: S3Connection, fn: (s3: S3) => Promise<T>): Promise<T> {
-  const sdk = await importBundled<S3Sdk>('bundle/s3-sdk.mjs', () => import('./sdk.js'));
-  const client = new sdk.S3Client({
-    endpoint: await reachEndpoint(clients, c), region: c.region, forcePathStyle: true, maxAttempts: 2,
-    credentials: { accessKeyId: c.accessKey, secretAccessKey: c.secretKey },
-  });
+export async function withS3<T>(clients: Clients | undefined, c: S3Connection, fn: (s3: S3Client) => Promise<T>): Promise<T> {
+  const client = new S3Client({ endpoint: await reachEndpoint(clients, c), region: c.region, accessKey: c.accessKey, secretKey: c.secretKey });
   try {
-    return await fn({ client, sdk });
+    return await fn(client);
   } finally {
-    client.destroy();
+    client.close();
   }
 }
 
 /** One line: the S3 error code and message, or the network cause; the secret key never appears. */
 export function describeS3Error(err: unknown, c: Pick<S3Connection, 'secretKey'>): string {
-  const e = err as { name?: string; Code?: string; message?: string; code?: string; cause?: { code?: string } };
-  const code = e.Code ?? e.code ?? e.cause?.code;
+  const e = err as { message?: string; code?: string; cause?: { code?: string } };
+  const code = e.code ?? e.cause?.code;
   const text = [code && code !== e.message ? code : undefined, e.message].filter(Boolean).join(': ') || String(err);
   return c.secretKey ? text.replaceAll(c.secretKey, '***') : text;
 }
 
 /** True for the answers S3 servers give for a bucket that does not exist. */
 export function isNoSuchBucket(err: unknown): boolean {
-  const e = err as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'NoSuchBucket' || e.Code === 'NoSuchBucket' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
+  return err instanceof S3Error && (err.code === 'NoSuchBucket' || err.status === 404);
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT']);

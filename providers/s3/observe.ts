@@ -6,24 +6,23 @@
 import type { Observed, ObservedSet, ObserveRequest, ProviderContext, Scope } from '../../planner/resource.js';
 import { HOLDS_DATA } from '../../planner/plan.js';
 import { observeServers } from '../server-observe.js';
-import { isNoSuchBucket, withS3, type S3 } from './connection.js';
+import { isNoSuchBucket, withS3 } from './connection.js';
+import { S3Error, type S3Client } from './s3-client.js';
 import { MARKER_KEY, ownerOfBucket, parseMarker } from './marker.js';
 import { S3_BUCKET_TYPE, s3Servers, type S3Server, type Target } from './targets.js';
 
 async function readServer(ctx: ProviderContext, server: S3Server): Promise<Observed[]> {
   const { scope } = ctx;
   return withS3(ctx.clients, server.connection, async (s3) => {
-    const listed = await s3.client.send(new s3.sdk.ListBucketsCommand({}));
-    const existing = new Set((listed.Buckets ?? []).map((b) => b.Name));
+    const existing = new Set(await s3.listBuckets());
     const present = server.targets.filter((t): t is Target & { bucket: string } => t.bucket !== undefined && existing.has(t.bucket));
     return Promise.all(present.map((t) => readBucket(s3, t, scope)));
   });
 }
 
-async function readBucket(s3: S3, target: Target & { bucket: string }, scope: Scope): Promise<Observed> {
+async function readBucket(s3: S3Client, target: Target & { bucket: string }, scope: Scope): Promise<Observed> {
   const marker = parseMarker(await readMarker(s3, target.bucket));
-  const listing = await s3.client.send(new s3.sdk.ListObjectsV2Command({ Bucket: target.bucket, MaxKeys: 2 }));
-  const holdsData = (listing.Contents ?? []).some((o) => o.Key !== MARKER_KEY);
+  const holdsData = (await s3.listKeys(target.bucket, 2)).some((key) => key !== MARKER_KEY);
   return {
     address: target.address, type: S3_BUCKET_TYPE, id: target.bucket, attributes: { name: target.bucket },
     ...(marker ? { hash: marker.hash } : {}),
@@ -33,12 +32,11 @@ async function readBucket(s3: S3, target: Target & { bucket: string }, scope: Sc
   };
 }
 
-async function readMarker(s3: S3, bucket: string): Promise<string | undefined> {
+async function readMarker(s3: S3Client, bucket: string): Promise<string | undefined> {
   try {
-    const object = await s3.client.send(new s3.sdk.GetObjectCommand({ Bucket: bucket, Key: MARKER_KEY }));
-    return await object.Body?.transformToString();
+    return await s3.getText(bucket, MARKER_KEY);
   } catch (err) {
-    if ((err as { name?: string }).name === 'NoSuchKey' || isNoSuchBucket(err)) return undefined;
+    if ((err instanceof S3Error && err.code === 'NoSuchKey') || isNoSuchBucket(err)) return undefined;
     throw err;
   }
 }
