@@ -24,6 +24,10 @@ export function observeDocker(ctx: ProviderContext, request: ObserveRequest): Pr
 async function readAll(ctx: ProviderContext, request: ObserveRequest): Promise<ObservedSet> {
   const docker = ctx.clients.docker();
   const filters = scopeFilters(request.scope);
+  // Images carry no labels, so no listing finds them: the ones the config names are read from the start.
+  const images = readImagesByName(docker, request.desired);
+  // Awaited below; until then a failure must not count as unhandled (the awaits still see it).
+  images.catch(() => {});
   const [networks, volumes, containers] = await Promise.all([
     docker.listNetworks({ filters }),
     docker.listVolumes({ filters }).then((r) => r.Volumes ?? []),
@@ -33,34 +37,46 @@ async function readAll(ctx: ProviderContext, request: ObserveRequest): Promise<O
   const found: Observed[] = [
     ...networks.map((n) => owned(observeNetwork(n), n.Labels)),
     ...volumes.map((v) => owned(observeVolume(v), v.Labels)),
-    ...(await readContainers(docker, containers.map((c) => c.Id), request.desired)).map(([o, labels]) => owned(o, labels)),
+    ...(await readContainers(docker, containers.map((c) => c.Id), request.desired, images)).map(([o, labels]) => owned(o, labels)),
   ];
   const objects = keyByAddress(ctx, found.filter((o) => o.address));
   // Images are shared by every stack that names them: nobody owns one.
-  for (const [o, labels] of await readByName(docker, request.desired, objects)) objects.set(o.address, o.type === IMAGE_TYPE ? o : owned(o, labels));
+  for (const { observed } of await images) objects.set(observed.address, observed);
+  for (const [o, labels] of await readByName(docker, request.desired, objects)) objects.set(o.address, owned(o, labels));
   return { objects, unreadable: new Map() };
 }
 
-async function readContainers(docker: Docker, ids: string[], desired: DesiredResource[]): Promise<Array<[Observed, Labels | undefined]>> {
+interface NamedImage { observed: Observed; id: string; config: ImageConfig }
+
+async function readImagesByName(docker: Docker, desired: DesiredResource[]): Promise<NamedImage[]> {
+  const reads = desired.filter((d) => d.type === IMAGE_TYPE).map(async (d): Promise<NamedImage | undefined> => {
+    const name = literalName(d.attributes);
+    const info = name === undefined ? undefined : await ifExists(docker.getImage(name).inspect());
+    return info && { observed: observeImage(d.address, name!, info), id: info.Id, config: info.Config as ImageConfig };
+  });
+  return (await Promise.all(reads)).filter((i): i is NamedImage => i !== undefined);
+}
+
+async function readContainers(docker: Docker, ids: string[], desired: DesiredResource[], named: Promise<NamedImage[]>): Promise<Array<[Observed, Labels | undefined]>> {
   const infos = (await Promise.all(ids.map((id) => ifExists(docker.getContainer(id).inspect())))) as Array<InspectedContainer | undefined>;
   const present = infos.filter((i): i is InspectedContainer => i !== undefined);
-  const images = await readImageDefaults(docker, present.map((i) => i.Image ?? i.Config.Image));
+  const images = await readImageDefaults(docker, present.map((i) => i.Image ?? i.Config.Image), await named);
   const hints = new Map(desired.filter((d) => d.type === CONTAINER_TYPE).map((d) => [d.address, hintsFrom(d.attributes)]));
   return present.map((i) => [observeContainer(i, images.get(i.Image ?? i.Config.Image), hints.get(addressOf(i.Config.Labels) ?? '')), i.Config.Labels ?? undefined]);
 }
 
-/** Image config per image id, inspected once each; a removed image simply has no defaults. */
-async function readImageDefaults(docker: Docker, refs: string[]): Promise<Map<string, ImageDefaults>> {
-  const unique = [...new Set(refs)];
-  const infos = await Promise.all(unique.map((ref) => ifExists(docker.getImage(ref).inspect())));
+/** Image config per image id, inspected once each (or taken from the images read by name); a removed image simply has no defaults. */
+async function readImageDefaults(docker: Docker, refs: string[], named: readonly NamedImage[]): Promise<Map<string, ImageDefaults>> {
   const out = new Map<string, ImageDefaults>();
+  for (const image of named) if (refs.includes(image.id)) out.set(image.id, imageDefaults(image.config));
+  const unique = [...new Set(refs)].filter((ref) => !out.has(ref));
+  const infos = await Promise.all(unique.map((ref) => ifExists(docker.getImage(ref).inspect())));
   unique.forEach((ref, i) => { const info = infos[i]; if (info) out.set(ref, imageDefaults(info.Config as ImageConfig)); });
   return out;
 }
 
 /**
- * Images by the name the config asks for (they carry no labels), and the networks, volumes and
- * containers the config names that exist without this stack's labels: the plan must see them, so that
+ * The networks, volumes and containers the config names that exist without this stack's labels: the plan must see them, so that
  * it refuses someone else's object instead of adopting it (Docker answers a create of an existing
  * volume silently with the existing one).
  */
@@ -68,10 +84,6 @@ async function readByName(docker: Docker, desired: DesiredResource[], known: Map
   const reads = desired.filter((d) => !known.has(d.address)).map(async (d): Promise<[Observed, Labels | undefined] | undefined> => {
     const name = literalName(d.attributes);
     if (name === undefined) return undefined;
-    if (d.type === IMAGE_TYPE) {
-      const info = await ifExists(docker.getImage(name).inspect());
-      return info && [observeImage(d.address, name, info), undefined];
-    }
     if (d.type === NETWORK_TYPE) {
       const info = (await ifExists(docker.getNetwork(name).inspect())) as Docker.NetworkInspectInfo | undefined;
       return info && info.Name === name ? [observeNetwork(info, d.address), info.Labels ?? undefined] : undefined;

@@ -21,8 +21,9 @@ async function readServer(ctx: ProviderContext, server: S3Server): Promise<Obser
 }
 
 async function readBucket(s3: S3Client, target: Target & { bucket: string }, scope: Scope): Promise<Observed> {
-  const marker = parseMarker(await readMarker(s3, target.bucket));
-  const holdsData = (await s3.listKeys(target.bucket, 2)).some((key) => key !== MARKER_KEY);
+  const [markerText, keys] = await Promise.all([readMarker(s3, target.bucket), s3.listKeys(target.bucket, 2)]);
+  const marker = parseMarker(markerText);
+  const holdsData = keys.some((key) => key !== MARKER_KEY);
   return {
     address: target.address, type: S3_BUCKET_TYPE, id: target.bucket, attributes: { name: target.bucket },
     ...(marker ? { hash: marker.hash } : {}),
