@@ -41,7 +41,7 @@ await build({
     replaceModule('no-buildkit-session', /^\.\/session$/, `${path.sep}dockerode${path.sep}lib${path.sep}`,
       "module.exports = function () { throw new Error('omnitron does not build images with BuildKit sessions'); };"),
     replaceModule('ssh-on-demand', /^\.\/ssh$/, `${path.sep}docker-modem${path.sep}lib${path.sep}`,
-      "module.exports = function (opt) { return require('docker-modem/lib/ssh.js')(opt); };"),
+      "module.exports = function (opt) { return require('./ssh.js')(opt); };"),
   ],
 });
 await build({
@@ -53,8 +53,9 @@ function replaceModule(name, filter, importerPart, contents) {
   return {
     name,
     setup(b) {
-      b.onResolve({ filter }, (args) => (args.importer.includes(importerPart) ? { path: name, namespace: name } : undefined));
-      b.onLoad({ filter: /.*/, namespace: name }, () => ({ loader: 'js', contents, resolveDir: root }));
+      // Resolved beside the importing file, so the stand-in's own imports reach that package's files.
+      b.onResolve({ filter }, (args) => (args.importer.includes(importerPart) ? { path: name, namespace: name, pluginData: path.dirname(args.importer) } : undefined));
+      b.onLoad({ filter: /.*/, namespace: name }, (args) => ({ loader: 'js', contents, resolveDir: args.pluginData ?? root }));
     },
   };
 }

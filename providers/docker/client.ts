@@ -7,13 +7,14 @@ import type Docker from 'dockerode';
 import { requireBundled } from '../../contract/bundled-dependency.js';
 import { ProviderError } from '../../planner/resource.js';
 
-// dockerode is loaded on first use: plans of remote stacks never need it. The build's own copy
-// (scripts/bundle.mjs) leaves out the BuildKit session omnitron never opens, which is half its load time.
-
 const UNREACHABLE_CODES = new Set([
   'ENOENT', 'ECONNREFUSED', 'EACCES', 'EPERM', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE',
 ]);
 
+/**
+ * dockerode is loaded on first use: plans of remote stacks never need it. The build's own copy
+ * (scripts/bundle.mjs) leaves out the BuildKit session omnitron never opens, which is half its load time.
+ */
 export function createDockerClient(): Docker {
   const Dockerode = requireBundled('bundle/dockerode.cjs', 'dockerode') as typeof Docker;
   return new Dockerode();

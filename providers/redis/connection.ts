@@ -3,8 +3,8 @@
  * (no retries, no offline queue, 3 s connect timeout) and error text with the password masked.
  */
 import type { Redis } from 'ioredis';
-import { requireBundled } from '../../contract/bundled-dependency.js';
 import * as z from 'zod';
+import { requireBundled } from '../../contract/bundled-dependency.js';
 import type { Json } from '../../planner/expr.js';
 import type { Command } from './commands.js';
 import type { Clients } from '../../planner/resource.js';

@@ -54,11 +54,15 @@ async function createBucket(s3: S3Client, name: string): Promise<void> {
 
 /** Deletes every object (the marker included), page by page, then the bucket. */
 async function deleteBucket(ctx: ProviderContext, s3: S3Client, address: string, name: string): Promise<void> {
+  let previous: string[] = [];
   for (;;) {
     const keys = await s3.listKeys(name, 1000);
     if (keys.length === 0) break;
+    // A server that says it deleted a key it still lists would keep this loop going forever.
+    if (keys.length === previous.length && keys.every((k, i) => k === previous[i])) throw new S3Error('InternalError', `object ${JSON.stringify(keys[0])} is still listed after it was deleted`, 200);
     ctx.emit({ kind: 'progress', address, message: `deleting ${keys.length} object(s) from bucket ${name}` });
     await s3.deleteKeys(name, keys);
+    previous = keys;
   }
   await s3.deleteBucket(name);
 }

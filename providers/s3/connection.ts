@@ -35,7 +35,7 @@ async function reachEndpoint(clients: Clients | undefined, c: S3Connection): Pro
   const url = new URL(c.endpoint);
   url.hostname = local.host;
   url.port = String(local.port);
-  return url.origin;
+  return url.href;
 }
 
 export async function withS3<T>(clients: Clients | undefined, c: S3Connection, fn: (s3: S3Client) => Promise<T>): Promise<T> {

@@ -21,11 +21,14 @@ export class S3Error extends Error {
 }
 
 const LISTS = new Set(['ListAllMyBucketsResult.Buckets.Bucket', 'ListBucketResult.Contents', 'DeleteResult.Error']);
-const xml = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: (_name, path) => LISTS.has(String(path)) });
+// Keys are read exactly as the server wrote them: untrimmed, character references decoded.
+const xml = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: false, htmlEntities: true, isArray: (_name, path) => LISTS.has(String(path)) });
 const xmlOut = new XMLBuilder({});
 const STATUS_NAMES: Readonly<Record<number, string>> = { 400: 'BadRequest', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict' };
 const TIMEOUT_MS = 30_000;
 const RESET = new Set(['ECONNRESET', 'EPIPE']);
+/** A reply that did not come in time from a server that accepted the connection: it may still act, so this is not "unreachable". */
+export const SLOW_REPLY = 'S3_SLOW_REPLY';
 
 interface Reply { status: number; body: string }
 interface Call { method: 'GET' | 'PUT' | 'POST' | 'DELETE'; bucket?: string; key?: string; query?: string; body?: string; headers?: Record<string, string> }
@@ -34,7 +37,7 @@ export class S3Client {
   private readonly url: URL;
   private readonly agent: http.Agent;
 
-  constructor(private readonly endpoint: S3Endpoint) {
+  constructor(private readonly endpoint: S3Endpoint, private readonly timeoutMs = TIMEOUT_MS) {
     this.url = new URL(endpoint.endpoint);
     this.agent = new (this.url.protocol === 'https:' ? https : http).Agent({ keepAlive: true });
   }
@@ -85,6 +88,13 @@ export class S3Client {
     return body.trim() === '' ? {} : xml.parse(body);
   }
 
+  /** The request path, each part encoded as Signature V4 encodes it, so the server sees what was signed. */
+  private pathOf(call: Call): string {
+    const parts = [call.bucket, ...(call.key !== undefined ? call.key.split('/') : [])].filter((p): p is string => p !== undefined);
+    const path = `${this.url.pathname.replace(/\/$/, '')}/${parts.map(encodeRfc3986).join('/')}`;
+    return call.query ? `${path}?${call.query}` : path;
+  }
+
   private async call(call: Call): Promise<Reply> {
     try {
       return checked(await this.send(call));
@@ -95,7 +105,7 @@ export class S3Client {
   }
 
   private send(call: Call): Promise<Reply> {
-    const path = `${this.url.pathname.replace(/\/$/, '')}/${call.bucket ? encodeURIComponent(call.bucket) : ''}${call.key !== undefined ? `/${call.key.split('/').map(encodeURIComponent).join('/')}` : ''}${call.query ? `?${call.query}` : ''}`;
+    const path = this.pathOf(call);
     const signed = aws4.sign({
       host: this.url.hostname, ...(this.url.port ? { port: Number(this.url.port) } : {}), path, method: call.method,
       service: 's3', region: this.endpoint.region, headers: { ...call.headers }, ...(call.body !== undefined ? { body: call.body } : {}),
@@ -103,15 +113,20 @@ export class S3Client {
     const transport = this.url.protocol === 'https:' ? https : http;
     return new Promise<Reply>((resolve, reject) => {
       const req = transport.request({
-        protocol: this.url.protocol, hostname: this.url.hostname, port: this.url.port || undefined, path, method: call.method,
-        headers: signed.headers as http.OutgoingHttpHeaders, agent: this.agent, timeout: TIMEOUT_MS,
+        // An IPv6 endpoint's host is bracketed in the URL (and the signed Host header), bare for the socket.
+        protocol: this.url.protocol, hostname: this.url.hostname.replace(/^\[(.*)\]$/, '$1'), port: this.url.port || undefined, path, method: call.method,
+        headers: signed.headers as http.OutgoingHttpHeaders, agent: this.agent, timeout: this.timeoutMs,
       }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', reject);
       });
-      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer from ${this.url.host} within ${TIMEOUT_MS / 1000}s`), { code: 'ETIMEDOUT' })));
+      req.on('timeout', () => {
+        const connected = req.socket !== null && !req.socket.connecting;
+        const what = connected ? `no reply from ${this.url.host} within ${this.timeoutMs / 1000}s` : `could not connect to ${this.url.host} within ${this.timeoutMs / 1000}s`;
+        req.destroy(Object.assign(new Error(what), { code: connected ? SLOW_REPLY : 'ETIMEDOUT' }));
+      });
       req.on('error', reject);
       req.end(call.body);
     });
@@ -122,12 +137,25 @@ function checked(reply: Reply): Reply {
   if (reply.status < 300) return reply;
   let code = STATUS_NAMES[reply.status] ?? `HTTP${reply.status}`;
   let message = `the server answered ${reply.status}`;
-  if (reply.body.trim().startsWith('<')) {
-    const e = (xml.parse(reply.body) as { Error?: { Code?: string; Message?: string } }).Error;
-    if (e?.Code) code = e.Code;
-    if (e?.Message) message = e.Message;
-  }
+  const e = errorDocument(reply.body);
+  if (e?.Code) code = e.Code;
+  if (e?.Message) message = e.Message;
   throw new S3Error(code, message, reply.status);
+}
+
+/** The <Error> of a reply body; a body that is not one leaves the status to speak. */
+function errorDocument(body: string): { Code?: string; Message?: string } | undefined {
+  if (!body.trim().startsWith('<')) return undefined;
+  try {
+    return (xml.parse(body) as { Error?: { Code?: string; Message?: string } }).Error;
+  } catch {
+    return undefined;
+  }
+}
+
+/** encodeURIComponent, plus the characters it leaves that Signature V4 encodes. */
+function encodeRfc3986(part: string): string {
+  return encodeURIComponent(part).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 function retryable(err: unknown): boolean {
