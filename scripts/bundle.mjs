@@ -29,6 +29,7 @@ await build({
   ...common, entryPoints: { cli: path.join(root, 'cli/run.ts') }, outdir: path.join(root, 'dist/bundle'), banner: requireShim,
   splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: 'chunk-[hash]',
   external: ['esbuild', 'ioredis', 'ink', 'react', 'react/*', 'ssh2', 'pg-native'],
+  plugins: [builtinsWithoutFacades()],
 });
 // Packages loaded on demand, each as one file (contract/bundled-dependency.ts loads them): Node reading
 // one file rather than resolving a package's hundreds was most of their load time in a no-op plan.
@@ -48,6 +49,21 @@ await build({
   ...common, format: 'cjs', stdin: { contents: "module.exports = require('ioredis');", resolveDir: root, loader: 'js' },
   outfile: path.join(root, 'dist/bundle/ioredis.cjs'),
 });
+/**
+ * Node's built-in modules as the plain objects `process.getBuiltinModule` returns. An ES import of one
+ * makes Node build a module facade that reads every export, and reading node:http's WebSocket loads
+ * undici: that facade alone cost a no-op plan ~45 ms. Properties are still read only where used.
+ */
+function builtinsWithoutFacades() {
+  return {
+    name: 'builtins-without-facades',
+    setup(b) {
+      b.onResolve({ filter: /^node:/ }, (args) => (args.kind === 'import-statement' || args.kind === 'dynamic-import' ? { path: args.path, namespace: 'builtin' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ loader: 'js', contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});` }));
+    },
+  };
+}
+
 /** An esbuild plugin putting `contents` in place of imports matching `filter` from files whose path contains `importerPart`. */
 function replaceModule(name, filter, importerPart, contents) {
   return {
