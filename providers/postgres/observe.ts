@@ -1,5 +1,5 @@
 /**
- * One read per postgres server: roles and databases (with their ownership comments) in two queries,
+ * One read per postgres server: roles and databases (with their ownership comments) in one query,
  * plus stored verifiers when state has passwords to check. An unreachable server makes every address
  * on it unreadable, with the cause; the planner then trusts state for them.
  */
@@ -9,9 +9,11 @@ import { databaseRows, mapRows, markPasswordDrift, roleRows, type DatabaseRow, t
 import { pgErrorCode, withPg, type Run } from './connection.js';
 import { DATABASE_TYPE } from './database.js';
 import { PASSWORD_MISMATCH, ROLE_TYPE } from './role.js';
-import { selectDatabases, selectRoles, selectVerifiers } from './sql.js';
+import { selectCatalog, selectVerifiers } from './sql.js';
 import { postgresServers, type PgServer, type Target } from './targets.js';
 import { observeSuperuser, SUPERUSER_TYPE } from './superuser.js';
+
+type CatalogRow = { kind: 'role' | 'database'; name: string; login: boolean | null; owner: string | null; comment: string | null } & Record<string, unknown>;
 
 const namesOf = (targets: Target[], type: string): string[] =>
   targets.filter((t) => t.type === type && t.name !== undefined).map((t) => t.name as string);
@@ -30,8 +32,9 @@ async function readVerifiers(run: Run, targets: Target[]): Promise<VerifierRow[]
 async function readServer(server: PgServer, scope: Scope, clients: Clients): Promise<Observed[]> {
   const { targets } = server;
   return withPg(clients, server.connection, async (run) => {
-    const roles = await run<RoleRow & Record<string, unknown>>(selectRoles(namesOf(targets, ROLE_TYPE)));
-    const databases = await run<DatabaseRow & Record<string, unknown>>(selectDatabases(namesOf(targets, DATABASE_TYPE)));
+    const rows = await run<CatalogRow>(selectCatalog(namesOf(targets, ROLE_TYPE), namesOf(targets, DATABASE_TYPE)));
+    const roles = rows.filter((r): r is CatalogRow & RoleRow => r.kind === 'role');
+    const databases = rows.filter((r): r is CatalogRow & DatabaseRow => r.kind === 'database');
     const observedRoles = mapRows(ROLE_TYPE, roleRows(roles), targets, scope);
     markPasswordDrift(observedRoles, targets, await readVerifiers(run, targets), PASSWORD_MISMATCH);
     return [...observedRoles.values(), ...mapRows(DATABASE_TYPE, databaseRows(databases), targets, scope).values()];

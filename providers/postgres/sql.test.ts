@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   alterDatabaseOwner, alterRole, commentOnDatabase, commentOnRole, createDatabase, createRole, databaseExists,
-  dropDatabase, dropRole, quoteIdent, quoteLiteral, renameRole, roleExists, selectDatabases, selectRoles, selectVerifiers,
+  dropDatabase, dropRole, quoteIdent, quoteLiteral, renameRole, roleExists, selectCatalog, selectVerifiers,
 } from './sql.js';
 
 describe('quoteIdent', () => {
@@ -66,9 +66,8 @@ describe('DDL builders', () => {
   it('keeps user values of queries in bind parameters', () => {
     expect(roleExists("a'b")).toEqual({ text: 'SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1', values: ["a'b"] });
     expect(databaseExists('d')).toEqual({ text: 'SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1', values: ['d'] });
-    expect(selectRoles(['a', 'b"']).values).toEqual([['a', 'b"'], 'omnitron:']);
-    expect(selectDatabases(['d']).values).toEqual([['d'], 'omnitron:']);
+    expect(selectCatalog(['a', 'b"'], ['d']).values).toEqual([['a', 'b"'], ['d'], 'omnitron:']);
     expect(selectVerifiers(['a']).values).toEqual([['a']]);
-    for (const q of [selectRoles(['x']), selectDatabases(['x']), selectVerifiers(['x'])]) expect(q.text).not.toContain('"x"');
+    for (const q of [selectCatalog(['x'], ['x']), selectVerifiers(['x'])]) expect(q.text).not.toContain('"x"');
   });
 });

@@ -79,15 +79,25 @@ export function databaseExists(name: string): Sql {
 export const COMMENT_PREFIX = 'omnitron:';
 
 /** Roles wanted by name or stamped by omnitron, with their comments. */
-export function selectRoles(names: string[]): Sql {
+/**
+ * The roles and databases observe asks about, or stamped by omnitron, in one round trip: `kind` says
+ * which (a role row has `login`, a database row `owner`).
+ */
+export function selectCatalog(roleNames: string[], databaseNames: string[]): Sql {
   return sql(
-    `SELECT r.rolname AS name, r.rolcanlogin AS login,
+    `SELECT 'role' AS kind, r.rolname AS name, r.rolcanlogin AS login, NULL::name AS owner,
        pg_catalog.shobj_description(r.oid, 'pg_authid') AS comment
      FROM pg_catalog.pg_roles r
      WHERE r.rolname = ANY($1::text[])
-        OR starts_with(pg_catalog.shobj_description(r.oid, 'pg_authid'), $2)
-     ORDER BY r.rolname`,
-    [names, COMMENT_PREFIX],
+        OR starts_with(pg_catalog.shobj_description(r.oid, 'pg_authid'), $3)
+     UNION ALL
+     SELECT 'database', d.datname, NULL::boolean, pg_catalog.pg_get_userbyid(d.datdba),
+       pg_catalog.shobj_description(d.oid, 'pg_database')
+     FROM pg_catalog.pg_database d
+     WHERE d.datname = ANY($2::text[])
+        OR starts_with(pg_catalog.shobj_description(d.oid, 'pg_database'), $3)
+     ORDER BY kind, name`,
+    [roleNames, databaseNames, COMMENT_PREFIX],
   );
 }
 
@@ -96,17 +106,5 @@ export function selectVerifiers(names: string[]): Sql {
   return sql(
     'SELECT rolname AS name, rolpassword AS verifier FROM pg_catalog.pg_authid WHERE rolname = ANY($1::text[])',
     [names],
-  );
-}
-
-export function selectDatabases(names: string[]): Sql {
-  return sql(
-    `SELECT d.datname AS name, pg_catalog.pg_get_userbyid(d.datdba) AS owner,
-       pg_catalog.shobj_description(d.oid, 'pg_database') AS comment
-     FROM pg_catalog.pg_database d
-     WHERE d.datname = ANY($1::text[])
-        OR starts_with(pg_catalog.shobj_description(d.oid, 'pg_database'), $2)
-     ORDER BY d.datname`,
-    [names, COMMENT_PREFIX],
   );
 }
