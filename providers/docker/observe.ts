@@ -76,9 +76,9 @@ async function readImageDefaults(docker: Docker, refs: string[], named: readonly
 }
 
 /**
- * The networks, volumes and containers the config names that exist without this stack's labels: the plan must see them, so that
- * it refuses someone else's object instead of adopting it (Docker answers a create of an existing
- * volume silently with the existing one).
+ * The networks, volumes and containers the config names that exist without this stack's labels: the
+ * plan must see them, so that it refuses someone else's object instead of adopting it (Docker answers
+ * a create of an existing volume silently with the existing one).
  */
 async function readByName(docker: Docker, desired: DesiredResource[], known: Map<string, Observed>): Promise<Array<[Observed, Labels | undefined]>> {
   const reads = desired.filter((d) => !known.has(d.address)).map(async (d): Promise<[Observed, Labels | undefined] | undefined> => {

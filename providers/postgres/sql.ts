@@ -78,7 +78,6 @@ export function databaseExists(name: string): Sql {
 
 export const COMMENT_PREFIX = 'omnitron:';
 
-/** Roles wanted by name or stamped by omnitron, with their comments. */
 /**
  * The roles and databases observe asks about, or stamped by omnitron, in one round trip: `kind` says
  * which (a role row has `login`, a database row `owner`).
