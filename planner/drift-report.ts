@@ -19,6 +19,7 @@ import type { AttributeDiff } from './attribute-diff.js';
 import type { Plan } from './change.js';
 import type { PlanRequest } from './plan.js';
 import type { DesiredResource, Observed, PlanInput, RuntimeIssue, StateRecord } from './resource.js';
+import { compareText } from '../contract/compare-text.js';
 
 /** One attribute: `before` is what state recorded; `after` is the live value (outside) or the config's (pending). */
 export interface AttributeDrift {
@@ -92,7 +93,7 @@ export function classifyDrift(req: PlanRequest, plan: Plan, opts: DriftOptions):
     const cfg = !want && c.action === 'noop' ? undefined : pendingChange(ctx, c.reason);
     if (cfg) pending.push(cfg);
   }
-  const unreadable = [...req.unreadable].filter(([a]) => req.prior.has(a) || desired.has(a)).map(([address, why]) => ({ address, why })).sort((a, b) => a.address.localeCompare(b.address));
+  const unreadable = [...req.unreadable].filter(([a]) => req.prior.has(a) || desired.has(a)).map(([address, why]) => ({ address, why })).sort((a, b) => compareText(a.address, b.address));
   return { project: plan.project, stack: plan.stack, stackType: plan.stackType, outside, runtime: plan.runtimeDrift, pending, unreadable, ignored: [] };
 }
 

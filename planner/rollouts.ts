@@ -4,6 +4,7 @@
  */
 import type { Change, Rollout } from './change.js';
 import type { DesiredResource } from './resource.js';
+import { compareText } from '../contract/compare-text.js';
 
 export function plannedRollouts(desired: readonly DesiredResource[], changes: readonly Change[], wait: number): Rollout[] {
   const changing = new Set(changes.filter((c) => c.action === 'create' || c.action === 'update' || c.action === 'replace').map((c) => c.address));
@@ -16,5 +17,5 @@ export function plannedRollouts(desired: readonly DesiredResource[], changes: re
   }
   return [...byApp].map(([app, batches]) => ({ app, batches: batches.filter((b) => b.length > 0), wait }))
     .filter((r) => r.batches.flat().length >= 2)
-    .sort((a, b) => a.app.localeCompare(b.app));
+    .sort((a, b) => compareText(a.app, b.app));
 }

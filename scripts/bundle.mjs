@@ -39,6 +39,7 @@ await build({
   ...common, format: 'cjs', stdin: { contents: "module.exports = require('dockerode');", resolveDir: root, loader: 'js' },
   outfile: path.join(root, 'dist/bundle/dockerode.cjs'), external: ['ssh2'],
   plugins: [
+    lazyBuiltins(['https']),
     replaceModule('no-buildkit-session', /^\.\/session$/, `${path.sep}dockerode${path.sep}lib${path.sep}`,
       "module.exports = function () { throw new Error('omnitron does not build images with BuildKit sessions'); };"),
     replaceModule('ssh-on-demand', /^\.\/ssh$/, `${path.sep}docker-modem${path.sep}lib${path.sep}`,
@@ -47,19 +48,49 @@ await build({
 });
 await build({
   ...common, format: 'cjs', stdin: { contents: "module.exports = require('ioredis');", resolveDir: root, loader: 'js' },
-  outfile: path.join(root, 'dist/bundle/ioredis.cjs'),
+  outfile: path.join(root, 'dist/bundle/ioredis.cjs'), plugins: [lazyBuiltins(['tls'])],
 });
 /**
  * Node's built-in modules as the plain objects `process.getBuiltinModule` returns. An ES import of one
  * makes Node build a module facade that reads every export, and reading node:http's WebSocket loads
- * undici: that facade alone cost a no-op plan ~45 ms. Properties are still read only where used.
+ * undici: that facade alone cost a no-op plan ~45 ms. Each export is a pure read of the module's
+ * property, so esbuild keeps only those imported somewhere, and a getter runs only when it is used.
+ * (As a CommonJS stand-in, each importing file got its own copy of every export: ~5,000 getters.)
  */
 function builtinsWithoutFacades() {
   return {
     name: 'builtins-without-facades',
     setup(b) {
       b.onResolve({ filter: /^node:/ }, (args) => (args.kind === 'import-statement' || args.kind === 'dynamic-import' ? { path: args.path, namespace: 'builtin' } : undefined));
-      b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ loader: 'js', contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});` }));
+      b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ loader: 'js', contents: builtinModuleSource(args.path) }));
+    },
+  };
+}
+
+function builtinModuleSource(specifier) {
+  const names = Object.keys(Object.getOwnPropertyDescriptors(process.getBuiltinModule(specifier)))
+    .filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
+  return [
+    `const m = /* @__PURE__ */ process.getBuiltinModule(${JSON.stringify(specifier)});`,
+    'export default m;',
+    ...names.map((name) => `export const ${name} = /* @__PURE__ */ (() => m.${name})();`),
+  ].join('\n');
+}
+
+/**
+ * Built-in modules a CommonJS package requires at load but uses only for TLS connections (a tls: Docker
+ * host, rediss://), loaded on their first use: node:tls costs ~10 ms that a local plan never needs.
+ */
+function lazyBuiltins(names) {
+  return {
+    name: 'lazy-builtins',
+    setup(b) {
+      const filter = new RegExp(`^(node:)?(${names.join('|')})$`);
+      b.onResolve({ filter }, (args) => (args.kind === 'require-call' ? { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+        loader: 'js',
+        contents: `let loaded; module.exports = new Proxy({}, { get: (_, key) => (loaded ??= process.getBuiltinModule(${JSON.stringify(`node:${args.path}`)}))[key] });`,
+      }));
     },
   };
 }

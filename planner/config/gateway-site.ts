@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { error, type Diagnostic } from '../diagnostics.js';
 import { at, type SourceContext } from './source-context.js';
+import { compareText } from '../../contract/compare-text.js';
 
 export interface GatewaySite {
   /** Absolute. */
@@ -46,7 +47,7 @@ function isDirectory(dir: string): boolean {
 }
 
 function collect(dir: string, prefix: string, files: Record<string, string>): string | undefined {
-  for (const entry of readdirSync(path.join(dir, prefix), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of readdirSync(path.join(dir, prefix), { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name))) {
     if (entry.name.startsWith('.')) continue;
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
     if (entry.isDirectory()) {

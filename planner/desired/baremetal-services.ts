@@ -3,10 +3,10 @@
  * custom services from their `bareMetal` block (a unit the package provides, a config file rendered
  * from `configTemplate`, a data directory, a version check, an install command).
  */
-import { isIP } from 'node:net';
 import { digest, ref, template, type Expr } from '../expr.js';
 import type { HealthCheckSpec, NodeSpec, ResolvedService, StackModel } from '../config/model.js';
 import { packagesOf } from '../config/bare-metal-packages.js';
+import { ipFamily } from '../config/network-values.js';
 import type { BareMetalServiceConfig } from '../config/define.js';
 import type { DesiredResource } from '../resource.js';
 import { addr, nodeAddress } from './addresses.js';
@@ -65,7 +65,7 @@ function pgHba(model: StackModel, clients: string[]): string {
 
 /** An IP address as its one-host prefix (pg_hba.conf would read a bare one's next field as a netmask); a host name as is. */
 function hbaAddress(client: string): string {
-  const family = isIP(client);
+  const family = ipFamily(client);
   return family === 4 ? `${client}/32` : family === 6 ? `${client}/128` : client;
 }
 

@@ -8,6 +8,7 @@ import type { Json } from '../../planner/expr.js';
 import { decodePortNames, isOwnershipLabel, LABEL } from './labels.js';
 import { nanoToCpus } from './units.js';
 import { formatBytes } from '../../planner/config/sizes.js';
+import { compareText } from '../../contract/compare-text.js';
 
 export interface PortAttribute { name: string; container: number; host: number; hostIp: string }
 export interface VolumeAttribute { type: 'volume' | 'bind'; source: string; target: string; readonly: boolean }
@@ -166,7 +167,7 @@ function ports(c: InspectedContainer): PortAttribute[] {
       out.push({ name: names[String(container)] ?? String(container), container, host: Number(b.HostPort || 0), hostIp: b.HostIp || '0.0.0.0' });
     }
   }
-  return out.sort((a, b) => a.name.localeCompare(b.name) || a.container - b.container);
+  return out.sort((a, b) => compareText(a.name, b.name) || a.container - b.container);
 }
 
 function volumes(c: InspectedContainer): VolumeAttribute[] {
@@ -176,7 +177,7 @@ function volumes(c: InspectedContainer): VolumeAttribute[] {
     out.push({ type: m.Type, source: m.Source ?? '', target: m.Target, readonly: m.ReadOnly === true });
   }
   for (const bind of c.HostConfig.Binds ?? []) out.push(parseBind(bind));
-  return out.sort((a, b) => a.target.localeCompare(b.target));
+  return out.sort((a, b) => compareText(a.target, b.target));
 }
 
 /** `src:dst[:opts]` as written by `docker run -v`. */
