@@ -257,11 +257,13 @@ export type SchemaName = keyof Built;
 /** The same schema in both modes: `strict` reports unknown keys, `loose` strips them. */
 export interface SchemaPair<K extends SchemaName> { strict: Built[K]; loose: Built[K] }
 
-const strictSchemas = build(true);
-const looseSchemas = build(false);
+let strictSchemas: Built | undefined;
+let looseSchemas: Built | undefined;
 
+/** Each set is built on first use: the loose one is parsed only after the strict one warned (zod-diagnostics.ts). */
 export function schemaPair<K extends SchemaName>(name: K): SchemaPair<K> {
-  return { strict: strictSchemas[name], loose: looseSchemas[name] };
+  strictSchemas ??= build(true);
+  return { strict: strictSchemas[name], get loose() { return (looseSchemas ??= build(false))[name]; } };
 }
 
 export type RawEcosystem = z.output<Built['ecosystem']>;
