@@ -39,13 +39,20 @@ const HBA_KEYWORDS = ['all', 'samehost', 'samenet'];
 
 const HOST_FORMS = 'a host name (db.example.com), an IPv4 address (10.0.0.5) or an IPv6 address (fd00::5)';
 
-const UNSPECIFIED = new BlockList();
-UNSPECIFIED.addSubnet('0.0.0.0', 8, 'ipv4');
-UNSPECIFIED.addAddress('::', 'ipv6');
-const MANY_HOSTS = new BlockList();
-MANY_HOSTS.addSubnet('224.0.0.0', 4, 'ipv4');
-MANY_HOSTS.addAddress('255.255.255.255', 'ipv4');
-MANY_HOSTS.addSubnet('ff00::', 8, 'ipv6');
+let addressLists: { unspecified: BlockList; manyHosts: BlockList } | undefined;
+
+/** Built on first use: a plain config (host names only) never needs them. */
+function specialAddresses(): { unspecified: BlockList; manyHosts: BlockList } {
+  if (addressLists) return addressLists;
+  const unspecified = new BlockList();
+  unspecified.addSubnet('0.0.0.0', 8, 'ipv4');
+  unspecified.addAddress('::', 'ipv6');
+  const manyHosts = new BlockList();
+  manyHosts.addSubnet('224.0.0.0', 4, 'ipv4');
+  manyHosts.addAddress('255.255.255.255', 'ipv4');
+  manyHosts.addSubnet('ff00::', 8, 'ipv6');
+  return (addressLists = { unspecified, manyHosts });
+}
 
 /** Why an IP address cannot stand for one host the others reach (pg_hba.conf, URLs, SSH); undefined when it can. */
 function notOneHost(value: string): string | undefined {
@@ -53,8 +60,9 @@ function notOneHost(value: string): string | undefined {
   if (family === 0) return undefined;
   if (value.includes('%')) return 'an IPv6 address with a zone (%…) names an interface of one machine, and pg_hba.conf and URLs cannot carry it';
   const type = family === 4 ? 'ipv4' : 'ipv6';
-  if (UNSPECIFIED.check(value, type)) return `${value} is the unspecified address: a server reads it as every interface, a client as this machine`;
-  if (MANY_HOSTS.check(value, type)) return `${value} is a multicast or broadcast address, which reaches many hosts`;
+  const { unspecified, manyHosts } = specialAddresses();
+  if (unspecified.check(value, type)) return `${value} is the unspecified address: a server reads it as every interface, a client as this machine`;
+  if (manyHosts.check(value, type)) return `${value} is a multicast or broadcast address, which reaches many hosts`;
   return undefined;
 }
 

@@ -13,9 +13,17 @@ afterEach(() => {
 describe('docker client', () => {
   it('honours DOCKER_HOST', () => {
     process.env.DOCKER_HOST = 'tcp://127.0.0.1:23750';
-    const modem = createDockerClient().modem as unknown as { host: string; port: string };
+    const modem = createDockerClient().modem as unknown as { host: string; port: string; headers: object };
     expect([modem.host, modem.port]).toEqual(['127.0.0.1', '23750']);
     expect(dockerEndpoint()).toBe('tcp://127.0.0.1:23750');
+    expect(modem.headers).toEqual({});
+  });
+
+  it('names the host by IP only over the unix socket, where the engine never reads it', () => {
+    delete process.env.DOCKER_HOST;
+    const modem = createDockerClient().modem as unknown as { socketPath: unknown; headers: object };
+    expect(modem.socketPath).toBeDefined();
+    expect(modem.headers).toEqual({ host: '127.0.0.1' });
   });
 
   it('explains an unreachable engine', () => {
