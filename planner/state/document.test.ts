@@ -42,6 +42,12 @@ describe('state document', () => {
     expect(() => parseState(encode(doc), where)).toThrow(/state\.json: state is not valid: resources\.x\.y\.dependsOn/);
   });
 
+  it('names a record that lost its attributes', () => {
+    const { attributes: _, ...withoutAttributes } = record;
+    const doc = { ...emptyState('shop', 'dev'), resources: { [record.address]: withoutAttributes } };
+    expect(() => parseState(encode(doc), where)).toThrow(/state is not valid: resources\.docker_container\.api\.attributes: expected a JSON value/);
+  });
+
   it('refuses a record filed under another address', () => {
     const doc = { ...emptyState('shop', 'dev'), resources: { 'x.y': record } };
     expect(() => parseState(encode(doc), where)).toThrow(/resources\["x\.y"\] holds a record for "docker_container\.api"/);
