@@ -33,8 +33,8 @@ await build({
 });
 // Packages loaded on demand, each as one file (contract/bundled-dependency.ts loads them): Node reading
 // one file rather than resolving a package's hundreds was most of their load time in a no-op plan.
-// dockerode leaves out its BuildKit session (gRPC and protobuf), which omnitron never opens, and loads
-// ssh2 only for an ssh:// DOCKER_HOST.
+// dockerode leaves out its BuildKit session and progress reader (gRPC and protobuf), which omnitron
+// never uses, and loads ssh2 only for an ssh:// DOCKER_HOST.
 await build({
   ...common, format: 'cjs', stdin: { contents: "module.exports = require('dockerode');", resolveDir: root, loader: 'js' },
   outfile: path.join(root, 'dist/bundle/dockerode.cjs'), external: ['ssh2'],
@@ -44,6 +44,8 @@ await build({
       "module.exports = function () { throw new Error('omnitron does not build images with BuildKit sessions'); };"),
     replaceModule('ssh-on-demand', /^\.\/ssh$/, `${path.sep}docker-modem${path.sep}lib${path.sep}`,
       "module.exports = function (opt) { return require('./ssh.js')(opt); };"),
+    replaceModule('no-buildkit-progress', /^\.\/buildkit$/, `${path.sep}dockerode${path.sep}lib${path.sep}`,
+      "exports.followProgress = function () { throw new Error('omnitron does not read BuildKit progress'); };"),
   ],
 });
 await build({
