@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import type { Output } from './output.js';
 import type { ApprovalQuestion } from './views/approval-prompt.js';
 
@@ -10,6 +9,8 @@ export async function approve(question: ApprovalQuestion, out: Pick<Output, 'tty
 
 /** Terraform's approval prompt: only the exact word `yes` approves. */
 export async function confirmApply(question: string, input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stderr): Promise<boolean> {
+  // Loaded here: every plan reaches this module, few of them ask.
+  const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input, output, terminal: false });
   try {
     output.write(`${question}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `);

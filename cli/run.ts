@@ -15,7 +15,7 @@ import { renderProfile } from './profile-report.js';
 z.config({ jitless: true });
 
 const verbose = process.argv.includes('--verbose');
-const loadedMs = performance.now();
+const loadedMs = profiling() ? performance.now() : 0;
 
 async function execute(run: Run, color: boolean): Promise<void> {
   const out = createOutput({ color });
