@@ -29,9 +29,10 @@ export async function importConfig(file: string): Promise<unknown> {
   forgetTsconfigs();
   const namespace = await withConfigHooks(PACKAGE_SPECIFIERS, defineModuleUrl(), async (): Promise<Record<string, unknown>> => {
     try {
-      // A fresh URL each time so a long-lived process (watch, tests) sees edits. Not `?t=`: vite's
-      // module runner strips that one.
-      return await import(`${pathToFileURL(file).href}?omnitron-load=${Date.now()}-${++loads}`);
+      // A fresh URL for each load in a process, so a long-lived one (watch, tests) sees edits; the
+      // same URL for the first load of every run, so Node's compile cache finds the config again
+      // rather than writing one more entry each run. Not `?t=`: vite's module runner strips that one.
+      return await import(`${pathToFileURL(file).href}?omnitron-load=${++loads}`);
     } catch (e) {
       throw new UserError(loadFailure(file, e instanceof Error ? e : new Error(String(e))));
     }
