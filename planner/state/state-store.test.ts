@@ -76,6 +76,15 @@ describe('StateStore', () => {
     expect(reopened.get('random_password.a')).toBeUndefined();
   });
 
+  it('opens every sealed record, and with the wrong key names the first record the state holds', async () => {
+    const store = await StateStore.open(backend, key, identity);
+    for (const name of ['c', 'a', 'b']) await store.upsert(record(`random_password.${name}`, `pw-${name}`));
+    const reopened = await StateStore.open(backend, key, identity);
+    expect(reopened.records().map((r) => r.outputs.result)).toEqual(['pw-a', 'pw-b', 'pw-c']);
+    const other = await loadStateKey({ env: { OMNITRON_STATE_KEY: randomBytes(32).toString('hex') } });
+    await expect(StateStore.open(backend, other, identity)).rejects.toThrow(/random_password\.c/);
+  });
+
   it('removing an unknown address writes nothing', async () => {
     const store = await StateStore.open(backend, key, identity);
     await store.remove('nothing.here');

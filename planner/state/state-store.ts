@@ -68,8 +68,13 @@ export class StateStore {
     const loaded = await readDocument(backend);
     if (loaded === null) return new StateStore(backend, key, emptyState(identity.project, identity.stack), new Map(), null);
     checkIdentity(loaded.doc, identity, backend.describe());
-    const plain = new Map<string, StateRecord>();
-    for (const [address, record] of Object.entries(loaded.doc.resources)) plain.set(address, await openRecord(record, key));
+    // Opened together: each decryption waits for Node's crypto threads, and one record after another
+    // those waits added up. The failure reported is the first record's, as when they were opened in turn.
+    const entries = Object.entries(loaded.doc.resources);
+    const opened = await Promise.allSettled(entries.map(([, record]) => openRecord(record, key)));
+    const failed = opened.find((o) => o.status === 'rejected');
+    if (failed) throw failed.reason;
+    const plain = new Map(entries.map(([address], i) => [address, (opened[i] as PromiseFulfilledResult<StateRecord>).value]));
     return new StateStore(backend, key, loaded.doc, plain, loaded.sizes);
   }
 
