@@ -56,8 +56,10 @@ await build({
  * Node's built-in modules as the plain objects `process.getBuiltinModule` returns. An ES import of one
  * makes Node build a module facade that reads every export, and reading node:http's WebSocket loads
  * undici: that facade alone cost a no-op plan ~45 ms. Each export is a pure read of the module's
- * property, so esbuild keeps only those imported somewhere, and a getter runs only when it is used.
- * (As a CommonJS stand-in, each importing file got its own copy of every export: ~5,000 getters.)
+ * property, so esbuild keeps only those imported somewhere. (As a CommonJS stand-in, each importing
+ * file got its own copy of every export: ~5,000 getters.) Getters (net.BlockList, http.WebSocket,
+ * fs.promises) are not exported, as a read when the chunk loads would load what they load: importing
+ * one by name fails the build, and the code reads it from the default export where it is used.
  */
 function builtinsWithoutFacades() {
   return {
@@ -70,8 +72,9 @@ function builtinsWithoutFacades() {
 }
 
 function builtinModuleSource(specifier) {
-  const names = Object.keys(Object.getOwnPropertyDescriptors(process.getBuiltinModule(specifier)))
-    .filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
+  const names = Object.entries(Object.getOwnPropertyDescriptors(process.getBuiltinModule(specifier)))
+    .filter(([name, descriptor]) => 'value' in descriptor && /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default')
+    .map(([name]) => name);
   return [
     `const m = /* @__PURE__ */ process.getBuiltinModule(${JSON.stringify(specifier)});`,
     'export default m;',
@@ -135,23 +138,6 @@ function replaceModule(name, filter, importerPart, contents) {
       b.onLoad({ filter: /.*/, namespace: name }, (args) => ({ loader: 'js', contents, resolveDir: args.pluginData ?? root }));
     },
   };
-}
-
-asciiOnly(path.join(root, 'dist/bundle'));
-
-/**
- * esbuild escapes non-ASCII text in code but keeps some comments as written (an em dash, an arrow).
- * One such character makes Node decode the whole file as UTF-8 into a two-byte string: twice the
- * memory and decode time of the same file in ASCII. Inside a comment, an escape is just text.
- */
-function asciiOnly(dir) {
-  for (const name of readdirSync(dir)) {
-    const file = path.join(dir, name);
-    const text = readFileSync(file, 'utf8');
-    if (!/[^\x00-\x7f]/.test(text)) continue;
-    // \uXXXX (UTF-16 units) reads the same in a comment, string, template, identifier or regex.
-    writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
-  }
 }
 
 // The package's bin: `npx omnitron` in a checkout may run it directly, as npm's install would have made it.

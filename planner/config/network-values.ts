@@ -4,7 +4,7 @@
  * Docker call or a line of pg_hba.conf (a node address once could carry a `host all all 0.0.0.0/0
  * trust` line there).
  */
-import { BlockList, isIP } from 'node:net';
+import net, { isIP } from 'node:net';
 import { error, type Diagnostic } from '../diagnostics.js';
 import { describeValue } from '../../contract/field-path.js';
 import { oddCharacters } from './look-alikes.js';
@@ -39,19 +39,20 @@ const HBA_KEYWORDS = ['all', 'samehost', 'samenet'];
 
 const HOST_FORMS = 'a host name (db.example.com), an IPv4 address (10.0.0.5) or an IPv6 address (fd00::5)';
 
-let addressLists: { unspecified: BlockList; manyHosts: BlockList } | undefined;
+interface SpecialAddresses { unspecified: net.BlockList; manyHosts: net.BlockList }
+let specials: SpecialAddresses | undefined;
 
-/** Built on first use: a plain config (host names only) never needs them. */
-function specialAddresses(): { unspecified: BlockList; manyHosts: BlockList } {
-  if (addressLists) return addressLists;
-  const unspecified = new BlockList();
+/** Built on first use (net.BlockList is read only then too): a plain config of host names never needs them. */
+function specialAddresses(): SpecialAddresses {
+  if (specials) return specials;
+  const unspecified = new net.BlockList();
   unspecified.addSubnet('0.0.0.0', 8, 'ipv4');
   unspecified.addAddress('::', 'ipv6');
-  const manyHosts = new BlockList();
+  const manyHosts = new net.BlockList();
   manyHosts.addSubnet('224.0.0.0', 4, 'ipv4');
   manyHosts.addAddress('255.255.255.255', 'ipv4');
   manyHosts.addSubnet('ff00::', 8, 'ipv6');
-  return (addressLists = { unspecified, manyHosts });
+  return (specials = { unspecified, manyHosts });
 }
 
 /** Why an IP address cannot stand for one host the others reach (pg_hba.conf, URLs, SSH); undefined when it can. */

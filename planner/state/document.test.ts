@@ -45,7 +45,7 @@ describe('state document', () => {
   it('names a record that lost its attributes', () => {
     const { attributes: _, ...withoutAttributes } = record;
     const doc = { ...emptyState('shop', 'dev'), resources: { [record.address]: withoutAttributes } };
-    expect(() => parseState(encode(doc), where)).toThrow(/state is not valid: resources\.docker_container\.api\.attributes: expected a JSON value/);
+    expect(() => parseState(encode(doc), where)).toThrow(/state is not valid: resources\.docker_container\.api\.attributes: required/);
   });
 
   it('refuses a record filed under another address', () => {

@@ -41,7 +41,7 @@ export function emptyState(project: string, stack: string): StateDocument {
 
 // Stored bytes go through JSON.parse, so every value is JSON already: checking that again value by
 // value (z.json()) cost a no-op plan ~20 ms. Only presence is checked.
-const jsonValue = z.custom<Json>((v) => v !== undefined, { error: 'expected a JSON value' });
+const jsonValue = z.custom<Json>((v) => v !== undefined, { error: 'required' });
 
 // Loose, so a field added to StateRecord later is kept rather than silently dropped on the next write.
 export const recordSchema = z.looseObject({

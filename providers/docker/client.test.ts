@@ -19,11 +19,18 @@ describe('docker client', () => {
     expect(modem.headers).toEqual({});
   });
 
-  it('names the host by IP only over the unix socket, where the engine never reads it', () => {
-    delete process.env.DOCKER_HOST;
-    const modem = createDockerClient().modem as unknown as { socketPath: unknown; headers: object };
-    expect(modem.socketPath).toBeDefined();
-    expect(modem.headers).toEqual({ host: '127.0.0.1' });
+  it('names the host by IP only over a unix socket, where the engine never reads it', () => {
+    const modemFor = (dockerHost: string | undefined) => {
+      if (dockerHost === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = dockerHost;
+      return createDockerClient().modem as unknown as { socketPath: unknown; headers: object };
+    };
+    for (const socket of [undefined, 'unix:///run/user/1000/docker.sock']) {
+      const modem = modemFor(socket);
+      expect(modem.socketPath, String(socket)).toBeDefined();
+      expect(modem.headers, String(socket)).toEqual({ host: '127.0.0.1' });
+    }
+    expect(modemFor('npipe:////./pipe/docker_engine').headers).toEqual({});
   });
 
   it('explains an unreachable engine', () => {

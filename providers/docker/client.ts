@@ -15,11 +15,12 @@ const UNREACHABLE_CODES = new Set([
  * dockerode is loaded on first use: plans of remote stacks never need it. The build's own copy
  * (scripts/bundle.mjs) leaves out the BuildKit session omnitron never opens, which is half its load time.
  */
-export function createDockerClient(env: NodeJS.ProcessEnv = process.env): Docker {
+export function createDockerClient(): Docker {
   const Dockerode = requireBundled('bundle/dockerode.cjs', 'dockerode') as typeof Docker;
   // The engine never reads the Host header of a call over its unix socket. An IP address there spares
   // Node's HTTP agent its IPv6 pattern (~7 ms the first time) when it rules the host out as a TLS name.
-  const overSocket = !env.DOCKER_HOST || env.DOCKER_HOST.startsWith('unix://');
+  const host = process.env.DOCKER_HOST;
+  const overSocket = !host || host.startsWith('unix://');
   return new Dockerode(overSocket ? { headers: { host: '127.0.0.1' } } : undefined);
 }
 
