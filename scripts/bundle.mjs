@@ -1,7 +1,7 @@
 // Bundles what ships to nodes as single files: the node agent, and each example app's build output
 // (apps/<app>/dist/{bootstrap,main}.js with its dependencies inlined), like a real app's `dist/`.
 // And the CLI itself into dist/bundle/: see below.
-import { build } from 'esbuild';
+import { build, transformSync } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, readdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -138,6 +138,26 @@ function replaceModule(name, filter, importerPart, contents) {
       b.onLoad({ filter: /.*/, namespace: name }, (args) => ({ loader: 'js', contents, resolveDir: args.pluginData ?? root }));
     },
   };
+}
+
+asciiComments(path.join(root, 'dist/bundle'));
+
+/**
+ * esbuild escapes non-ASCII text in code but keeps comments as written (an em dash, an arrow). One such
+ * character makes Node decode the whole file as UTF-8 into a two-byte string: twice the memory and the
+ * decode time of the same file in ASCII. The escapes must land in comments only, where they are just
+ * text: the build fails unless the file minifies (comments dropped) to the same code before and after.
+ */
+function asciiComments(dir) {
+  const code = (source) => transformSync(source, { loader: 'js', minifyWhitespace: true, charset: 'ascii', legalComments: 'none' }).code;
+  for (const name of readdirSync(dir).filter((n) => /\.[cm]js$/.test(n))) {
+    const file = path.join(dir, name);
+    const text = readFileSync(file, 'utf8');
+    if (!/[^\x00-\x7f]/.test(text)) continue;
+    const ascii = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    if (code(ascii) !== code(text)) throw new Error(`${file}: non-ASCII text outside a comment (a regex or tagged template?); escape it in the source`);
+    writeFileSync(file, ascii);
+  }
 }
 
 // The package's bin: `npx omnitron` in a checkout may run it directly, as npm's install would have made it.
