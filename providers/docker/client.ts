@@ -19,9 +19,7 @@ export function createDockerClient(): Docker {
   const Dockerode = requireBundled('bundle/dockerode.cjs', 'dockerode') as typeof Docker;
   // The engine never reads the Host header of a call over its unix socket. An IP address there spares
   // Node's HTTP agent its IPv6 pattern (~7 ms the first time) when it rules the host out as a TLS name.
-  const host = process.env.DOCKER_HOST;
-  const overSocket = !host || host.startsWith('unix://');
-  return new Dockerode(overSocket ? { headers: { host: '127.0.0.1' } } : undefined);
+  return new Dockerode(dockerEndpoint().startsWith('unix://') ? { headers: { host: '127.0.0.1' } } : undefined);
 }
 
 /** Where the client connects, for messages: the DOCKER_HOST value or the default socket. */
