@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // Checked before anything else loads: on an older Node the CLI's own imports would fail with a stack trace.
-const { currentNodeFacts, nodeMajor, REQUIRED_NODE_MAJOR, tooOldNodeMessage } = await import('./node-version.js');
+const { nodeMajor, REQUIRED_NODE_MAJOR } = await import('./required-node.js');
 if (nodeMajor(process.version) < REQUIRED_NODE_MAJOR) {
+  const { currentNodeFacts, tooOldNodeMessage } = await import('./node-version.js');
   process.stderr.write(`${tooOldNodeMessage(currentNodeFacts())}\n`);
   process.exit(1);
 }
-// Cache compiled bytecode across runs (start-up dominates a no-op plan), then load the CLI: the
-// bundle `npm run build` makes of ./run.js (scripts/bundle.mjs).
-const { enableCompileCache } = await import('node:module');
+// Start-up dominates a no-op plan. Node caches the bytecode of what it loads itself (a user's config,
+// the packages loaded on demand); the CLI, the bundle `npm run build` makes of ./run.js, runs with a
+// cache of its own (bundle-loader.ts says why).
+const [{ enableCompileCache }, { CLI_BUNDLE, codeCacheDir, commandOf, runBundle }] = await Promise.all([import('node:module'), import('./bundle-loader.js')]);
 enableCompileCache?.();
-const bundledCli = '../bundle/cli.mjs';
-await import(bundledCli);
+runBundle(CLI_BUNDLE, { cacheDir: codeCacheDir(), command: commandOf(process.argv.slice(2)) });
 export {};

@@ -1,13 +1,14 @@
 /**
- * What the CLI says when started by a Node older than it needs. Loaded by main.ts before anything
- * else, so it must parse and link on every Node still in use (18, 20, 22): plain imports only.
+ * What the CLI says when started by a Node older than it needs. Loaded by main.ts only then, so it
+ * must parse and link on every Node still in use (18, 20, 22): plain imports only.
  */
 import { existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { PACKAGE_ROOT } from '../contract/package-files.js';
 import { shellCommand } from '../providers/ssh/argv.js';
+import { REQUIRED_NODE_MAJOR } from './required-node.js';
 
-export const REQUIRED_NODE_MAJOR = 24;
+export { nodeMajor, REQUIRED_NODE_MAJOR } from './required-node.js';
 
 export interface NodeFacts {
   version: string;
@@ -18,10 +19,6 @@ export interface NodeFacts {
   packageRoot: string;
   /** The Node 24 `npm ci` installs beside omnitron (its `node` dependency), when present. */
   shippedNode?: string;
-}
-
-export function nodeMajor(version: string): number {
-  return Number(version.replace(/^v/, '').split('.')[0]);
 }
 
 /** One line: the Node needed, the Node found, and a command that works from here. */

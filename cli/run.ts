@@ -46,4 +46,5 @@ function reportError(err: unknown, color: boolean): void {
 
 const program = buildProgram((run, color) => execute(run, color));
 program.exitOverride((err) => { process.exit(err.exitCode); });
-await program.parseAsync(normalizeArgv(process.argv.slice(2)), { from: 'user' });
+// Not awaited at top level: the bundle is a CommonJS script (dist/cli/bundle-loader.ts says why).
+void program.parseAsync(normalizeArgv(process.argv.slice(2)), { from: 'user' });

@@ -2,6 +2,6 @@
 import os from 'node:os';
 import path from 'node:path';
 
-export function omnitronCacheDir(): string {
-  return path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'omnitron');
+export function omnitronCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'omnitron');
 }

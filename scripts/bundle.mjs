@@ -20,15 +20,26 @@ await build({
   define: { __OMNITRON_VERSION__: JSON.stringify(version) },
 });
 
-// The CLI as a handful of files (dist/bundle/cli.mjs and its chunks), loaded by dist/cli/main.js: Node
-// resolving and linking ~360 compiled modules one by one cost more than a no-op plan's own work.
-// Commands and views stay lazy (one chunk per dynamic import). Packages are bundled too, except those
-// loaded only on demand (ioredis, ink and react), esbuild (it runs its own binary) and those that look
-// for native addons beside their own files (ssh2, pg-native).
+// The CLI as one CommonJS file (dist/bundle/cli.cjs), which dist/cli/main.js runs with a code cache taken
+// after a run (cli/bundle-loader.ts): Node resolving and linking ~360 compiled modules one by one cost more
+// than a no-op plan's own work, and only a script's cache can hold the functions a run compiled. Modules
+// stay lazy: esbuild runs each one's top level on its first import. Packages are bundled too, except
+// those loaded only on demand (ioredis), esbuild (it runs its own binary) and those that look for native
+// addons beside their own files (ssh2, pg-native). The views that draw with ink (cli/views/*.tsx) are
+// ES modules apart, under dist/bundle/views/: ink waits at its top level, which CommonJS cannot.
+const inkViews = readdirSync(path.join(root, 'cli/views')).filter((n) => n.endsWith('.tsx') && !n.includes('.test.'));
 await build({
-  ...common, entryPoints: { cli: path.join(root, 'cli/run.ts') }, outdir: path.join(root, 'dist/bundle'), banner: requireShim,
-  splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: 'chunk-[hash]',
-  external: ['esbuild', 'ioredis', 'ink', 'react', 'react/*', 'ssh2', 'pg-native'],
+  ...common, format: 'cjs', entryPoints: [path.join(root, 'cli/run.ts')], outfile: path.join(root, 'dist/bundle/cli.cjs'),
+  // Wrapped as cli/bundle-loader.ts runs it: a function expression taking CommonJS's five arguments.
+  banner: { js: '(function (exports, require, module, __filename, __dirname) { "use strict"; var __omnitronBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  footer: { js: '})' }, define: { 'import.meta.url': '__omnitronBundleUrl' },
+  logOverride: { 'empty-import-meta': 'error' },
+  external: ['esbuild', 'ioredis', 'ssh2', 'pg-native'],
+  plugins: [builtinsWithoutFacades(), inkViewsApart()],
+});
+await build({
+  ...common, entryPoints: inkViews.map((n) => path.join(root, 'cli/views', n)), outdir: path.join(root, 'dist/bundle/views'), banner: requireShim,
+  splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: 'chunk-[hash]', external: ['ink', 'react', 'react/*'],
   plugins: [builtinsWithoutFacades()],
 });
 // Packages loaded on demand, each as one file (contract/bundled-dependency.ts loads them): Node reading
@@ -80,6 +91,25 @@ function builtinModuleSource(specifier) {
     'export default m;',
     ...names.map((name) => `export const ${name} = /* @__PURE__ */ (() => m.${name})();`),
   ].join('\n');
+}
+
+/**
+ * In the CommonJS bundle, `import('./views/x.js')` of an ink view stays an import of dist/bundle/views/x.mjs.
+ * Anything else reaching a view or ink fails the build: it would pull ink into a bundle that cannot hold it.
+ */
+function inkViewsApart() {
+  return {
+    name: 'ink-views-apart',
+    setup(b) {
+      b.onResolve({ filter: /\/views\/[\w-]+\.js$/ }, (args) => {
+        const name = path.basename(args.path, '.js');
+        if (!inkViews.includes(`${name}.tsx`) || path.resolve(args.resolveDir, path.dirname(args.path)) !== path.join(root, 'cli/views')) return undefined;
+        if (args.kind !== 'dynamic-import') return { errors: [{ text: `${args.importer} imports the ink view ${args.path} statically; load it with import(), apart from the CLI bundle` }] };
+        return { path: `./views/${name}.mjs`, external: true };
+      });
+      b.onResolve({ filter: /^(ink|react)(\/.*)?$/ }, (args) => ({ errors: [{ text: `${args.importer} imports ${args.path}; only the views in cli/views/*.tsx may, loaded with import()` }] }));
+    },
+  };
 }
 
 /**
@@ -141,6 +171,7 @@ function replaceModule(name, filter, importerPart, contents) {
 }
 
 asciiComments(path.join(root, 'dist/bundle'));
+asciiComments(path.join(root, 'dist/bundle/views'));
 
 /**
  * esbuild escapes non-ASCII text in code but keeps comments as written (an em dash, an arrow). One such
