@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cacheName, codeCacheDir, commandOf } from './bundle-loader.js';
+import { cacheName, codeCacheDir, commandOf, nodeCompileCacheDir } from './bundle-loader.js';
 
 describe('the CLI bundle loader', () => {
   it('names a run by its command word, whatever follows it', () => {
@@ -21,5 +21,10 @@ describe('the CLI bundle loader', () => {
   it('keeps caches under the user cache directory, and none when Node\'s compile cache is off', () => {
     expect(codeCacheDir({ XDG_CACHE_HOME: '/home/u/.cache' })).toBe('/home/u/.cache/omnitron/code');
     expect(codeCacheDir({ XDG_CACHE_HOME: '/home/u/.cache', NODE_DISABLE_COMPILE_CACHE: '1' })).toBeUndefined();
+  });
+
+  it('keeps Node\'s own compile cache there too, unless NODE_COMPILE_CACHE names another place', () => {
+    expect(nodeCompileCacheDir({ XDG_CACHE_HOME: '/home/u/.cache' })).toBe('/home/u/.cache/omnitron/node-compile-cache');
+    expect(nodeCompileCacheDir({ XDG_CACHE_HOME: '/home/u/.cache', NODE_COMPILE_CACHE: '/var/cache/x' })).toBe('/var/cache/x');
   });
 });

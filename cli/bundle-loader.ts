@@ -19,7 +19,7 @@ import { omnitronCacheDir } from '../planner/cache-dir.js';
 // Taken as plain objects: an ES import of a built-in makes Node build a facade reading every export,
 // and node:crypto's getters load WebCrypto. That cost ~15 ms here, before the CLI itself had loaded.
 const { createHash } = process.getBuiltinModule('node:crypto');
-const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = process.getBuiltinModule('node:fs');
 const { createRequire } = process.getBuiltinModule('node:module');
 const path = process.getBuiltinModule('node:path');
 const { fileURLToPath } = process.getBuiltinModule('node:url');
@@ -40,6 +40,15 @@ export interface BundleRun {
   command: string;
 }
 
+/**
+ * Where Node keeps its own compile cache for what it loads (a user's config, the packages loaded on
+ * demand): NODE_COMPILE_CACHE when set, else beside the code caches rather than in the shared temp
+ * directory Node would pick.
+ */
+export function nodeCompileCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.NODE_COMPILE_CACHE || path.join(omnitronCacheDir(env), 'node-compile-cache');
+}
+
 /** Where the caches go, from the environment: none when Node's compile cache is switched off. */
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   return env.NODE_DISABLE_COMPILE_CACHE === '1' ? undefined : path.join(omnitronCacheDir(env), 'code');
@@ -52,7 +61,7 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
 export function runBundle(file: string, run: BundleRun): void {
   const bytes = readFileSync(file);
   const cacheFile = run.cacheDir === undefined ? undefined : path.join(run.cacheDir, cacheName(run.command, bytes));
-  const cachedData = cacheFile === undefined ? undefined : readIfPresent(cacheFile);
+  const cachedData = cacheFile === undefined ? undefined : readPrivate(cacheFile);
   // The build leaves the bundle pure ASCII (scripts/bundle.mjs), which latin1 decodes as it is, without a UTF-8 pass.
   const script = new vm.Script(bytes.toString('latin1'), { filename: file, cachedData, importModuleDynamically: NODE_IMPORT });
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
@@ -76,12 +85,23 @@ export function cacheName(command: string, bundle: Buffer): string {
   return `${command}-${hash}-${process.version}-${process.arch}.v8cache`;
 }
 
-function readIfPresent(file: string): Buffer | undefined {
+/** A cache's bytes, if it and its directory belong to this user and nobody else may write to them. */
+function readPrivate(file: string): Buffer | undefined {
   try {
-    return readFileSync(file);
+    if (!ownedAndPrivate(statSync(path.dirname(file)))) return undefined;
+    const fd = openSync(file, 'r');
+    try {
+      return ownedAndPrivate(fstatSync(fd)) ? readFileSync(fd) : undefined;
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return undefined;
   }
+}
+
+function ownedAndPrivate(stats: { uid: number; mode: number }): boolean {
+  return (process.geteuid === undefined || stats.uid === process.geteuid()) && (stats.mode & 0o022) === 0;
 }
 
 /** Written whole under another name, then renamed: parallel runs each leave a complete file. Older caches of the command go. */
@@ -89,6 +109,7 @@ function saveCache(file: string, command: string, script: InstanceType<typeof vm
   try {
     const dir = path.dirname(file);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!ownedAndPrivate(statSync(dir))) return;
     const partial = `${file}.${process.pid}.partial`;
     writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
     renameSync(partial, file);

@@ -9,7 +9,7 @@ if (nodeMajor(process.version) < REQUIRED_NODE_MAJOR) {
 // Start-up dominates a no-op plan. Node caches the bytecode of what it loads itself (a user's config,
 // the packages loaded on demand); the CLI, the bundle `npm run build` makes of ./run.js, runs with a
 // cache of its own (bundle-loader.ts says why).
-const [{ enableCompileCache }, { CLI_BUNDLE, codeCacheDir, commandOf, runBundle }] = await Promise.all([import('node:module'), import('./bundle-loader.js')]);
-enableCompileCache?.();
+const [{ enableCompileCache }, { CLI_BUNDLE, codeCacheDir, commandOf, nodeCompileCacheDir, runBundle }] = await Promise.all([import('node:module'), import('./bundle-loader.js')]);
+enableCompileCache?.(nodeCompileCacheDir());
 runBundle(CLI_BUNDLE, { cacheDir: codeCacheDir(), command: commandOf(process.argv.slice(2)) });
 export {};

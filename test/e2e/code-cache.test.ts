@@ -3,7 +3,7 @@
  * run into the user's private cache directory, one per command, used as it is by the next run, never
  * written by a failed run, replaced when V8 rejects it, and never in the way of a run it cannot help.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -80,6 +80,28 @@ describe('the code cache of the CLI bundle', () => {
     expect(r.stdout).toContain('The configuration is valid.');
     expect(cachesIn(home)).toEqual([name]);
     expect(readFileSync(join(dir, name!)).length).toBeGreaterThan(100_000);
+  });
+
+  it('uses no cache that others may write: a shared file is replaced, a shared directory left alone', async () => {
+    requireNode24();
+    const home = join(root, 'shared');
+    const cli = cliIn(home);
+    expect((await cli('validate', '-c', CONFIG)).code).toBe(0);
+    const dir = join(home, 'omnitron', 'code');
+    const file = join(dir, cachesIn(home)[0]!);
+    // A valid cache, which would be used as it is (see the first test) were it private.
+    chmodSync(file, 0o666);
+    const { ino } = statSync(file);
+    const r = await cli('validate', '-c', CONFIG);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(statSync(file).ino).not.toBe(ino);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+
+    chmodSync(dir, 0o777);
+    writeFileSync(file, 'planted by someone else');
+    const shared = await cli('validate', '-c', CONFIG);
+    expect(shared.code, describeRun(shared)).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe('planted by someone else');
   });
 
   it('is neither read nor written with NODE_DISABLE_COMPILE_CACHE=1, and a cache directory it cannot create is no error', async () => {
