@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cacheName, codeCacheDir, commandOf, nodeCompileCacheDir } from './bundle-loader.js';
 
@@ -23,8 +26,20 @@ describe('the CLI bundle loader', () => {
     expect(codeCacheDir({ XDG_CACHE_HOME: '/home/u/.cache', NODE_DISABLE_COMPILE_CACHE: '1' })).toBeUndefined();
   });
 
-  it('keeps Node\'s own compile cache there too, unless NODE_COMPILE_CACHE names another place', () => {
-    expect(nodeCompileCacheDir({ XDG_CACHE_HOME: '/home/u/.cache' })).toBe('/home/u/.cache/omnitron/node-compile-cache');
-    expect(nodeCompileCacheDir({ XDG_CACHE_HOME: '/home/u/.cache', NODE_COMPILE_CACHE: '/var/cache/x' })).toBe('/var/cache/x');
+  it('keeps Node\'s own compile cache in a private directory there too, unless NODE_COMPILE_CACHE names another place', () => {
+    const home = mkdtempSync(join(tmpdir(), 'omnitron-cache-home-'));
+    try {
+      const dir = nodeCompileCacheDir({ XDG_CACHE_HOME: home });
+      expect(dir).toBe(join(home, 'omnitron', 'node-compile-cache'));
+      expect(statSync(dir!).mode & 0o777).toBe(0o700);
+      expect(nodeCompileCacheDir({ XDG_CACHE_HOME: home, NODE_COMPILE_CACHE: '/var/cache/x' })).toBe('/var/cache/x');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('ignores an XDG_CACHE_HOME that is empty or relative, as the XDG spec says', () => {
+    expect(codeCacheDir({ XDG_CACHE_HOME: '' })).toBe(join(homedir(), '.cache', 'omnitron', 'code'));
+    expect(codeCacheDir({ XDG_CACHE_HOME: '.cache' })).toBe(join(homedir(), '.cache', 'omnitron', 'code'));
   });
 });

@@ -2,15 +2,20 @@
  * Runs the CLI's one-file bundle (dist/bundle/cli.cjs, made by scripts/bundle.mjs) with a V8 code cache
  * taken at the end of a successful run, so the cache holds the bytecode of every function that run
  * compiled. Node's own compile cache is taken when a file is compiled, before any of its functions has
- * run: every no-op plan compiled the ~2,400 functions it calls again, ~80 ms of its ~520 ms of CPU.
+ * run: every no-op plan compiled the ~2,400 functions it calls again, ~80 ms of its ~520 ms of CPU. The
+ * bundle is a script rather than an ES module because only a script's cache can be taken after it ran
+ * (so it has no top-level await: cli/run.ts hands its outcome back instead).
  *
  * - One cache per command: each command calls different functions.
- * - Kept under the user's own cache directory, never a shared one: whoever can write a code cache
- *   chooses the code that runs.
+ * - Kept under the user's own cache directory, and used only while it and its directory are the user's
+ *   and nobody else may write to them: whoever can write a code cache chooses the code that runs.
  * - Named by the bundle's content hash and Node's version and architecture. V8 checks only a source's
  *   length, so the hash is what keeps an edited bundle from running another bundle's bytecode. V8 itself
  *   rejects a cache taken under other flags; the next successful run replaces it.
- * - A failed run writes none: a first run that stopped early would leave a cache missing most of the code.
+ * - Each file starts with the sha256 of its cache: V8 checks no checksum, and deserializing damaged
+ *   bytes (a crash mid-write, a bad disk) kills the process, on every run until someone deletes the file.
+ * - Written only after a command that succeeded: `--help` or a run that failed early would leave a cache
+ *   missing most of the code, which would then be used as it is.
  * - Off with NODE_DISABLE_COMPILE_CACHE=1, Node's own switch. Any error reading or writing the cache only
  *   means running without one.
  */
@@ -18,8 +23,8 @@ import { omnitronCacheDir } from '../planner/cache-dir.js';
 
 // Taken as plain objects: an ES import of a built-in makes Node build a facade reading every export,
 // and node:crypto's getters load WebCrypto. That cost ~15 ms here, before the CLI itself had loaded.
-const { createHash } = process.getBuiltinModule('node:crypto');
-const { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { createHash, randomUUID } = process.getBuiltinModule('node:crypto');
+const fs = process.getBuiltinModule('node:fs');
 const { createRequire } = process.getBuiltinModule('node:module');
 const path = process.getBuiltinModule('node:path');
 const { fileURLToPath } = process.getBuiltinModule('node:url');
@@ -29,6 +34,10 @@ const vm = process.getBuiltinModule('node:vm');
 const NODE_IMPORT = vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER;
 /** Exit codes of a run worth caching: success, and a plan with changes under --detailed-exitcode. */
 const SUCCESSFUL_EXIT = new Set([0, 2]);
+const DIGEST_BYTES = 32;
+/** Caches kept per command: two installs (or two Node versions) in turn each keep theirs. */
+const KEPT_PER_COMMAND = 3;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The bundle `npm run build` makes of cli/run.ts. */
 export const CLI_BUNDLE = fileURLToPath(new URL('../bundle/cli.cjs', import.meta.url));
@@ -40,38 +49,57 @@ export interface BundleRun {
   command: string;
 }
 
-/**
- * Where Node keeps its own compile cache for what it loads (a user's config, the packages loaded on
- * demand): NODE_COMPILE_CACHE when set, else beside the code caches rather than in the shared temp
- * directory Node would pick.
- */
-export function nodeCompileCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.NODE_COMPILE_CACHE || path.join(omnitronCacheDir(env), 'node-compile-cache');
+/** What cli/run.ts exports: its command's exit code once it has finished, none when no command ran (`--help`). */
+interface CliExports { finished?: Promise<number | undefined> }
+
+/** Where the caches go, from the environment: none when Node's compile cache is switched off or there is no home to keep them in. */
+export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.NODE_DISABLE_COMPILE_CACHE === '1') return undefined;
+  try {
+    return path.join(omnitronCacheDir(env), 'code');
+  } catch {
+    return undefined;
+  }
 }
 
-/** Where the caches go, from the environment: none when Node's compile cache is switched off. */
-export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return env.NODE_DISABLE_COMPILE_CACHE === '1' ? undefined : path.join(omnitronCacheDir(env), 'code');
+/**
+ * Where Node keeps its own compile cache for what it loads (a user's config, the packages loaded on
+ * demand): NODE_COMPILE_CACHE when set, else a private directory beside the code caches rather than the
+ * shared temp directory Node would pick; none when that directory is not private.
+ */
+export function nodeCompileCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.NODE_COMPILE_CACHE) return env.NODE_COMPILE_CACHE;
+  try {
+    const dir = path.join(omnitronCacheDir(env), 'node-compile-cache');
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return ownedAndPrivate(fs.statSync(dir)) ? dir : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Runs `file`, a CommonJS module the build wrapped in its function expression (`(function (exports,
- * require, module, __filename, __dirname) {…})`), so V8 compiles the file's bytes as they are.
+ * require, module, __filename, __dirname) {…})`), so V8 compiles the file's bytes as they are. Resolves
+ * as its command finishes, with the command's exit code.
  */
-export function runBundle(file: string, run: BundleRun): void {
-  const bytes = readFileSync(file);
+export function runBundle(file: string, run: BundleRun): Promise<number | undefined> {
+  const bytes = fs.readFileSync(file);
   const cacheFile = run.cacheDir === undefined ? undefined : path.join(run.cacheDir, cacheName(run.command, bytes));
-  const cachedData = cacheFile === undefined ? undefined : readPrivate(cacheFile);
+  const cachedData = cacheFile === undefined ? undefined : readCache(cacheFile);
   // The build leaves the bundle pure ASCII (scripts/bundle.mjs), which latin1 decodes as it is, without a UTF-8 pass.
   const script = new vm.Script(bytes.toString('latin1'), { filename: file, cachedData, importModuleDynamically: NODE_IMPORT });
-  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
-    process.once('exit', (code) => {
-      if (SUCCESSFUL_EXIT.has(code)) saveCache(cacheFile, run.command, script);
-    });
-  }
   withoutLoaderWarning();
-  const module = { exports: {} };
+  const module: { exports: CliExports } = { exports: {} };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, path.dirname(file));
+  const finished = module.exports.finished ?? Promise.resolve(undefined);
+  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
+    // Taken at exit, when the run has compiled all it will.
+    finished.then((code) => {
+      if (code !== undefined && SUCCESSFUL_EXIT.has(code)) process.once('exit', () => saveCache(cacheFile, run.command, script));
+    }, () => {});
+  }
+  return finished;
 }
 
 /** The command word of an argv (`plan` in `omnitron plan -c x`), as a file-name-safe cache label. */
@@ -85,15 +113,22 @@ export function cacheName(command: string, bundle: Buffer): string {
   return `${command}-${hash}-${process.version}-${process.arch}.v8cache`;
 }
 
-/** A cache's bytes, if it and its directory belong to this user and nobody else may write to them. */
-function readPrivate(file: string): Buffer | undefined {
+function digest(data: Buffer): Buffer {
+  return createHash('sha256').update(data).digest();
+}
+
+/** A cache's bytes, if the file is whole and it and its directory belong to this user and nobody else may write to them. */
+function readCache(file: string): Buffer | undefined {
   try {
-    if (!ownedAndPrivate(statSync(path.dirname(file)))) return undefined;
-    const fd = openSync(file, 'r');
+    if (!ownedAndPrivate(fs.statSync(path.dirname(file)))) return undefined;
+    const fd = fs.openSync(file, 'r');
     try {
-      return ownedAndPrivate(fstatSync(fd)) ? readFileSync(fd) : undefined;
+      if (!ownedAndPrivate(fs.fstatSync(fd))) return undefined;
+      const bytes = fs.readFileSync(fd);
+      const data = bytes.subarray(DIGEST_BYTES);
+      return bytes.length > DIGEST_BYTES && digest(data).equals(bytes.subarray(0, DIGEST_BYTES)) ? data : undefined;
     } finally {
-      closeSync(fd);
+      fs.closeSync(fd);
     }
   } catch {
     return undefined;
@@ -104,22 +139,41 @@ function ownedAndPrivate(stats: { uid: number; mode: number }): boolean {
   return (process.geteuid === undefined || stats.uid === process.geteuid()) && (stats.mode & 0o022) === 0;
 }
 
-/** Written whole under another name, then renamed: parallel runs each leave a complete file. Older caches of the command go. */
+/** Written whole and synced under a name of its own, then renamed: parallel runs each leave a complete file. */
 function saveCache(file: string, command: string, script: InstanceType<typeof vm.Script>): void {
   try {
     const dir = path.dirname(file);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    if (!ownedAndPrivate(statSync(dir))) return;
-    const partial = `${file}.${process.pid}.partial`;
-    writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
-    renameSync(partial, file);
-    const older = new RegExp(`^${command}-[\\w-]{22}-v[\\d.]+-\\w+\\.v8cache$`);
-    for (const name of readdirSync(dir)) {
-      if (older.test(name) && name !== path.basename(file)) rmSync(path.join(dir, name), { force: true });
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!ownedAndPrivate(fs.statSync(dir))) return;
+    const data = script.createCachedData();
+    const partial = `${file}.${randomUUID()}.partial`;
+    const fd = fs.openSync(partial, 'wx', 0o600);
+    try {
+      fs.writeFileSync(fd, Buffer.concat([digest(data), data]));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
     }
+    fs.renameSync(partial, file);
+    pruneCaches(dir, command);
   } catch {
     // Without a cache the next run compiles as this one did.
   }
+}
+
+/** Keeps the command's most recently written caches, and drops what a crash mid-write left behind. */
+function pruneCaches(dir: string, command: string): void {
+  const ofCommand = new RegExp(`^${command}-[\\w-]{22}-.+\\.v8cache$`);
+  const caches: Array<{ file: string; mtimeMs: number }> = [];
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (name.endsWith('.partial')) {
+      if (Date.now() - fs.statSync(file).mtimeMs > DAY_MS) fs.rmSync(file, { force: true });
+    } else if (ofCommand.test(name)) {
+      caches.push({ file, mtimeMs: fs.statSync(file).mtimeMs });
+    }
+  }
+  for (const { file } of caches.sort((a, b) => b.mtimeMs - a.mtimeMs).slice(KEPT_PER_COMMAND)) fs.rmSync(file, { force: true });
 }
 
 /**

@@ -12,9 +12,11 @@ export async function confirmApply(question: string, input: NodeJS.ReadableStrea
   // Loaded here: every plan reaches this module, few of them ask.
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input, output, terminal: false });
+  // Input that ends before a line (CI with no stdin, `</dev/null`) is no: the question alone would never settle.
+  const ended = new Promise<string>((resolve) => rl.once('close', () => resolve('')));
   try {
     output.write(`${question}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `);
-    const answer = await rl.question('');
+    const answer = await Promise.race([rl.question(''), ended]);
     return answer.trim() === 'yes';
   } finally {
     rl.close();

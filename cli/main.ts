@@ -10,6 +10,8 @@ if (nodeMajor(process.version) < REQUIRED_NODE_MAJOR) {
 // the packages loaded on demand); the CLI, the bundle `npm run build` makes of ./run.js, runs with a
 // cache of its own (bundle-loader.ts says why).
 const [{ enableCompileCache }, { CLI_BUNDLE, codeCacheDir, commandOf, nodeCompileCacheDir, runBundle }] = await Promise.all([import('node:module'), import('./bundle-loader.js')]);
-enableCompileCache?.(nodeCompileCacheDir());
-runBundle(CLI_BUNDLE, { cacheDir: codeCacheDir(), command: commandOf(process.argv.slice(2)) });
+const nodeCache = nodeCompileCacheDir();
+if (nodeCache !== undefined) enableCompileCache?.(nodeCache);
+// Awaited, so a command that can never finish ends as Node ends any unsettled await (exit 13), not as a success.
+await runBundle(CLI_BUNDLE, { cacheDir: codeCacheDir(), command: commandOf(process.argv.slice(2)) });
 export {};

@@ -1,11 +1,13 @@
 /**
- * The CLI's own code cache (cli/bundle-loader.ts), run by the built CLI: written after a successful
- * run into the user's private cache directory, one per command, used as it is by the next run, never
- * written by a failed run, replaced when V8 rejects it, and never in the way of a run it cannot help.
+ * The CLI's own code cache (cli/bundle-loader.ts), run by the built CLI: written after a command that
+ * succeeded into the user's private cache directory, one per command, used as it is by the next run,
+ * replaced when damaged or refused by V8, never taken from a place others may write, and never in the
+ * way of a run it cannot help.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeRun, REPO_ROOT, requireNode24, runCli } from './support/cli.js';
 
@@ -17,6 +19,11 @@ function cliIn(cacheHome: string, extraEnv: Record<string, string> = {}) {
   const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: cacheHome };
   delete env.NODE_DISABLE_COMPILE_CACHE;
   return (...args: string[]) => runCli(args, { cwd: REPO_ROOT, env: { ...env, ...extraEnv } });
+}
+
+/** A cache file as the loader writes it: the sha256 of the V8 data, then the data. */
+function whole(file: Buffer): boolean {
+  return file.length > 100_000 && createHash('sha256').update(file.subarray(32)).digest().equals(file.subarray(0, 32));
 }
 
 function cachesIn(cacheHome: string): string[] {
@@ -52,34 +59,56 @@ describe('the code cache of the CLI bundle', () => {
     expect(readFileSync(file).equals(written)).toBe(true);
   });
 
-  it('keeps one cache per command, and a failed run writes none', async () => {
+  it('is written only after a command that succeeded: not by a failed run, not by --help or --version', async () => {
     requireNode24();
     const home = join(root, 'per-command');
     const cli = cliIn(home);
     const failed = await cli('plan', '-c', join(root, 'no such dir', 'omnitron.config.ts'));
     expect(failed.code, describeRun(failed)).toBe(1);
+    expect((await cli('validate', '--help')).code).toBe(0);
+    expect((await cli('--version')).code).toBe(0);
     expect(cachesIn(home)).toEqual([]);
     expect((await cli('validate', '-c', CONFIG)).code).toBe(0);
-    expect((await cli('--version')).code).toBe(0);
-    expect(cachesIn(home).map((n) => n.split('-')[0])).toEqual(['other', 'validate']);
+    expect(cachesIn(home).map((n) => n.split('-')[0])).toEqual(['validate']);
   });
 
-  it('replaces a cache V8 rejects and removes older caches of the command; the run itself is unaffected', async () => {
+  it('replaces a damaged cache and one V8 rejects, keeping the three newest of the command; the run itself is unaffected', async () => {
     requireNode24();
     const home = join(root, 'rejected');
     const cli = cliIn(home);
     expect((await cli('validate', '-c', CONFIG)).code).toBe(0);
     const [name] = cachesIn(home);
     const dir = join(home, 'omnitron', 'code');
-    writeFileSync(join(dir, name!), 'not a code cache');
-    const stale = 'validate-AAAAAAAAAAAAAAAAAAAAAA-v24.0.0-x64.v8cache';
-    writeFileSync(join(dir, stale), 'from an older build');
+    const file = join(dir, name!);
+    const valid = readFileSync(file);
 
+    // Damaged: a zeroed block in the middle would make V8 abort the process, were it deserialized.
+    const damaged = Buffer.from(valid);
+    damaged.fill(0, damaged.length >> 1, (damaged.length >> 1) + 4096);
+    writeFileSync(file, damaged);
+    const afterDamage = await cli('validate', '-c', CONFIG);
+    expect(afterDamage.code, describeRun(afterDamage)).toBe(0);
+    expect(whole(readFileSync(file))).toBe(true);
+
+    // Whole, but from another V8 (its header names another version): V8 refuses it, and it is written again.
+    const data = Buffer.from(valid.subarray(32));
+    data[4] = data[4]! ^ 0xff;
+    const refused = Buffer.concat([createHash('sha256').update(data).digest(), data]);
+    writeFileSync(file, refused);
+    const stale = ['AAAAAAAAAAAAAAAAAAAAAA', 'BBBBBBBBBBBBBBBBBBBBBB', 'CCCCCCCCCCCCCCCCCCCCCC'].map((hash, i) => {
+      const other = join(dir, `validate-${hash}-v24.0.0-x64.v8cache`);
+      writeFileSync(other, 'an older build');
+      const days = new Date(Date.now() - (i + 1) * 86_400_000);
+      utimesSync(other, days, days);
+      return basename(other);
+    });
     const r = await cli('validate', '-c', CONFIG);
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.stdout).toContain('The configuration is valid.');
-    expect(cachesIn(home)).toEqual([name]);
-    expect(readFileSync(join(dir, name!)).length).toBeGreaterThan(100_000);
+    const rewritten = readFileSync(file);
+    expect(rewritten.equals(refused)).toBe(false);
+    expect(whole(rewritten)).toBe(true);
+    expect(cachesIn(home)).toEqual([name, stale[0], stale[1]].sort());
   });
 
   it('uses no cache that others may write: a shared file is replaced, a shared directory left alone', async () => {
