@@ -12,6 +12,8 @@ describe('the CLI bundle loader', () => {
     expect(commandOf([])).toBe('other');
     expect(commandOf(['../etc/passwd'])).toBe('other');
     expect(commandOf(['Plan'])).toBe('other');
+    expect(commandOf(['plan', '--help'])).toBe('other');
+    expect(commandOf(['-V'])).toBe('other');
   });
 
   it('names a cache by command, bundle content, Node version and architecture', () => {

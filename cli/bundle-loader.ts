@@ -12,10 +12,12 @@
  * - Named by the bundle's content hash and Node's version and architecture. V8 checks only a source's
  *   length, so the hash is what keeps an edited bundle from running another bundle's bytecode. V8 itself
  *   rejects a cache taken under other flags; the next successful run replaces it.
- * - Each file starts with the sha256 of its cache: V8 checks no checksum, and deserializing damaged
- *   bytes (a crash mid-write, a bad disk) kills the process, on every run until someone deletes the file.
- * - Written only after a command that succeeded: `--help` or a run that failed early would leave a cache
- *   missing most of the code, which would then be used as it is.
+ * - Each file starts with a sha256 of the rest: V8 checks no checksum, and deserializing damaged bytes
+ *   (a crash mid-write, a bad disk) kills the process, on every run until someone deletes the file.
+ * - Written only at the exit of a run that succeeded, and again by the next few that succeed: a run
+ *   compiles what it calls and keeps what the cache held, so the cache grows to the union of what those
+ *   runs called. The first run alone (a small stack, a `plan` that found nothing to read) would leave out
+ *   code the next ones need. After GENERATIONS writes it stays as it is.
  * - Off with NODE_DISABLE_COMPILE_CACHE=1, Node's own switch. Any error reading or writing the cache only
  *   means running without one.
  */
@@ -34,7 +36,10 @@ const vm = process.getBuiltinModule('node:vm');
 const NODE_IMPORT = vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER;
 /** Exit codes of a run worth caching: success, and a plan with changes under --detailed-exitcode. */
 const SUCCESSFUL_EXIT = new Set([0, 2]);
+/** A cache file: the sha256 of the rest, the generation (how many runs wrote it, uint32 LE), V8's data. */
 const DIGEST_BYTES = 32;
+const HEADER_BYTES = DIGEST_BYTES + 4;
+const GENERATIONS = 5;
 /** Caches kept per command: two installs (or two Node versions) in turn each keep theirs. */
 const KEPT_PER_COMMAND = 3;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -49,8 +54,10 @@ export interface BundleRun {
   command: string;
 }
 
-/** What cli/run.ts exports: its command's exit code once it has finished, none when no command ran (`--help`). */
-interface CliExports { finished?: Promise<number | undefined> }
+/** What cli/run.ts exports: a promise that settles when its command has finished. */
+interface CliExports { finished?: Promise<unknown> }
+
+interface CodeCache { data: Buffer; generation: number }
 
 /** Where the caches go, from the environment: none when Node's compile cache is switched off or there is no home to keep them in. */
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -80,30 +87,34 @@ export function nodeCompileCacheDir(env: NodeJS.ProcessEnv = process.env): strin
 
 /**
  * Runs `file`, a CommonJS module the build wrapped in its function expression (`(function (exports,
- * require, module, __filename, __dirname) {…})`), so V8 compiles the file's bytes as they are. Resolves
- * as its command finishes, with the command's exit code.
+ * require, module, __filename, __dirname) {…})`), so V8 compiles the file's bytes as they are. Settles
+ * when its command has finished.
  */
-export function runBundle(file: string, run: BundleRun): Promise<number | undefined> {
+export function runBundle(file: string, run: BundleRun): Promise<unknown> {
   const bytes = fs.readFileSync(file);
   const cacheFile = run.cacheDir === undefined ? undefined : path.join(run.cacheDir, cacheName(run.command, bytes));
-  const cachedData = cacheFile === undefined ? undefined : readCache(cacheFile);
+  const cache = cacheFile === undefined ? undefined : readCache(cacheFile);
   // The build leaves the bundle pure ASCII (scripts/bundle.mjs), which latin1 decodes as it is, without a UTF-8 pass.
-  const script = new vm.Script(bytes.toString('latin1'), { filename: file, cachedData, importModuleDynamically: NODE_IMPORT });
+  const script = new vm.Script(bytes.toString('latin1'), { filename: file, cachedData: cache?.data, importModuleDynamically: NODE_IMPORT });
+  if (cacheFile !== undefined && (cache === undefined || script.cachedDataRejected || cache.generation < GENERATIONS)) {
+    const generation = cache === undefined || script.cachedDataRejected ? 1 : cache.generation + 1;
+    // Taken at exit, when the run has compiled all it will.
+    process.once('exit', (code) => {
+      if (SUCCESSFUL_EXIT.has(code)) saveCache(cacheFile, run.command, script, generation);
+    });
+  }
   withoutLoaderWarning();
   const module: { exports: CliExports } = { exports: {} };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, path.dirname(file));
-  const finished = module.exports.finished ?? Promise.resolve(undefined);
-  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
-    // Taken at exit, when the run has compiled all it will.
-    finished.then((code) => {
-      if (code !== undefined && SUCCESSFUL_EXIT.has(code)) process.once('exit', () => saveCache(cacheFile, run.command, script));
-    }, () => {});
-  }
-  return finished;
+  return module.exports.finished ?? Promise.resolve();
 }
 
-/** The command word of an argv (`plan` in `omnitron plan -c x`), as a file-name-safe cache label. */
+/**
+ * The command word of an argv (`plan` in `omnitron plan -c x`), as a file-name-safe cache label. Help and
+ * the version are `other`: `plan --help` runs none of plan's code.
+ */
 export function commandOf(argv: readonly string[]): string {
+  if (argv.some((a) => a === '-h' || a === '--help' || a === '-V' || a === '--version')) return 'other';
   const word = argv.find((a) => !a.startsWith('-'));
   return word !== undefined && /^[a-z][a-z0-9-]{0,31}$/.test(word) ? word : 'other';
 }
@@ -113,20 +124,20 @@ export function cacheName(command: string, bundle: Buffer): string {
   return `${command}-${hash}-${process.version}-${process.arch}.v8cache`;
 }
 
-function digest(data: Buffer): Buffer {
-  return createHash('sha256').update(data).digest();
+function digest(body: Buffer): Buffer {
+  return createHash('sha256').update(body).digest();
 }
 
-/** A cache's bytes, if the file is whole and it and its directory belong to this user and nobody else may write to them. */
-function readCache(file: string): Buffer | undefined {
+/** A cache, if the file is whole and it and its directory belong to this user and nobody else may write to them. */
+function readCache(file: string): CodeCache | undefined {
   try {
     if (!ownedAndPrivate(fs.statSync(path.dirname(file)))) return undefined;
     const fd = fs.openSync(file, 'r');
     try {
       if (!ownedAndPrivate(fs.fstatSync(fd))) return undefined;
       const bytes = fs.readFileSync(fd);
-      const data = bytes.subarray(DIGEST_BYTES);
-      return bytes.length > DIGEST_BYTES && digest(data).equals(bytes.subarray(0, DIGEST_BYTES)) ? data : undefined;
+      if (bytes.length <= HEADER_BYTES || !digest(bytes.subarray(DIGEST_BYTES)).equals(bytes.subarray(0, DIGEST_BYTES))) return undefined;
+      return { generation: bytes.readUInt32LE(DIGEST_BYTES), data: bytes.subarray(HEADER_BYTES) };
     } finally {
       fs.closeSync(fd);
     }
@@ -140,16 +151,18 @@ function ownedAndPrivate(stats: { uid: number; mode: number }): boolean {
 }
 
 /** Written whole and synced under a name of its own, then renamed: parallel runs each leave a complete file. */
-function saveCache(file: string, command: string, script: InstanceType<typeof vm.Script>): void {
+function saveCache(file: string, command: string, script: InstanceType<typeof vm.Script>, generation: number): void {
   try {
     const dir = path.dirname(file);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (!ownedAndPrivate(fs.statSync(dir))) return;
-    const data = script.createCachedData();
+    const body = Buffer.alloc(4);
+    body.writeUInt32LE(generation);
+    const rest = Buffer.concat([body, script.createCachedData()]);
     const partial = `${file}.${randomUUID()}.partial`;
     const fd = fs.openSync(partial, 'wx', 0o600);
     try {
-      fs.writeFileSync(fd, Buffer.concat([digest(data), data]));
+      fs.writeFileSync(fd, Buffer.concat([digest(rest), rest]));
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);

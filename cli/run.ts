@@ -17,8 +17,6 @@ z.config({ jitless: true });
 const verbose = process.argv.includes('--verbose');
 const loadedMs = profiling() ? performance.now() : 0;
 
-let outcome: number | undefined;
-
 async function execute(run: Run, color: boolean): Promise<void> {
   const out = createOutput({ color });
   let code: number;
@@ -29,7 +27,6 @@ async function execute(run: Run, color: boolean): Promise<void> {
     reportError(err, out.color && Boolean(process.stderr.isTTY));
   }
   process.exitCode = code;
-  outcome = code;
   if (profiling()) process.stderr.write(renderProfile(recordedSpans(), loadedMs, performance.now()));
   // Drivers (docker keep-alive agents, pg pools) may hold the event loop open; the work is done.
   setTimeout(() => process.exit(code), 50).unref();
@@ -50,7 +47,7 @@ function reportError(err: unknown, color: boolean): void {
 const program = buildProgram((run, color) => execute(run, color));
 program.exitOverride((err) => { process.exit(err.exitCode); });
 /**
- * The command's exit code once it has finished; none when no command ran (`--help`). Handed back rather
- * than awaited here: the bundle is a script, which cannot await at its top level (cli/bundle-loader.ts).
+ * Settles when the command has finished. Handed back rather than awaited here: the bundle is a script,
+ * which cannot await at its top level (cli/bundle-loader.ts); dist/cli/main.js awaits it instead.
  */
-export const finished: Promise<number | undefined> = program.parseAsync(normalizeArgv(process.argv.slice(2)), { from: 'user' }).then(() => outcome);
+export const finished: Promise<unknown> = program.parseAsync(normalizeArgv(process.argv.slice(2)), { from: 'user' });
