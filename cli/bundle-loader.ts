@@ -14,7 +14,7 @@
  *   rejects a cache taken under other flags; the next successful run replaces it.
  * - Each file starts with a sha256 of the rest: V8 checks no checksum, and deserializing damaged bytes
  *   (a crash mid-write, a bad disk) kills the process, on every run until someone deletes the file.
- * - Written only at the exit of a run that succeeded, and again by the next few that succeed: a run
+ * - Written only at the exit of a run that succeeded, and again by the next two that succeed: a run
  *   compiles what it calls and keeps what the cache held, so the cache grows to the union of what those
  *   runs called. The first run alone (a small stack, a `plan` that found nothing to read) would leave out
  *   code the next ones need. After GENERATIONS writes it stays as it is.
@@ -39,7 +39,7 @@ const SUCCESSFUL_EXIT = new Set([0, 2]);
 /** A cache file: the sha256 of the rest, the generation (how many runs wrote it, uint32 LE), V8's data. */
 const DIGEST_BYTES = 32;
 const HEADER_BYTES = DIGEST_BYTES + 4;
-const GENERATIONS = 5;
+const GENERATIONS = 3;
 /** Caches kept per command: two installs (or two Node versions) in turn each keep theirs. */
 const KEPT_PER_COMMAND = 3;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -150,7 +150,10 @@ function ownedAndPrivate(stats: { uid: number; mode: number }): boolean {
   return (process.geteuid === undefined || stats.uid === process.geteuid()) && (stats.mode & 0o022) === 0;
 }
 
-/** Written whole and synced under a name of its own, then renamed: parallel runs each leave a complete file. */
+/**
+ * Written whole under a name of its own, then renamed: parallel runs each leave a complete file. Not
+ * synced: a file a crash left torn fails its checksum and is written again.
+ */
 function saveCache(file: string, command: string, script: InstanceType<typeof vm.Script>, generation: number): void {
   try {
     const dir = path.dirname(file);
@@ -163,7 +166,6 @@ function saveCache(file: string, command: string, script: InstanceType<typeof vm
     const fd = fs.openSync(partial, 'wx', 0o600);
     try {
       fs.writeFileSync(fd, Buffer.concat([digest(rest), rest]));
-      fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
