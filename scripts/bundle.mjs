@@ -50,7 +50,7 @@ await build({
   ...common, format: 'cjs', stdin: { contents: "module.exports = require('dockerode');", resolveDir: root, loader: 'js' },
   outfile: path.join(root, 'dist/bundle/dockerode.cjs'), external: ['ssh2'],
   plugins: [
-    lazyBuiltins(['https']),
+    lazyBuiltins(['https', 'zlib']),
     replaceModule('no-buildkit-session', /^\.\/session$/, `${path.sep}dockerode${path.sep}lib${path.sep}`,
       "module.exports = function () { throw new Error('omnitron does not build images with BuildKit sessions'); };"),
     replaceModule('ssh-on-demand', /^\.\/ssh$/, `${path.sep}docker-modem${path.sep}lib${path.sep}`,
@@ -61,7 +61,7 @@ await build({
 });
 await build({
   ...common, format: 'cjs', stdin: { contents: "module.exports = require('ioredis');", resolveDir: root, loader: 'js' },
-  outfile: path.join(root, 'dist/bundle/ioredis.cjs'), plugins: [lazyBuiltins(['tls']), commandsOffClassPrototype()],
+  outfile: path.join(root, 'dist/bundle/ioredis.cjs'), plugins: [lazyBuiltins(['tls', 'assert']), commandsOffClassPrototype()],
 });
 /**
  * Node's built-in modules as the plain objects `process.getBuiltinModule` returns. An ES import of one
@@ -113,8 +113,10 @@ function inkViewsApart() {
 }
 
 /**
- * Built-in modules a CommonJS package requires at load but uses only for TLS connections (a tls: Docker
- * host, rediss://), loaded on their first use: node:tls costs ~10 ms that a local plan never needs.
+ * Built-in modules a CommonJS package requires at load but uses only now and then, loaded on their first
+ * use: node:tls (a tls: Docker host, rediss://) costs ~10 ms that a local plan never needs, node:zlib
+ * (dockerode gzips build contexts) ~7 ms, node:assert (redis-errors checks arguments with it) ~3 ms. A
+ * module that is itself a function (assert) stays callable.
  */
 function lazyBuiltins(names) {
   return {
@@ -124,7 +126,14 @@ function lazyBuiltins(names) {
       b.onResolve({ filter }, (args) => (args.kind === 'require-call' ? { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' } : undefined));
       b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
         loader: 'js',
-        contents: `let loaded; module.exports = new Proxy({}, { get: (_, key) => (loaded ??= process.getBuiltinModule(${JSON.stringify(`node:${args.path}`)}))[key] });`,
+        contents: [
+          `let loaded; const load = () => (loaded ??= process.getBuiltinModule(${JSON.stringify(`node:${args.path}`)}));`,
+          // An arrow function has no own non-configurable keys, which a proxy's get would have to report as they are.
+          `module.exports = new Proxy(${typeof process.getBuiltinModule(`node:${args.path}`) === 'function' ? '() => {}' : '{}'}, {`,
+          '  get: (_, key) => load()[key],',
+          '  apply: (_, self, args) => Reflect.apply(load(), self, args),',
+          '});',
+        ].join('\n'),
       }));
     },
   };

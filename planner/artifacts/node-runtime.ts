@@ -11,7 +11,6 @@ import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import { createGzip } from 'node:zlib';
 import { omnitronCacheDir } from '../cache-dir.js';
 import { UserError } from '../diagnostics.js';
 
@@ -82,6 +81,7 @@ async function cachedRuntime(platform: string, machine: string, cache: string, p
     const binary = await produce(path.join(work, 'node'));
     const sha256 = await fileSha256(binary);
     const tmp = `${gzPath}.${process.pid}.tmp`;
+    const { createGzip } = await import('node:zlib');
     await pipeline(createReadStream(binary), createGzip({ level: 1 }), createWriteStream(tmp));
     await rename(tmp, gzPath);
     await writeFile(shaPath, sha256);

@@ -1,7 +1,8 @@
 /**
  * The one-file builds of ioredis and dockerode that the CLI loads (scripts/bundle.mjs rewrites parts of
- * them): every command method still reaches Redis, Pipeline and Cluster, and TLS is loaded only when a
- * TLS connection asks for it. Each check runs in a fresh Node, whose loaded modules are its own.
+ * them): every command method still reaches Redis, Pipeline and Cluster, and the built-in modules they
+ * use now and then (tls, zlib, assert) are loaded only when something uses them. Each check runs in a
+ * fresh Node, whose loaded modules are its own.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -30,6 +31,7 @@ describe('bundled dependencies', () => {
     const out = inFreshNode(`
       const bundled = require(${JSON.stringify(join(BUNDLE, 'ioredis.cjs'))});
       const tlsAtLoad = ${loaded('tls')};
+      const assertAtLoad = ${loaded('assert')};
       const methods = (m) => {
         const r = new m.Redis({ lazyConnect: true });
         const p = r.pipeline();
@@ -45,25 +47,28 @@ describe('bundled dependencies', () => {
       r.connect().catch(() => {}).finally(() => {
         r.disconnect();
         const tlsAfterTlsConnect = ${loaded('tls')};
+        const assertAfterConnect = ${loaded('assert')};
         const installed = methods(require('ioredis'));
-        console.log(JSON.stringify({ tlsAtLoad, tlsAfterTlsConnect, same: JSON.stringify(ours) === JSON.stringify(installed), commands: ours.redis.length, hasGet: ours.redis.includes('get') && ours.pipeline.includes('hgetallBuffer') && ours.cluster.includes('set') }));
+        console.log(JSON.stringify({ tlsAtLoad, assertAtLoad, assertAfterConnect, tlsAfterTlsConnect, same: JSON.stringify(ours) === JSON.stringify(installed), commands: ours.redis.length, hasGet: ours.redis.includes('get') && ours.pipeline.includes('hgetallBuffer') && ours.cluster.includes('set') }));
       });
     `);
-    expect(out).toMatchObject({ tlsAtLoad: false, tlsAfterTlsConnect: true, same: true, hasGet: true });
+    expect(out).toMatchObject({ tlsAtLoad: false, assertAtLoad: false, assertAfterConnect: false, tlsAfterTlsConnect: true, same: true, hasGet: true });
     expect(out.commands).toBeGreaterThan(400);
   });
 
-  it('dockerode: https only for a TLS engine', () => {
+  it('dockerode: https only for a TLS engine, zlib only to gzip a build context', () => {
     const out = inFreshNode(`
       const Docker = require(${JSON.stringify(join(BUNDLE, 'dockerode.cjs'))});
       const atLoad = ${loaded('https')};
+      const zlibAtLoad = ${loaded('zlib')};
       new Docker().version().catch(() => {}).finally(() => {
         const afterSocketCall = ${loaded('https')};
+        const zlibAfterSocketCall = ${loaded('zlib')};
         new Docker({ host: '127.0.0.1', port: 1, protocol: 'https' }).version().catch(() => {}).finally(() => {
-          console.log(JSON.stringify({ atLoad, afterSocketCall, afterHttpsCall: ${loaded('https')} }));
+          console.log(JSON.stringify({ atLoad, zlibAtLoad, afterSocketCall, zlibAfterSocketCall, afterHttpsCall: ${loaded('https')} }));
         });
       });
     `);
-    expect(out).toEqual({ atLoad: false, afterSocketCall: false, afterHttpsCall: true });
+    expect(out).toEqual({ atLoad: false, zlibAtLoad: false, afterSocketCall: false, zlibAfterSocketCall: false, afterHttpsCall: true });
   });
 });
