@@ -7,7 +7,7 @@ import { addr } from '../../planner/desired/addresses.js';
 import { UserError } from '../../planner/diagnostics.js';
 import { containsUnknown, resolve, type Json } from '../../planner/expr.js';
 import type { StateRecord } from '../../planner/resource.js';
-import { describeRedisError, parseRedisConnection, withRedis, type RedisConnection } from '../../providers/redis/connection.js';
+import { describeRedisError, parseRedisConnection, withRedisClient, type RedisConnection } from '../../providers/redis/connection.js';
 import type { Endpoint } from '../../providers/ssh/reach.js';
 import { DiscoveryClient, type NodeInfo } from '../../runtime/discovery/index.js';
 import { createClients, type ClientOptions, type RunClients } from '../compose.js';
@@ -83,9 +83,9 @@ export function recordedConnection(record: StateRecord, records: readonly StateR
 async function readLiveNodes(session: Session, records: readonly StateRecord[], target: DiscoveryTarget, filter: ServiceFilter | undefined, deps: DiscoveryDeps): Promise<NodeInfo[]> {
   // Host keys must already be pinned: the Redis password never goes to a host seen for the first time.
   const clients = (deps.createClients ?? createClients)({ nodes: session.stack.model.stack.nodes, records, trustNewHosts: false, signal: new AbortController().signal });
-  let connected = false; // withRedis calls back only once connected: a failure before that is one to reach Redis
+  let connected = false; // withRedisClient calls back only once connected: a failure before that is one to reach Redis
   try {
-    return await withRedis(clients, target.connection, async ({ client }) => {
+    return await withRedisClient(clients, target.connection, async (client) => {
       connected = true;
       const registry = new DiscoveryClient(client, { clientMode: true, redisPrefix: session.stack.model.discovery.redisPrefix }, { log: () => {} });
       return await (filter ? registry.findNodesByService(filter.name, filter.version) : registry.getActiveNodes());

@@ -1,6 +1,6 @@
 /**
- * Redis commands as data: argv arrays (lower-case command names, as ioredis pipelines expect), built
- * here and unit-tested; the connection executes them.
+ * Redis commands as data: argv arrays (lower-case command names), built here and unit-tested; the
+ * connection executes them.
  */
 export type Command = [name: string, ...args: string[]];
 

@@ -1,6 +1,7 @@
 /**
  * Real Redis (local image, testcontainers, requirepass): markers, orphans, the out-of-range error,
- * flushing only what carries our marker, and failures that never leak the password.
+ * flushing only what carries our marker, and failures that never leak the password; and the short-lived
+ * connection every read and change goes through.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -12,9 +13,10 @@ import {
   ProviderError, type Applied, type ApplyOp, type DesiredResource, type ObserveRequest, type StateRecord,
 } from '../../planner/resource.js';
 import { MARKER_KEY } from './commands.js';
-import type { RedisConnection } from './connection.js';
+import { withRedis, type RedisConnection } from './connection.js';
 import { redisProvider } from './index.js';
 import { encodeMarker } from './marker.js';
+import { RedisReplyError } from './resp.js';
 import { redisDatabase } from './redis-database.js';
 import { loopbackContainer } from '../../test/support/loopback-container.js';
 import { testProviderContext } from '../../test/support/provider-context.js';
@@ -167,5 +169,53 @@ describe('redis provider against a real server', () => {
     expect(failed.message).toMatch(/^could not create redis DB: /);
     expect(failed.message).not.toContain(wrong.password);
     expect(JSON.stringify(events)).not.toContain(password);
+  });
+});
+
+describe('the short-lived connection (withRedis)', () => {
+  it('logs in, selects its DB, and gives replies in order, pipelined or one by one', async () => {
+    await db(11).set(`k:${suffix}`, 'é€ value\r\nwith a line break');
+    const replies = await withRedis(undefined, server, async ({ run, pipeline }) => [
+      await run(['get', `k:${suffix}`]),
+      await pipeline([['dbsize'], ['set', `n:${suffix}`, '5'], ['incrby', `n:${suffix}`, '2'], ['get', 'missing'], ['config', 'get', 'databases']]),
+    ], { db: 11 });
+    expect(replies).toEqual(['é€ value\r\nwith a line break', [1, 'OK', 7, null, ['databases', '16']]]);
+  });
+
+  it('an error reply rejects its batch with the server\'s words, and the connection goes on', async () => {
+    const seen = await withRedis(undefined, server, async ({ run, pipeline }) => {
+      const failed = await pipeline([['set', `s:${suffix}`, 'x'], ['incr', `s:${suffix}`], ['get', `s:${suffix}`]]).catch((e: unknown) => e);
+      return { failed, after: await run(['get', `s:${suffix}`]) };
+    }, { db: 12 });
+    expect(seen.failed).toBeInstanceOf(RedisReplyError);
+    expect((seen.failed as Error).message).toMatch(/^ERR value is not an integer/);
+    expect(seen.after).toBe('x');
+  });
+
+  it('a command that outlives its timeout fails, and the session with it', async () => {
+    const failed = await withRedis(undefined, server, ({ run }) => run(['blpop', `never:${suffix}`, '5']), { commandTimeoutMs: 200 }).catch((e: unknown) => e);
+    expect((failed as Error).message).toBe('Command timed out after 200 ms');
+  });
+
+  it('a wrong password or DB fails before the session starts', async () => {
+    let started = false;
+    const wrong = await withRedis(undefined, { ...server, password: 'nope' }, async () => { started = true; }).catch((e: unknown) => e);
+    expect((wrong as Error).message).toMatch(/WRONGPASS|invalid username-password/);
+    const badDb = await withRedis(undefined, server, async () => { started = true; }, { db: 99 }).catch((e: unknown) => e);
+    expect((badDb as Error).message).toMatch(/DB index is out of range/);
+    expect(started).toBe(false);
+  });
+
+  it('a password given for a server that has none is not an error (as ioredis had it)', async () => {
+    const { Wait } = await import('testcontainers');
+    const open = await (await loopbackContainer('omnitron-local/redis:7'))
+      .withCommand(['redis-server', '--protected-mode', 'no']).withExposedPorts(6379)
+      .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/)).start();
+    try {
+      const reply = await withRedis(undefined, { host: '127.0.0.1', port: open.getMappedPort(6379), password: 'unneeded' }, ({ run }) => run(['ping']));
+      expect(reply).toBe('PONG');
+    } finally {
+      await open.stop();
+    }
   });
 });
