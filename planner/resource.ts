@@ -165,7 +165,7 @@ export interface Clients {
   docker(): Docker;
   /** The transport to a stack node by its name (one SSH connection per node, held for the run). */
   transport(node: string): Promise<Transport>;
-  /** A local port tunnelled through `node` to host:port as the node sees it (for pg, ioredis). */
+  /** A local port tunnelled through `node` to host:port as the node sees it (for pg, Redis). */
   forward(node: string, host: string, port: number): Promise<{ host: string; port: number }>;
   /** Reaches every node of the stack up front, failing with one message per unreachable node. */
   connectAll?(): Promise<void>;

@@ -61,7 +61,7 @@ await build({
 });
 await build({
   ...common, format: 'cjs', stdin: { contents: "module.exports = require('ioredis');", resolveDir: root, loader: 'js' },
-  outfile: path.join(root, 'dist/bundle/ioredis.cjs'), plugins: [lazyBuiltins(['tls', 'assert']), commandsOffClassPrototype()],
+  outfile: path.join(root, 'dist/bundle/ioredis.cjs'), plugins: [lazyBuiltins(['tls']), commandsOffClassPrototype()],
 });
 /**
  * Node's built-in modules as the plain objects `process.getBuiltinModule` returns. An ES import of one
@@ -115,8 +115,7 @@ function inkViewsApart() {
 /**
  * Built-in modules a CommonJS package requires at load but uses only now and then, loaded on their first
  * use: node:tls (a tls: Docker host, rediss://) costs ~10 ms that a local plan never needs, node:zlib
- * (dockerode gzips build contexts) ~7 ms, node:assert (redis-errors checks arguments with it) ~3 ms. A
- * module that is itself a function (assert) stays callable.
+ * (dockerode gzips build contexts) ~7 ms. Only property reads reach the module: none of these is called.
  */
 function lazyBuiltins(names) {
   return {
@@ -126,14 +125,7 @@ function lazyBuiltins(names) {
       b.onResolve({ filter }, (args) => (args.kind === 'require-call' ? { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' } : undefined));
       b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
         loader: 'js',
-        contents: [
-          `let loaded; const load = () => (loaded ??= process.getBuiltinModule(${JSON.stringify(`node:${args.path}`)}));`,
-          // An arrow function has no own non-configurable keys, which a proxy's get would have to report as they are.
-          `module.exports = new Proxy(${typeof process.getBuiltinModule(`node:${args.path}`) === 'function' ? '() => {}' : '{}'}, {`,
-          '  get: (_, key) => load()[key],',
-          '  apply: (_, self, args) => Reflect.apply(load(), self, args),',
-          '});',
-        ].join('\n'),
+        contents: `let loaded; module.exports = new Proxy({}, { get: (_, key) => (loaded ??= process.getBuiltinModule(${JSON.stringify(`node:${args.path}`)}))[key] });`,
       }));
     },
   };

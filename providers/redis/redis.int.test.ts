@@ -31,10 +31,10 @@ let container: StartedTestContainer | undefined;
 let server: RedisConnection;
 const clients: Redis[] = [];
 
-async function startRedis(): Promise<StartedTestContainer> {
+async function startRedisWith(args: string[]): Promise<StartedTestContainer> {
   const { Wait } = await import('testcontainers');
   return (await loopbackContainer('omnitron-local/redis:7'))
-    .withCommand(['redis-server', '--requirepass', password, '--protected-mode', 'no'])
+    .withCommand(['redis-server', ...args])
     .withExposedPorts(6379)
     .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/))
     .start();
@@ -66,7 +66,7 @@ function apply(op: Omit<ApplyOp, 'hash' | 'connection'> & { connection?: Json })
 }
 
 beforeAll(async () => {
-  container = await startRedis();
+  container = await startRedisWith(['--requirepass', password, '--protected-mode', 'no']);
   server = { host: '127.0.0.1', port: container.getMappedPort(6379), password };
 });
 
@@ -206,16 +206,37 @@ describe('the short-lived connection (withRedis)', () => {
     expect(started).toBe(false);
   });
 
-  it('a password given for a server that has none is not an error (as ioredis had it)', async () => {
-    const { Wait } = await import('testcontainers');
-    const open = await (await loopbackContainer('omnitron-local/redis:7'))
-      .withCommand(['redis-server', '--protected-mode', 'no']).withExposedPorts(6379)
-      .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/)).start();
+  it('a command that cannot be encoded fails alone; the next one gets its own reply', async () => {
+    const seen = await withRedis(undefined, server, async ({ run, pipeline }) => {
+      const failed = await pipeline([['get', undefined as unknown as string]]).catch((e: unknown) => e);
+      return { failed, next: await run(['echo', 'mine']) };
+    });
+    expect(seen.failed).toBeInstanceOf(TypeError);
+    expect(seen.next).toBe('mine');
+  });
+
+  it('a password given for a server that has none is not an error (as ioredis had it); a server turning us away is heard', async () => {
+    const open = await startRedisWith(['--protected-mode', 'no', '--maxclients', '1']);
+    const target = { host: '127.0.0.1', port: open.getMappedPort(6379) };
     try {
-      const reply = await withRedis(undefined, { host: '127.0.0.1', port: open.getMappedPort(6379), password: 'unneeded' }, ({ run }) => run(['ping']));
-      expect(reply).toBe('PONG');
+      expect(await withRedis(undefined, { ...target, password: 'unneeded' }, ({ run }) => run(['ping']))).toBe('PONG');
+      // The one client slot taken, the server says so as it accepts, before any command is sent.
+      const refused = await withRedis(undefined, target, () => withRedis(undefined, target, ({ run }) => run(['ping']))).catch((e: unknown) => e);
+      expect((refused as Error).message).toMatch(/max number of clients reached/);
     } finally {
       await open.stop();
+    }
+  });
+
+  it('a server that does not know AUTH quotes the password back; the error keeps it out', async () => {
+    const renamed = await startRedisWith(['--protected-mode', 'no', '--rename-command', 'AUTH', '']);
+    const secret = `secret-${randomBytes(8).toString('hex')}`;
+    try {
+      const failed = await withRedis(undefined, { host: '127.0.0.1', port: renamed.getMappedPort(6379), password: secret }, ({ run }) => run(['ping'])).catch((e: unknown) => e);
+      expect((failed as Error).message).toMatch(/^ERR unknown command 'auth'/);
+      expect((failed as Error).message).not.toContain(secret);
+    } finally {
+      await renamed.stop();
     }
   });
 });

@@ -66,6 +66,9 @@ describe('ReplyReader', () => {
 
   it('refuses bytes that are not RESP', () => {
     expect(() => new ReplyReader().push(bytes('HTTP/1.1 400 Bad Request\r\n'))).toThrow(/not a Redis reply: it starts with "H"/);
-    expect(() => new ReplyReader().push(bytes('$x\r\n'))).toThrow(/bad length "x"/);
+    expect(() => new ReplyReader().push(bytes('$x\r\n'))).toThrow(/bad number "x"/);
+    expect(() => new ReplyReader().push(bytes('$-2\r\n'))).toThrow(/bad length "-2"/);
+    for (const n of ['', ' 3', '0x10', '1e2', 'abc']) expect(() => new ReplyReader().push(bytes(`:${n}\r\n`))).toThrow(/bad number/);
+    expect(() => new ReplyReader().push(bytes('$3\r\nabcXY'))).toThrow(/runs past its length/);
   });
 });

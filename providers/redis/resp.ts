@@ -49,11 +49,12 @@ function readReply(buf: Buffer, start: number): Parsed | undefined {
   switch (buf[start]) {
     case 0x2b: return { reply: line, end: after }; // +
     case 0x2d: return { reply: new RedisReplyError(line), end: after }; // -
-    case 0x3a: return { reply: Number(line), end: after }; // :
+    case 0x3a: return { reply: integerOf(line), end: after }; // :
     case 0x24: { // $
       const length = lengthOf(line);
       if (length < 0) return { reply: null, end: after };
       if (buf.length < after + length + 2) return undefined;
+      if (buf[after + length] !== 0x0d || buf[after + length + 1] !== 0x0a) throw new Error('not a Redis reply: a bulk string runs past its length');
       return { reply: buf.toString('utf8', after, after + length), end: after + length + 2 };
     }
     case 0x2a: { // *
@@ -74,8 +75,13 @@ function readReply(buf: Buffer, start: number): Parsed | undefined {
   }
 }
 
+function integerOf(line: string): number {
+  if (!/^-?\d+$/.test(line)) throw new Error(`not a Redis reply: bad number ${JSON.stringify(line)}`);
+  return Number(line);
+}
+
 function lengthOf(line: string): number {
-  const n = Number(line);
-  if (!Number.isInteger(n) || n < -1) throw new Error(`not a Redis reply: bad length ${JSON.stringify(line)}`);
+  const n = integerOf(line);
+  if (n < -1) throw new Error(`not a Redis reply: bad length ${JSON.stringify(line)}`);
   return n;
 }

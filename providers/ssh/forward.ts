@@ -1,6 +1,6 @@
 /**
  * A local TCP port whose connections are tunnelled to a host:port as seen from the node, for clients
- * that only take a host and port (ioredis, pg). It listens on 127.0.0.1 only.
+ * that only take a host and port (pg, Redis). It listens on 127.0.0.1 only.
  */
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
