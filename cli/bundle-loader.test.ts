@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cacheName, codeCacheDir, commandOf, nodeCompileCacheDir } from './bundle-loader.js';
+import { cacheName, codeCacheDir, commandOf, nodeCompileCacheDir, readCache } from './bundle-loader.js';
 
 describe('the CLI bundle loader', () => {
   it('names a run by its command word, whatever follows it', () => {
@@ -43,5 +44,39 @@ describe('the CLI bundle loader', () => {
   it('ignores an XDG_CACHE_HOME that is empty or relative, as the XDG spec says', () => {
     expect(codeCacheDir({ XDG_CACHE_HOME: '' })).toBe(join(homedir(), '.cache', 'omnitron', 'code'));
     expect(codeCacheDir({ XDG_CACHE_HOME: '.cache' })).toBe(join(homedir(), '.cache', 'omnitron', 'code'));
+  });
+
+  it('reads a whole, private cache into the bundle\'s buffer when it fits, and refuses a damaged or shared one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omnitron-code-cache-'));
+    chmodSync(dir, 0o700);
+    const write = (name: string, data: Buffer, generation = 2) => {
+      const rest = Buffer.concat([Buffer.from([generation, 0, 0, 0]), data]);
+      const file = join(dir, name);
+      writeFileSync(file, Buffer.concat([createHash('sha256').update(rest).digest(), rest]), { mode: 0o600 });
+      return file;
+    };
+    try {
+      const data = Buffer.from('v8 code cache bytes '.repeat(20));
+      const file = write('plan.v8cache', data);
+      const scratch = Buffer.alloc(4096, 0xff);
+      const fits = readCache(file, scratch)!;
+      expect(fits).toMatchObject({ generation: 2 });
+      expect(fits.data.equals(data)).toBe(true);
+      expect(fits.data.buffer).toBe(scratch.buffer);
+
+      const bigger = readCache(file, Buffer.alloc(16))!;
+      expect(bigger.data.equals(data)).toBe(true);
+
+      const damaged = write('damaged.v8cache', data);
+      const bytes = readFileSync(damaged);
+      bytes[bytes.length - 5] ^= 1;
+      writeFileSync(damaged, bytes);
+      expect(readCache(damaged, Buffer.alloc(4096))).toBeUndefined();
+
+      chmodSync(file, 0o620);
+      expect(readCache(file, Buffer.alloc(4096))).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

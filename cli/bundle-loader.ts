@@ -93,9 +93,12 @@ export function nodeCompileCacheDir(env: NodeJS.ProcessEnv = process.env): strin
 export function runBundle(file: string, run: BundleRun): Promise<unknown> {
   const bytes = fs.readFileSync(file);
   const cacheFile = run.cacheDir === undefined ? undefined : path.join(run.cacheDir, cacheName(run.command, bytes));
-  const cache = cacheFile === undefined ? undefined : readCache(cacheFile);
   // The build leaves the bundle pure ASCII (scripts/bundle.mjs), which latin1 decodes as it is, without a UTF-8 pass.
-  const script = new vm.Script(bytes.toString('latin1'), { filename: file, cachedData: cache?.data, importModuleDynamically: NODE_IMPORT });
+  const source = bytes.toString('latin1');
+  // Read into the bundle's buffer, whose bytes `source` now holds a copy of: fresh memory costs a page
+  // fault per 4 KB, and on a VM at ~12 µs each a plan's 1.6 MB cache took ~5 ms more.
+  const cache = cacheFile === undefined ? undefined : readCache(cacheFile, bytes);
+  const script = new vm.Script(source, { filename: file, cachedData: cache?.data, importModuleDynamically: NODE_IMPORT });
   if (cacheFile !== undefined && (cache === undefined || script.cachedDataRejected || cache.generation < GENERATIONS)) {
     const generation = cache === undefined || script.cachedDataRejected ? 1 : cache.generation + 1;
     // Taken at exit, when the run has compiled all it will.
@@ -128,14 +131,18 @@ function digest(body: Buffer): Buffer {
   return createHash('sha256').update(body).digest();
 }
 
-/** A cache, if the file is whole and it and its directory belong to this user and nobody else may write to them. */
-function readCache(file: string): CodeCache | undefined {
+/**
+ * A cache, if the file is whole and it and its directory belong to this user and nobody else may write to
+ * them; read into `scratch` when it fits.
+ */
+export function readCache(file: string, scratch: Buffer): CodeCache | undefined {
   try {
     if (!ownedAndPrivate(fs.statSync(path.dirname(file)))) return undefined;
     const fd = fs.openSync(file, 'r');
     try {
-      if (!ownedAndPrivate(fs.fstatSync(fd))) return undefined;
-      const bytes = fs.readFileSync(fd);
+      const stats = fs.fstatSync(fd);
+      if (!ownedAndPrivate(stats)) return undefined;
+      const bytes = readWhole(fd, stats.size <= scratch.length ? scratch.subarray(0, stats.size) : Buffer.allocUnsafe(stats.size));
       if (bytes.length <= HEADER_BYTES || !digest(bytes.subarray(DIGEST_BYTES)).equals(bytes.subarray(0, DIGEST_BYTES))) return undefined;
       return { generation: bytes.readUInt32LE(DIGEST_BYTES), data: bytes.subarray(HEADER_BYTES) };
     } finally {
@@ -144,6 +151,17 @@ function readCache(file: string): CodeCache | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** `into` filled from the start of the file; shorter if the file ended first. */
+function readWhole(fd: number, into: Buffer): Buffer {
+  let filled = 0;
+  while (filled < into.length) {
+    const n = fs.readSync(fd, into, filled, into.length - filled, filled);
+    if (n === 0) break;
+    filled += n;
+  }
+  return into.subarray(0, filled);
 }
 
 function ownedAndPrivate(stats: { uid: number; mode: number }): boolean {
