@@ -73,23 +73,23 @@ describe('markPasswordDrift', () => {
   const observed = () => mapRows('postgres_role', roleRows([{ name: 'api', login: true, comment: stamp('postgres_role.api') }]), [], scope);
   const target = { address: 'postgres_role.api', type: 'postgres_role', name: 'api', desired: true, password: 'state-pw' };
 
-  it('leaves a role alone when state still holds its password', () => {
+  it('leaves a role alone when state still holds its password', async () => {
     const roles = observed();
-    markPasswordDrift(roles, [target], [{ name: 'api', verifier: scramVerifier('state-pw') }], 'password-mismatch');
+    await markPasswordDrift(roles, [target], [{ name: 'api', verifier: scramVerifier('state-pw') }], 'password-mismatch');
     expect(roles.get('postgres_role.api')?.status).toBeUndefined();
   });
 
-  it('flags a changed or removed password', () => {
+  it('flags a changed or removed password', async () => {
     for (const verifier of [scramVerifier('changed'), null]) {
       const roles = observed();
-      markPasswordDrift(roles, [target], [{ name: 'api', verifier }], 'password-mismatch');
+      await markPasswordDrift(roles, [target], [{ name: 'api', verifier }], 'password-mismatch');
       expect(roles.get('postgres_role.api')).toMatchObject({ status: 'password-mismatch', notes: ['password differs from state'] });
     }
   });
 
-  it('cannot judge md5 verifiers', () => {
+  it('cannot judge md5 verifiers', async () => {
     const roles = observed();
-    markPasswordDrift(roles, [target], [{ name: 'api', verifier: 'md5abc' }], 'password-mismatch');
+    await markPasswordDrift(roles, [target], [{ name: 'api', verifier: 'md5abc' }], 'password-mismatch');
     expect(roles.get('postgres_role.api')?.status).toBeUndefined();
   });
 });

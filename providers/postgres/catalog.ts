@@ -49,14 +49,14 @@ export function databaseRows(rows: DatabaseRow[]): Row[] {
 }
 
 /** Marks roles whose live verifier no longer matches state's password (changed outside omnitron). */
-export function markPasswordDrift(roles: Map<string, Observed>, targets: Target[], verifiers: VerifierRow[], status: string): void {
-  for (const target of targets) {
+export async function markPasswordDrift(roles: Map<string, Observed>, targets: Target[], verifiers: VerifierRow[], status: string): Promise<void> {
+  await Promise.all(targets.map(async (target) => {
     const observed = roles.get(target.address);
     const row = verifiers.find((v) => v.name === observed?.id);
-    if (!observed || !row || target.password === undefined) continue;
-    const drifted = row.verifier === null || scramMatches(target.password, row.verifier) === false;
-    if (!drifted) continue;
+    if (!observed || !row || target.password === undefined) return;
+    const drifted = row.verifier === null || (await scramMatches(target.password, row.verifier)) === false;
+    if (!drifted) return;
     observed.status = status;
     observed.notes = [...(observed.notes ?? []), 'password differs from state'];
-  }
+  }));
 }

@@ -36,7 +36,7 @@ async function readServer(server: PgServer, scope: Scope, clients: Clients): Pro
     const roles = rows.filter((r): r is CatalogRow & RoleRow => r.kind === 'role');
     const databases = rows.filter((r): r is CatalogRow & DatabaseRow => r.kind === 'database');
     const observedRoles = mapRows(ROLE_TYPE, roleRows(roles), targets, scope);
-    markPasswordDrift(observedRoles, targets, await readVerifiers(run, targets), PASSWORD_MISMATCH);
+    await markPasswordDrift(observedRoles, targets, await readVerifiers(run, targets), PASSWORD_MISMATCH);
     return [...observedRoles.values(), ...mapRows(DATABASE_TYPE, databaseRows(databases), targets, scope).values()];
   });
 }

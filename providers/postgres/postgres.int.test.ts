@@ -150,7 +150,7 @@ describe('postgres provider against a real server', () => {
   it('notices a password changed outside omnitron and restores state\'s password', async () => {
     await adminSql(`ALTER ROLE ${quoteIdent(roleName)} PASSWORD ${quoteLiteral('changed-by-hand')}`);
     const [{ verifier }] = await adminSql(`SELECT rolpassword AS verifier FROM pg_authid WHERE rolname = ${quoteLiteral(roleName)}`);
-    expect(scramMatches('changed-by-hand', verifier as string)).toBe(true);
+    expect(await scramMatches('changed-by-hand', verifier as string)).toBe(true);
 
     const seen = await postgresProvider.observe(ctx, request([desired(roleAddr, roleAttrs)], [role]));
     const observed = seen.objects.get(roleAddr);

@@ -7,11 +7,11 @@ describe('postgres_superuser', () => {
     expect(psqlAsSuperuser()).toEqual(['runuser', '-u', 'postgres', '--', 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', 'postgres']);
   });
 
-  it('sends a SCRAM verifier for the password, not the password', () => {
+  it('sends a SCRAM verifier for the password, not the password', async () => {
     const sql = setPasswordSql('postgres', 'hunter2-is-a-bad-password');
     expect(sql).not.toContain('hunter2');
     const verifier = /PASSWORD '([^']+)'/.exec(sql)![1];
-    expect(scramMatches('hunter2-is-a-bad-password', verifier)).toBe(true);
+    expect(await scramMatches('hunter2-is-a-bad-password', verifier)).toBe(true);
     expect(sql.startsWith('ALTER ROLE "postgres" WITH LOGIN PASSWORD ')).toBe(true);
   });
 });
