@@ -10,9 +10,13 @@ import { normalizeArgv } from './terraform-flags.js';
 import { renderDiagnostics } from './views/diagnostics-text.js';
 import { profiling, recordedSpans } from '../planner/timing.js';
 import { renderProfile } from './profile-report.js';
+import { dropOutputWhenReaderCloses } from './closed-output.js';
 
 // zod compiles a fast path for each schema on first use; a CLI run parses most schemas once, so compiling costs more than it saves.
 z.config({ jitless: true });
+
+dropOutputWhenReaderCloses(process.stdout);
+dropOutputWhenReaderCloses(process.stderr);
 
 const verbose = process.argv.includes('--verbose');
 const loadedMs = profiling() ? performance.now() : 0;
