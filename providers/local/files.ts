@@ -3,7 +3,8 @@
  * rename, fsync the directory) with an exact mode, and reads that tell "absent" from "unreadable".
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { syncDir } from '../../planner/sync-dir.js';
 
@@ -33,11 +34,18 @@ export async function writeFileAtomic(file: string, content: string, mode: numbe
 
 export interface FileSnapshot { content: string; mode: number }
 
-/** Undefined when the file does not exist; other failures (permissions) throw. */
+/**
+ * Undefined when the file does not exist; other failures (permissions) throw. Read synchronously: these
+ * are small local files, and a read through the thread pool costs the main thread more than the read.
+ */
 export async function readSnapshot(file: string): Promise<FileSnapshot | undefined> {
   try {
-    const [content, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
-    return { content, mode: info.mode & 0o777 };
+    const fd = openSync(file, 'r');
+    try {
+      return { content: readFileSync(fd, 'utf8'), mode: fstatSync(fd).mode & 0o777 };
+    } finally {
+      closeSync(fd);
+    }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
