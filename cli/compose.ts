@@ -3,7 +3,7 @@
  * providers get these through parameters, never through globals.
  */
 import type Docker from 'dockerode';
-import { createDockerClient, dockerProvider } from '../providers/docker/index.js';
+import { createDockerClient, createDockerReads, dockerProvider } from '../providers/docker/index.js';
 import { postgresProvider } from '../providers/postgres/index.js';
 import { redisProvider } from '../providers/redis/index.js';
 import { s3Provider } from '../providers/s3/index.js';
@@ -13,7 +13,7 @@ import type { NodePool } from '../providers/ssh/pool.js';
 import type { SshNode } from '../providers/ssh/connection.js';
 import { KNOWN_HOST_TYPE, sshProvider } from '../providers/ssh/known-host.js';
 import { UserError } from '../planner/diagnostics.js';
-import type { Clients, Provider, StateRecord } from '../planner/resource.js';
+import type { Clients, DockerReads, Provider, StateRecord } from '../planner/resource.js';
 import type { NodeSpec } from '../planner/config/model.js';
 import { timed } from '../planner/timing.js';
 
@@ -46,8 +46,11 @@ export function createClients(opts: ClientOptions): RunClients {
     timeoutMs: CONNECT_TIMEOUT_MS, trustNewHosts: opts.trustNewHosts, concurrency: NODES_AT_ONCE, signal: opts.signal,
   })));
   const forwards = new Map<string, Promise<{ host: string; port: number }>>();
+  let dockerReads: DockerReads | undefined;
+  const dockerClient = () => (docker ??= createDockerClient());
   return {
-    docker: () => (docker ??= createDockerClient()),
+    docker: dockerClient,
+    dockerReads: () => (dockerReads ??= createDockerReads(dockerClient)),
     transport: async (node) => (await pool()).connection(node),
     forward: (node, host, port) => {
       const key = `${node}\0${host}\0${port}`;

@@ -161,8 +161,23 @@ export type ProviderEvent =
   | { kind: 'progress'; address: string; message: string }
   | { kind: 'warning'; address: string; message: string };
 
+export type DockerFilters = Record<string, string[]>;
+
+/** What observing Docker reads: lists filtered by label, and inspects (404 rejects with statusCode 404). */
+export interface DockerReads {
+  listContainers(filters: DockerFilters): Promise<Docker.ContainerInfo[]>;
+  listNetworks(filters: DockerFilters): Promise<Docker.NetworkInspectInfo[]>;
+  listVolumes(filters: DockerFilters): Promise<Docker.VolumeInspectInfo[]>;
+  inspectContainer(id: string): Promise<Docker.ContainerInspectInfo>;
+  inspectImage(name: string): Promise<Docker.ImageInspectInfo>;
+  inspectNetwork(name: string): Promise<Docker.NetworkInspectInfo>;
+  inspectVolume(name: string): Promise<Docker.VolumeInspectInfo>;
+}
+
 export interface Clients {
   docker(): Docker;
+  /** A lighter client for observing, where there is one; without it observing reads through docker(). */
+  dockerReads?(): DockerReads;
   /** The transport to a stack node by its name (one SSH connection per node, held for the run). */
   transport(node: string): Promise<Transport>;
   /** A local port tunnelled through `node` to host:port as the node sees it (for pg, Redis). */

@@ -13,6 +13,7 @@ export const dockerProvider: Provider = {
 };
 
 export { createDockerClient, dockerUnreachable } from './client.js';
+export { createDockerReads } from './engine-reads.js';
 export { dockerContainer } from './container.js';
 export { createImageType, dockerImage } from './image.js';
 export { dockerNetwork } from './network.js';

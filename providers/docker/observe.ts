@@ -3,12 +3,12 @@
  * scope's ownership labels (all container states), container inspects in parallel, plus the images the
  * config names. Objects are keyed by their address label, so ours-but-not-in-config shows up as an orphan.
  */
-import type Docker from 'dockerode';
 import type { Expr } from '../../planner/expr.js';
-import type { DesiredResource, Observed, ObservedSet, ObserveRequest, ProviderContext } from '../../planner/resource.js';
+import type { DesiredResource, DockerReads, Observed, ObservedSet, ObserveRequest, ProviderContext } from '../../planner/resource.js';
 import { reachDocker } from './client.js';
 import { imageDefaults, type ImageConfig, type ImageDefaults, type InspectedContainer, type MappingHints } from './container-attributes.js';
 import { CONTAINER_TYPE, observeContainer } from './container.js';
+import { readsThrough } from './engine-reads.js';
 import { ifExists } from './errors.js';
 import { IMAGE_TYPE, observeImage } from './image.js';
 import { addressOf, ownerOf, scopeFilters, type Labels } from './labels.js';
@@ -22,55 +22,55 @@ export function observeDocker(ctx: ProviderContext, request: ObserveRequest): Pr
 }
 
 async function readAll(ctx: ProviderContext, request: ObserveRequest): Promise<ObservedSet> {
-  const docker = ctx.clients.docker();
+  const engine = ctx.clients.dockerReads?.() ?? readsThrough(ctx.clients.docker());
   const filters = scopeFilters(request.scope);
   // Images carry no labels, so no listing finds them: the ones the config names are read from the start.
-  const images = readImagesByName(docker, request.desired);
+  const images = readImagesByName(engine, request.desired);
   // Awaited below; until then a failure must not count as unhandled (the awaits still see it).
   images.catch(() => {});
   const [networks, volumes, containers] = await Promise.all([
-    docker.listNetworks({ filters }),
-    docker.listVolumes({ filters }).then((r) => r.Volumes ?? []),
-    docker.listContainers({ all: true, filters }),
+    engine.listNetworks(filters),
+    engine.listVolumes(filters),
+    engine.listContainers(filters),
   ]);
   const owned = (o: Observed, labels: Labels | null | undefined): Observed => ({ ...o, owner: ownerOf(labels, request.scope) });
   const found: Observed[] = [
     ...networks.map((n) => owned(observeNetwork(n), n.Labels)),
     ...volumes.map((v) => owned(observeVolume(v), v.Labels)),
-    ...(await readContainers(docker, containers.map((c) => c.Id), request.desired, images)).map(([o, labels]) => owned(o, labels)),
+    ...(await readContainers(engine, containers.map((c) => c.Id), request.desired, images)).map(([o, labels]) => owned(o, labels)),
   ];
   const objects = keyByAddress(ctx, found.filter((o) => o.address));
   // Images are shared by every stack that names them: nobody owns one.
   for (const { observed } of await images) objects.set(observed.address, observed);
-  for (const [o, labels] of await readByName(docker, request.desired, objects)) objects.set(o.address, owned(o, labels));
+  for (const [o, labels] of await readByName(engine, request.desired, objects)) objects.set(o.address, owned(o, labels));
   return { objects, unreadable: new Map() };
 }
 
 interface NamedImage { observed: Observed; id: string; config: ImageConfig }
 
-async function readImagesByName(docker: Docker, desired: DesiredResource[]): Promise<NamedImage[]> {
+async function readImagesByName(engine: DockerReads, desired: DesiredResource[]): Promise<NamedImage[]> {
   const reads = desired.filter((d) => d.type === IMAGE_TYPE).map(async (d): Promise<NamedImage | undefined> => {
     const name = literalName(d.attributes);
-    const info = name === undefined ? undefined : await ifExists(docker.getImage(name).inspect());
+    const info = name === undefined ? undefined : await ifExists(engine.inspectImage(name));
     return info && { observed: observeImage(d.address, name!, info), id: info.Id, config: info.Config as ImageConfig };
   });
   return (await Promise.all(reads)).filter((i): i is NamedImage => i !== undefined);
 }
 
-async function readContainers(docker: Docker, ids: string[], desired: DesiredResource[], named: Promise<NamedImage[]>): Promise<Array<[Observed, Labels | undefined]>> {
-  const infos = (await Promise.all(ids.map((id) => ifExists(docker.getContainer(id).inspect())))) as Array<InspectedContainer | undefined>;
+async function readContainers(engine: DockerReads, ids: string[], desired: DesiredResource[], named: Promise<NamedImage[]>): Promise<Array<[Observed, Labels | undefined]>> {
+  const infos = (await Promise.all(ids.map((id) => ifExists(engine.inspectContainer(id))))) as Array<InspectedContainer | undefined>;
   const present = infos.filter((i): i is InspectedContainer => i !== undefined);
-  const images = await readImageDefaults(docker, present.map((i) => i.Image ?? i.Config.Image), await named);
+  const images = await readImageDefaults(engine, present.map((i) => i.Image ?? i.Config.Image), await named);
   const hints = new Map(desired.filter((d) => d.type === CONTAINER_TYPE).map((d) => [d.address, hintsFrom(d.attributes)]));
   return present.map((i) => [observeContainer(i, images.get(i.Image ?? i.Config.Image), hints.get(addressOf(i.Config.Labels) ?? '')), i.Config.Labels ?? undefined]);
 }
 
 /** Image config per image id, inspected once each (or taken from the images read by name); a removed image simply has no defaults. */
-async function readImageDefaults(docker: Docker, refs: string[], named: readonly NamedImage[]): Promise<Map<string, ImageDefaults>> {
+async function readImageDefaults(engine: DockerReads, refs: string[], named: readonly NamedImage[]): Promise<Map<string, ImageDefaults>> {
   const out = new Map<string, ImageDefaults>();
   for (const image of named) if (refs.includes(image.id)) out.set(image.id, imageDefaults(image.config));
   const unique = [...new Set(refs)].filter((ref) => !out.has(ref));
-  const infos = await Promise.all(unique.map((ref) => ifExists(docker.getImage(ref).inspect())));
+  const infos = await Promise.all(unique.map((ref) => ifExists(engine.inspectImage(ref))));
   unique.forEach((ref, i) => { const info = infos[i]; if (info) out.set(ref, imageDefaults(info.Config as ImageConfig)); });
   return out;
 }
@@ -80,20 +80,20 @@ async function readImageDefaults(docker: Docker, refs: string[], named: readonly
  * plan must see them, so that it refuses someone else's object instead of adopting it (Docker answers
  * a create of an existing volume silently with the existing one).
  */
-async function readByName(docker: Docker, desired: DesiredResource[], known: Map<string, Observed>): Promise<Array<[Observed, Labels | undefined]>> {
+async function readByName(engine: DockerReads, desired: DesiredResource[], known: Map<string, Observed>): Promise<Array<[Observed, Labels | undefined]>> {
   const reads = desired.filter((d) => !known.has(d.address)).map(async (d): Promise<[Observed, Labels | undefined] | undefined> => {
     const name = literalName(d.attributes);
     if (name === undefined) return undefined;
     if (d.type === NETWORK_TYPE) {
-      const info = (await ifExists(docker.getNetwork(name).inspect())) as Docker.NetworkInspectInfo | undefined;
+      const info = await ifExists(engine.inspectNetwork(name));
       return info && info.Name === name ? [observeNetwork(info, d.address), info.Labels ?? undefined] : undefined;
     }
     if (d.type === VOLUME_TYPE) {
-      const info = (await ifExists(docker.getVolume(name).inspect())) as Docker.VolumeInspectInfo | undefined;
+      const info = await ifExists(engine.inspectVolume(name));
       return info ? [observeVolume(info, d.address), info.Labels ?? undefined] : undefined;
     }
     if (d.type === CONTAINER_TYPE) {
-      const info = (await ifExists(docker.getContainer(name).inspect())) as InspectedContainer | undefined;
+      const info = (await ifExists(engine.inspectContainer(name))) as InspectedContainer | undefined;
       return info ? [{ ...observeContainer(info, undefined, hintsFrom(d.attributes)), address: d.address }, info.Config.Labels ?? undefined] : undefined;
     }
     return undefined;
