@@ -104,12 +104,12 @@ const LEAVE_BUDGET_MS = 3_000;
  * First Ctrl-C or SIGTERM: start nothing new, let running steps finish and be recorded; the command
  * then ends normally and releases its lock. A second one: release the lock (`leave`, which lets the
  * state write in flight finish first) and quit at once. SIGHUP, the terminal going away, is a first
- * Ctrl-C that never escalates (shells may send it twice); output nobody can read any more is dropped.
+ * Ctrl-C that never escalates (shells may send it twice); output nobody can read any more is dropped
+ * (closed-output.ts).
  */
 export function interruptible(out: Output, leave: () => Promise<void>): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
-    if (signal === 'SIGHUP') dropUnwritableOutput();
     if (controller.signal.aborted) {
       if (signal !== 'SIGHUP') quit(out, leave, EXIT_ON[signal] ?? 1);
       return;
@@ -125,15 +125,6 @@ function quit(out: Output, leave: () => Promise<void>, code: number): void {
   out.warn('Quitting now: steps still running are not recorded; the next plan reads what they did.');
   setTimeout(() => process.exit(code), LEAVE_BUDGET_MS).unref();
   void leave().catch(() => {}).finally(() => process.exit(code));
-}
-
-let droppingOutput = false;
-
-/** After a hang-up, writes to the dead terminal fail asynchronously (EIO): they must not end the apply. */
-function dropUnwritableOutput(): void {
-  if (droppingOutput) return;
-  droppingOutput = true;
-  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
 }
 
 /** Runs every clean-up step even when one fails; a failure is a warning, never a reason to skip the rest. */

@@ -3,6 +3,7 @@ import { UserError } from '../planner/diagnostics.js';
 import type { StateRecord } from '../planner/resource.js';
 import { agentSigningKey, agentTargets, endpointFor } from './agent-access.js';
 import type { AgentEndpoint } from './agent-endpoint.js';
+import { stopWhenReaderCloses } from './closed-output.js';
 import { createClients } from './compose.js';
 import type { Session } from './session.js';
 
@@ -25,22 +26,24 @@ export function openAgents(session: Session, records: readonly StateRecord[], si
 
 export interface AgentRun {
   endpoints: AgentEndpoint[];
-  /** Aborted by Ctrl-C (a second one quits at once) or by `stop`. */
+  /** Aborted by Ctrl-C (a second one quits at once), or when stdout's reader has gone. */
   signal: AbortSignal;
-  stop(): void;
 }
 
 /** Runs `work` with the stack's agents; handlers and connections are released however it ends. */
 export async function withAgents(session: Session, records: readonly StateRecord[], work: (run: AgentRun) => Promise<number>): Promise<number> {
   const interrupt = interruptOnce();
+  // `omnitron logs -f api | head`, `status --watch | head` close the pipe: stop as after Ctrl-C.
+  const forgetReader = stopWhenReaderCloses(interrupt.abort);
   try {
     const agents = openAgents(session, records, interrupt.signal);
     try {
-      return await work({ endpoints: agents.endpoints, signal: interrupt.signal, stop: interrupt.abort });
+      return await work({ endpoints: agents.endpoints, signal: interrupt.signal });
     } finally {
       await agents.close();
     }
   } finally {
+    forgetReader();
     interrupt.dispose();
   }
 }

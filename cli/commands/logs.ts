@@ -24,16 +24,7 @@ export async function logsCommand(app: string, flags: LogsFlags, out: Output): P
   const store = await openStore(session);
   const sink: LogSink = { line: (text) => { process.stdout.write(`${text}\n`); }, warn: (text) => out.warn(text) };
   const what = { app, stack: session.stack.scope.stack, request: { lines: flags.lines, follow: flags.follow, process: flags.process } };
-  return withAgents(session, store.records(), async ({ endpoints, signal, stop }) => {
-    // `omnitron logs -f api | head` closes the pipe: stop as after Ctrl-C.
-    const onPipeError = (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') stop(); };
-    process.stdout.on('error', onPipeError);
-    try {
-      return await streamAppLogs(endpoints, what, sink, signal);
-    } finally {
-      process.stdout.off('error', onPipeError);
-    }
-  });
+  return withAgents(session, store.records(), ({ endpoints, signal }) => streamAppLogs(endpoints, what, sink, signal));
 }
 
 export interface AppLogs {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,5 +19,14 @@ describe('appRevision', () => {
     writeFileSync(path.join(root, 'dist/main.js'), 'two');
     utimesSync(path.join(root, 'dist/main.js'), new Date(), new Date(Date.now() + 5_000));
     expect(await appRevision(root)).not.toBe(first);
+  });
+
+  it('leaves out an entry it cannot stat (a symlink loop) instead of failing the plan', async () => {
+    const app = path.join(root, 'looped');
+    mkdirSync(app);
+    writeFileSync(path.join(app, 'main.js'), 'x');
+    const before = await appRevision(app);
+    symlinkSync('loop', path.join(app, 'loop'));
+    expect(await appRevision(app)).toBe(before);
   });
 });

@@ -4,7 +4,7 @@
  * under the app's root (like make, without reading the files), skipping what a release skips.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import { RELEASE_EXCLUDES } from './app-release.js';
 
@@ -32,7 +32,16 @@ function walk(root: string, rel: string, into: string[]): void {
       walk(root, child, into);
       continue;
     }
-    const s = statSync(path.join(root, child), { throwIfNoEntry: false });
+    const s = statOrNothing(path.join(root, child));
     if (s) into.push(`${child}\0${s.size}\0${s.mtimeMs}`);
+  }
+}
+
+/** An entry that cannot be stat'ed (gone meanwhile, a symlink loop, no permission) is left out, not fatal. */
+function statOrNothing(file: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
   }
 }

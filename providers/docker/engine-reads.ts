@@ -15,9 +15,12 @@ export function createDockerReads(docker: () => Docker, endpoint: string = docke
   return socket !== undefined ? socketReads(socket) : readsThrough(docker());
 }
 
+const DEFAULT_SOCKET = '/var/run/docker.sock';
+
 /** The socket path when DOCKER_HOST names a unix socket or is unset; undefined for tcp:// and ssh://. */
 export function unixSocketOf(endpoint: string): string | undefined {
-  return endpoint.startsWith('unix://') ? endpoint.slice('unix://'.length) : undefined;
+  // docker-modem's reading: `unix://` alone is the default socket.
+  return endpoint.startsWith('unix://') ? endpoint.slice('unix://'.length) || DEFAULT_SOCKET : undefined;
 }
 
 /** The same reads through dockerode, for engines not on a local socket (and for tests' fakes). */

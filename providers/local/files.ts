@@ -3,7 +3,7 @@
  * rename, fsync the directory) with an exact mode, and reads that tell "absent" from "unreadable".
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { syncDir } from '../../planner/sync-dir.js';
@@ -40,9 +40,12 @@ export interface FileSnapshot { content: string; mode: number }
  */
 export async function readSnapshot(file: string): Promise<FileSnapshot | undefined> {
   try {
-    const fd = openSync(file, 'r');
+    // Non-blocking: a FIFO at the path must not hang the process where Ctrl-C cannot reach it.
+    const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
-      return { content: readFileSync(fd, 'utf8'), mode: fstatSync(fd).mode & 0o777 };
+      const info = fstatSync(fd);
+      if (!info.isFile() && !info.isDirectory()) throw new Error(`${file} is not a regular file`);
+      return { content: readFileSync(fd, 'utf8'), mode: info.mode & 0o777 };
     } finally {
       closeSync(fd);
     }

@@ -44,6 +44,23 @@ describe('output to a reader that went away', () => {
     expect(guarded.code).toBe(0);
   });
 
+  it('a command that runs until stopped (logs -f, status --watch, dev) stops as on Ctrl-C', async () => {
+    requireNode24();
+    const follow = `
+      const { dropOutputWhenReaderCloses, stopWhenReaderCloses } = await import(${JSON.stringify(HANDLER)});
+      dropOutputWhenReaderCloses(process.stdout);
+      let stopped = false;
+      stopWhenReaderCloses(() => { stopped = true; });
+      const gaveUp = setTimeout(() => { process.stderr.write('never stopped\\n'); process.exit(3); }, 5000);
+      while (!stopped) { process.stdout.write('tick\\n'); await new Promise((r) => setTimeout(r, 50)); }
+      clearTimeout(gaveUp);
+      process.stderr.write('stopped\\n');
+    `;
+    const r = await withReaderGone(['--input-type=module', '-e', follow]);
+    expect(r.stderr).toBe('stopped\n');
+    expect(r.code).toBe(0);
+  });
+
   it('the CLI finishes with its own exit code and no stack trace', async () => {
     requireNode24();
     for (const args of [['graph', '-c', EXAMPLE, '--stack', 'dev'], ['validate', '-c', EXAMPLE]]) {
